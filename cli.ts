@@ -1,0 +1,240 @@
+#!/usr/bin/env -S deno run --allow-read --allow-env --allow-sys --allow-net
+/** The tsproxy command line: the only place that reads argv and exits the process. */
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { getLogger, isLogLevel, type LogLevel } from "@logtape/logtape";
+import {
+  type ConfigError,
+  configJsonSchema,
+  formatAddress,
+  formatConfigError,
+  loadConfigFile,
+} from "./src/config/mod.ts";
+import { configureLogging, flushLogging } from "./src/log/setup.ts";
+import { type ProxyHandle, startProxy } from "./src/proxy/proxy.ts";
+import { getRuntime, type Runtime } from "./src/runtime/mod.ts";
+import { VERSION } from "./src/version.ts";
+
+const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
+
+Usage: tsproxy <command> [options]
+
+Commands:
+  run -c FILE      start the proxy with a config file
+  check -c FILE    validate a config file and report every error
+  schema           print the JSON Schema of the config file
+  version          print the version and the runtime
+
+Run "tsproxy <command> --help" for a command's options.
+`;
+
+const COMMANDS = {
+  run: {
+    usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
+
+Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal exits at once.
+
+Options:
+  -c, --config FILE      config file (.yaml, .yml, .json or .ts)
+  -l, --log-level LEVEL  trace, debug, info, warning, error or fatal (default: info)
+  -h, --help             show this help
+`,
+    options: {
+      config: { type: "string", short: "c" },
+      "log-level": { type: "string", short: "l", default: "info" },
+    },
+  },
+  check: {
+    usage: `Usage: tsproxy check -c FILE
+
+Validate a config file. Prints "configuration is valid" and exits 0, or prints every error as
+FILE:LINE: PATH: MESSAGE on stderr and exits 1.
+
+Options:
+  -c, --config FILE  config file (.yaml, .yml, .json or .ts)
+  -h, --help         show this help
+`,
+    options: { config: { type: "string", short: "c" } },
+  },
+  schema: {
+    usage: `Usage: tsproxy schema
+
+Print the JSON Schema of the config file format (for editors and validators).
+`,
+    options: {},
+  },
+  version: {
+    usage: `Usage: tsproxy version
+
+Print the tsproxy version and the runtime it runs on.
+`,
+    options: {},
+  },
+} as const;
+
+type Command = keyof typeof COMMANDS;
+
+/** Thrown for a command line we cannot act on; exits 2 with the message and a usage hint. */
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}
+
+async function printConfigErrors(errors: ConfigError[]): Promise<void> {
+  await write(process.stderr, errors.map((e) => formatConfigError(e) + "\n").join(""));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    await write(process.stderr, USAGE);
+    return 2;
+  }
+  if (first === "-h" || first === "--help" || first === "help") {
+    const topic = rest[0];
+    await write(
+      process.stdout,
+      topic && topic in COMMANDS ? COMMANDS[topic as Command].usage : USAGE,
+    );
+    return 0;
+  }
+  if (first === "--version") return await version();
+  if (!(first in COMMANDS)) {
+    await write(process.stderr, `tsproxy: unknown command "${first}"\n\n${USAGE}`);
+    return 2;
+  }
+  const command = first as Command;
+  let values: { config?: string | undefined; "log-level"?: string | undefined; help?: boolean };
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
+      strict: true,
+      allowPositionals: false,
+    });
+    values = parsed.values as typeof values;
+  } catch (e) {
+    await write(
+      process.stderr,
+      `tsproxy ${command}: ${(e as Error).message}\n\n${COMMANDS[command].usage}`,
+    );
+    return 2;
+  }
+  if (values.help) {
+    await write(process.stdout, COMMANDS[command].usage);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case "run":
+        return await run(requireConfig(values.config), logLevel(values["log-level"] ?? "info"));
+      case "check":
+        return await check(requireConfig(values.config));
+      case "schema":
+        await write(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+        return 0;
+      case "version":
+        return await version();
+    }
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    await write(process.stderr, `tsproxy ${command}: ${e.message}\n\n${COMMANDS[command].usage}`);
+    return 2;
+  }
+}
+
+function requireConfig(file: string | undefined): string {
+  if (file === undefined || file === "") throw new UsageError("missing -c FILE (the config file)");
+  return file;
+}
+
+function logLevel(text: string): LogLevel {
+  if (!isLogLevel(text)) throw new UsageError(`unknown log level "${text}"`);
+  return text;
+}
+
+async function version(): Promise<number> {
+  const runtime = await getRuntime();
+  await write(process.stdout, `tsproxy ${VERSION} (${runtime.name} ${runtime.version})\n`);
+  return 0;
+}
+
+async function check(file: string): Promise<number> {
+  const result = await loadConfigFile(file);
+  if (!result.ok) {
+    await printConfigErrors(result.errors);
+    return 1;
+  }
+  await write(process.stdout, "configuration is valid\n");
+  return 0;
+}
+
+async function run(file: string, level: LogLevel): Promise<number> {
+  const result = await loadConfigFile(file);
+  if (!result.ok) {
+    await printConfigErrors(result.errors);
+    return 1;
+  }
+  await configureLogging({ level });
+  const log = getLogger(["tsproxy", "cli"]);
+  const runtime = await getRuntime();
+  let handle: ProxyHandle;
+  try {
+    handle = await startProxy(result.config, runtime);
+  } catch (e) {
+    await flushLogging();
+    await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);
+    return 1;
+  }
+  for (const b of handle.binds) {
+    log.info`frontend ${b.frontend} listening on ${formatAddress(b)}`;
+  }
+  const code = await untilStopped(handle, runtime, result.config.global.hardStopAfter);
+  await flushLogging();
+  return code;
+}
+
+/** Waits for SIGTERM/SIGINT, shuts down once, resolves with the exit code. */
+function untilStopped(
+  handle: ProxyHandle,
+  runtime: Runtime,
+  hardStopAfter: number,
+): Promise<number> {
+  const log = getLogger(["tsproxy", "cli"]);
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: string) => {
+      if (stopping) {
+        log.warn`${signal} received again: exiting now`;
+        void flushLogging().finally(() => process.exit(1));
+        return;
+      }
+      stopping = true;
+      log.info`${signal} received: stopping (open connections get up to ${hardStopAfter}ms)`;
+      // A last resort should shutdown itself hang past its own hard stop.
+      const guard = setTimeout(() => {
+        log.error`shutdown still not done ${hardStopAfter + 5000}ms after ${signal}: exiting`;
+        resolve(1);
+      }, hardStopAfter + 5000);
+      handle.shutdown().then(
+        () => {
+          clearTimeout(guard);
+          log.info("stopped");
+          resolve(0);
+        },
+        (e: unknown) => {
+          clearTimeout(guard);
+          log.error`shutdown failed: ${(e as Error).message}`;
+          resolve(1);
+        },
+      );
+    };
+    runtime.onSignal("SIGTERM", () => onSignal("SIGTERM"));
+    runtime.onSignal("SIGINT", () => onSignal("SIGINT"));
+  });
+}
+
+process.exit(await main(process.argv.slice(2)));

@@ -1,0 +1,37 @@
+/** A backend: its servers, the balancer that picks among them, and its connect settings. */
+import { type BalanceName, balancers } from "../lb/registry.ts";
+import type { Balancer } from "../lb/types.ts";
+import { Server, type ServerOptions } from "./server.ts";
+
+export interface BackendOptions {
+  name: string;
+  mode: "tcp" | "http";
+  balance: BalanceName;
+  retries: number;
+  connectTimeout: number;
+  serverTimeout: number;
+  servers: ServerOptions[];
+}
+
+export class Backend {
+  readonly name: string;
+  readonly mode: "tcp" | "http";
+  readonly retries: number;
+  readonly connectTimeout: number;
+  readonly serverTimeout: number;
+  readonly servers: readonly Server[];
+  readonly balancer: Balancer<Server>;
+  /** Connections open through this backend now / ever. */
+  cur = 0;
+  total = 0;
+
+  constructor(o: BackendOptions) {
+    this.name = o.name;
+    this.mode = o.mode;
+    this.retries = o.retries;
+    this.connectTimeout = o.connectTimeout;
+    this.serverTimeout = o.serverTimeout;
+    this.servers = o.servers.map((s) => new Server(s));
+    this.balancer = balancers[o.balance].create(this.servers);
+  }
+}

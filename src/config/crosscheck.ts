@@ -1,0 +1,88 @@
+/** Checks that span several sections (names that must exist, modes that must agree), run after zod. */
+import { balancers } from "../lb/registry.ts";
+import { formatAddress } from "./address.ts";
+import type { ConfigPath } from "./errors.ts";
+import type { Config } from "./schema.ts";
+
+/** One cross-check failure; `key` marks errors about a name rather than a value. */
+export interface CrossIssue {
+  path: ConfigPath;
+  message: string;
+  key?: boolean;
+}
+
+/** Every cross-section problem in a config zod accepted, in file order. */
+export function crossCheck(config: Config): CrossIssue[] {
+  const issues: CrossIssue[] = [];
+  const d = config.defaults;
+  const known = Object.keys(config.backends);
+  const bound = new Map<string, { frontend: string; index: number }>();
+
+  for (const [name, fe] of Object.entries(config.frontends)) {
+    fe.bind.forEach((address, index) => {
+      if (address.port === 0) return;
+      const text = formatAddress({ host: address.host.toLowerCase(), port: address.port });
+      const first = bound.get(text);
+      if (first) {
+        const owner = first.frontend === name
+          ? `this frontend (bind[${first.index}])`
+          : `frontend "${first.frontend}"`;
+        issues.push({
+          path: ["frontends", name, "bind", index],
+          message: `address ${text} is already bound by ${owner}`,
+        });
+      } else bound.set(text, { frontend: name, index });
+    });
+
+    if (fe.defaultBackend === undefined) {
+      issues.push({
+        path: ["frontends", name],
+        key: true,
+        message: `frontend "${name}" has no defaultBackend: it has nowhere to send traffic`,
+      });
+      continue;
+    }
+    const be = config.backends[fe.defaultBackend];
+    if (!be) {
+      issues.push({
+        path: ["frontends", name, "defaultBackend"],
+        message: `unknown backend "${fe.defaultBackend}" (${
+          known.length ? `known: ${known.join(", ")}` : "no backends are defined"
+        })`,
+      });
+      continue;
+    }
+    const feMode = fe.mode ?? d.mode;
+    const beMode = be.mode ?? d.mode;
+    if (feMode !== beMode) {
+      issues.push({
+        path: ["frontends", name, fe.mode === undefined ? "defaultBackend" : "mode"],
+        message: `frontend "${name}" is in ${feMode} mode but its default backend ` +
+          `"${fe.defaultBackend}" is in ${beMode} mode`,
+      });
+    }
+  }
+
+  for (const [name, be] of Object.entries(config.backends)) {
+    const balance = be.balance ?? d.balance;
+    const mode = be.mode ?? d.mode;
+    if (balancers[balance].needs === "http" && mode !== "http") {
+      issues.push({
+        path: ["backends", name, be.balance === undefined ? "mode" : "balance"],
+        message: `balance ${balance} needs http mode but backend "${name}" is in ${mode} mode`,
+      });
+    }
+    const seen = new Map<string, number>();
+    be.servers.forEach((server, index) => {
+      const first = seen.get(server.name);
+      if (first === undefined) seen.set(server.name, index);
+      else {
+        issues.push({
+          path: ["backends", name, "servers", index, "name"],
+          message: `duplicate server name "${server.name}" (also servers[${first}])`,
+        });
+      }
+    });
+  }
+  return issues;
+}

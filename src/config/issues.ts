@@ -1,0 +1,58 @@
+/** Turns zod issues into config errors with messages in the config's own words. */
+import type { z } from "zod";
+import type { ConfigError, ConfigPath } from "./errors.ts";
+
+/** Builds a located ConfigError; `key` asks for the line of the key rather than the value. */
+export type MakeError = (path: ConfigPath, message: string, key?: boolean) => ConfigError;
+
+const EXPECTED: Readonly<Record<string, string>> = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list",
+};
+
+/**
+ * Messages for zod's built-in checks. Passed as the per-parse error map, so messages set on
+ * the schema itself (e.g. for durations) still win.
+ */
+export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  const got = `got ${describe(issue.input)}`;
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "required field is missing";
+      return `expected ${EXPECTED[issue.expected] ?? issue.expected}, ${got}`;
+    case "invalid_value":
+      return `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, ${got}`;
+    case "too_small":
+      if (issue.origin === "array") return `needs at least ${issue.minimum} item(s)`;
+      if (issue.origin === "string") return `must not be empty`;
+      return `must be ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}, ${got}`;
+    case "too_big":
+      return `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}, ${got}`;
+    default:
+      return undefined;
+  }
+}
+
+/** One zod issue as config errors: an unknown-keys issue becomes one error per key. */
+export function fromZod(issue: z.core.$ZodIssue, error: MakeError): ConfigError[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => error([...issue.path, k], `unknown key "${k}"`, true));
+  }
+  if (issue.code === "invalid_key") {
+    const why = issue.issues.map((i) => i.message).join("; ");
+    return [error(issue.path, `invalid name: ${why}`, true)];
+  }
+  return [error(issue.path, issue.message)];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  return String(value);
+}

@@ -1,0 +1,129 @@
+/** The zod schema of the config file: field rules, defaults and the help text editors show. */
+import { z } from "zod";
+import { balanceNames, balancers } from "../lb/registry.ts";
+import { type AddressKind, parseAddress } from "./address.ts";
+import { parseDuration } from "./duration.ts";
+
+function duration(description: string) {
+  return z
+    .union([z.string(), z.number()], {
+      error: "expected a duration such as 5s, 250ms, 1m30s or a number of milliseconds",
+    })
+    .transform((value, ctx) => {
+      try {
+        return parseDuration(value);
+      } catch (error) {
+        ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
+        return z.NEVER;
+      }
+    })
+    .meta({ description, examples: ["5s", "250ms", "1m30s"] });
+}
+
+function address(kind: AddressKind, description: string) {
+  return z
+    .string({ error: "expected a host:port string" })
+    .transform((value, ctx) => {
+      try {
+        return parseAddress(value, kind);
+      } catch (error) {
+        ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
+        return z.NEVER;
+      }
+    })
+    .meta({
+      description,
+      examples: kind === "bind" ? ["127.0.0.1:7000", "[::]:80"] : ["10.0.0.5:5432"],
+    });
+}
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/, "a name may hold only letters, digits and _ . : -");
+
+function maxconn(what: string) {
+  return z.number().int().positive().describe(`Most connections ${what} at once.`);
+}
+
+const mode = z.enum(["tcp", "http"]).describe(
+  "tcp: forward bytes as they are; http: parse HTTP/1 requests and responses.",
+);
+
+const balance = z.enum(balanceNames).describe(
+  "How a server is picked: " +
+    Object.entries(balancers).map(([n, b]) => `${n} (${b.description})`).join("; "),
+);
+
+const retries = z.number().int().min(0).max(100).describe(
+  "How many more connect attempts after the first fails, each on another server when there is one.",
+);
+
+const globalSchema = z.strictObject({
+  maxconn: maxconn("the whole process accepts").prefault(10000),
+  hardStopAfter: duration("On shutdown, close connections still open after this long.")
+    .prefault("30s"),
+}).describe("Process-wide settings.");
+
+const defaultsSchema = z.strictObject({
+  mode: mode.default("tcp"),
+  balance: balance.default("roundrobin"),
+  retries: retries.default(3),
+  maxconn: maxconn("one frontend accepts").prefault(2000),
+  timeout: z.strictObject({
+    connect: duration("Give up a connect attempt to a server after this long.").prefault("5s"),
+    client: duration("Close a client connection idle for this long.").prefault("30s"),
+    server: duration("Close a server connection idle for this long.").prefault("30s"),
+  }).prefault({}),
+}).describe("Values every frontend and backend inherits unless it sets its own.");
+
+export const serverSchema = z.strictObject({
+  name: name.describe("Unique within the backend; shown in logs and stats."),
+  address: address("server", "Where to connect: host:port, port 1-65535."),
+  weight: z.number().int().min(0).max(256).default(1).describe(
+    "Share of connections relative to the other servers, 0-256; 0 means never picked.",
+  ),
+  maxconn: maxconn("this server gets; the rest wait for another server").optional(),
+  backup: z.boolean().default(false).describe(
+    "Used only when no non-backup server is usable.",
+  ),
+  disabled: z.boolean().default(false).describe("Start in maintenance: never picked."),
+}).describe("One server of a backend.");
+
+export const frontendSchema = z.strictObject({
+  bind: z.array(address("bind", "host:port to listen on; port 0 lets the OS choose."))
+    .min(1, "a frontend needs at least one bind address")
+    .describe("Addresses to listen on."),
+  mode: mode.optional(),
+  defaultBackend: name.optional().describe("The backend that receives this frontend's traffic."),
+  maxconn: maxconn("this frontend accepts").optional(),
+  timeout: z.strictObject({
+    client: duration("Close a client connection idle for this long.").optional(),
+  }).optional(),
+}).describe("A frontend: where clients connect.");
+
+export const backendSchema = z.strictObject({
+  mode: mode.optional(),
+  balance: balance.optional(),
+  retries: retries.optional(),
+  timeout: z.strictObject({
+    connect: duration("Give up a connect attempt to a server after this long.").optional(),
+    server: duration("Close a server connection idle for this long.").optional(),
+  }).optional(),
+  servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
+}).describe("A backend: a group of servers and how to pick among them.");
+
+export const configSchema = z.strictObject({
+  global: globalSchema.prefault({}),
+  defaults: defaultsSchema.prefault({}),
+  frontends: z.record(name, frontendSchema).default({}).describe("Frontends by name."),
+  backends: z.record(name, backendSchema).default({}).describe("Backends by name."),
+}).meta({ title: "tsproxy configuration", description: "A tsproxy configuration file." });
+
+/** A validated config: durations in milliseconds, addresses parsed, defaults filled. */
+export type Config = z.output<typeof configSchema>;
+/** The config as written (YAML, JSON or a `defineConfig()` object). */
+export type ConfigInput = z.input<typeof configSchema>;
+export type FrontendConfig = z.output<typeof frontendSchema>;
+export type BackendConfig = z.output<typeof backendSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
+export type Mode = z.output<typeof mode>;

@@ -1,0 +1,82 @@
+/** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
+import { Backend, type BackendOptions } from "../backend/backend.ts";
+import type { Config } from "../config/mod.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { type Admission, Frontend } from "./frontend.ts";
+import { planFromConfig } from "./plan.ts";
+
+/** Everything the proxy needs, with defaults already merged (see plan.ts for the config → plan step). */
+export interface ProxyPlan {
+  maxconn: number;
+  hardStopAfter: number;
+  frontends: {
+    name: string;
+    binds: { host: string; port: number }[];
+    maxconn: number;
+    clientTimeout: number;
+    defaultBackend: string;
+  }[];
+  backends: BackendOptions[];
+}
+
+export interface ProxyHandle {
+  /** Each bound address, with the port the OS chose where 0 was asked. */
+  readonly binds: { frontend: string; host: string; port: number }[];
+  readonly frontends: readonly Frontend[];
+  readonly backends: ReadonlyMap<string, Backend>;
+  /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts every frontend; all binds succeed or none stay open and the error names the address. */
+export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<ProxyHandle> {
+  const backends = new Map(plan.backends.map((o) => [o.name, new Backend(o)]));
+  const frontends: Frontend[] = [];
+  let cur = 0;
+  const admission: Admission = {
+    runtime,
+    take() {
+      if (cur >= plan.maxconn) return false;
+      cur++;
+      return true;
+    },
+    give: () => {
+      cur--;
+      for (const fe of frontends) fe.admit();
+    },
+  };
+  for (const f of plan.frontends) {
+    const backend = backends.get(f.defaultBackend);
+    if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
+    frontends.push(new Frontend({ ...f, backend }, admission));
+  }
+  const binds: ProxyHandle["binds"] = [];
+  try {
+    for (const [i, f] of plan.frontends.entries()) {
+      const fe = frontends[i]!;
+      for (const b of f.binds) {
+        const l = await runtime.listen(b, (sock) => fe.accept(sock));
+        fe.listeners.push(l);
+        binds.push({ frontend: fe.name, host: b.host, port: l.port });
+      }
+    }
+  } catch (err) {
+    for (const fe of frontends) for (const l of fe.listeners) l.close();
+    throw err;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    binds,
+    frontends,
+    backends,
+    shutdown() {
+      stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {});
+      return stopping;
+    },
+  };
+}
+
+/** Starts the proxy described by a validated config (see {@link startPlan}). */
+export function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
+  return startPlan(planFromConfig(config), runtime);
+}

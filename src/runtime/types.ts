@@ -1,0 +1,94 @@
+/** The runtime interface: the only surface through which the core touches sockets and signals. */
+
+/** Callbacks a socket delivers events to. Set once with {@link Socket.setHandlers}. */
+export interface SocketHandlers {
+  /** Bytes arrived. The chunk belongs to the receiver: it is never reused by the adapter. */
+  data(chunk: Uint8Array): void;
+  /**
+   * Everything queued has been handed to the kernel, after a `write` returned false or a `shutdown`
+   * found bytes still queued.
+   */
+  drain(): void;
+  /** The peer half-closed (sent FIN); writing is still allowed. */
+  end(): void;
+  /** The socket is fully closed; `error` is set when it closed because of a failure. Called once. */
+  close(error?: Error): void;
+}
+
+/** One TCP connection, event-driven in Bun's shape. */
+export interface Socket {
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  /** Install the event handlers; data flows only after this (and `resume` if paused). */
+  setHandlers(handlers: SocketHandlers): void;
+  /**
+   * Queue bytes for sending. Returns true while the queue is below the high-water mark; false means
+   * the caller should stop producing until `drain`. The chunk must not be modified afterwards.
+   */
+  write(chunk: Uint8Array): boolean;
+  /** Bytes accepted by `write` but not yet handed to the kernel. */
+  readonly pending: number;
+  /** Stop delivering `data` events (backpressure toward the peer). */
+  pause(): void;
+  resume(): void;
+  /** Send FIN once everything queued is written (half-close). */
+  shutdown(): void;
+  /** Close both directions now, dropping anything queued. */
+  close(): void;
+  setNoDelay(on: boolean): void;
+  readonly closed: boolean;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  reusePort?: boolean;
+}
+
+/** A bound listening socket. */
+export interface Listener {
+  readonly host: string;
+  /** The bound port (the OS's choice when 0 was asked). */
+  readonly port: number;
+  /** Stop taking new connections until `resume` (they wait in the kernel or a small parked queue). */
+  pause(): void;
+  resume(): void;
+  /** Close the listening socket; open connections are untouched. */
+  close(): void;
+}
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Fail with a {@link ConnectError} of kind "timeout" after this many milliseconds. */
+  timeoutMs?: number;
+  noDelay?: boolean;
+}
+
+/** Why a connect attempt failed: refused/unreachable vs. the connect timeout. */
+export class ConnectError extends Error {
+  readonly kind: "timeout" | "refused";
+  constructor(kind: "timeout" | "refused", message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ConnectError";
+    this.kind = kind;
+  }
+}
+
+export type SignalName = "SIGTERM" | "SIGINT" | "SIGHUP" | "SIGUSR1" | "SIGUSR2";
+
+export interface Runtime {
+  readonly name: "deno" | "bun";
+  readonly version: string;
+  /** Bind and start accepting; rejects naming the address when the bind fails. */
+  listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener>;
+  /** Open a client connection; the handlers must be set before any data is delivered. */
+  connect(options: ConnectOptions): Promise<Socket>;
+  /** Subscribe to a process signal; returns the unsubscribe function. */
+  onSignal(signal: SignalName, handler: () => void): () => void;
+}
+
+/** Above this many queued bytes `write` asks the caller to wait for `drain`. */
+export const HIGH_WATER_MARK = 64 * 1024;
