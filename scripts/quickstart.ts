@@ -2,7 +2,7 @@
 import { createServer, type Server } from "node:http";
 import { configureLogging } from "../src/log/setup.ts";
 import { getLogger } from "@logtape/logtape";
-import { formatConfigError, getRuntime, loadConfigFile, startProxy } from "../mod.ts";
+import { flushLogging, formatConfigError, getRuntime, loadConfigFile, startProxy } from "../mod.ts";
 
 const file = new URL("../examples/quickstart.yaml", import.meta.url).pathname;
 await configureLogging({ level: "info" });
@@ -38,5 +38,6 @@ const stop = async () => {
   for (const o of origins) o.closeAllConnections(), o.close();
   for (const off of offs) off();
   log.info("stopped");
+  await flushLogging(); // the log sink's flush timer would keep the process alive
 };
 const offs = [runtime.onSignal("SIGINT", stop), runtime.onSignal("SIGTERM", stop)];
