@@ -178,7 +178,7 @@ async function run(file: string, level: LogLevel): Promise<number> {
     await printConfigErrors(result.errors);
     return 1;
   }
-  await configureLogging({ level });
+  await configureLogging({ level, access: result.config.global.log });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
   let handle: ProxyHandle;

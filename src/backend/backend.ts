@@ -1,6 +1,7 @@
 /** A backend: its servers, the balancer that picks among them, and its connect settings. */
 import { type BalanceName, balancers } from "../lb/registry.ts";
 import type { Balancer } from "../lb/types.ts";
+import { ConnectionPool } from "./pool.ts";
 import { Server, type ServerOptions } from "./server.ts";
 
 export interface BackendOptions {
@@ -10,6 +11,9 @@ export interface BackendOptions {
   retries: number;
   connectTimeout: number;
   serverTimeout: number;
+  /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
+  poolMaxConn: number;
+  poolPurgeDelay: number;
   servers: ServerOptions[];
 }
 
@@ -21,6 +25,7 @@ export class Backend {
   readonly serverTimeout: number;
   readonly servers: readonly Server[];
   readonly balancer: Balancer<Server>;
+  readonly pool: ConnectionPool;
   /** Connections open through this backend now / ever. */
   cur = 0;
   total = 0;
@@ -33,5 +38,6 @@ export class Backend {
     this.serverTimeout = o.serverTimeout;
     this.servers = o.servers.map((s) => new Server(s));
     this.balancer = balancers[o.balance].create(this.servers);
+    this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
   }
 }

@@ -10,7 +10,16 @@ export interface EffectiveFrontend {
   mode: Mode;
   defaultBackend: string;
   maxconn: number;
-  timeout: { client: number };
+  timeout: { client: number; httpRequest: number; httpKeepAlive: number; tunnel: number };
+  httpConnectionMode: "http-keep-alive" | "http-server-close" | "httpclose";
+  forwardfor: false | { header: string; except?: string | undefined };
+  forwardedProto: boolean;
+  forwarded: boolean;
+  via: string | null;
+  acceptConnect: boolean;
+  errorfiles: Record<string, string>;
+  /** The access log format; the default follows the mode. */
+  log: "httplog" | "tcplog" | "json" | "off";
 }
 
 /** A backend as the proxy runs it; durations in milliseconds. */
@@ -20,12 +29,15 @@ export interface EffectiveBackend {
   balance: BalanceName;
   retries: number;
   timeout: { connect: number; server: number };
+  httpReuse: "safe" | "never";
+  poolMaxConn: number;
+  poolPurgeDelay: number;
   servers: ServerConfig[];
 }
 
 /** The whole config with defaults merged, frontends and backends in file order. */
 export interface EffectiveConfig {
-  global: { maxconn: number; hardStopAfter: number };
+  global: Config["global"];
   frontends: EffectiveFrontend[];
   backends: EffectiveBackend[];
 }
@@ -42,13 +54,28 @@ export function effectiveFrontend(config: Config, name: string): EffectiveFronte
     throw new TypeError(`effectiveFrontend: frontend "${name}" has no defaultBackend`);
   }
   const d = config.defaults;
+  const mode = fe.mode ?? d.mode;
+  const ff = fe.forwardfor ?? d.forwardfor ?? false;
   return {
     name,
     bind: fe.bind,
-    mode: fe.mode ?? d.mode,
+    mode,
     defaultBackend: fe.defaultBackend,
     maxconn: fe.maxconn ?? d.maxconn,
-    timeout: { client: fe.timeout?.client ?? d.timeout.client },
+    timeout: {
+      client: fe.timeout?.client ?? d.timeout.client,
+      httpRequest: fe.timeout?.httpRequest ?? d.timeout.httpRequest,
+      httpKeepAlive: fe.timeout?.httpKeepAlive ?? d.timeout.httpKeepAlive,
+      tunnel: fe.timeout?.tunnel ?? d.timeout.tunnel,
+    },
+    httpConnectionMode: fe.httpConnectionMode ?? d.httpConnectionMode ?? "http-keep-alive",
+    forwardfor: ff === true ? { header: "X-Forwarded-For" } : ff,
+    forwardedProto: fe.forwardedProto ?? d.forwardedProto ?? false,
+    forwarded: fe.forwarded ?? d.forwarded ?? false,
+    via: fe.via ?? d.via ?? null,
+    acceptConnect: fe.acceptConnect ?? d.acceptConnect ?? false,
+    errorfiles: { ...d.errorfiles, ...fe.errorfiles },
+    log: fe.log ?? d.log ?? (mode === "http" ? "httplog" : "tcplog"),
   };
 }
 
@@ -69,6 +96,9 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
       connect: be.timeout?.connect ?? d.timeout.connect,
       server: be.timeout?.server ?? d.timeout.server,
     },
+    httpReuse: be.httpReuse ?? d.httpReuse,
+    poolMaxConn: be.poolMaxConn ?? d.poolMaxConn,
+    poolPurgeDelay: be.poolPurgeDelay ?? d.poolPurgeDelay,
     servers: be.servers,
   };
 }
@@ -84,7 +114,7 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
  */
 export function effective(config: Config): EffectiveConfig {
   return {
-    global: { ...config.global },
+    global: config.global,
     frontends: Object.keys(config.frontends).map((n) => effectiveFrontend(config, n)),
     backends: Object.keys(config.backends).map((n) => effectiveBackend(config, n)),
   };

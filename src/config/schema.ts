@@ -3,6 +3,7 @@ import { z } from "zod";
 import { balanceNames, balancers } from "../lb/registry.ts";
 import { type AddressKind, parseAddress } from "./address.ts";
 import { parseDuration } from "./duration.ts";
+import { cidrMatcher } from "../net/cidr.ts";
 
 function duration(description: string) {
   return z
@@ -62,7 +63,71 @@ const globalSchema = z.strictObject({
   maxconn: maxconn("the whole process accepts").prefault(10000),
   hardStopAfter: duration("On shutdown, close connections still open after this long.")
     .prefault("30s"),
+  log: z.string().min(1).default("stdout").describe(
+    'Where access log lines go: "stdout", "stderr", "none", or a file path (appended to).',
+  ),
+  tune: z.strictObject({
+    bufsize: z.number().int().min(1024).max(1048576).default(16384).describe(
+      "Longest HTTP head (request or response) in bytes; a longer request gets 431 (tune.bufsize).",
+    ),
+    maxRequestLine: z.number().int().min(64).max(1048576).default(8192).describe(
+      "Longest request line in bytes; a longer one gets 414.",
+    ),
+    maxHeaders: z.number().int().min(1).max(10000).default(101).describe(
+      "Most header fields in one HTTP head; more gets 431 (tune.http.maxhdr).",
+    ),
+  }).prefault({}).describe("Buffer and parser limits."),
 }).describe("Process-wide settings.");
+
+function isNetwork(text: string): boolean {
+  try {
+    cidrMatcher(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const logFormat = z.enum(["httplog", "tcplog", "json", "off"]).describe(
+  "Access log format: httplog (HTTP mode default), tcplog (TCP mode default), json, or off.",
+);
+
+const connectionMode = z.enum(["http-keep-alive", "http-server-close", "httpclose"]).describe(
+  "http-keep-alive: keep client and server connections open; http-server-close: close the server " +
+    "side after each response; httpclose: close both.",
+);
+
+const forwardfor = z.union([
+  z.boolean(),
+  z.strictObject({
+    header: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a header name")
+      .default("X-Forwarded-For").describe("The header to add."),
+    except: z.string().refine(isNetwork, "expected a network such as 127.0.0.0/8").optional()
+      .describe(
+        "A network (CIDR, e.g. 127.0.0.0/8) whose clients get no header.",
+      ),
+  }),
+]).describe("Add the client's address in X-Forwarded-For (option forwardfor).");
+
+/** HTTP settings a frontend may set and `defaults` gives to all. */
+const httpOptions = {
+  httpConnectionMode: connectionMode.optional(),
+  forwardfor: forwardfor.optional(),
+  forwardedProto: z.boolean().optional().describe("Add X-Forwarded-Proto and X-Forwarded-Host."),
+  forwarded: z.boolean().optional().describe("Add an RFC 7239 Forwarded header."),
+  via: z.string().optional().describe('Add a Via header naming this proxy (e.g. "tsproxy").'),
+  acceptConnect: z.boolean().optional().describe(
+    "Accept CONNECT requests and tunnel them; refused with 405 otherwise.",
+  ),
+  errorfiles: z.record(
+    z.string().regex(/^[1-5][0-9][0-9]$/, "expected an HTTP status code"),
+    z.string().min(1),
+  ).optional().describe(
+    "Files holding a whole HTTP response (status line, headers, body) sent instead of the " +
+      "built-in page for that status.",
+  ),
+  log: logFormat.optional(),
+};
 
 const defaultsSchema = z.strictObject({
   mode: mode.default("tcp"),
@@ -73,7 +138,20 @@ const defaultsSchema = z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").prefault("5s"),
     client: duration("Close a client connection idle for this long.").prefault("30s"),
     server: duration("Close a server connection idle for this long.").prefault("30s"),
+    httpRequest: duration("Longest wait for a complete HTTP request head (408 after it).")
+      .prefault("10s"),
+    httpKeepAlive: duration("Longest wait for the next request on an idle keep-alive connection.")
+      .prefault("10s"),
+    tunnel: duration("Close a tunnel (WebSocket, CONNECT) idle for this long.").prefault("1h"),
   }).prefault({}),
+  ...httpOptions,
+  httpReuse: z.enum(["safe", "never"]).default("safe").describe(
+    "safe: idle server connections are reused for requests after a client's first; never: no reuse.",
+  ),
+  poolMaxConn: z.number().int().min(0).default(64).describe(
+    "Most idle connections kept per server for reuse (pool-max-conn).",
+  ),
+  poolPurgeDelay: duration("Close idle server connections unused for this long.").prefault("5s"),
 }).describe("Values every frontend and backend inherits unless it sets its own.");
 
 export const serverSchema = z.strictObject({
@@ -98,7 +176,13 @@ export const frontendSchema = z.strictObject({
   maxconn: maxconn("this frontend accepts").optional(),
   timeout: z.strictObject({
     client: duration("Close a client connection idle for this long.").optional(),
+    httpRequest: duration("Longest wait for a complete HTTP request head (408 after it).")
+      .optional(),
+    httpKeepAlive: duration("Longest wait for the next request on a keep-alive connection.")
+      .optional(),
+    tunnel: duration("Close a tunnel idle for this long.").optional(),
   }).optional(),
+  ...httpOptions,
 }).describe("A frontend: where clients connect.");
 
 export const backendSchema = z.strictObject({
@@ -109,6 +193,9 @@ export const backendSchema = z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").optional(),
     server: duration("Close a server connection idle for this long.").optional(),
   }).optional(),
+  httpReuse: z.enum(["safe", "never"]).optional(),
+  poolMaxConn: z.number().int().min(0).optional(),
+  poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
   servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
 }).describe("A backend: a group of servers and how to pick among them.");
 

@@ -6,7 +6,9 @@ import {
   getStreamSink,
   getTextFormatter,
   type LogLevel,
+  type Sink,
 } from "@logtape/logtape";
+import { createWriteStream } from "node:fs";
 
 export type { LogLevel };
 
@@ -42,19 +44,51 @@ function stdoutStream(): WritableStream<Uint8Array> {
  * getLogger(["tsproxy", "proxy"]).info("started");
  * ```
  */
-export async function configureLogging(options: { level: LogLevel }): Promise<void> {
+export async function configureLogging(
+  options: { level: LogLevel; access?: string | undefined },
+): Promise<void> {
+  const access = options.access ?? "stdout";
+  const sinks: Record<string, Sink> = {
+    stdout: getStreamSink(stdoutStream(), {
+      formatter,
+      nonBlocking: { bufferSize: 256, flushInterval: 50 },
+    }),
+  };
+  if (access !== "none") {
+    sinks.access = getStreamSink(accessStream(access), {
+      formatter: (record) => `${record.message.join("")}\n`,
+      nonBlocking: { bufferSize: 1024, flushInterval: 50 },
+    });
+  }
   await configure({
     reset: true,
-    sinks: {
-      stdout: getStreamSink(stdoutStream(), {
-        formatter,
-        nonBlocking: { bufferSize: 256, flushInterval: 50 },
-      }),
-    },
+    sinks,
     loggers: [
+      {
+        category: ["tsproxy", "access"],
+        lowestLevel: "info",
+        sinks: access === "none" ? [] : ["access"],
+        parentSinks: "override",
+      },
       { category: ["tsproxy"], lowestLevel: options.level, sinks: ["stdout"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stdout"] },
     ],
+  });
+}
+
+/** The access log's destination: stdout, stderr or a file opened for appending. */
+function accessStream(target: string): WritableStream<Uint8Array> {
+  if (target === "stdout") return stdoutStream();
+  const out = target === "stderr" ? process.stderr : createWriteStream(target, { flags: "a" });
+  return new WritableStream({
+    write(chunk) {
+      return new Promise((resolve, reject) => {
+        out.write(chunk, (error) => (error ? reject(error) : resolve()));
+      });
+    },
+    close() {
+      return new Promise((resolve) => (out === process.stderr ? resolve() : out.end(resolve)));
+    },
   });
 }
 

@@ -1,10 +1,15 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
-import { getLogger } from "@logtape/logtape";
 import type { Backend } from "../backend/backend.ts";
+import type { AccessRecord } from "../log/access.ts";
 import type { Listener, Runtime, Socket } from "../runtime/types.ts";
+import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
+import { HttpSession } from "./http_session.ts";
 import { type SessionOwner, TcpSession } from "./tcp_session.ts";
 
-const log = getLogger(["tsproxy", "tcp"]);
+/** What a frontend tracks of a session of either mode. */
+interface Session {
+  kill(): void;
+}
 
 /** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
 const MAX_WAITING = 4096;
@@ -16,41 +21,61 @@ export interface Admission {
   take(): boolean;
   /** A session ended: give its global slot back and let waiting connections of every frontend in. */
   give(): void;
+  /** Sessions open in the whole process. */
+  readonly cur: number;
 }
 
 export interface FrontendOptions {
   name: string;
+  mode: "tcp" | "http";
   maxconn: number;
   clientTimeout: number;
   backend: Backend;
+  /** HTTP settings (HTTP mode only). */
+  http: HttpFrontendOptions | null;
+  /** Writes one access log line, or null when logging is off. */
+  accessLog: ((record: AccessRecord) => void) | null;
 }
 
-export class Frontend implements SessionOwner {
+export class Frontend implements SessionOwner, HttpOwner {
   readonly name: string;
+  readonly mode: "tcp" | "http";
   readonly maxconn: number;
   readonly clientTimeout: number;
   readonly backend: Backend;
+  readonly http: HttpFrontendOptions;
+  readonly #accessLog: ((record: AccessRecord) => void) | null;
   readonly listeners: Listener[] = [];
   /** Sessions open now / ever accepted. */
   cur = 0;
   total = 0;
   #admission: Admission;
   #waiting: Socket[] = [];
-  #sessions = new Set<TcpSession>();
+  #sessions = new Set<Session>();
   #paused = false;
   #stopping = false;
   #idle: (() => void) | null = null;
 
   constructor(o: FrontendOptions, admission: Admission) {
     this.name = o.name;
+    this.mode = o.mode;
     this.maxconn = o.maxconn;
     this.clientTimeout = o.clientTimeout;
     this.backend = o.backend;
+    if (o.mode === "http" && !o.http) {
+      throw new TypeError(`frontend ${o.name}: HTTP mode needs HTTP options`);
+    }
+    this.http = o.http!;
+    this.#accessLog = o.accessLog;
     this.#admission = admission;
   }
 
   get runtime(): Runtime {
     return this.#admission.runtime;
+  }
+
+  get processCur(): number {
+    return this.#admission.cur;
   }
 
   get waiting(): number {
@@ -95,7 +120,9 @@ export class Frontend implements SessionOwner {
     this.cur++;
     this.total++;
     if (this.cur >= this.maxconn) this.#pauseListeners();
-    const session = new TcpSession(this, sock, this.backend);
+    const session = this.mode === "http"
+      ? new HttpSession(this, sock)
+      : new TcpSession(this, sock, this.backend);
     this.#sessions.add(session);
     session.start();
     return true;
@@ -107,24 +134,45 @@ export class Frontend implements SessionOwner {
     for (const l of this.listeners) l.pause();
   }
 
-  release(session: TcpSession): void {
+  release(session: Session): void {
     if (!this.#sessions.delete(session)) return;
     this.cur--;
     this.#admission.give(); // calls admit() on every frontend, this one included
     if (this.#stopping && this.#sessions.size === 0) this.#idle?.();
   }
 
+  /** Phase "log" of a TCP session: one tcplog line per connection. */
   logSession(s: TcpSession): void {
-    if (s.termination === "SC") {
-      log.warn(
-        "{frontend}: no server of backend {backend} accepted the connection after {tries} tries",
-        {
-          frontend: this.name,
-          backend: s.backend.name,
-          tries: s.retries + 1,
-        },
-      );
-    }
+    if (!this.#accessLog) return;
+    const now = Date.now();
+    this.#accessLog({
+      clientIp: s.client.remoteAddress,
+      clientPort: s.client.remotePort,
+      start: s.acceptedAt,
+      frontend: this.name,
+      backend: s.backend.name,
+      server: s.server?.name ?? "<NOSRV>",
+      tr: -1,
+      tw: 0,
+      tc: s.connectMs,
+      tresp: -1,
+      ta: now - s.acceptedAt,
+      status: -1,
+      bytes: s.bytesFromServer,
+      termination: s.termination,
+      actconn: this.#admission.cur,
+      feconn: this.cur,
+      beconn: s.backend.cur,
+      srvconn: s.server?.cur ?? 0,
+      retries: s.retries,
+      srvQueue: 0,
+      beQueue: 0,
+      request: "",
+    });
+  }
+
+  logAccess(record: AccessRecord): void {
+    this.#accessLog?.(record);
   }
 
   /** Stop listening and wait for open sessions to end, killing what is left after `hardStopMs`. */

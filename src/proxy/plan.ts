@@ -1,19 +1,32 @@
-/** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened. */
-import { type Config, effective } from "../config/mod.ts";
+/** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
+import { readFile } from "node:fs/promises";
+import { type Config, effective, type EffectiveFrontend } from "../config/mod.ts";
+import { accessLogger } from "../log/access_sink.ts";
+import { cidrMatcher } from "../net/cidr.ts";
+import { ErrorPages } from "./http_errors.ts";
+import type { HttpFrontendOptions } from "./http_options.ts";
 import type { ProxyPlan } from "./proxy.ts";
 
-export function planFromConfig(config: Config): ProxyPlan {
+export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   const eff = effective(config);
-  return {
-    maxconn: eff.global.maxconn,
-    hardStopAfter: eff.global.hardStopAfter,
-    frontends: eff.frontends.map((f) => ({
+  const tune = config.global.tune;
+  const frontends: ProxyPlan["frontends"] = [];
+  for (const f of eff.frontends) {
+    frontends.push({
       name: f.name,
+      mode: f.mode,
       binds: f.bind.map((a) => ({ host: a.host, port: a.port })),
       maxconn: f.maxconn,
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
-    })),
+      http: f.mode === "http" ? await httpOptions(f, tune) : null,
+      accessLog: accessLogger(f.log),
+    });
+  }
+  return {
+    maxconn: eff.global.maxconn,
+    hardStopAfter: eff.global.hardStopAfter,
+    frontends,
     backends: eff.backends.map((b) => ({
       name: b.name,
       mode: b.mode,
@@ -21,6 +34,8 @@ export function planFromConfig(config: Config): ProxyPlan {
       retries: b.retries,
       connectTimeout: b.timeout.connect,
       serverTimeout: b.timeout.server,
+      poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
+      poolPurgeDelay: b.poolPurgeDelay,
       servers: b.servers.map((s) => ({
         name: s.name,
         host: s.address.host,
@@ -31,5 +46,42 @@ export function planFromConfig(config: Config): ProxyPlan {
         disabled: s.disabled,
       })),
     })),
+  };
+}
+
+async function httpOptions(
+  f: EffectiveFrontend,
+  tune: Config["global"]["tune"],
+): Promise<HttpFrontendOptions> {
+  const files = new Map<number, Uint8Array>();
+  for (const [status, path] of Object.entries(f.errorfiles)) {
+    try {
+      files.set(Number(status), new Uint8Array(await readFile(path)));
+    } catch (err) {
+      throw new Error(
+        `frontend ${f.name}: errorfiles.${status}: cannot read ${path}: ${(err as Error).message}`,
+      );
+    }
+  }
+  const ff = f.forwardfor;
+  return {
+    limits: {
+      maxHead: tune.bufsize,
+      maxRequestLine: tune.maxRequestLine,
+      maxHeaders: tune.maxHeaders,
+    },
+    clientTimeout: f.timeout.client,
+    httpRequestTimeout: f.timeout.httpRequest,
+    httpKeepAliveTimeout: f.timeout.httpKeepAlive,
+    tunnelTimeout: f.timeout.tunnel,
+    connectionMode: f.httpConnectionMode,
+    forwardFor: ff
+      ? { header: ff.header, except: ff.except ? cidrMatcher(ff.except) : null }
+      : null,
+    forwardedProto: f.forwardedProto,
+    forwarded: f.forwarded,
+    via: f.via,
+    acceptConnect: f.acceptConnect,
+    errors: new ErrorPages(files),
   };
 }

@@ -1,7 +1,9 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
 import type { Config } from "../config/mod.ts";
+import type { AccessRecord } from "../log/access.ts";
 import type { Runtime } from "../runtime/types.ts";
+import type { HttpFrontendOptions } from "./http_options.ts";
 import { type Admission, Frontend } from "./frontend.ts";
 import { planFromConfig } from "./plan.ts";
 
@@ -11,10 +13,13 @@ export interface ProxyPlan {
   hardStopAfter: number;
   frontends: {
     name: string;
+    mode: "tcp" | "http";
     binds: { host: string; port: number }[];
     maxconn: number;
     clientTimeout: number;
     defaultBackend: string;
+    http: HttpFrontendOptions | null;
+    accessLog: ((record: AccessRecord) => void) | null;
   }[];
   backends: BackendOptions[];
 }
@@ -44,6 +49,9 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
       cur--;
       for (const fe of frontends) fe.admit();
     },
+    get cur() {
+      return cur;
+    },
   };
   for (const f of plan.frontends) {
     const backend = backends.get(f.defaultBackend);
@@ -70,13 +78,15 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     frontends,
     backends,
     shutdown() {
-      stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {});
+      stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {
+        for (const be of backends.values()) be.pool.closeAll();
+      });
       return stopping;
     },
   };
 }
 
 /** Starts the proxy described by a validated config (see {@link startPlan}). */
-export function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
-  return startPlan(planFromConfig(config), runtime);
+export async function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
+  return startPlan(await planFromConfig(config), runtime);
 }

@@ -1,5 +1,6 @@
 /** One client connection in TCP mode, through its phases: accept → choose backend → connect → forward → log. */
 import type { Backend } from "../backend/backend.ts";
+import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
 import { IdleTimer } from "./idle_timer.ts";
@@ -64,39 +65,13 @@ export class TcpSession {
 
   /** Phase "connect": pick a server, try it, and on failure the next one, up to `retries` more times. */
   async #connect(): Promise<void> {
-    const be = this.backend, tried = new Set<Server>();
-    const started = Date.now();
-    for (let attempt = 0; attempt <= be.retries; attempt++) {
-      const srv = be.balancer.pick({ exclude: tried });
-      if (!srv) break;
-      tried.add(srv);
-      if (attempt > 0) this.retries++;
-      srv.cur++;
-      let sock: Socket;
-      try {
-        sock = await this.#owner.runtime.connect({
-          host: srv.host,
-          port: srv.port,
-          timeoutMs: be.connectTimeout,
-        });
-      } catch {
-        srv.cur--;
-        srv.connectErrors++;
-        if (this.#done) return;
-        continue;
-      }
-      if (this.#done) {
-        srv.cur--;
-        sock.close();
-        return;
-      }
-      srv.total++;
-      this.connectMs = Date.now() - started;
-      this.server = srv;
-      this.#attach(sock);
-      return;
-    }
-    this.#abort("SC");
+    const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done);
+    this.retries = r.retries;
+    this.connectMs = r.ms;
+    if (this.#done) return;
+    if (!r.ok) return this.#abort("SC");
+    this.server = r.server;
+    this.#attach(r.socket);
   }
 
   /** Phase "forward": splice both directions with backpressure and half-close. */

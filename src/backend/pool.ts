@@ -1,0 +1,87 @@
+/** Idle server connections kept for reuse ("http-reuse safe"): only connections with no request in flight. */
+import type { Socket } from "../runtime/types.ts";
+import type { Server } from "./server.ts";
+
+interface Idle {
+  socket: Socket;
+  since: number;
+}
+
+export class ConnectionPool {
+  readonly maxPerServer: number;
+  readonly idleTimeout: number;
+  #idle = new Map<Server, Idle[]>();
+  #count = 0;
+  #sweeper: ReturnType<typeof setInterval> | undefined;
+
+  /** `maxPerServer` 0 disables pooling. */
+  constructor(maxPerServer: number, idleTimeout: number) {
+    this.maxPerServer = maxPerServer;
+    this.idleTimeout = idleTimeout;
+  }
+
+  get size(): number {
+    return this.#count;
+  }
+
+  /** The most recently used idle connection to `server`, or null. */
+  take(server: Server): Socket | null {
+    const list = this.#idle.get(server);
+    while (list && list.length > 0) {
+      const { socket } = list.pop()!;
+      this.#count--;
+      if (!socket.closed) return socket;
+    }
+    return null;
+  }
+
+  /** Keeps `socket` for reuse; false when the pool is full (the caller closes it). */
+  give(server: Server, socket: Socket): boolean {
+    if (socket.closed || this.maxPerServer === 0) return false;
+    let list = this.#idle.get(server);
+    if (!list) this.#idle.set(server, list = []);
+    if (list.length >= this.maxPerServer) return false;
+    const entry: Idle = { socket, since: Date.now() };
+    list.push(entry);
+    this.#count++;
+    // While idle, any byte or close from the server makes the connection unusable.
+    const drop = () => this.#drop(server, entry);
+    socket.setHandlers({ data: drop, end: drop, close: drop, drain: () => {} });
+    socket.resume();
+    this.#sweeper ??= setInterval(() => this.#sweep(), Math.max(100, this.idleTimeout / 2));
+    return true;
+  }
+
+  #drop(server: Server, entry: Idle): void {
+    const list = this.#idle.get(server);
+    const i = list ? list.indexOf(entry) : -1;
+    if (i >= 0) {
+      list!.splice(i, 1);
+      this.#count--;
+    }
+    entry.socket.close();
+    this.#stopSweeperIfEmpty();
+  }
+
+  #sweep(): void {
+    const limit = Date.now() - this.idleTimeout;
+    for (const [server, list] of this.#idle) {
+      while (list.length > 0 && list[0]!.since <= limit) this.#drop(server, list[0]!);
+    }
+    this.#stopSweeperIfEmpty();
+  }
+
+  #stopSweeperIfEmpty(): void {
+    if (this.#count === 0 && this.#sweeper !== undefined) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
+  }
+
+  /** Closes every idle connection (shutdown). */
+  closeAll(): void {
+    for (const [server, list] of this.#idle) {
+      for (const entry of [...list]) this.#drop(server, entry);
+    }
+  }
+}

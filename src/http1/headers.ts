@@ -1,0 +1,134 @@
+/** Lookups and edits over a head's HeaderField[] (case-insensitive names, arrival order kept). */
+import { isOws, trimOws } from "./_chars.ts";
+import type { HeaderField } from "./types.ts";
+
+/** The value of the first field named `lname` (lower-case), or undefined. */
+export function getHeader(h: readonly HeaderField[], lname: string): string | undefined {
+  for (const f of h) if (f.lname === lname) return f.value;
+  return undefined;
+}
+
+/** The values of every field named `lname` (lower-case), in order. */
+export function getHeaders(h: readonly HeaderField[], lname: string): string[] {
+  const out: string[] = [];
+  for (const f of h) if (f.lname === lname) out.push(f.value);
+  return out;
+}
+
+/** How many fields are named `lname` (lower-case). */
+export function headerCount(h: readonly HeaderField[], lname: string): number {
+  let n = 0;
+  for (const f of h) if (f.lname === lname) n++;
+  return n;
+}
+
+/**
+ * True when `token` is an element of the comma-separated lists in the fields named `lname`,
+ * compared case-insensitively (e.g. `hasToken(h, "connection", "close")`).
+ */
+export function hasToken(h: readonly HeaderField[], lname: string, token: string): boolean {
+  const want = token.toLowerCase();
+  for (const f of h) {
+    if (f.lname === lname && listHas(f.value, want)) return true;
+  }
+  return false;
+}
+
+/** Whether the list `value` has the element `want` (already lower-case), OWS around elements ignored. */
+function listHas(value: string, want: string): boolean {
+  let a = 0;
+  while (a <= value.length) {
+    let b = value.indexOf(",", a);
+    if (b < 0) b = value.length;
+    let x = a;
+    let y = b;
+    while (x < y && isOws(value.charCodeAt(x))) x++;
+    while (y > x && isOws(value.charCodeAt(y - 1))) y--;
+    if (y - x === want.length && value.slice(x, y).toLowerCase() === want) return true;
+    a = b + 1;
+  }
+  return false;
+}
+
+/** The lower-cased elements of every list in the fields named `lname` (empty elements dropped). */
+export function listElements(h: readonly HeaderField[], lname: string): string[] {
+  const out: string[] = [];
+  for (const f of h) {
+    if (f.lname !== lname) continue;
+    for (const part of f.value.split(",")) {
+      const t = trimOws(part).toLowerCase();
+      if (t.length > 0) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Replaces every field named like `name` with one `name: value`, at the place of the first (else appended). */
+export function setHeader(h: HeaderField[], name: string, value: string): void {
+  const lname = name.toLowerCase();
+  const at = h.findIndex((f) => f.lname === lname);
+  if (at < 0) {
+    h.push({ name, lname, value });
+    return;
+  }
+  h[at] = { name, lname, value };
+  let w = at + 1;
+  for (let r = at + 1; r < h.length; r++) {
+    const f = h[r]!;
+    if (f.lname !== lname) h[w++] = f;
+  }
+  h.length = w;
+}
+
+/** Appends a field `name: value` (after any of the same name). */
+export function addHeader(h: HeaderField[], name: string, value: string): void {
+  h.push({ name, lname: name.toLowerCase(), value });
+}
+
+/** Removes every field named `lname` (lower-case); returns how many were removed. */
+export function removeHeader(h: HeaderField[], lname: string): number {
+  return removeWhere(h, (f) => f.lname === lname);
+}
+
+/** Hop-by-hop fields always removed (RFC 9110 §7.6.1): Connection and these. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "upgrade",
+]);
+
+/**
+ * Names a Connection field may not make us drop: framing and routing fields. Honouring
+ * `Connection: content-length` would forward a body without its length and desynchronise the
+ * server (the "hop-by-hop header abuse" attack); Transfer-Encoding stays because chunked bodies are
+ * forwarded as they are.
+ */
+const NEVER_DROPPED = new Set(["content-length", "transfer-encoding", "host"]);
+
+/**
+ * Removes hop-by-hop fields (RFC 9110 §7.6.1) before forwarding: Connection, every field it lists,
+ * and Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade. Transfer-Encoding, Content-Length and
+ * Host are kept even when listed in Connection. Proxy-Authenticate/Proxy-Authorization are left to
+ * the caller (RFC 9110 does not list them). Names in `keep` (lower-case, e.g. "upgrade" and
+ * "connection" for a WebSocket handshake) are kept. Returns how many fields were removed.
+ */
+export function removeHopByHop(h: HeaderField[], keep?: ReadonlySet<string>): number {
+  const drop = new Set(HOP_BY_HOP);
+  for (const t of listElements(h, "connection")) if (!NEVER_DROPPED.has(t)) drop.add(t);
+  if (keep) { for (const k of keep) drop.delete(k); }
+  return removeWhere(h, (f) => drop.has(f.lname));
+}
+
+function removeWhere(h: HeaderField[], pred: (f: HeaderField) => boolean): number {
+  let w = 0;
+  for (let r = 0; r < h.length; r++) {
+    const f = h[r]!;
+    if (!pred(f)) h[w++] = f;
+  }
+  const removed = h.length - w;
+  h.length = w;
+  return removed;
+}

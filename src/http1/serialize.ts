@@ -1,0 +1,88 @@
+/** Writes request and response heads back to bytes (latin1, one allocation), plus latin1 helpers. */
+import { isToken } from "./_chars.ts";
+import type { HeaderField, RequestHead, ResponseHead } from "./types.ts";
+
+const DECODE_SLICE = 8192;
+
+/** Decodes bytes as latin1 (ISO-8859-1: each byte one char, 0x80-0x9F included, unlike "latin1" in TextDecoder). */
+export function decodeLatin1(b: Uint8Array): string {
+  if (b.length <= 16) {
+    let s = "";
+    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
+  if (b.length <= DECODE_SLICE) return String.fromCharCode.apply(null, b as unknown as number[]);
+  let s = "";
+  for (let i = 0; i < b.length; i += DECODE_SLICE) {
+    const part = b.subarray(i, i + DECODE_SLICE);
+    s += String.fromCharCode.apply(null, part as unknown as number[]);
+  }
+  return s;
+}
+
+/** Encodes a string as latin1; throws RangeError on a char above U+00FF. */
+export function encodeLatin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) {
+      throw new RangeError(`Cannot encode as latin1: char U+${hex4(c)} at index ${i}`);
+    }
+    out[i] = c;
+  }
+  return out;
+}
+
+/**
+ * `METHOD target HTTP/1.m`, the fields as `name: value` (names as sent), and the empty line.
+ * Throws TypeError when a part would break the framing (a CR, LF or other control in it).
+ */
+export function serializeRequestHead(head: RequestHead): Uint8Array {
+  const line = `${head.method} ${head.target} HTTP/1.${head.minor}`;
+  return writeHead(line, head.headers, "request line");
+}
+
+/** `HTTP/1.m status reason` (the SP before an empty reason kept), the fields, the empty line. */
+export function serializeResponseHead(head: ResponseHead): Uint8Array {
+  const line = `HTTP/1.${head.minor} ${head.status} ${head.reason}`;
+  return writeHead(line, head.headers, "status line");
+}
+
+function writeHead(line: string, headers: HeaderField[], what: string): Uint8Array {
+  let n = line.length + 4;
+  for (const h of headers) n += h.name.length + h.value.length + 4;
+  const out = new Uint8Array(n);
+  let o = put(out, 0, line, what);
+  out[o++] = 13;
+  out[o++] = 10;
+  for (const h of headers) {
+    if (!isToken(h.name)) {
+      throw new TypeError(`Cannot serialize header name ${JSON.stringify(h.name)}: not a token`);
+    }
+    o = put(out, o, h.name, "header name");
+    out[o++] = 0x3a;
+    out[o++] = 0x20;
+    o = put(out, o, h.value, `value of header "${h.name}"`);
+    out[o++] = 13;
+    out[o++] = 10;
+  }
+  out[o++] = 13;
+  out[o++] = 10;
+  return out;
+}
+
+/** Writes `s` at `o`; refuses chars above U+00FF and controls other than HTAB. */
+function put(out: Uint8Array, o: number, s: string, what: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
+      throw new TypeError(`Cannot serialize ${what}: char U+${hex4(c)} at index ${i}`);
+    }
+    out[o++] = c;
+  }
+  return o;
+}
+
+function hex4(c: number): string {
+  return c.toString(16).toUpperCase().padStart(4, "0");
+}

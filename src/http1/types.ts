@@ -1,0 +1,65 @@
+/** The HTTP/1.1 codec's shapes: parsed heads, limits, verdicts and body framing. Pure data, no sockets. */
+
+/** Header fields in arrival order, names as sent (case kept); lookups are case-insensitive. */
+export interface HeaderField {
+  /** The name exactly as sent, e.g. "Content-Type". */
+  name: string;
+  /** The name lower-cased, for matching. */
+  lname: string;
+  /** The value with leading/trailing spaces and tabs removed. */
+  value: string;
+}
+
+export interface RequestHead {
+  readonly kind: "request";
+  method: string;
+  /** The request target as sent: origin-form "/p?q", absolute-form "http://h/p", authority-form "h:443", or "*". */
+  target: string;
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  minor: 0 | 1;
+  headers: HeaderField[];
+  /** Bytes of the whole head, request line to the empty line included. */
+  headLength: number;
+}
+
+export interface ResponseHead {
+  readonly kind: "response";
+  minor: 0 | 1;
+  status: number;
+  reason: string;
+  headers: HeaderField[];
+  headLength: number;
+}
+
+/** Limits applied while parsing a head (HAProxy's tune.bufsize / tune.http.maxhdr). */
+export interface HeadLimits {
+  /** Longest request line (method, target, version) in bytes; over it: 414. Default 8192. */
+  maxRequestLine: number;
+  /** Longest whole head in bytes; over it: 431 for requests (502 for responses). Default 16384. */
+  maxHead: number;
+  /** Most header fields; over it: 431. Default 101 (HAProxy's tune.http.maxhdr). */
+  maxHeaders: number;
+}
+
+export const DEFAULT_LIMITS: HeadLimits = { maxRequestLine: 8192, maxHead: 16384, maxHeaders: 101 };
+
+/** Why a message was refused: the status to answer with and a short reason for the log. */
+export interface Rejection {
+  /** 505: a request whose HTTP major version is not 1 (e.g. "HTTP/2.0"). */
+  status: 400 | 413 | 414 | 431 | 501 | 502 | 505;
+  reason: string;
+}
+
+export type HeadResult<H> =
+  | { ok: true; head: H }
+  | { ok: false; rejection: Rejection };
+
+/**
+ * How a message body is delimited (RFC 9112 §6):
+ * none (no body), length (Content-Length bytes), chunked, or close (response read until the server closes).
+ */
+export type BodyFraming =
+  | { type: "none" }
+  | { type: "length"; length: number }
+  | { type: "chunked" }
+  | { type: "close" };

@@ -1,0 +1,68 @@
+/** The heads tsproxy sends: hop-by-hop fields removed, connection handling and X-Forwarded-* added. */
+import { addHeader, getHeader, removeHopByHop, setHeader } from "../http1/headers.ts";
+import { serializeRequestHead, serializeResponseHead } from "../http1/serialize.ts";
+import type { RequestHead, ResponseHead } from "../http1/types.ts";
+import type { HttpSession } from "./http_session.ts";
+
+const KEEP_UPGRADE = new Set(["upgrade"]);
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method);
+}
+
+/** The request head for the server. Mutates `req.headers` (the transaction owns them). */
+export function buildRequestHead(s: HttpSession, req: RequestHead, upgrade: boolean): Uint8Array {
+  const h = req.headers, o = s.owner.http;
+  removeHopByHop(h, upgrade ? KEEP_UPGRADE : undefined);
+  if (upgrade) addHeader(h, "Connection", "upgrade");
+  else if (o.connectionMode !== "http-keep-alive") addHeader(h, "Connection", "close");
+  const ip = s.client.remoteAddress;
+  const ff = o.forwardFor;
+  if (ff && !(ff.except?.(ip) ?? false)) {
+    const prior = getHeader(h, ff.header.toLowerCase());
+    if (prior === undefined) addHeader(h, ff.header, ip);
+    else setHeader(h, ff.header, `${prior}, ${ip}`);
+  }
+  if (o.forwardedProto) {
+    setHeader(h, "X-Forwarded-Proto", "http");
+    const host = getHeader(h, "host");
+    if (host !== undefined) setHeader(h, "X-Forwarded-Host", host);
+  }
+  if (o.forwarded) {
+    const host = getHeader(h, "host");
+    const forIp = ip.includes(":") ? `"[${ip}]"` : ip;
+    addHeader(h, "Forwarded", `for=${forIp};proto=http${host ? `;host="${host}"` : ""}`);
+  }
+  if (o.via) addHeader(h, "Via", `1.${req.minor} ${o.via}`);
+  return serializeRequestHead(req);
+}
+
+/** The response head for the client, saying whether the connection stays open. Mutates `res.headers`. */
+export function buildResponseHead(
+  res: ResponseHead,
+  req: RequestHead,
+  keepAlive: boolean,
+  switching: boolean,
+): Uint8Array {
+  const h = res.headers;
+  removeHopByHop(h, switching ? KEEP_UPGRADE : undefined);
+  if (switching) {
+    if (res.status === 101) addHeader(h, "Connection", "upgrade");
+  } else if (!keepAlive) addHeader(h, "Connection", "close");
+  else if (req.minor === 0) addHeader(h, "Connection", "keep-alive");
+  return serializeResponseHead(res);
+}
+
+/** One buffer holding `parts` back to back. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}

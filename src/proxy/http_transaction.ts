@@ -1,0 +1,365 @@
+/**
+ * One request/response exchange, through its phases: http-request rules → choose backend → connect
+ * (pooled or new, with retries) → send request → wait response → response rules → forward body → log.
+ */
+import { connectToBackend } from "../backend/connect.ts";
+import type { Server } from "../backend/server.ts";
+import { responseFraming } from "../http1/framing.ts";
+import { HeadReader } from "../http1/head_reader.ts";
+import { getHeader, hasToken } from "../http1/headers.ts";
+import { parseResponseHead } from "../http1/parse.ts";
+import type { BodyFraming, RequestHead, ResponseHead } from "../http1/types.ts";
+import type { Socket } from "../runtime/types.ts";
+import { BodyMeter } from "./body_meter.ts";
+import { buildRequestHead, buildResponseHead, concat, isIdempotent } from "./http_heads.ts";
+import type { HttpSession } from "./http_session.ts";
+
+type Phase = "connect" | "request" | "response-head" | "response-body" | "tunnel" | "done";
+
+export class HttpTransaction {
+  readonly #s: HttpSession;
+  readonly req: RequestHead;
+  readonly #reqBody: BodyMeter;
+  #phase: Phase = "connect";
+  #server: Server | null = null;
+  #srv: Socket | null = null;
+  #reused = false;
+  #retries = 0;
+  /** The request as sent to the server, kept to replay it once on a reused connection that died. */
+  #sentHead: Uint8Array | null = null;
+  #resReader: HeadReader | null = null;
+  #res: ResponseHead | null = null;
+  #resBody: BodyMeter | null = null;
+  #clientKeepAlive: boolean;
+  #serverKeepAlive = true;
+  #upgrade: boolean;
+  #pendingBody: Uint8Array[] = [];
+  #clientEnded = false;
+  // timers and counters for the log
+  readonly #start: number;
+  #headDone = Date.now();
+  #tc = -1;
+  #requestSentAt = -1;
+  #tresp = -1;
+  #bytesOut = 0;
+  #status = 0;
+  #reason = "";
+
+  constructor(session: HttpSession, req: RequestHead, framing: BodyFraming, headStart: number) {
+    this.#s = session;
+    this.req = req;
+    this.#start = headStart;
+    this.#reqBody = new BodyMeter(framing, "request");
+    const mode = session.owner.http.connectionMode;
+    this.#clientKeepAlive = mode !== "httpclose" &&
+      (req.minor === 1
+        ? !hasToken(req.headers, "connection", "close")
+        : hasToken(req.headers, "connection", "keep-alive"));
+    this.#upgrade = req.minor === 1 && hasToken(req.headers, "connection", "upgrade") &&
+      getHeader(req.headers, "upgrade") !== undefined;
+  }
+
+  /** `rest` holds the bytes that came after the head: the start of the body, maybe a pipelined request. */
+  start(rest: Uint8Array): void {
+    if (this.req.method === "CONNECT" && !this.#s.owner.http.acceptConnect) {
+      return this.#s.respondAndClose(405, "PR", this.#start, this.#requestLine());
+    }
+    if (rest.length > 0) this.#takeRequestBytes(rest);
+    if (this.#phase === "connect") void this.#connect(null);
+  }
+
+  /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
+  wantsRequestBytes(): boolean {
+    return !this.#reqBody.done || this.#phase === "tunnel";
+  }
+
+  #takeRequestBytes(chunk: Uint8Array): void {
+    const n = this.#reqBody.feed(chunk);
+    if (typeof n !== "number") {
+      // a malformed body: whatever part of the request already left is cut off with the server connection
+      if (this.#phase === "connect") this.#phase = "done"; // not connected yet: nothing reached a server
+      return this.#fail(n.status, "PR", n.reason);
+    }
+    const body = n === chunk.length ? chunk : chunk.subarray(0, n);
+    if (body.length > 0) this.#sendRequestBytes(body);
+    if (n < chunk.length) this.#s.transactionStash(chunk.subarray(n));
+  }
+
+  #sendRequestBytes(body: Uint8Array): void {
+    const srv = this.#srv;
+    if (srv === null || this.#phase === "connect") {
+      this.#pendingBody.push(body);
+      this.#s.client.pause();
+      return;
+    }
+    if (!srv.write(body)) this.#s.client.pause();
+  }
+
+  onClientData(chunk: Uint8Array): void {
+    this.#s.timer.touchClient();
+    if (this.#phase === "tunnel") {
+      if (!this.#srv!.write(chunk)) this.#s.client.pause();
+      return;
+    }
+    this.#takeRequestBytes(chunk);
+  }
+
+  /** Phase "connect": an idle pooled connection when this client already made a request, else a new one. */
+  async #connect(first: Server | null): Promise<void> {
+    const s = this.#s, be = s.owner.backend;
+    const server = first ?? be.balancer.pick();
+    if (server === null) return this.#fail(503, "sC", "no server available");
+    if (s.requests > 0 && !first) {
+      const pooled = be.pool.take(server);
+      if (pooled) {
+        server.cur++;
+        this.#reused = true;
+        this.#tc = 0;
+        return this.#attach(server, pooled);
+      }
+    }
+    const r = await connectToBackend(s.owner.runtime, be, () => this.#phase === "done", server);
+    this.#retries += r.retries;
+    this.#tc = r.ms;
+    if (this.#phase === "done") return;
+    if (!r.ok) return this.#fail(503, "sC", "connection to server failed");
+    this.#reused = false;
+    this.#attach(r.server, r.socket);
+  }
+
+  /** Phase "send request": the rewritten head and the body bytes that came with it, in one write. */
+  #attach(server: Server, sock: Socket): void {
+    this.#server = server;
+    this.#srv = sock;
+    this.#phase = "request";
+    sock.setHandlers({
+      data: (chunk) => this.#onServerData(chunk),
+      drain: () => this.#onServerDrain(),
+      end: () => this.#onServerEnd(),
+      close: (err) => this.#onServerClose(err),
+    });
+    this.#sentHead ??= buildRequestHead(this.#s, this.req, this.#upgrade);
+    const first = this.#pendingBody.length > 0
+      ? concat([this.#sentHead, ...this.#pendingBody])
+      : this.#sentHead;
+    this.#pendingBody = [];
+    this.#requestSentAt = Date.now();
+    this.#resReader = new HeadReader(this.#s.owner.http.limits, "response");
+    const ok = sock.write(first);
+    if (!this.#reqBody.done && ok && !this.#clientEnded) this.#s.client.resume();
+    if (this.#clientEnded && this.#reqBody.done === false) {
+      this.#fail(400, "CH", "client closed mid-request");
+    }
+  }
+
+  #onServerDrain(): void {
+    this.#s.timer.touchServer();
+    if (this.#phase === "tunnel" || !this.#reqBody.done) this.#s.client.resume();
+  }
+
+  onClientDrain(): void {
+    this.#s.timer.touchClient();
+    this.#srv?.resume();
+  }
+
+  #onServerData(chunk: Uint8Array): void {
+    this.#s.timer.touchServer();
+    switch (this.#phase) {
+      case "request":
+      case "response-head":
+        return this.#onResponseHeadBytes(chunk);
+      case "response-body":
+        return this.#forwardResponseBody(chunk);
+      case "tunnel":
+        this.#bytesOut += chunk.length;
+        if (!this.#s.client.write(chunk)) this.#srv!.pause();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Phase "wait response": parse the head; 1xx interim responses pass through; 101 opens a tunnel. */
+  #onResponseHeadBytes(chunk: Uint8Array): void {
+    this.#phase = "response-head";
+    const step = this.#resReader!.push(chunk);
+    if (step.state === "more") return;
+    if (step.state === "error") return this.#fail(502, "SH", step.rejection.reason);
+    const parsed = parseResponseHead(step.head, this.#s.owner.http.limits);
+    if (!parsed.ok) return this.#fail(502, "SH", parsed.rejection.reason);
+    const res = parsed.head;
+    if (res.status >= 100 && res.status < 200 && res.status !== 101) {
+      this.#s.client.write(step.head); // 100 Continue and friends, as they came
+      this.#bytesOut += step.head.length;
+      if (step.rest.length > 0) this.#onResponseHeadBytes(step.rest);
+      return;
+    }
+    this.#tresp = Date.now() - this.#requestSentAt;
+    this.#res = res;
+    this.#status = res.status;
+    const switching = (res.status === 101 && this.#upgrade) ||
+      (this.req.method === "CONNECT" && res.status >= 200 && res.status < 300);
+    const framing = responseFraming(res, this.req.method);
+    if (!framing.ok) return this.#fail(502, "SH", framing.rejection.reason);
+    if (framing.framing.type === "close") this.#clientKeepAlive = false;
+    this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
+      (res.minor === 1
+        ? !hasToken(res.headers, "connection", "close")
+        : hasToken(res.headers, "connection", "keep-alive")) &&
+      this.#s.owner.http.connectionMode === "http-keep-alive";
+    if (!this.#reqBody.done) this.#clientKeepAlive = false; // answered before the whole request: close after
+    const head = buildResponseHead(res, this.req, this.#clientKeepAlive, switching);
+    if (switching) {
+      this.#phase = "tunnel";
+      this.#write(concat([head, step.rest]));
+      this.#s.timer.idle(this.#s.owner.http.tunnelTimeout, this.#s.owner.http.tunnelTimeout, true);
+      this.#s.enterTunnel();
+      return;
+    }
+    this.#resBody = new BodyMeter(framing.framing, "response");
+    this.#phase = "response-body";
+    const n = this.#resBody.feed(step.rest);
+    if (typeof n !== "number") return this.#fail(502, "SD", n.reason);
+    this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));
+    if (this.#resBody.done) this.#complete();
+  }
+
+  #forwardResponseBody(chunk: Uint8Array): void {
+    const n = this.#resBody!.feed(chunk);
+    if (typeof n !== "number") return this.#abort("SD");
+    this.#write(n === chunk.length ? chunk : chunk.subarray(0, n));
+    if (this.#resBody!.done) this.#complete();
+  }
+
+  #write(bytes: Uint8Array): void {
+    this.#bytesOut += bytes.length;
+    if (!this.#s.client.write(bytes)) this.#srv?.pause();
+  }
+
+  #onServerEnd(): void {
+    if (this.#phase === "tunnel") return this.#s.client.shutdown();
+    if (this.#phase === "response-body" && this.#resBody!.endsAtClose) {
+      this.#resBody!.finishAtClose();
+      this.#serverKeepAlive = false;
+      return this.#complete();
+    }
+    this.#serverGone();
+  }
+
+  #onServerClose(err?: Error): void {
+    if (this.#phase === "done") return;
+    if (!err && this.#phase === "tunnel") return this.#s.closeGracefully();
+    if (!err && this.#phase === "response-body" && this.#resBody!.endsAtClose) {
+      return this.#onServerEnd();
+    }
+    this.#serverGone();
+  }
+
+  /** The server closed before the response was complete. */
+  #serverGone(): void {
+    const replay = this.#reused && this.#phase === "request" && isIdempotent(this.req.method) &&
+      this.#reqBody.empty;
+    if (replay) {
+      // the classic keep-alive race: the server closed an idle connection as we reused it
+      this.#releaseServer(false);
+      this.#retries++;
+      this.#phase = "connect";
+      return void this.#connect(this.#server);
+    }
+    if (this.#phase === "request" || this.#phase === "response-head") {
+      return this.#fail(502, "SH", "server closed before responding");
+    }
+    this.#abort("SD");
+  }
+
+  onClientEnd(): void {
+    this.#clientEnded = true;
+    if (this.#phase === "tunnel") this.#srv?.shutdown();
+    else if (!this.#reqBody.done && this.#phase !== "connect") this.#abort("CD");
+  }
+
+  onClientClose(): void {
+    if (this.#phase === "done") return;
+    this.#finish(this.#phase === "response-body" || this.#phase === "tunnel" ? "CD" : "CH", false);
+  }
+
+  onTimeout(kind: "client" | "server" | "tunnel"): void {
+    if (kind === "server" && (this.#phase === "request" || this.#phase === "response-head")) {
+      return this.#fail(504, "sH", "server timeout");
+    }
+    this.#abort(kind === "server" ? "sD" : "cD");
+  }
+
+  /** The response is complete: log, give the server connection back, keep or close the client. */
+  #complete(): void {
+    const keepServer = this.#serverKeepAlive && this.#reqBody.done;
+    this.#finish("--", keepServer);
+    this.#s.transactionDone(this.#clientKeepAlive && this.#reqBody.done && !this.#clientEnded);
+  }
+
+  /** Answer with the proxy's own response (nothing was sent to the client yet). */
+  #fail(status: number, termination: string, reason: string): void {
+    if (this.#phase === "done" && this.#status !== 0) return;
+    this.#status = status;
+    this.#reason = reason;
+    this.#phase = "done";
+    this.#releaseServer(false);
+    this.#bytesOut += this.#s.sendErrorAndClose(status);
+    this.#log(termination);
+  }
+
+  /** Cut both sides: the response was already under way, so the client sees a truncated one. */
+  #abort(termination: string): void {
+    if (this.#phase === "done") return;
+    this.#finish(termination, false);
+    this.#s.close();
+  }
+
+  #finish(termination: string, keepServer: boolean): void {
+    this.#phase = "done";
+    this.#releaseServer(keepServer);
+    this.#log(termination);
+  }
+
+  #releaseServer(keep: boolean): void {
+    const srv = this.#srv, server = this.#server;
+    this.#srv = null;
+    if (!srv || !server) return;
+    server.cur--;
+    if (!(keep && this.#s.owner.backend.pool.give(server, srv))) srv.close();
+  }
+
+  #log(termination: string): void {
+    const s = this.#s, now = Date.now(), be = s.owner.backend;
+    s.owner.logAccess({
+      clientIp: s.client.remoteAddress,
+      clientPort: s.client.remotePort,
+      start: this.#start,
+      frontend: s.owner.name,
+      backend: be.name,
+      server: this.#server?.name ?? "<NOSRV>",
+      tr: this.#headDone - this.#start,
+      tw: 0,
+      tc: this.#tc,
+      tresp: this.#tresp,
+      ta: now - this.#start,
+      status: this.#status || -1,
+      bytes: this.#bytesOut,
+      termination,
+      actconn: s.owner.processCur,
+      feconn: s.owner.cur,
+      beconn: be.cur,
+      srvconn: this.#server?.cur ?? 0,
+      retries: this.#retries,
+      srvQueue: 0,
+      beQueue: 0,
+      request: this.#reason
+        ? `${this.#requestLine()}" reason="${this.#reason}`
+        : this.#requestLine(),
+    });
+  }
+
+  #requestLine(): string {
+    return `${this.req.method} ${this.req.target} HTTP/1.${this.req.minor}`;
+  }
+}
