@@ -33,8 +33,8 @@ export class BodyMeter {
         return this.#remaining === 0;
       case "chunked":
         return this.#chunked!.done;
-      case "close":
-        return this.#closed;
+      default:
+        return this.#closed; // "close": complete once the server closed
     }
   }
 
