@@ -5,13 +5,16 @@ import { getLogger } from "@logtape/logtape";
 import { flushLogging, formatConfigError, getRuntime, loadConfigFile, startProxy } from "../mod.ts";
 
 const file = new URL("../examples/quickstart.yaml", import.meta.url).pathname;
-await configureLogging({ level: "info" });
+await configureLogging({ level: "info", access: "stdout" });
 const log = getLogger(["tsproxy", "quickstart"]);
 
 function origin(name: string, port: number): Promise<Server> {
   const server = createServer((req, res) => {
     res.setHeader("content-type", "text/plain");
-    res.end(`hello from ${name} (port ${port}): ${req.method} ${req.url}\n`);
+    const xff = req.headers["x-forwarded-for"] ?? "-";
+    res.end(
+      `hello from ${name} (port ${port}): ${req.method} ${req.url} (x-forwarded-for: ${xff})\n`,
+    );
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }

@@ -25,6 +25,14 @@ test("quickstart: curl localhost:8080 twice reaches origin_a then origin_b; SIGI
     assert.match(answers[0]!, /hello from origin_a/);
     assert.match(answers[1]!, /hello from origin_b/);
     assert.match(answers[2]!, /hello from origin_a/);
+    assert.match(answers[0]!, /x-forwarded-for: 127\.0\.0\.1/);
+    for (let i = 0; i < 40 && (out.match(/ web demo\/origin_/g) ?? []).length < 3; i++) {
+      await sleep(50);
+    }
+    assert.match(
+      out,
+      /\] web demo\/origin_a \d+\/0\/\d+\/\d+\/\d+ 200 \d+ - - ---- .* "GET \/ HTTP\/1\.1"/,
+    );
   } finally {
     proc.kill(process.env.QS_SIG ?? "SIGINT");
   }
