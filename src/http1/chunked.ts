@@ -125,6 +125,7 @@ export class ChunkedParser {
       if (b === LF) return "bare LF in chunk size line";
     } else if (st >= S_TRAILER_START) {
       if (++this.#trailerBytes > this.#maxTrailers) return "trailers too large";
+      if (b === LF && st !== S_TRAILER_LF && st !== S_FINAL_LF) return "bare LF in trailer";
     }
     switch (st) {
       case S_SIZE_START:
@@ -137,10 +138,11 @@ export class ChunkedParser {
           this.#state = S_SIZE;
           return null;
         }
+        if (b === SP || b === HTAB) return "whitespace in chunk size line";
         if (st === S_SIZE_START) return "invalid chunk size";
         if (b === SEMI) return this.#to(S_EXT_NAME_START);
         if (b === CR) return this.#to(S_SIZE_LF);
-        return b === SP || b === HTAB ? "whitespace in chunk size line" : "invalid chunk size";
+        return "invalid chunk size";
       }
       case S_EXT_NAME_START:
         return TCHAR[b] === 1 ? this.#to(S_EXT_NAME) : "invalid chunk extension";
@@ -184,10 +186,7 @@ export class ChunkedParser {
           : "invalid trailer field name";
       case S_TRAILER_VALUE:
         if (b === CR) return this.#to(S_TRAILER_LF);
-        if ((b < 0x20 && b !== HTAB) || b === 0x7f) {
-          return b === LF ? "bare LF in trailer" : "control character in trailer value";
-        }
-        return null;
+        return (b < 0x20 && b !== HTAB) || b === 0x7f ? "control character in trailer value" : null;
       case S_TRAILER_LF:
         return b === LF ? this.#to(S_TRAILER_START) : "bare CR in trailer";
       case S_FINAL_LF:

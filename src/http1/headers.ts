@@ -36,6 +36,7 @@ export function hasToken(h: readonly HeaderField[], lname: string, token: string
 
 /** Whether the list `value` has the element `want` (already lower-case), OWS around elements ignored. */
 function listHas(value: string, want: string): boolean {
+  if (want.length === 0) return false;
   let a = 0;
   while (a <= value.length) {
     let b = value.indexOf(",", a);

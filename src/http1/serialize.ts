@@ -4,14 +4,23 @@ import type { HeaderField, RequestHead, ResponseHead } from "./types.ts";
 
 const DECODE_SLICE = 8192;
 
-/** Decodes bytes as latin1 (ISO-8859-1: each byte one char, 0x80-0x9F included, unlike "latin1" in TextDecoder). */
+/**
+ * TextDecoder's "latin1" is windows-1252 (WHATWG Encoding): it differs from ISO-8859-1 only for
+ * bytes 0x80-0x9F, most of which it maps above U+00FF. It is several times faster than
+ * String.fromCharCode, so it is tried first and its result kept when no char is above U+00FF.
+ */
+const WINDOWS_1252 = new TextDecoder("latin1");
+const ABOVE_LATIN1 = /[\u0100-\uffff]/;
+
+/** Decodes bytes as latin1 (ISO-8859-1: each byte the char of the same code, 0x80-0x9F included). */
 export function decodeLatin1(b: Uint8Array): string {
   if (b.length <= 16) {
     let s = "";
     for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
     return s;
   }
-  if (b.length <= DECODE_SLICE) return String.fromCharCode.apply(null, b as unknown as number[]);
+  const fast = WINDOWS_1252.decode(b);
+  if (!ABOVE_LATIN1.test(fast)) return fast;
   let s = "";
   for (let i = 0; i < b.length; i += DECODE_SLICE) {
     const part = b.subarray(i, i + DECODE_SLICE);
