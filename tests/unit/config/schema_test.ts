@@ -21,13 +21,28 @@ backends:
 
 test("parseConfigText() fills global and defaults", () => {
   const config = valid(MINIMAL);
-  assert.deepEqual(config.global, { maxconn: 10000, hardStopAfter: 30_000 });
+  assert.deepEqual(config.global, {
+    maxconn: 10000,
+    hardStopAfter: 30_000,
+    log: "stdout",
+    tune: { bufsize: 16384, maxRequestLine: 8192, maxHeaders: 101 },
+  });
   assert.deepEqual(config.defaults, {
     mode: "tcp",
     balance: "roundrobin",
     retries: 3,
     maxconn: 2000,
-    timeout: { connect: 5000, client: 30_000, server: 30_000 },
+    timeout: {
+      connect: 5000,
+      client: 30_000,
+      server: 30_000,
+      httpRequest: 10_000,
+      httpKeepAlive: 10_000,
+      tunnel: 3_600_000,
+    },
+    httpReuse: "safe",
+    poolMaxConn: 64,
+    poolPurgeDelay: 5000,
   });
 });
 
@@ -44,14 +59,26 @@ test("parseConfigText() fills server defaults and parses addresses", () => {
 
 test("effective() merges defaults into frontends and backends", () => {
   const config = valid(`
-defaults: { mode: http, retries: 1, timeout: { connect: 1s, client: 2s } }
+defaults: { mode: http, retries: 1, timeout: { connect: 1s, client: 2s }, forwardfor: true }
 frontends:
-  web: { bind: ["127.0.0.1:0"], defaultBackend: app, maxconn: 10 }
-  api: { bind: ["127.0.0.1:0"], defaultBackend: app, timeout: { client: 1m } }
+  web: { bind: ["127.0.0.1:0"], defaultBackend: app, maxconn: 10, log: json }
+  api:
+    bind: ["127.0.0.1:0"]
+    defaultBackend: app
+    timeout: { client: 1m, httpRequest: 3s }
+    forwardfor: { except: 10.0.0.0/8 }
+    httpConnectionMode: httpclose
+    errorfiles: { "503": /tmp/503.http }
 backends:
   app: { retries: 5, timeout: { server: 250ms } }
 `);
   const eff = effective(config);
+  const http = {
+    forwardedProto: false,
+    forwarded: false,
+    via: null,
+    acceptConnect: false,
+  };
   assert.deepEqual(eff.frontends, [
     {
       name: "web",
@@ -59,7 +86,12 @@ backends:
       mode: "http",
       defaultBackend: "app",
       maxconn: 10,
-      timeout: { client: 2000 },
+      timeout: { client: 2000, httpRequest: 10_000, httpKeepAlive: 10_000, tunnel: 3_600_000 },
+      httpConnectionMode: "http-keep-alive",
+      forwardfor: { header: "X-Forwarded-For" },
+      errorfiles: {},
+      log: "json",
+      ...http,
     },
     {
       name: "api",
@@ -67,7 +99,12 @@ backends:
       mode: "http",
       defaultBackend: "app",
       maxconn: 2000,
-      timeout: { client: 60_000 },
+      timeout: { client: 60_000, httpRequest: 3000, httpKeepAlive: 10_000, tunnel: 3_600_000 },
+      httpConnectionMode: "httpclose",
+      forwardfor: { header: "X-Forwarded-For", except: "10.0.0.0/8" },
+      errorfiles: { "503": "/tmp/503.http" },
+      log: "httplog",
+      ...http,
     },
   ]);
   assert.deepEqual(eff.backends, [{
@@ -76,9 +113,12 @@ backends:
     balance: "roundrobin",
     retries: 5,
     timeout: { connect: 1000, server: 250 },
+    httpReuse: "safe",
+    poolMaxConn: 64,
+    poolPurgeDelay: 5000,
     servers: [],
   }]);
-  assert.deepEqual(eff.global, { maxconn: 10000, hardStopAfter: 30_000 });
+  assert.equal(eff.global.maxconn, 10000);
 });
 
 test("parseConfigText() accepts the documented example", () => {
@@ -156,4 +196,36 @@ backends:
 `);
   assert.equal(config.backends["app"]?.servers[0]?.weight, 0);
   assert.deepEqual(config.backends["spare"]?.servers, []);
+});
+
+test("parseConfigText() refuses HTTP settings out of their domain, with paths", () => {
+  const result = parseConfigText(
+    `defaults:
+  forwardfor: { except: 10.0.0.0/99 }
+  httpConnectionMode: sometimes
+  errorfiles: { "999": /x }
+global:
+  tune: { bufsize: 10 }
+frontends:
+  web: { bind: ["127.0.0.1:0"], defaultBackend: app, log: loud }
+backends:
+  app: { httpReuse: always }
+`,
+    "t.yaml",
+  );
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  const paths = result.errors.map((e) => e.path);
+  for (
+    const p of [
+      "defaults.forwardfor",
+      "defaults.httpConnectionMode",
+      "global.tune.bufsize",
+      "frontends.web.log",
+      "backends.app.httpReuse",
+    ]
+  ) {
+    assert.ok(paths.some((x) => x.startsWith(p)), `no error at ${p}: ${paths.join(", ")}`);
+  }
+  assert.ok(paths.some((x) => x.startsWith("defaults.errorfiles")), paths.join(", "));
 });
