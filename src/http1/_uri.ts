@@ -87,19 +87,9 @@ export function targetProblem(method: string, target: string): string | null {
   }
   if (target === "*") return method === "OPTIONS" ? null : "asterisk-form target only with OPTIONS";
   if (target.charCodeAt(0) === 0x2f) return null;
-  const scheme = schemeLength(target);
-  if (scheme === 0) return "invalid request target form";
-  let end = target.length;
-  for (let i = scheme; i < target.length; i++) {
-    const c = target.charCodeAt(i);
-    if (c === 0x2f || c === 0x3f) {
-      end = i;
-      break;
-    }
-  }
-  return isHostPort(target.slice(scheme, end), false)
-    ? null
-    : "invalid authority in absolute-form target";
+  const a = targetAuthority(method, target);
+  if (a === null) return "invalid request target form";
+  return isHostPort(a.authority, false) ? null : "invalid authority in absolute-form target";
 }
 
 /** Length of a leading "http://" or "https://" (any case), or 0. */
@@ -108,4 +98,54 @@ function schemeLength(t: string): number {
   if (head.startsWith("http://")) return 7;
   if (head === "https://") return 8;
   return 0;
+}
+
+/**
+ * The authority of a target that carries one, with its scheme: absolute-form ("http"/"https") or
+ * CONNECT's authority-form (scheme ""). Null for origin-form, asterisk-form and unknown schemes.
+ * The authority is not checked here (`targetProblem` does).
+ */
+export function targetAuthority(
+  method: string,
+  target: string,
+): { scheme: "http" | "https" | ""; authority: string } | null {
+  if (method === "CONNECT") return { scheme: "", authority: target };
+  const n = schemeLength(target);
+  if (n === 0) return null;
+  let end = target.length;
+  for (let i = n; i < target.length; i++) {
+    const c = target.charCodeAt(i);
+    if (c === 0x2f || c === 0x3f) {
+      end = i;
+      break;
+    }
+  }
+  return { scheme: n === 8 ? "https" : "http", authority: target.slice(n, end) };
+}
+
+/**
+ * Whether a Host value names the same authority as the target: host compared case-insensitively,
+ * and a missing, empty or default port (80 for http, 443 for https, either for CONNECT) equal to
+ * no port, as HAProxy compares them. Both must be valid `host[:port]` already.
+ */
+export function sameAuthority(
+  host: string,
+  authority: string,
+  scheme: "http" | "https" | "",
+): boolean {
+  const a = splitAuthority(host, scheme), b = splitAuthority(authority, scheme);
+  return a.host === b.host && a.port === b.port;
+}
+
+function splitAuthority(v: string, scheme: "http" | "https" | ""): { host: string; port: string } {
+  const close = v.charCodeAt(0) === 0x5b ? v.indexOf("]") : -1;
+  const colon = v.indexOf(":", close + 1);
+  const host = (colon < 0 ? v : v.slice(0, colon)).toLowerCase();
+  let port = colon < 0 ? "" : v.slice(colon + 1);
+  if (
+    (port === "80" && scheme !== "https") || (port === "443" && scheme !== "http")
+  ) {
+    port = "";
+  }
+  return { host, port };
 }

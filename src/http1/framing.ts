@@ -7,9 +7,6 @@ export type FramingResult =
   | { ok: true; framing: BodyFraming }
   | { ok: false; rejection: Rejection };
 
-/** Transfer codings we know of besides chunked (RFC 9112 §7); any other name is "unsupported" (501). */
-const KNOWN_CODINGS = new Set(["gzip", "x-gzip", "deflate", "compress", "x-compress"]);
-
 const NONE: FramingResult = { ok: true, framing: { type: "none" } };
 const CHUNKED: FramingResult = { ok: true, framing: { type: "chunked" } };
 const CLOSE: FramingResult = { ok: true, framing: { type: "close" } };
@@ -19,11 +16,16 @@ function fail(status: Rejection["status"], reason: string): FramingResult {
 }
 
 /**
- * How a request's body is delimited. Refused with 400: both Transfer-Encoding and Content-Length;
- * Transfer-Encoding in HTTP/1.0; a Transfer-Encoding list that is malformed, empty, applies chunked
- * twice, has chunked other than last, or lacks chunked; an invalid Content-Length or differing
- * values. 501: an unknown transfer coding (when the list is otherwise well formed). No
- * Transfer-Encoding and no Content-Length: no body (requests are never read until close).
+ * How a request's body is delimited. Transfer-Encoding must amount to `chunked` alone (any case,
+ * OWS around it): tsproxy forwards the field as received, and a server that reads any other list
+ * differently (`gzip, chunked`, `, chunked`) would find the body somewhere else.
+ *
+ * Refused with 400: both Transfer-Encoding and Content-Length; Transfer-Encoding in HTTP/1.0; a
+ * Transfer-Encoding list that is malformed, empty, has an empty element, applies chunked twice, or
+ * does not end with chunked (RFC 9112 §6.3: the length cannot be determined, a MUST-400); an
+ * invalid Content-Length or differing values. 501: another coding before a final chunked (RFC 9112
+ * §6.1; HAProxy answers 422). No Transfer-Encoding and no Content-Length: no body (requests are
+ * never read until close).
  */
 export function requestFraming(head: RequestHead): FramingResult {
   const te = getHeaders(head.headers, "transfer-encoding");
@@ -31,17 +33,13 @@ export function requestFraming(head: RequestHead): FramingResult {
   if (te.length > 0) {
     if (cl.length > 0) return fail(400, "both Transfer-Encoding and Content-Length");
     if (head.minor === 0) return fail(400, "Transfer-Encoding in HTTP/1.0 request");
-    const c = readCodings(te);
+    const c = readCodings(te, false);
     if (typeof c === "string") return fail(400, c);
     const chunked = c.filter((n) => n === "chunked").length;
     if (chunked > 1) return fail(400, "chunked applied more than once");
-    if (chunked === 1 && c[c.length - 1] !== "chunked") {
-      return fail(400, "chunked is not the final transfer coding");
-    }
-    if (c.some((n) => n !== "chunked" && !KNOWN_CODINGS.has(n))) {
-      return fail(501, "unsupported transfer coding");
-    }
-    return chunked === 1 ? CHUNKED : fail(400, "chunked is not the final transfer coding");
+    if (c[c.length - 1] !== "chunked") return fail(400, "chunked is not the final transfer coding");
+    if (c.length > 1) return fail(501, "transfer coding other than chunked in a request");
+    return CHUNKED;
   }
   if (cl.length > 0) {
     const n = parseContentLength(cl);
@@ -69,7 +67,7 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
   const cl = getHeaders(head.headers, "content-length");
   if (te.length > 0) {
     if (cl.length > 0) return fail(502, "both Transfer-Encoding and Content-Length in response");
-    const c = readCodings(te);
+    const c = readCodings(te, true);
     if (typeof c === "string") return fail(502, c);
     const chunked = c.filter((n) => n === "chunked").length;
     if (chunked > 1) return fail(502, "chunked applied more than once");
@@ -87,15 +85,19 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
 
 /**
  * The lower-cased coding names of the Transfer-Encoding fields, in order, or why they are refused.
- * Empty list elements are skipped (RFC 9110 §5.6.1). Parameters (`gzip;a=b`) must be `token=token`
- * (quoted values refused); chunked takes none.
+ * Empty list elements are skipped when `skipEmpty` (RFC 9110 §5.6.1), else refused. Parameters
+ * (`gzip;a=b`) must be `token=token` (quoted values refused); chunked takes none.
  */
-function readCodings(values: string[]): string[] | string {
+function readCodings(values: string[], skipEmpty: boolean): string[] | string {
   const names: string[] = [];
+  let empty = 0;
   for (const v of values) {
     for (const part of v.split(",")) {
       const el = trimOws(part);
-      if (el.length === 0) continue;
+      if (el.length === 0) {
+        empty++;
+        continue;
+      }
       const semi = el.indexOf(";");
       const name = (semi < 0 ? el : trimOws(el.slice(0, semi))).toLowerCase();
       if (!isToken(name)) return "invalid Transfer-Encoding";
@@ -106,7 +108,8 @@ function readCodings(values: string[]): string[] | string {
       names.push(name);
     }
   }
-  return names.length > 0 ? names : "empty Transfer-Encoding";
+  if (names.length === 0) return "empty Transfer-Encoding";
+  return empty > 0 && !skipEmpty ? "empty element in Transfer-Encoding" : names;
 }
 
 function validParams(s: string): boolean {

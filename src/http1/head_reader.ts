@@ -8,16 +8,15 @@ export type HeadStep =
   | { state: "head"; head: Uint8Array; rest: Uint8Array }
   | { state: "error"; rejection: Rejection };
 
-/**
- * Empty lines (CRLF) tolerated before a start line (RFC 9112 §2.2 asks for "at least one"; some
- * clients send one after a POST body). More than this is refused.
- */
-export const MAX_LEADING_EMPTY_LINES = 4;
-
 const MORE: HeadStep = { state: "more" };
 
 /**
  * Accumulates the head of one message: the start line through the empty line.
+ *
+ * Empty lines (CRLF) before the start line are skipped (RFC 9112 §2.2 asks for at least one; some
+ * clients send one after a POST body), as many as fit in `maxHead` bytes, the head-size budget:
+ * HAProxy likewise skips them until its buffer is full. More is refused with 400. They are not
+ * buffered, and the session's http-request timer runs from their first byte.
  *
  * Line endings must be CRLF. A bare LF anywhere in the head is refused with 400 "bare LF in head"
  * (502 for responses) as soon as it is seen. RFC 9112 §2.2 lets a recipient accept a lone LF, and
@@ -45,7 +44,7 @@ export class HeadReader {
   /** Offset (within the head) where the current line starts; 0 while in the start line. */
   #lineStart = 0;
   #inStartLine = true;
-  /** Still skipping empty lines before the start line; `#pendingCR` is a CR seen there. */
+  /** Still skipping empty lines before the start line (`#skipped` of them); `#pendingCR`: a CR seen there. */
   #skipping = true;
   #pendingCR = false;
   #skipped = 0;
@@ -111,7 +110,7 @@ export class HeadReader {
       if (this.#pendingCR) {
         if (b !== LF) return this.#fail(400, "bare CR before start line");
         this.#pendingCR = false;
-        if (++this.#skipped > MAX_LEADING_EMPTY_LINES) {
+        if (++this.#skipped * 2 > this.#limits.maxHead) {
           return this.#fail(400, "too many empty lines before start line");
         }
       } else if (b === CR) {

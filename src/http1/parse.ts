@@ -1,6 +1,6 @@
 /** Strict parsers of HTTP/1.x request and response heads (RFC 9112 §2-§5), decoded once as latin1. */
 import { COLON, CR, HTAB, isOws, isToken, SP, TCHAR } from "./_chars.ts";
-import { isHostValue, targetProblem } from "./_uri.ts";
+import { isHostValue, sameAuthority, targetAuthority, targetProblem } from "./_uri.ts";
 import { decodeLatin1 } from "./serialize.ts";
 import type { HeaderField, HeadLimits, HeadResult, RequestHead, ResponseHead } from "./types.ts";
 
@@ -19,7 +19,10 @@ function fail(status: Status, reason: string): Failure {
  * whose form does not fit the method; a version that is not `HTTP/d.d` (case matters), or whose
  * major is not 1 (505). `HTTP/1.2` and later minors are read as 1.1 (RFC 9110 §2.5, like HAProxy).
  * Fields: see `parseFields`; more than `maxHeaders` of them: 431. HTTP/1.1 without Host, several
- * Host fields, or a Host value that is not `host[:port]`: 400.
+ * Host fields, or a Host value that is not `host[:port]`: 400. A target with an authority
+ * (absolute-form, CONNECT) and a Host naming another one (default ports aside): 400, as HAProxy
+ * does; RFC 9112 §3.2.2 would have Host replaced, but a server that routes on Host and a rule that
+ * matched the target would then disagree on where the request goes.
  */
 export function parseRequestHead(head: Uint8Array, limits: HeadLimits): HeadResult<RequestHead> {
   if (head.length > limits.maxHead) return fail(431, "request head too large");
@@ -51,7 +54,13 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): HeadResu
     host = h;
   }
   if (!host && minor === 1) return fail(400, "missing Host header");
-  if (host && !isHostValue(host.value)) return fail(400, "invalid Host header");
+  if (host) {
+    if (!isHostValue(host.value)) return fail(400, "invalid Host header");
+    const a = targetAuthority(method, target);
+    if (a && !sameAuthority(host.value, a.authority, a.scheme)) {
+      return fail(400, "Host does not match the target's authority");
+    }
+  }
   return {
     ok: true,
     head: { kind: "request", method, target, minor, headers, headLength: head.length },

@@ -82,6 +82,7 @@ export class HttpTransaction {
     }
     const body = n === chunk.length ? chunk : chunk.subarray(0, n);
     if (body.length > 0) this.#sendRequestBytes(body);
+    if (this.#reqBody.done && this.#phase === "request") this.#awaitResponse();
     if (n < chunk.length) this.#s.transactionStash(chunk.subarray(n));
   }
 
@@ -146,10 +147,19 @@ export class HttpTransaction {
     this.#requestSentAt = Date.now();
     this.#resReader = new HeadReader(this.#s.owner.http.limits, "response");
     const ok = sock.write(first);
-    if (!this.#reqBody.done && ok && !this.#clientEnded) this.#s.client.resume();
+    if (this.#reqBody.done) this.#awaitResponse();
+    else if (ok && !this.#clientEnded) this.#s.client.resume();
     if (this.#clientEnded && this.#reqBody.done === false) {
       this.#fail(400, "CH", "client closed mid-request");
     }
+  }
+
+  /**
+   * The whole request is out: only the server's silence counts now (timeout server → 504); a client
+   * that sends nothing while it waits is not idle in HAProxy's sense.
+   */
+  #awaitResponse(): void {
+    this.#s.timer.idle(0, this.#s.owner.backend.serverTimeout);
   }
 
   #onServerDrain(): void {
@@ -218,6 +228,7 @@ export class HttpTransaction {
     }
     this.#resBody = new BodyMeter(framing.framing, "response");
     this.#phase = "response-body";
+    this.#s.timer.idle(this.#s.owner.http.clientTimeout, this.#s.owner.backend.serverTimeout);
     const n = this.#resBody.feed(step.rest);
     if (typeof n !== "number") return this.#fail(502, "SD", n.reason);
     this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));

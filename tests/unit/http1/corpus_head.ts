@@ -19,8 +19,14 @@ export const headCases: CorpusCase[] = [
   {
     name: "five leading CRLFs",
     raw: "\r\n".repeat(5) + req(GET, [H]),
+    verdict: "ok",
+    note: "empty lines before the start line are skipped while they fit in maxHead, like HAProxy",
+  },
+  {
+    name: "leading CRLFs beyond the head size limit",
+    raw: "\r\n".repeat(8193) + req(GET, [H]),
     verdict: 400,
-    note: "at most 4 empty lines are skipped (RFC 9112 §2.2 asks for at least one)",
+    note: "16386 bytes of empty lines: more than maxHead (HAProxy's buffer is full there too)",
   },
   { name: "leading bare LF", raw: "\n" + req(GET, [H]), verdict: 400 },
   {
@@ -59,8 +65,30 @@ export const headCases: CorpusCase[] = [
   { name: "absolute-form with Host", raw: req("GET http://a/p HTTP/1.1", [H]), verdict: "ok" },
   {
     name: "absolute-form, uppercase scheme",
-    raw: req("GET HTTPS://a:8443/p?q HTTP/1.1", [H]),
+    raw: req("GET HTTPS://a:8443/p?q HTTP/1.1", ["Host: a:8443"]),
     verdict: "ok",
+  },
+  {
+    name: "absolute-form, default port in the target only",
+    raw: req("GET http://a:80/p HTTP/1.1", [H]),
+    verdict: "ok",
+  },
+  {
+    name: "absolute-form with a different Host",
+    raw: req("GET http://b/p HTTP/1.1", [H]),
+    verdict: 400,
+    note: "Host must name the target's authority (HAProxy does the same): else a server routing " +
+      "on Host and a rule matching the target disagree",
+  },
+  {
+    name: "absolute-form with another port in Host",
+    raw: req("GET http://a/p HTTP/1.1", ["Host: a:8080"]),
+    verdict: 400,
+  },
+  {
+    name: "absolute-form with an empty Host",
+    raw: req("GET http://a/p HTTP/1.1", ["Host:"]),
+    verdict: 400,
   },
   {
     name: "absolute-form without Host in HTTP/1.1",
@@ -81,6 +109,11 @@ export const headCases: CorpusCase[] = [
     name: "CONNECT authority-form",
     raw: req("CONNECT a:443 HTTP/1.1", ["Host: a:443"]),
     verdict: "ok",
+  },
+  {
+    name: "CONNECT with a different Host",
+    raw: req("CONNECT a:443 HTTP/1.1", ["Host: b:443"]),
+    verdict: 400,
   },
   { name: "CONNECT origin-form", raw: req("CONNECT / HTTP/1.1", [H]), verdict: 400 },
   { name: "CONNECT without port", raw: req("CONNECT a HTTP/1.1", [H]), verdict: 400 },

@@ -22,6 +22,8 @@ export interface Message {
   bodyBytes: number;
   /** Decoded body length (chunk data only for chunked bodies). */
   dataLength: number;
+  /** Whether the whole body arrived (a "close" body never is before the input ends). */
+  complete: boolean;
 }
 
 export interface Outcome {
@@ -85,7 +87,13 @@ export function drive(
           ? requestFraming(parsed.head)
           : responseFraming(parsed.head, "GET");
         if (!framed.ok) return refuse(framed.rejection);
-        current = { head: parsed.head, framing: framed.framing, bodyBytes: 0, dataLength: 0 };
+        current = {
+          head: parsed.head,
+          framing: framed.framing,
+          bodyBytes: 0,
+          dataLength: 0,
+          complete: false,
+        };
         messages.push(current);
         c = step.rest;
         if (framed.framing.type === "length") remaining = framed.framing.length;
@@ -93,6 +101,7 @@ export function drive(
         if (
           framed.framing.type === "none" || (framed.framing.type === "length" && remaining === 0)
         ) {
+          current.complete = true;
           current = null;
           continue;
         }
@@ -104,7 +113,10 @@ export function drive(
         current.bodyBytes += n;
         current.dataLength += n;
         c = c.subarray(n);
-        if (remaining === 0) current = null;
+        if (remaining === 0) {
+          current.complete = true;
+          current = null;
+        }
       } else if (f === "chunked") {
         const n = chunked!.feed(c);
         if (typeof n !== "number") return refuse(n);
@@ -112,6 +124,7 @@ export function drive(
         c = c.subarray(n);
         if (chunked!.done) {
           current.dataLength = chunked!.dataLength;
+          current.complete = true;
           current = null;
           chunked = null;
         }

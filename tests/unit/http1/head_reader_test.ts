@@ -72,13 +72,15 @@ test("HeadReader resets itself after a head, ready for a pipelined request", () 
   assert.deepEqual(text(r.push(step.rest)), { head: HEAD, rest: "" });
 });
 
-test("HeadReader skips up to 4 leading empty lines and refuses a fifth", () => {
+test("HeadReader skips leading empty lines up to maxHead bytes of them and refuses more", () => {
   assert.deepEqual(text(new HeadReader(DEFAULT_LIMITS).push(bytesOf("\r\n\r\n" + HEAD))), {
     head: HEAD,
     rest: "",
   });
-  const r = new HeadReader(DEFAULT_LIMITS);
-  assert.equal(r.push(bytesOf("\r\n".repeat(4) + "\r")).state, "more");
+  const limits = { ...DEFAULT_LIMITS, maxHead: 10 };
+  assert.equal(text(new HeadReader(limits).push(bytesOf("\r\n".repeat(5) + "GET"))), "more");
+  const r = new HeadReader(limits);
+  assert.equal(r.push(bytesOf("\r\n".repeat(5) + "\r")).state, "more");
   assert.equal(r.buffered, 0);
   assert.equal(text(r.push(bytesOf("\n"))), "400 too many empty lines before start line");
   assert.equal(

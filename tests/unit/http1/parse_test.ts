@@ -94,6 +94,36 @@ test("parseRequestHead() refuses malformed fields with 400", () => {
   }
 });
 
+test("parseRequestHead() wants Host to name the target's authority (absolute-form, CONNECT)", () => {
+  const cases: [string, string, string][] = [
+    ["GET http://a/p", "a", "ok"],
+    ["GET http://A.example/p", "a.EXAMPLE", "ok"],
+    ["GET http://a:80/p", "a", "ok"],
+    ["GET http://a/p", "a:80", "ok"],
+    ["GET http://a:/p", "a", "ok"],
+    ["GET https://a:443/p", "a", "ok"],
+    ["GET HTTPS://a:8443/p?q", "a:8443", "ok"],
+    ["GET http://[::1]:80/", "[::1]", "ok"],
+    ["CONNECT a:443", "a", "ok"],
+    ["CONNECT a:443", "a:443", "ok"],
+    ["CONNECT a:8443", "a:8443", "ok"],
+    ["GET /p", "b", "ok"],
+    ["GET http://a/p", "b", "400 Host does not match the target's authority"],
+    ["GET http://a/p", "", "400 Host does not match the target's authority"],
+    ["GET http://a:8080/p", "a", "400 Host does not match the target's authority"],
+    ["GET http://a/p", "a:8080", "400 Host does not match the target's authority"],
+    ["GET https://a:80/p", "a", "400 Host does not match the target's authority"],
+    ["GET http://a:443/p", "a", "400 Host does not match the target's authority"],
+    ["CONNECT a:8443", "a", "400 Host does not match the target's authority"],
+    ["CONNECT a:443", "b:443", "400 Host does not match the target's authority"],
+  ];
+  for (const [line, host, want] of cases) {
+    const raw = `${line} HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+    assert.equal(refusal(req(raw)), want, JSON.stringify([line, host]));
+  }
+  assert.equal(refusal(req("GET http://a/p HTTP/1.0\r\n\r\n")), "ok", "no Host to compare");
+});
+
 test("parseRequestHead() refuses bare LF, incomplete heads and bytes after the head", () => {
   assert.equal(refusal(req("GET / HTTP/1.1\nHost: a\r\n\r\n")), "400 bare LF in head");
   assert.equal(refusal(req("GET / HTTP/1.1\r\nHost: a\r\n")), "400 incomplete head");

@@ -34,6 +34,7 @@ function checkPipeline<H>(
       framing: { type: "none" },
       bodyBytes: m.bodyBytes,
       dataLength: m.dataLength,
+      complete: true,
     })),
   };
   const whole = drive(kind, [bytes]);
