@@ -1,12 +1,20 @@
 /** The connect phase shared by TCP and HTTP: pick a server, try it, and on failure the next, `retries` more times. */
-import type { Runtime, Socket } from "../runtime/types.ts";
+import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import type { Backend } from "./backend.ts";
 import type { Server } from "./server.ts";
 
 export type ConnectOutcome =
   | { ok: true; server: Server; socket: Socket; retries: number; ms: number }
   /** `noServer`: no usable server at all (HAProxy's 503 "no server available"), else all attempts failed. */
-  | { ok: false; noServer: boolean; retries: number; ms: number; server: Server | null };
+  /** `timedOut`: the last attempt ran into the connect timeout (HAProxy's "sC"), else it was refused ("SC"). */
+  | {
+    ok: false;
+    noServer: boolean;
+    timedOut: boolean;
+    retries: number;
+    ms: number;
+    server: Server | null;
+  };
 
 /**
  * Connects to a server of `backend`. Each attempt picks a server not tried yet when one is usable.
@@ -22,12 +30,14 @@ export async function connectToBackend(
   const tried = new Set<Server>();
   const started = Date.now();
   let last: Server | null = null;
+  let timedOut = false;
   for (let attempt = 0; attempt <= backend.retries; attempt++) {
     const srv = attempt === 0 && first ? first : backend.balancer.pick({ exclude: tried });
     if (!srv) {
       return {
         ok: false,
         noServer: attempt === 0,
+        timedOut,
         retries: Math.max(0, attempt - 1),
         ms: Date.now() - started,
         server: last,
@@ -43,9 +53,10 @@ export async function connectToBackend(
         port: srv.port,
         timeoutMs: backend.connectTimeout,
       });
-    } catch {
+    } catch (err) {
       srv.cur--;
       srv.connectErrors++;
+      timedOut = err instanceof ConnectError && err.kind === "timeout";
       if (cancelled()) break;
       continue;
     }
@@ -60,6 +71,7 @@ export async function connectToBackend(
   return {
     ok: false,
     noServer: false,
+    timedOut,
     retries: backend.retries,
     ms: Date.now() - started,
     server: last,

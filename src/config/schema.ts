@@ -73,8 +73,9 @@ const globalSchema = z.strictObject({
     maxRequestLine: z.number().int().min(64).max(1048576).default(8192).describe(
       "Longest request line in bytes; a longer one gets 414.",
     ),
-    maxHeaders: z.number().int().min(1).max(10000).default(101).describe(
-      "Most header fields in one HTTP head; more gets 431 (tune.http.maxhdr).",
+    maxHeaders: z.number().int().min(1).max(10000).default(100).describe(
+      "Most header fields in one HTTP head; more gets 431 (like HAProxy's default " +
+        "tune.http.maxhdr 101, which admits 100).",
     ),
   }).prefault({}).describe("Buffer and parser limits."),
 }).describe("Process-wide settings.");

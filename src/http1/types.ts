@@ -37,11 +37,14 @@ export interface HeadLimits {
   maxRequestLine: number;
   /** Longest whole head in bytes; over it: 431 for requests (502 for responses). Default 16384. */
   maxHead: number;
-  /** Most header fields; over it: 431. Default 101 (HAProxy's tune.http.maxhdr). */
+  /**
+   * Most header fields; over it: 431. Default 100. HAProxy's tune.http.maxhdr N admits N-1 fields
+   * (a slot ends the list), so maxHeaders N is tune.http.maxhdr N+1.
+   */
   maxHeaders: number;
 }
 
-export const DEFAULT_LIMITS: HeadLimits = { maxRequestLine: 8192, maxHead: 16384, maxHeaders: 101 };
+export const DEFAULT_LIMITS: HeadLimits = { maxRequestLine: 8192, maxHead: 16384, maxHeaders: 100 };
 
 /** Why a message was refused: the status to answer with and a short reason for the log. */
 export interface Rejection {

@@ -36,8 +36,8 @@ export class HttpSession {
     this.client.setHandlers({
       data: (chunk) => this.#onData(chunk),
       drain: () => {
-        if (this.#txn) this.#txn.onClientDrain();
-        else this.#finishIfFlushed();
+        this.#txn?.onClientDrain();
+        this.#finishIfFlushed();
       },
       end: () => this.#onEnd(),
       close: () => this.#onClose(),
@@ -169,6 +169,7 @@ export class HttpSession {
   }
 
   #onEnd(): void {
+    if (this.#closing) return this.#finishIfFlushed();
     if (this.#state === "head") {
       // a client that half-closes between requests is done; mid-head it aborted its request
       return this.close();

@@ -35,6 +35,7 @@ export class HttpTransaction {
   #upgrade: boolean;
   #pendingBody: Uint8Array[] = [];
   #clientEnded = false;
+  #serverEnded = false;
   // timers and counters for the log
   readonly #start: number;
   #headDone = Date.now();
@@ -62,7 +63,7 @@ export class HttpTransaction {
   /** `rest` holds the bytes that came after the head: the start of the body, maybe a pipelined request. */
   start(rest: Uint8Array): void {
     if (this.req.method === "CONNECT" && !this.#s.owner.http.acceptConnect) {
-      return this.#s.respondAndClose(405, "PR", this.#start, this.#requestLine());
+      return this.#fail(405, "PR", "CONNECT is not accepted here");
     }
     if (rest.length > 0) this.#takeRequestBytes(rest);
     if (this.#phase === "connect") void this.#connect(null);
@@ -109,7 +110,7 @@ export class HttpTransaction {
   async #connect(first: Server | null): Promise<void> {
     const s = this.#s, be = s.owner.backend;
     const server = first ?? be.balancer.pick();
-    if (server === null) return this.#fail(503, "sC", "no server available");
+    if (server === null) return this.#fail(503, "SC", "no server available");
     if (s.requests > 0 && !first) {
       const pooled = be.pool.take(server);
       if (pooled) {
@@ -123,7 +124,13 @@ export class HttpTransaction {
     this.#retries += r.retries;
     this.#tc = r.ms;
     if (this.#phase === "done") return;
-    if (!r.ok) return this.#fail(503, "sC", "connection to server failed");
+    if (!r.ok) {
+      return this.#fail(
+        503,
+        r.timedOut ? "sC" : "SC",
+        r.timedOut ? "connect timeout" : "connection refused",
+      );
+    }
     this.#reused = false;
     this.#attach(r.server, r.socket);
   }
@@ -204,6 +211,9 @@ export class HttpTransaction {
       if (step.rest.length > 0) this.#onResponseHeadBytes(step.rest);
       return;
     }
+    if (res.status === 101 && !this.#upgrade) {
+      return this.#fail(502, "SH", "101 Switching Protocols without an upgrade request");
+    }
     this.#tresp = Date.now() - this.#requestSentAt;
     this.#res = res;
     this.#status = res.status;
@@ -248,7 +258,12 @@ export class HttpTransaction {
   }
 
   #onServerEnd(): void {
-    if (this.#phase === "tunnel") return this.#s.client.shutdown();
+    if (this.#phase === "tunnel") {
+      this.#serverEnded = true;
+      this.#s.client.shutdown();
+      if (this.#clientEnded) this.#endTunnel();
+      return;
+    }
     if (this.#phase === "response-body" && this.#resBody!.endsAtClose) {
       this.#resBody!.finishAtClose();
       this.#serverKeepAlive = false;
@@ -259,7 +274,7 @@ export class HttpTransaction {
 
   #onServerClose(err?: Error): void {
     if (this.#phase === "done") return;
-    if (!err && this.#phase === "tunnel") return this.#s.closeGracefully();
+    if (!err && this.#phase === "tunnel") return this.#endTunnel();
     if (!err && this.#phase === "response-body" && this.#resBody!.endsAtClose) {
       return this.#onServerEnd();
     }
@@ -283,10 +298,20 @@ export class HttpTransaction {
     this.#abort("SD");
   }
 
+  /** Both ends of a tunnel are done: log it, and close once the client has everything. */
+  #endTunnel(): void {
+    this.#finish("--", false);
+    this.#s.closeGracefully();
+  }
+
   onClientEnd(): void {
     this.#clientEnded = true;
-    if (this.#phase === "tunnel") this.#srv?.shutdown();
-    else if (!this.#reqBody.done && this.#phase !== "connect") this.#abort("CD");
+    if (this.#phase === "tunnel") {
+      this.#srv?.shutdown();
+      if (this.#serverEnded) this.#endTunnel();
+      return;
+    }
+    if (!this.#reqBody.done && this.#phase !== "connect") this.#abort("CD");
   }
 
   onClientClose(): void {

@@ -20,7 +20,7 @@ export interface SessionOwner {
  * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, - normal),
  * second the phase (C connect, D data, - normal).
  */
-export type Termination = "--" | "CC" | "CD" | "SC" | "SD" | "cD" | "sD" | "PC" | "KD";
+export type Termination = "--" | "CC" | "CD" | "SC" | "sC" | "SD" | "cD" | "sD" | "PC" | "KD";
 
 export class TcpSession {
   readonly client: Socket;
@@ -69,7 +69,7 @@ export class TcpSession {
     this.retries = r.retries;
     this.connectMs = r.ms;
     if (this.#done) return;
-    if (!r.ok) return this.#abort("SC");
+    if (!r.ok) return this.#abort(r.timedOut ? "sC" : "SC");
     this.server = r.server;
     this.#attach(r.socket);
   }

@@ -25,7 +25,7 @@ test("parseConfigText() fills global and defaults", () => {
     maxconn: 10000,
     hardStopAfter: 30_000,
     log: "stdout",
-    tune: { bufsize: 16384, maxRequestLine: 8192, maxHeaders: 101 },
+    tune: { bufsize: 16384, maxRequestLine: 8192, maxHeaders: 100 },
   });
   assert.deepEqual(config.defaults, {
     mode: "tcp",

@@ -185,8 +185,13 @@ export const headCases: CorpusCase[] = [
     verdict: 431,
   },
   {
-    name: "101 header fields (the limit)",
+    name: "101 header fields (one over the limit)",
     raw: req(GET, [H, ...Array.from({ length: 100 }, (_, i) => `X-${i}: v`)]),
+    verdict: 431,
+  },
+  {
+    name: "100 header fields (the limit)",
+    raw: req(GET, [H, ...Array.from({ length: 99 }, (_, i) => `X-${i}: v`)]),
     verdict: "ok",
   },
 ];
