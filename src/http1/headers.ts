@@ -117,6 +117,15 @@ const NEVER_DROPPED = new Set(["content-length", "transfer-encoding", "host"]);
  * "connection" for a WebSocket handshake) are kept. Returns how many fields were removed.
  */
 export function removeHopByHop(h: HeaderField[], keep?: ReadonlySet<string>): number {
+  // The common case, no hop-by-hop field at all, costs one pass and no allocation.
+  let any = false;
+  for (const f of h) {
+    if (HOP_BY_HOP.has(f.lname)) {
+      any = true;
+      break;
+    }
+  }
+  if (!any) return 0;
   const drop = new Set(HOP_BY_HOP);
   for (const t of listElements(h, "connection")) if (!NEVER_DROPPED.has(t)) drop.add(t);
   if (keep) { for (const k of keep) drop.delete(k); }

@@ -8,7 +8,7 @@ import {
   type LogLevel,
   type Sink,
 } from "@logtape/logtape";
-import { createWriteStream } from "node:fs";
+import { batchSink } from "./batch_sink.ts";
 
 export type { LogLevel };
 
@@ -54,12 +54,7 @@ export async function configureLogging(
       nonBlocking: { bufferSize: 256, flushInterval: 50 },
     }),
   };
-  if (access !== "none") {
-    sinks.access = getStreamSink(accessStream(access), {
-      formatter: (record) => `${record.message.join("")}\n`,
-      nonBlocking: { bufferSize: 1024, flushInterval: 50 },
-    });
-  }
+  if (access !== "none") sinks.access = batchSink(access);
   await configure({
     reset: true,
     sinks,
@@ -73,22 +68,6 @@ export async function configureLogging(
       { category: ["tsproxy"], lowestLevel: options.level, sinks: ["stdout"] },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stdout"] },
     ],
-  });
-}
-
-/** The access log's destination: stdout, stderr or a file opened for appending. */
-function accessStream(target: string): WritableStream<Uint8Array> {
-  if (target === "stdout") return stdoutStream();
-  const out = target === "stderr" ? process.stderr : createWriteStream(target, { flags: "a" });
-  return new WritableStream({
-    write(chunk) {
-      return new Promise((resolve, reject) => {
-        out.write(chunk, (error) => (error ? reject(error) : resolve()));
-      });
-    },
-    close() {
-      return new Promise((resolve) => (out === process.stderr ? resolve() : out.end(resolve)));
-    },
   });
 }
 

@@ -138,6 +138,8 @@ export class HttpTransaction {
   /** Phase "send request": the rewritten head and the body bytes that came with it, in one write. */
   #attach(server: Server, sock: Socket): void {
     this.#server = server;
+    this.#s.owner.backend.cur++;
+    this.#s.owner.backend.total++;
     this.#srv = sock;
     this.#phase = "request";
     sock.setHandlers({
@@ -339,9 +341,9 @@ export class HttpTransaction {
     this.#status = status;
     this.#reason = reason;
     this.#phase = "done";
-    this.#releaseServer(false);
     this.#bytesOut += this.#s.sendErrorAndClose(status);
     this.#log(termination);
+    this.#releaseServer(false);
   }
 
   /** Cut both sides: the response was already under way, so the client sees a truncated one. */
@@ -353,8 +355,8 @@ export class HttpTransaction {
 
   #finish(termination: string, keepServer: boolean): void {
     this.#phase = "done";
-    this.#releaseServer(keepServer);
     this.#log(termination);
+    this.#releaseServer(keepServer);
   }
 
   #releaseServer(keep: boolean): void {
@@ -362,6 +364,7 @@ export class HttpTransaction {
     this.#srv = null;
     if (!srv || !server) return;
     server.cur--;
+    this.#s.owner.backend.cur--;
     if (!(keep && this.#s.owner.backend.pool.give(server, srv))) srv.close();
   }
 

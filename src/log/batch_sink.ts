@@ -1,0 +1,87 @@
+/** A LogTape sink for high-rate lines: batches them into one write per turn, bounded, counting what it drops. */
+import { createWriteStream } from "node:fs";
+import process from "node:process";
+import type { LogRecord, Sink } from "@logtape/logtape";
+
+/** Lines waiting beyond this many bytes (the output cannot keep up) are dropped and counted. */
+const MAX_PENDING = 8 * 1024 * 1024;
+/** A batch is written once it reaches this size, or at the latest after FLUSH_MS. */
+const BATCH_BYTES = 64 * 1024;
+const FLUSH_MS = 20;
+
+interface Output {
+  write(text: string, done: (err?: Error | null) => void): void;
+  end(done: () => void): void;
+}
+
+function output(target: string): Output {
+  if (target === "stdout" || target === "stderr") {
+    const stream = target === "stdout" ? process.stdout : process.stderr;
+    return { write: (t, done) => stream.write(t, done), end: (done) => done() };
+  }
+  const file = createWriteStream(target, { flags: "a" });
+  return { write: (t, done) => file.write(t, done), end: (done) => file.end(done) };
+}
+
+/**
+ * A sink writing each record's message, as is, one per line to `target` ("stdout", "stderr" or a
+ * file path). One write is in flight at a time; lines arriving meanwhile join the next batch.
+ */
+export function batchSink(target: string): Sink & AsyncDisposable {
+  const out = output(target);
+  let lines: string[] = [];
+  let pending = 0;
+  let dropped = 0;
+  let writing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idle: (() => void) | null = null;
+
+  function flush(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (writing || lines.length === 0) {
+      if (!writing) idle?.();
+      return;
+    }
+    if (dropped > 0) {
+      lines.push(`tsproxy: ${dropped} access log lines dropped: the log output is too slow\n`);
+      dropped = 0;
+    }
+    const text = lines.join("");
+    lines = [];
+    pending = 0;
+    writing = true;
+    out.write(text, () => {
+      writing = false;
+      if (lines.length > 0) schedule();
+      else idle?.();
+    });
+  }
+
+  function schedule(): void {
+    if (pending >= BATCH_BYTES) flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
+  }
+
+  const sink = (record: LogRecord) => {
+    const line = `${record.message.join("")}\n`;
+    if (pending + line.length > MAX_PENDING) {
+      dropped++;
+      return;
+    }
+    lines.push(line);
+    pending += line.length;
+    if (!writing) schedule();
+  };
+  return Object.assign(sink, {
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        idle = () => {
+          if (writing || lines.length > 0) return;
+          idle = null;
+          out.end(resolve);
+        };
+        flush();
+      }),
+  });
+}
