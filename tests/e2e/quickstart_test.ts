@@ -1,7 +1,6 @@
 /** The README's start command: the quickstart proxy alternates curl requests between its two demo origins. */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import process from "node:process";
 import { test } from "node:test";
 import { sleep } from "./helpers/net.ts";
 
@@ -34,7 +33,7 @@ test("quickstart: curl localhost:8080 twice reaches origin_a then origin_b; SIGI
       /\] web demo\/origin_a \d+\/0\/\d+\/\d+\/\d+ 200 \d+ - - ---- .* "GET \/ HTTP\/1\.1"/,
     );
   } finally {
-    proc.kill(process.env.QS_SIG ?? "SIGINT");
+    proc.kill("SIGINT");
   }
   assert.equal(await exited, 0, out);
   assert.match(out, /stopped/);
