@@ -8,8 +8,10 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 mkdir -p .test-logs
 
 fail=0
-echo "== check_core"
+echo "== check_core, type check, lint"
 deno run --allow-read scripts/check_core.ts || fail=$((fail + 1))
+deno check mod.ts cli.ts src tests scripts/*.ts 2>&1 | grep -v '^.\[0m.\[32mCheck' ; [ "${PIPESTATUS[0]}" -eq 0 ] || fail=$((fail + 1))
+deno lint -q || fail=$((fail + 1))
 
 echo "== build dist/tsproxy (bun build --compile)"
 mkdir -p dist && bun build --compile --minify cli.ts --outfile dist/tsproxy >.test-logs/compile.log 2>&1 || { cat .test-logs/compile.log; fail=$((fail + 1)); }
