@@ -1,13 +1,15 @@
 /** A backend: its servers, the balancer that picks among them, and its connect settings. */
-import { type BalanceName, balancers } from "../lb/registry.ts";
-import type { Balancer } from "../lb/types.ts";
+import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
+import type { Balancer, HashType } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
 import { Server, type ServerOptions } from "./server.ts";
 
 export interface BackendOptions {
   name: string;
   mode: "tcp" | "http";
-  balance: BalanceName;
+  balance: BalanceSpec;
+  hashType: HashType;
+  hashBalanceFactor: number;
   retries: number;
   connectTimeout: number;
   serverTimeout: number;
@@ -36,8 +38,11 @@ export class Backend {
     this.retries = o.retries;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
-    this.servers = o.servers.map((s) => new Server(s));
-    this.balancer = balancers[o.balance].create(this.servers);
+    this.servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
+    this.balancer = createBalancer(o.balance, this.servers, {
+      hashType: o.hashType,
+      hashBalanceFactor: o.hashBalanceFactor,
+    });
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
   }
 }

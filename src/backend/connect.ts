@@ -1,4 +1,5 @@
 /** The connect phase shared by TCP and HTTP: pick a server, try it, and on failure the next, `retries` more times. */
+import type { PickContext } from "../lb/types.ts";
 import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import type { Backend } from "./backend.ts";
 import type { Server } from "./server.ts";
@@ -25,14 +26,15 @@ export async function connectToBackend(
   runtime: Runtime,
   backend: Backend,
   cancelled: () => boolean,
-  first?: Server,
+  first?: Server | null,
+  ctx?: Omit<PickContext, "exclude">,
 ): Promise<ConnectOutcome> {
   const tried = new Set<Server>();
   const started = Date.now();
   let last: Server | null = null;
   let timedOut = false;
   for (let attempt = 0; attempt <= backend.retries; attempt++) {
-    const srv = attempt === 0 && first ? first : backend.balancer.pick({ exclude: tried });
+    const srv = attempt === 0 && first ? first : backend.balancer.pick({ ...ctx, exclude: tried });
     if (!srv) {
       return {
         ok: false,

@@ -5,6 +5,8 @@ export type ServerState = "UP" | "DOWN" | "MAINT" | "DRAIN";
 
 export interface ServerOptions {
   name: string;
+  /** HAProxy's server id; the backend gives the 1-based position when the config sets none. */
+  id?: number | undefined;
   host: string;
   port: number;
   weight: number;
@@ -15,6 +17,8 @@ export interface ServerOptions {
 
 export class Server implements LbServer {
   readonly name: string;
+  /** 0 until numbered: balancers then go by position (`first` fills servers in id order). */
+  readonly id: number;
   readonly host: string;
   readonly port: number;
   readonly backup: boolean;
@@ -32,6 +36,7 @@ export class Server implements LbServer {
 
   constructor(o: ServerOptions) {
     this.name = o.name;
+    this.id = o.id ?? 0;
     this.host = o.host;
     this.port = o.port;
     this.weight = o.weight;

@@ -1,14 +1,20 @@
 /** Checks that span several sections (names that must exist, modes that must agree), run after zod. */
-import { balancers } from "../lb/registry.ts";
+import { isHashed, needsOf } from "../lb/registry.ts";
 import { formatAddress } from "./address.ts";
 import type { ConfigPath } from "./errors.ts";
-import type { Config } from "./schema.ts";
+import type { BackendConfig, Config } from "./schema.ts";
 
 /** One cross-check failure; `key` marks errors about a name rather than a value. */
 export interface CrossIssue {
   path: ConfigPath;
   message: string;
   key?: boolean;
+}
+
+/** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
+function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
+  const key = keys.find((k) => be[k] !== undefined);
+  return key === undefined ? [] : [key];
 }
 
 /** Every cross-section problem in a config zod accepted, in file order. */
@@ -66,10 +72,19 @@ export function crossCheck(config: Config): CrossIssue[] {
   for (const [name, be] of Object.entries(config.backends)) {
     const balance = be.balance ?? d.balance;
     const mode = be.mode ?? d.mode;
-    if (balancers[balance].needs === "http" && mode !== "http") {
+    if (needsOf(balance) === "http" && mode !== "http") {
       issues.push({
         path: ["backends", name, be.balance === undefined ? "mode" : "balance"],
-        message: `balance ${balance} needs http mode but backend "${name}" is in ${mode} mode`,
+        message: `balance ${balance.name} needs http mode but backend "${name}" is in ${mode} mode`,
+      });
+    }
+    const factor = be.hashBalanceFactor ?? d.hashBalanceFactor;
+    const hashType = be.hashType ?? d.hashType;
+    if (factor > 0 && hashType !== "consistent" && isHashed(balance)) {
+      issues.push({
+        path: ["backends", name, ...ownKey(be, ["hashBalanceFactor", "hashType", "balance"])],
+        message: `hashBalanceFactor ${factor} needs hashType consistent but backend "${name}" ` +
+          `hashes ${hashType}`,
       });
     }
     const seen = new Map<string, number>();

@@ -1,5 +1,6 @@
 /** Frontends and backends with the `defaults` section merged in: every setting definite. */
-import type { BalanceName } from "../lb/registry.ts";
+import type { BalanceName, BalanceSpec } from "../lb/registry.ts";
+import type { HashType } from "../lb/types.ts";
 import type { Address } from "./address.ts";
 import type { Config, Mode, ServerConfig } from "./schema.ts";
 
@@ -26,7 +27,13 @@ export interface EffectiveFrontend {
 export interface EffectiveBackend {
   name: string;
   mode: Mode;
+  /** The algorithm's name; `balanceSpec` holds its arguments too. */
   balance: BalanceName;
+  /** The parsed `balance` line, for `createBalancer`. */
+  balanceSpec: BalanceSpec;
+  hashType: HashType;
+  /** 0 (off) or a percentage of at least 100. */
+  hashBalanceFactor: number;
   retries: number;
   timeout: { connect: number; server: number };
   httpReuse: "safe" | "never";
@@ -87,10 +94,14 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
   const be = config.backends[name];
   if (!be) throw new TypeError(`effectiveBackend: no backend named "${name}"`);
   const d = config.defaults;
+  const balance = be.balance ?? d.balance;
   return {
     name,
     mode: be.mode ?? d.mode,
-    balance: be.balance ?? d.balance,
+    balance: balance.name,
+    balanceSpec: balance,
+    hashType: be.hashType ?? d.hashType,
+    hashBalanceFactor: be.hashBalanceFactor ?? d.hashBalanceFactor,
     retries: be.retries ?? d.retries,
     timeout: {
       connect: be.timeout?.connect ?? d.timeout.connect,

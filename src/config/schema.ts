@@ -1,6 +1,7 @@
 /** The zod schema of the config file: field rules, defaults and the help text editors show. */
 import { z } from "zod";
-import { balanceNames, balancers } from "../lb/registry.ts";
+import { parseBalance } from "../lb/parse.ts";
+import { balancers } from "../lb/registry.ts";
 import { type AddressKind, parseAddress } from "./address.ts";
 import { parseDuration } from "./duration.ts";
 import { cidrMatcher } from "../net/cidr.ts";
@@ -50,10 +51,32 @@ const mode = z.enum(["tcp", "http"]).describe(
   "tcp: forward bytes as they are; http: parse HTTP/1 requests and responses.",
 );
 
-const balance = z.enum(balanceNames).describe(
-  "How a server is picked: " +
-    Object.entries(balancers).map(([n, b]) => `${n} (${b.description})`).join("; "),
+const balance = z
+  .string({ error: "expected a balance algorithm such as roundrobin, leastconn or uri depth 2" })
+  .transform((value, ctx) => {
+    const parsed = parseBalance(value);
+    if (parsed.ok) return parsed.spec;
+    ctx.issues.push({ code: "custom", message: parsed.error, input: value });
+    return z.NEVER;
+  })
+  .meta({
+    description: "How a server is picked, in HAProxy syntax, one of:\n" +
+      Object.values(balancers).map((b) => `- ${b.syntax}: ${b.description}`).join("\n"),
+    examples: ["roundrobin", "leastconn", "uri depth 2", "hdr(host) use_domain_only", "random(3)"],
+  });
+
+const hashType = z.enum(["map-based", "consistent"]).describe(
+  "How hash-based algorithms (source, uri, url_param, hdr, hash) map keys to servers: " +
+    "map-based: hash modulo the total weight, any server change remaps most keys; consistent: " +
+    "a hash ring, adding or removing one of N servers moves about 1/N of the keys.",
 );
+
+const hashBalanceFactor = z.number().int()
+  .refine((n) => n === 0 || n >= 100, "expected 0 (off) or a percentage of at least 100")
+  .describe(
+    "Consistent hashing only: a server holding more than this % of the average load per weight " +
+      "passes new keys to the next server on the ring (0: off; 150: at most 1.5 times the average).",
+  );
 
 const retries = z.number().int().min(0).max(100).describe(
   "How many more connect attempts after the first fails, each on another server when there is one.",
@@ -132,7 +155,9 @@ const httpOptions = {
 
 const defaultsSchema = z.strictObject({
   mode: mode.default("tcp"),
-  balance: balance.default("roundrobin"),
+  balance: balance.prefault("roundrobin"),
+  hashType: hashType.default("map-based"),
+  hashBalanceFactor: hashBalanceFactor.default(0),
   retries: retries.default(3),
   maxconn: maxconn("one frontend accepts").prefault(2000),
   timeout: z.strictObject({
@@ -189,6 +214,8 @@ export const frontendSchema = z.strictObject({
 export const backendSchema = z.strictObject({
   mode: mode.optional(),
   balance: balance.optional(),
+  hashType: hashType.optional(),
+  hashBalanceFactor: hashBalanceFactor.optional(),
   retries: retries.optional(),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").optional(),

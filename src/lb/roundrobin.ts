@@ -1,4 +1,5 @@
 /** Smooth weighted round-robin: picks spread evenly in proportion to weights (weights may change live). */
+import { noParams } from "./_args.ts";
 import {
   type Balancer,
   type BalancerFactory,
@@ -7,12 +8,19 @@ import {
   type PickContext,
 } from "./types.ts";
 
-class RoundRobin<S extends LbServer> implements Balancer<S> {
+/**
+ * nginx's smooth weighted round-robin: each pick adds every candidate's weight to its score, takes
+ * the highest and subtracts the total from it, so weights 3:1 give a a b a, not a a a b.
+ * `weightOf` lets `static-rr` use the weights the servers started with.
+ */
+export class RoundRobin<S extends LbServer> implements Balancer<S> {
   #servers: readonly S[];
   #current = new Map<S, number>();
+  #weightOf: (s: S) => number;
 
-  constructor(servers: readonly S[]) {
+  constructor(servers: readonly S[], weightOf: (s: S) => number = (s) => s.weight) {
     this.#servers = servers;
+    this.#weightOf = weightOf;
   }
 
   pick(ctx?: PickContext): S | null {
@@ -21,9 +29,10 @@ class RoundRobin<S extends LbServer> implements Balancer<S> {
     if (list.length === 1) return list[0]!;
     let total = 0, best: S | null = null, bestScore = -Infinity;
     for (const s of list) {
-      const score = (this.#current.get(s) ?? 0) + s.weight;
+      const w = this.#weightOf(s);
+      const score = (this.#current.get(s) ?? 0) + w;
       this.#current.set(s, score);
-      total += s.weight;
+      total += w;
       if (score > bestScore) {
         bestScore = score;
         best = s;
@@ -37,5 +46,7 @@ class RoundRobin<S extends LbServer> implements Balancer<S> {
 export const roundrobin: BalancerFactory = {
   needs: "nothing",
   description: "smooth weighted round-robin; weights may change at run time",
+  syntax: "roundrobin",
+  parse: noParams("roundrobin"),
   create: (servers) => new RoundRobin(servers),
 };

@@ -11,6 +11,7 @@ import { parseResponseHead } from "../http1/parse.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "../http1/types.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
+import { httpPickContext } from "./pick_view.ts";
 import { buildRequestHead, buildResponseHead, concat, isIdempotent } from "./http_heads.ts";
 import type { HttpSession } from "./http_session.ts";
 
@@ -109,7 +110,8 @@ export class HttpTransaction {
   /** Phase "connect": an idle pooled connection when this client already made a request, else a new one. */
   async #connect(first: Server | null): Promise<void> {
     const s = this.#s, be = s.owner.backend;
-    const server = first ?? be.balancer.pick();
+    const ctx = httpPickContext(this.req, s.client.remoteAddress);
+    const server = first ?? be.balancer.pick(ctx);
     if (server === null) return this.#fail(503, "SC", "no server available");
     if (s.requests > 0 && !first) {
       const pooled = be.pool.take(server);
@@ -120,7 +122,13 @@ export class HttpTransaction {
         return this.#attach(server, pooled);
       }
     }
-    const r = await connectToBackend(s.owner.runtime, be, () => this.#phase === "done", server);
+    const r = await connectToBackend(
+      s.owner.runtime,
+      be,
+      () => this.#phase === "done",
+      server,
+      ctx,
+    );
     this.#retries += r.retries;
     this.#tc = r.ms;
     if (this.#phase === "done") return;

@@ -30,7 +30,9 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
     backends: eff.backends.map((b) => ({
       name: b.name,
       mode: b.mode,
-      balance: b.balance,
+      balance: b.balanceSpec,
+      hashType: b.hashType,
+      hashBalanceFactor: b.hashBalanceFactor,
       retries: b.retries,
       connectTimeout: b.timeout.connect,
       serverTimeout: b.timeout.server,

@@ -65,7 +65,9 @@ export class TcpSession {
 
   /** Phase "connect": pick a server, try it, and on failure the next one, up to `retries` more times. */
   async #connect(): Promise<void> {
-    const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done);
+    const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done, null, {
+      src: this.client.remoteAddress,
+    });
     this.retries = r.retries;
     this.connectMs = r.ms;
     if (this.#done) return;

@@ -53,7 +53,7 @@ test("configJsonSchema() shows addresses as strings and carries descriptions", (
   const schema = configJsonSchema() as Schema;
   assert.equal(at(schema, "frontends", "*", "bind", "[]").type, "string");
   assert.equal(at(schema, "backends", "*", "servers", "[]", "address").type, "string");
-  assert.deepEqual(at(schema, "backends", "*", "balance").enum, ["roundrobin"]);
+  assert.equal(at(schema, "backends", "*", "balance").type, "string");
   for (
     const path of [["frontends", "*", "defaultBackend"], [
       "backends",

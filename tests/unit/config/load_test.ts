@@ -28,7 +28,7 @@ frontends:
     defaultBackend: db
 backends:
   db:
-    balance: random
+    balance: randomly
     servers:
       - { name: s1, address: "127.0.0.1:0", weight: 300 }
       - name: s2

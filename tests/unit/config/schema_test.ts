@@ -29,7 +29,9 @@ test("parseConfigText() fills global and defaults", () => {
   });
   assert.deepEqual(config.defaults, {
     mode: "tcp",
-    balance: "roundrobin",
+    balance: { name: "roundrobin" },
+    hashType: "map-based",
+    hashBalanceFactor: 0,
     retries: 3,
     maxconn: 2000,
     timeout: {
@@ -111,6 +113,9 @@ backends:
     name: "app",
     mode: "http",
     balance: "roundrobin",
+    balanceSpec: { name: "roundrobin" },
+    hashType: "map-based",
+    hashBalanceFactor: 0,
     retries: 5,
     timeout: { connect: 1000, server: 250 },
     httpReuse: "safe",

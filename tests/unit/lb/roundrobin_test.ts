@@ -5,7 +5,7 @@ import { roundrobin } from "../../../src/lb/roundrobin.ts";
 import type { LbServer } from "../../../src/lb/types.ts";
 
 function srv(name: string, weight = 1, more: Partial<LbServer> = {}): LbServer {
-  return { name, weight, usable: true, backup: false, ...more };
+  return { name, id: 0, weight, usable: true, backup: false, cur: 0, maxconn: 0, ...more };
 }
 
 function picks(servers: LbServer[], n: number, exclude?: Set<LbServer>): string[] {

@@ -1,0 +1,89 @@
+/** The consistent-hash ring: virtual points per server in proportion to its weight, rebuilt when a weight changes. */
+import { hashKey } from "./_hash.ts";
+import type { LbServer } from "./types.ts";
+
+/**
+ * Points per unit of weight. HAProxy puts 16 (a server of weight 1 then gets its share of keys
+ * within ±27% rms); 100 brings that to about ±12%, at 8 bytes per point: 800 bytes for weight 1,
+ * 200 KiB for weight 256. Fixed, so a ring is the same after a restart or a config change.
+ */
+export const POINTS_PER_WEIGHT = 100;
+
+/** Most servers one ring holds (the owner's index shares a float with the point). */
+const MAX_SERVERS = 65536;
+
+/**
+ * Every server of weight > 0 owns `weight × POINTS_PER_WEIGHT` points on a ring of 2^32 positions,
+ * placed by hashing its name with the point's number: the same for the same servers after a
+ * restart, and independent of the other servers, so adding or removing one of N servers moves
+ * about 1/N of the keys (only those that land on or leave its points). Points are keyed by name,
+ * not position, so reordering servers in the config moves no key. A key belongs to the first point
+ * at or after its hash; a server that may not take it (down, excluded, overloaded) passes it on to
+ * the next point's server. Down servers keep their points; only a weight change rebuilds the ring.
+ */
+export class HashRing<S extends LbServer> {
+  #servers: readonly S[];
+  #weights: number[] = [];
+  /** Sorted `point × MAX_SERVERS + owner index`: one typed array, sorted numerically. */
+  #ring = new Float64Array(0);
+
+  constructor(servers: readonly S[]) {
+    if (servers.length > MAX_SERVERS) {
+      throw new RangeError(`HashRing: at most ${MAX_SERVERS} servers, got ${servers.length}`);
+    }
+    this.#servers = servers;
+    this.#build();
+  }
+
+  /** Points on the ring now (for tests and stats). */
+  get size(): number {
+    return this.#ring.length;
+  }
+
+  /**
+   * The server owning `hash`: the owner of the first point at or after it (wrapping around) that
+   * `accept`s, else the first owner `fallback` accepts, else null.
+   */
+  lookup(hash: number, accept: (s: S) => boolean, fallback: (s: S) => boolean): S | null {
+    if (this.#stale()) this.#build();
+    const ring = this.#ring, n = ring.length;
+    if (n === 0) return null;
+    // First entry whose point is >= hash: entries of that point start at hash × MAX_SERVERS.
+    const target = hash * MAX_SERVERS;
+    let lo = 0, hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ring[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    let spare: S | null = null;
+    for (let i = 0; i < n; i++) {
+      const s = this.#servers[ring[(lo + i) % n]! % MAX_SERVERS]!;
+      if (accept(s)) return s;
+      if (spare === null && fallback(s)) spare = s;
+    }
+    return spare;
+  }
+
+  #stale(): boolean {
+    const servers = this.#servers;
+    for (let i = 0; i < servers.length; i++) {
+      if (servers[i]!.weight !== this.#weights[i]) return true;
+    }
+    return false;
+  }
+
+  #build(): void {
+    const servers = this.#servers;
+    this.#weights = servers.map((s) => s.weight);
+    let total = 0;
+    for (const w of this.#weights) total += Math.max(0, w) * POINTS_PER_WEIGHT;
+    const ring = new Float64Array(total);
+    let k = 0;
+    servers.forEach((s, index) => {
+      const points = Math.max(0, s.weight) * POINTS_PER_WEIGHT;
+      for (let p = 0; p < points; p++) ring[k++] = hashKey(`${s.name}#${p}`) * MAX_SERVERS + index;
+    });
+    this.#ring = ring.sort();
+  }
+}

@@ -1,0 +1,58 @@
+/** Implicit conversions between sample types, applied between a fetch, its converters and the matcher. */
+import { parseIp } from "../net/cidr.ts";
+import { decodeLatin1 } from "../http1/serialize.ts";
+import { isMappedV4 } from "./_ip.ts";
+import type { SampleType, Value } from "./types.ts";
+
+/** A conversion; undefined when this value cannot be converted (the sample then fails). */
+export type Cast = (v: Value) => Value | undefined;
+
+/** How each type is named in messages: `expects a string but "src" gives an ip`. */
+export const TYPE_NAMES: Readonly<Record<SampleType, string>> = {
+  str: "a string",
+  int: "an integer",
+  ip: "an ip",
+  bool: "a boolean",
+  bin: "binary data",
+};
+
+const UTF8 = new TextEncoder();
+
+/**
+ * The allowed conversions. Stricter than HAProxy on purpose: an ip never silently becomes a
+ * string (its text form is not unique: "::ffff:10.0.0.1" is "10.0.0.1"), so `src,lower` or
+ * `src -m beg 10.` is refused at config time; use `ipmask` or an ip pattern instead.
+ */
+const CASTS: Readonly<Record<string, Cast>> = {
+  "str>int": (v) => {
+    const s = (v as string).trim();
+    return /^[+-]?\d{1,15}$/.test(s) ? Number(s) : undefined;
+  },
+  "str>ip": (v) => (parseIp(v as string) ? v : undefined),
+  "str>bin": (v) => strToBin(v as string),
+  "int>str": (v) => String(v),
+  "int>bool": (v) => v !== 0,
+  "bool>int": (v) => (v ? 1 : 0),
+  "ip>bin": (v) => {
+    const b = parseIp(v as string);
+    if (!b) return undefined;
+    return isMappedV4(b) ? b.slice(12) : b;
+  },
+  "bin>str": (v) => decodeLatin1(v as Uint8Array),
+};
+
+/** The conversion from `from` to `to`: null when none is needed, undefined when not allowed. */
+export function castFor(from: SampleType, to: SampleType): Cast | null | undefined {
+  return from === to ? null : CASTS[`${from}>${to}`];
+}
+
+/** Latin1 bytes (what header text decodes from); UTF-8 when a char is above U+00FF. */
+export function strToBin(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) return UTF8.encode(s);
+    out[i] = c;
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+/** Converters (`,lower`, `,field(2,/)`, `,ipmask(24)`, ...): one value into another, arguments checked at load. */
+import { createHash } from "node:crypto";
+import { parseIp } from "../net/cidr.ts";
+import { applyPrefix, formatIp, isMappedV4, maskBits } from "./_ip.ts";
+import { intArg, optIntArg, varArg, varInt, varText } from "./_prepare.ts";
+import { jsonPath, jsonQuery } from "./_json.ts";
+import { fieldArgs, latin1, pick, portColon, spans, urlDecode } from "./_text.ts";
+import { ArgumentError, type ConverterDef, defineConverter, type SampleContext } from "./types.ts";
+
+/** An integer operand: a constant, or a variable read at run time. */
+function operand(a: readonly string[]): number | string {
+  const t = a[0]!;
+  return /^[+-]?\d+$/.test(t) ? intArg(t, 0, "value") : varArg(t, 0);
+}
+
+function value(op: number | string, ctx: SampleContext): number | undefined {
+  return typeof op === "number" ? op : varInt(ctx.vars.get(op));
+}
+
+function arithmetic(name: string, f: (a: number, b: number) => number) {
+  return defineConverter({
+    name,
+    args: ["value"],
+    in: "int",
+    out: "int",
+    prepare: operand,
+    convert: (v, op, ctx) => {
+      const b = value(op, ctx);
+      return b === undefined ? undefined : f(v, b);
+    },
+  });
+}
+
+/** The converters, by name. `map*` (map files) come with the map support. */
+export const CONVERTERS: readonly ConverterDef[] = [
+  defineConverter({
+    name: "lower",
+    args: [],
+    in: "str",
+    out: "str",
+    convert: (v) => v.toLowerCase(),
+  }),
+  defineConverter({
+    name: "upper",
+    args: [],
+    in: "str",
+    out: "str",
+    convert: (v) => v.toUpperCase(),
+  }),
+  defineConverter({
+    name: "length",
+    args: [],
+    in: "str",
+    out: "int",
+    convert: (v) => v.length,
+  }),
+  defineConverter({
+    name: "field",
+    args: ["index", "delimiters", "count?"],
+    in: "str",
+    out: "str",
+    prepare: fieldArgs,
+    convert: (v, a) => pick(v, spans(v, a.delims, false), a),
+  }),
+  defineConverter({
+    name: "word",
+    args: ["index", "delimiters", "count?"],
+    in: "str",
+    out: "str",
+    prepare: fieldArgs,
+    convert: (v, a) => pick(v, spans(v, a.delims, true), a),
+  }),
+  defineConverter({
+    name: "regsub",
+    args: ["regex", "subst", "flags?"],
+    in: "str",
+    out: "str",
+    prepare: (a) => {
+      const flags = a[2] ?? "";
+      if (!/^[ig]*$/.test(flags)) throw new ArgumentError(`flags must be "i" and/or "g"`, 2);
+      let re: RegExp;
+      try {
+        re = new RegExp(a[0]!, flags);
+      } catch (e) {
+        throw new ArgumentError(`invalid regex "${a[0]}": ${(e as Error).message}`, 0);
+      }
+      // HAProxy's \1..\9 back-references become JavaScript's $1..$9; a literal "$" is doubled.
+      const subst = a[1]!.replace(/\$/g, "$$$$").replace(/\\([0-9])/g, "$$$1");
+      return { re, subst };
+    },
+    convert: (v, a) => v.replace(a.re, a.subst),
+  }),
+  defineConverter({
+    name: "ipmask",
+    args: ["mask4", "mask6?"],
+    in: "ip",
+    out: "ip",
+    prepare: (a) => {
+      const m4 = a[0]!.includes(".") ? maskBits(a[0]!) : optIntArg(a[0], 0, "mask4", -1, 0, 32);
+      if (m4 < 0) throw new ArgumentError(`mask4 "${a[0]}" is not a netmask or 0-32`, 0);
+      return { m4, m6: optIntArg(a[1], 1, "mask6", -1, 0, 128) };
+    },
+    convert: (v, a) => {
+      const b = parseIp(v);
+      if (!b) return undefined;
+      if (isMappedV4(b)) return formatIp(applyPrefix(b, 96 + a.m4));
+      return a.m6 < 0 ? undefined : formatIp(applyPrefix(b, a.m6));
+    },
+  }),
+  defineConverter({
+    name: "base64",
+    args: [],
+    in: "bin",
+    out: "str",
+    convert: (v) => btoa(latin1(v)),
+  }),
+  defineConverter({
+    name: "b64dec",
+    args: [],
+    in: "str",
+    out: "bin",
+    convert: (v) => {
+      try {
+        const s = atob(v);
+        return Uint8Array.from(s, (c) => c.charCodeAt(0));
+      } catch {
+        return undefined;
+      }
+    },
+  }),
+  defineConverter({
+    name: "hex",
+    args: [],
+    in: "bin",
+    out: "str",
+    convert: (v) => {
+      let s = "";
+      for (let i = 0; i < v.length; i++) s += v[i]!.toString(16).padStart(2, "0");
+      return s.toUpperCase();
+    },
+  }),
+  defineConverter({
+    name: "sha2",
+    args: ["bits?"],
+    in: "bin",
+    out: "bin",
+    prepare: (a) => {
+      const bits = optIntArg(a[0], 0, "bits", 256);
+      if (![224, 256, 384, 512].includes(bits)) {
+        throw new ArgumentError(`bits must be 224, 256, 384 or 512, got "${a[0]}"`, 0);
+      }
+      return `sha${bits}`;
+    },
+    convert: (v, algorithm) => new Uint8Array(createHash(algorithm).update(v).digest()),
+  }),
+  defineConverter({
+    name: "url_dec",
+    args: ["in_form?"],
+    in: "str",
+    out: "str",
+    prepare: (a) => optIntArg(a[0], 0, "in_form", 0) !== 0,
+    convert: (v, plus) => urlDecode(v, plus),
+  }),
+  defineConverter({
+    name: "host_only",
+    args: [],
+    in: "str",
+    out: "str",
+    convert: (v) => {
+      const c = portColon(v);
+      return c < 0 ? v : v.slice(0, c);
+    },
+  }),
+  defineConverter({
+    name: "port_only",
+    args: [],
+    in: "str",
+    out: "int",
+    convert: (v) => {
+      const c = portColon(v);
+      const port = c < 0 ? "" : v.slice(c + 1);
+      return /^\d{1,5}$/.test(port) ? Number(port) : 0;
+    },
+  }),
+  defineConverter({
+    name: "concat",
+    args: ["start?", "var?", "end?"],
+    in: "str",
+    out: "str",
+    prepare: (a) => ({
+      start: a[0] ?? "",
+      key: a[1] ? varArg(a[1], 1) : "",
+      end: a[2] ?? "",
+    }),
+    convert: (v, a, ctx) => {
+      const middle = a.key === "" ? "" : varText(ctx.vars.get(a.key)) ?? "";
+      return v + a.start + middle + a.end;
+    },
+  }),
+  arithmetic("add", (a, b) => a + b),
+  arithmetic("sub", (a, b) => a - b),
+  arithmetic("mul", (a, b) => a * b),
+  // As HAProxy: dividing by zero gives the largest integer, a modulo by zero gives 0.
+  arithmetic("div", (a, b) => (b === 0 ? Number.MAX_SAFE_INTEGER : Math.trunc(a / b))),
+  arithmetic("mod", (a, b) => (b === 0 ? 0 : a % b)),
+  defineConverter({
+    name: "json_query",
+    args: ["path", "type?"],
+    in: "str",
+    out: "str",
+    prepare: (a) => {
+      if (a[1] !== undefined && a[1] !== "int") {
+        throw new ArgumentError(`type must be "int" when given, got "${a[1]}"`, 1);
+      }
+      return { path: jsonPath(a[0]!, 0), int: a[1] === "int" };
+    },
+    outFor: (a) => (a.int ? "int" : "str"),
+    convert: (v, a) => jsonQuery(v, a.path, a.int),
+  }),
+];

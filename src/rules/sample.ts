@@ -1,0 +1,188 @@
+/** Sample expressions (`fetch(args),conv(args),...`): the registry and compilation into closures. */
+import { type Arg, parseExpression, type Step } from "./_args.ts";
+import { attempt, fail } from "./_fail.ts";
+import { suggest } from "./_suggest.ts";
+import { type Cast, castFor, TYPE_NAMES } from "./cast.ts";
+import { CONVERTERS } from "./converters.ts";
+import type { RuleError } from "./errors.ts";
+import { HTTP_FETCHES } from "./fetches/http.ts";
+import { L4_FETCHES } from "./fetches/l4.ts";
+import { PAYLOAD_FETCHES } from "./fetches/payload.ts";
+import type { Word } from "./tokenize.ts";
+import {
+  ArgumentError,
+  type ConverterDef,
+  type FetchDef,
+  type Need,
+  type SampleContext,
+  type SampleType,
+  type Value,
+} from "./types.ts";
+
+function byName<T extends { name: string; aliases?: readonly string[] }>(
+  defs: readonly T[],
+): ReadonlyMap<string, T> {
+  const map = new Map<string, T>();
+  for (const d of defs) {
+    for (const name of [d.name, ...(d.aliases ?? [])]) {
+      if (map.has(name)) throw new Error(`rules registry: "${name}" is defined twice`);
+      map.set(name, d);
+    }
+  }
+  return map;
+}
+
+/** Every fetch by name and alias: a new fetch family is one more spread here. */
+export const FETCHES: ReadonlyMap<string, FetchDef> = byName([
+  ...L4_FETCHES,
+  ...PAYLOAD_FETCHES,
+  ...HTTP_FETCHES,
+]);
+
+/** Every converter by name. */
+export const CONVERTERS_BY_NAME: ReadonlyMap<string, ConverterDef> = byName(CONVERTERS);
+
+/** A compiled sample expression: the closures a request runs, and what the config check needs. */
+export interface SampleExpr {
+  /** The expression as written. */
+  readonly text: string;
+  /** The fetch keyword as written. */
+  readonly fetch: string;
+  readonly column: number;
+  /** The type of the final value (after converters). */
+  readonly type: SampleType;
+  readonly needs: Need;
+  /** The value (a multi-valued fetch's last occurrence), or undefined when there is none. */
+  value(ctx: SampleContext): Value | undefined;
+  /**
+   * A predicate true when `pred` holds for some value: every occurrence of a multi-valued fetch
+   * is tried, as HAProxy's ACLs do. Build it once (at config load), run it per request.
+   */
+  test(pred: (v: Value) => boolean): (ctx: SampleContext) => boolean;
+}
+
+/**
+ * Compiles `fetch[(args)][,converter[(args)]]...`, checking names, arguments and types.
+ *
+ * @example
+ * ```ts
+ * const r = compileSample("hdr(host),lower,field(1,:)");
+ * if (r.ok) r.sample.value(ctx); // "example.com"
+ * ```
+ */
+export function compileSample(
+  word: string | Word,
+): { ok: true; sample: SampleExpr } | { ok: false; error: RuleError } {
+  const w = typeof word === "string" ? { text: word, column: 1 } : word;
+  const r = attempt(() => buildSample(w, parseExpression(w)));
+  return r.ok ? { ok: true, sample: r.value } : r;
+}
+
+/** Compiles parsed steps; `def` when the caller already resolved the fetch (derived ACL keywords). */
+export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleExpr {
+  const head = steps[0]!;
+  const fetch = def ?? FETCHES.get(head.name) ??
+    fail(
+      `unknown fetch "${head.name}"`,
+      head.name,
+      head.column,
+      suggest(head.name, FETCHES.keys()),
+    );
+  const args = prepare("fetch", fetch, head);
+  type Bound = { cast: Cast | null; def: ConverterDef; args: unknown };
+  const chain: Bound[] = [];
+  let type = fetch.type;
+  for (const step of steps.slice(1)) {
+    const conv = CONVERTERS_BY_NAME.get(step.name) ??
+      fail(
+        `unknown converter "${step.name}"`,
+        step.name,
+        step.column,
+        suggest(step.name, CONVERTERS_BY_NAME.keys()),
+      );
+    const cast = castFor(type, conv.in);
+    if (cast === undefined) {
+      fail(
+        `converter "${conv.name}" expects ${TYPE_NAMES[conv.in]} but "${
+          word.text.slice(0, step.column - word.column - 1)
+        }" gives ${TYPE_NAMES[type]}`,
+        step.name,
+        step.column,
+      );
+    }
+    const bound = prepare("converter", conv, step);
+    chain.push({ cast, def: conv, args: bound });
+    type = conv.outFor ? conv.outFor(bound) : conv.out;
+  }
+  const convert = (v: Value | undefined, ctx: SampleContext): Value | undefined => {
+    for (let i = 0; i < chain.length && v !== undefined; i++) {
+      const c = chain[i]!;
+      if (c.cast) v = c.cast(v);
+      if (v !== undefined) v = c.def.convert(v, c.args, ctx);
+    }
+    return v;
+  };
+  const value = chain.length === 0
+    ? (ctx: SampleContext) => fetch.fetch(ctx, args)
+    : (ctx: SampleContext) => convert(fetch.fetch(ctx, args), ctx);
+  const each = fetch.each?.bind(fetch);
+  return {
+    text: word.text,
+    fetch: head.name,
+    column: head.column,
+    type,
+    needs: fetch.needs,
+    value,
+    test(pred) {
+      if (!each) {
+        return (ctx) => {
+          const v = value(ctx);
+          return v !== undefined && pred(v);
+        };
+      }
+      const visit = chain.length === 0 ? pred : (v: Value, ctx: SampleContext) => {
+        const c = convert(v, ctx);
+        return c !== undefined && pred(c);
+      };
+      return (ctx) => each(ctx, args, visit);
+    },
+  };
+}
+
+/** Checks the number of arguments and runs the definition's `prepare`, pointing errors at the argument. */
+function prepare(
+  kind: "fetch" | "converter",
+  def: { name: string; args: readonly string[]; prepare?(a: readonly string[]): unknown },
+  step: Step,
+): unknown {
+  const max = def.args.length;
+  const min = def.args.filter((a) => !a.endsWith("?")).length;
+  const got = step.args.length;
+  if (got < min || got > max) {
+    const names = def.args.map((a) => a.replace(/\?$/, "")).join(", ");
+    const want = max === 0
+      ? "no arguments"
+      : min === max
+      ? `${max} argument${max > 1 ? "s" : ""} (${names})`
+      : `${min} to ${max} arguments (${names})`;
+    const at: Arg | undefined = step.args[max] ?? step.args[got - 1];
+    fail(
+      `${kind} "${step.name}" takes ${want}, got ${got}`,
+      step.name,
+      at && got > max ? at.column : step.column,
+    );
+  }
+  const texts = step.args.map((a) => a.text);
+  if (!def.prepare) return texts;
+  try {
+    return def.prepare(texts);
+  } catch (e) {
+    if (!(e instanceof ArgumentError)) throw e;
+    const arg = step.args[e.index];
+    return fail(
+      `${kind} "${step.name}": ${e.message}`,
+      arg?.text ?? step.name,
+      arg?.column ?? step.column,
+    );
+  }
+}

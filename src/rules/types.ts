@@ -1,0 +1,125 @@
+/** The shapes of the rules engine: what a session provides (SampleContext), values, fetch and converter definitions. */
+import type { HeaderField } from "../http1/types.ts";
+
+/** The type of a sample, as HAProxy names them. */
+export type SampleType = "str" | "int" | "ip" | "bool" | "bin";
+
+/** The JavaScript value of each sample type: an ip is its text ("10.0.0.1", "::1"), bin is bytes. */
+export interface ValueTypes {
+  str: string;
+  int: number;
+  ip: string;
+  bool: boolean;
+  bin: Uint8Array;
+}
+
+/** A sample's value, whatever its type. */
+export type Value = ValueTypes[SampleType];
+
+/**
+ * What a fetch reads, so the config check can refuse a fetch where its data does not exist:
+ * connection addresses (always there), buffered payload (TCP content inspection), the HTTP
+ * request, the HTTP response.
+ */
+export type Need = "l4" | "payload" | "http-req" | "http-res";
+
+/** The HTTP request as rules see it. */
+export interface RequestSample {
+  method: string;
+  /** The request target as sent: "/p?q", "http://h/p", "h:443" or "*". */
+  target: string;
+  /** The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  version: number;
+  /** The fields in arrival order (the codec's HeaderField). */
+  headers: readonly HeaderField[];
+}
+
+/** The HTTP response as rules see it. */
+export interface ResponseSample {
+  status: number;
+  headers: readonly HeaderField[];
+}
+
+/** What a session gives the rules it runs: built once per stream/transaction, read by fetches. */
+export interface SampleContext {
+  /** The client's address ("192.0.2.1", "2001:db8::1"). */
+  src: string;
+  srcPort: number;
+  /** The address the client connected to (the proxy's side). */
+  dst: string;
+  dstPort: number;
+  /** The frontend's name. */
+  feName: string;
+  /** The backend's name, "" before one is chosen. */
+  beName: string;
+  /** The HTTP request, in HTTP mode. */
+  req?: RequestSample;
+  /** The HTTP response, in response rules. */
+  res?: ResponseSample;
+  /** The payload buffered so far (TCP content inspection), when the session inspects it. */
+  payload?: Uint8Array;
+  /** True once the inspect delay has run out (`wait_end`). */
+  waitEnd?: boolean;
+  /** Variables by their full name, scope included: "txn.user", "sess.country". */
+  vars: Map<string, unknown>;
+  /** An environment variable, undefined when unset. */
+  env(name: string): string | undefined;
+}
+
+/**
+ * Thrown by a definition's `prepare` when an argument is wrong; `index` is the argument's
+ * position (0-based), so the error can point at its column.
+ */
+export class ArgumentError extends Error {
+  constructor(message: string, readonly index: number) {
+    super(message);
+    this.name = "ArgumentError";
+  }
+}
+
+/** A sample fetch: a keyword that reads a value from the context. */
+export interface FetchDef<A = unknown> {
+  name: string;
+  /** Other names for the same fetch (`req.hdr` for `hdr`). */
+  aliases?: readonly string[];
+  /** Argument names for messages and arity; a trailing "?" marks an optional one: ["name?", "occ?"]. */
+  args: readonly string[];
+  type: SampleType;
+  needs: Need;
+  /** Checks and turns the argument texts into what `fetch` uses, once at config time. */
+  prepare?(args: readonly string[]): A;
+  /** The value (for a multi-valued fetch, the last occurrence), or undefined when there is none. */
+  fetch(ctx: SampleContext, args: A): Value | undefined;
+  /**
+   * For multi-valued fetches (header values, cookies): calls `visit` with each value until it
+   * returns true, and says whether one did. ACLs use it to match any occurrence.
+   */
+  each?(
+    ctx: SampleContext,
+    args: A,
+    visit: (v: Value, ctx: SampleContext) => boolean,
+  ): boolean;
+}
+
+/** A converter: `,name(args)` after a fetch, turning one value into another. */
+export interface ConverterDef<I extends SampleType = SampleType, A = unknown> {
+  name: string;
+  args: readonly string[];
+  in: I;
+  out: SampleType;
+  /** The output type when it depends on the arguments (`json_query(path,int)`). */
+  outFor?(args: A): SampleType;
+  prepare?(args: readonly string[]): A;
+  /** The converted value, or undefined when the input cannot be converted (the sample then fails). */
+  convert(value: ValueTypes[I], args: A, ctx: SampleContext): Value | undefined;
+}
+
+/** Types a fetch definition's arguments from its `prepare`, for the registry. */
+export function defineFetch<A>(def: FetchDef<A>): FetchDef {
+  return def as FetchDef;
+}
+
+/** Types a converter definition's input and arguments, for the registry. */
+export function defineConverter<I extends SampleType, A>(def: ConverterDef<I, A>): ConverterDef {
+  return def as unknown as ConverterDef;
+}

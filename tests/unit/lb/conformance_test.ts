@@ -1,0 +1,44 @@
+/** Runs the conformance suite over every registered algorithm, in each of its hash settings. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseBalance } from "../../../src/lb/parse.ts";
+import { balanceNames, isHashed } from "../../../src/lb/registry.ts";
+import { type ConformanceCase, runConformance } from "./conformance.ts";
+
+const plain: ConformanceCase[] = [
+  { spec: "roundrobin" },
+  { spec: "static-rr" },
+  { spec: "leastconn" },
+  { spec: "first", skip: { distribution: "first fills servers in id order and ignores weights" } },
+  { spec: "random" },
+  { spec: "random(3)" },
+];
+
+/** Every hash-based setup runs map-based, consistent, and consistent with a balance factor. */
+const hashed: ConformanceCase[] = [
+  "source",
+  "uri",
+  "uri whole path-only",
+  "url_param userid",
+  "hdr(x-user)",
+  "hdr(host) use_domain_only",
+  // The contexts carry a precomputed `key`, which `hash` takes over its expression (see hash_test).
+  "hash path",
+].flatMap((spec) => [
+  { spec },
+  { spec, options: { hashType: "consistent" } },
+  { spec, options: { hashType: "consistent", hashBalanceFactor: 150 } },
+]);
+
+const cases = [...plain, ...hashed];
+
+test("conformance cases cover every registered algorithm", () => {
+  const covered = new Set(cases.map((c) => c.spec.split(/[\s(]/)[0]));
+  assert.deepEqual(balanceNames.filter((n) => !covered.has(n)), []);
+  for (const c of hashed) {
+    const parsed = parseBalance(c.spec);
+    assert.ok(parsed.ok && isHashed(parsed.spec), `${c.spec} is not hash-based`);
+  }
+});
+
+for (const c of cases) runConformance(c);
