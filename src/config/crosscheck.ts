@@ -2,6 +2,7 @@
 import { isHashed, needsOf } from "../lb/registry.ts";
 import { formatAddress } from "./address.ts";
 import type { ConfigPath } from "./errors.ts";
+import { compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 
 /** One cross-check failure; `key` marks errors about a name rather than a value. */
@@ -25,6 +26,7 @@ export function crossCheck(config: Config): CrossIssue[] {
   const bound = new Map<string, { frontend: string; index: number }>();
 
   for (const [name, fe] of Object.entries(config.frontends)) {
+    issues.push(...compileFrontendRules(config, name).issues);
     fe.bind.forEach((address, index) => {
       if (address.port === 0) return;
       const text = formatAddress({ host: address.host.toLowerCase(), port: address.port });

@@ -193,12 +193,46 @@ export const serverSchema = z.strictObject({
   disabled: z.boolean().default(false).describe("Start in maintenance: never picked."),
 }).describe("One server of a backend.");
 
+function ruleList(description: string, examples: string[]) {
+  return z.array(z.string({ error: "expected a rule line (a string)" })).optional().meta({
+    description,
+    examples: [examples],
+  });
+}
+
+/** Rule lists (HAProxy syntax, one line per item) a frontend or backend may hold. */
+const ruleLists = {
+  acl: ruleList(
+    "Named tests, `name criterion [flags] patterns`; lines sharing a name are OR-ed.",
+    ["is_api path_beg /api", "blocked src 10.0.0.0/8"],
+  ),
+  httpRequest: ruleList(
+    "http-request rules, run in order once the request head is read: allow, deny, return, " +
+      "redirect, set-header, add-header, del-header, replace-header, replace-value, set-path, " +
+      "set-query, set-uri, set-method, replace-path, replace-uri, set-var, unset-var; each may end " +
+      "with `if|unless condition`.",
+    ["deny if blocked", "set-header X-Api yes if is_api"],
+  ),
+  httpResponse: ruleList(
+    "http-response rules, run in order once the response head is read: allow, deny, set-header, " +
+      "add-header, del-header, replace-header, replace-value, set-status, set-var, unset-var.",
+    ["del-header Server", "set-status 418 if { status 404 }"],
+  ),
+};
+
 export const frontendSchema = z.strictObject({
   bind: z.array(address("bind", "host:port to listen on; port 0 lets the OS choose."))
     .min(1, "a frontend needs at least one bind address")
     .describe("Addresses to listen on."),
   mode: mode.optional(),
-  defaultBackend: name.optional().describe("The backend that receives this frontend's traffic."),
+  defaultBackend: name.optional().describe(
+    "The backend that receives this frontend's traffic when no useBackend rule matches.",
+  ),
+  ...ruleLists,
+  useBackend: ruleList(
+    "Backend switching rules, `backend [if|unless condition]`: the first that matches wins.",
+    ["api if is_api", "static if is_static"],
+  ),
   maxconn: maxconn("this frontend accepts").optional(),
   timeout: z.strictObject({
     client: duration("Close a client connection idle for this long.").optional(),

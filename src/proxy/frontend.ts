@@ -1,6 +1,8 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
 import type { Backend } from "../backend/backend.ts";
+import type { FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
+import { chooseBackend } from "../rules/mod.ts";
 import type { Listener, Runtime, Socket } from "../runtime/types.ts";
 import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
 import { HttpSession } from "./http_session.ts";
@@ -31,6 +33,10 @@ export interface FrontendOptions {
   maxconn: number;
   clientTimeout: number;
   backend: Backend;
+  /** Every backend by name, for useBackend rules. */
+  backends?: ReadonlyMap<string, Backend>;
+  /** Compiled rules, or null when the frontend has none. */
+  rules?: FrontendRules | null;
   /** HTTP settings (HTTP mode only). */
   http: HttpFrontendOptions | null;
   /** Writes one access log line, or null when logging is off. */
@@ -44,6 +50,8 @@ export class Frontend implements SessionOwner, HttpOwner {
   readonly clientTimeout: number;
   readonly backend: Backend;
   readonly http: HttpFrontendOptions;
+  readonly rules: FrontendRules | null;
+  readonly #backends: ReadonlyMap<string, Backend>;
   readonly #accessLog: ((record: AccessRecord) => void) | null;
   readonly listeners: Listener[] = [];
   /** Sessions open now / ever accepted. */
@@ -62,12 +70,35 @@ export class Frontend implements SessionOwner, HttpOwner {
     this.maxconn = o.maxconn;
     this.clientTimeout = o.clientTimeout;
     this.backend = o.backend;
+    this.rules = o.rules ?? null;
+    this.#backends = o.backends ?? new Map([[o.backend.name, o.backend]]);
     if (o.mode === "http" && !o.http) {
       throw new TypeError(`frontend ${o.name}: HTTP mode needs HTTP options`);
     }
     this.http = o.http!;
     this.#accessLog = o.accessLog;
     this.#admission = admission;
+  }
+
+  backendNamed(name: string): Backend | undefined {
+    return this.#backends.get(name);
+  }
+
+  /** A TCP session's backend: the first useBackend rule that matches (layer-4 fetches only), else the default. */
+  #tcpBackend(sock: Socket): Backend {
+    const rules = this.rules?.backends;
+    if (!rules || rules.length === 0) return this.backend;
+    const name = chooseBackend(rules, {
+      src: sock.remoteAddress,
+      srcPort: sock.remotePort,
+      dst: sock.localAddress,
+      dstPort: sock.localPort,
+      feName: this.name,
+      beName: "",
+      vars: new Map(),
+      env: () => undefined,
+    });
+    return (name === undefined ? undefined : this.#backends.get(name)) ?? this.backend;
   }
 
   get runtime(): Runtime {
@@ -122,7 +153,7 @@ export class Frontend implements SessionOwner, HttpOwner {
     if (this.cur >= this.maxconn) this.#pauseListeners();
     const session = this.mode === "http"
       ? new HttpSession(this, sock)
-      : new TcpSession(this, sock, this.backend);
+      : new TcpSession(this, sock, this.#tcpBackend(sock));
     this.#sessions.add(session);
     session.start();
     return true;

@@ -2,6 +2,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { HeadLimits } from "../http1/types.ts";
 import type { AccessRecord } from "../log/access.ts";
+import type { FrontendRules } from "../config/rules.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { ErrorPages } from "./http_errors.ts";
 
@@ -40,8 +41,13 @@ export interface HttpFrontendOptions {
 export interface HttpOwner {
   readonly name: string;
   readonly runtime: Runtime;
+  /** The default backend. */
   readonly backend: Backend;
   readonly http: HttpFrontendOptions;
+  /** The frontend's compiled rules, or null when it has none. */
+  readonly rules: FrontendRules | null;
+  /** A backend a useBackend rule names (the config check made sure it exists). */
+  backendNamed(name: string): Backend | undefined;
   /** Connections open on this frontend, and in the process (for logs). */
   readonly cur: number;
   readonly processCur: number;

@@ -2,6 +2,7 @@
  * One request/response exchange, through its phases: http-request rules → choose backend → connect
  * (pooled or new, with retries) → send request → wait response → response rules → forward body → log.
  */
+import type { Backend } from "../backend/backend.ts";
 import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
 import { responseFraming } from "../http1/framing.ts";
@@ -9,10 +10,13 @@ import { HeadReader } from "../http1/head_reader.ts";
 import { getHeader, hasToken } from "../http1/headers.ts";
 import { parseResponseHead } from "../http1/parse.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "../http1/types.ts";
+import { chooseBackend, evaluateHttpRules, type SampleContext } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
 import { httpPickContext } from "./pick_view.ts";
 import { buildRequestHead, buildResponseHead, concat, isIdempotent } from "./http_heads.ts";
+import { reasonPhrase } from "./http_errors.ts";
+import { localResponse, responseView, transactionContext } from "./http_rules.ts";
 import type { HttpSession } from "./http_session.ts";
 
 type Phase = "connect" | "request" | "response-head" | "response-body" | "tunnel" | "done";
@@ -22,6 +26,10 @@ export class HttpTransaction {
   readonly req: RequestHead;
   readonly #reqBody: BodyMeter;
   #phase: Phase = "connect";
+  /** The backend this request goes to: a useBackend rule's, else the frontend's default. */
+  #be: Backend;
+  /** The rules' view of this transaction, built when the frontend has rules. */
+  #ctx: SampleContext | null = null;
   #server: Server | null = null;
   #srv: Socket | null = null;
   #reused = false;
@@ -52,6 +60,7 @@ export class HttpTransaction {
     this.req = req;
     this.#start = headStart;
     this.#reqBody = new BodyMeter(framing, "request");
+    this.#be = session.owner.backend;
     const mode = session.owner.http.connectionMode;
     this.#clientKeepAlive = mode !== "httpclose" &&
       (req.minor === 1
@@ -66,8 +75,46 @@ export class HttpTransaction {
     if (this.req.method === "CONNECT" && !this.#s.owner.http.acceptConnect) {
       return this.#fail(405, "PR", "CONNECT is not accepted here");
     }
+    if (this.#s.owner.rules !== null && this.#requestRules(rest)) return;
     if (rest.length > 0) this.#takeRequestBytes(rest);
     if (this.#phase === "connect") void this.#connect(null);
+  }
+
+  /**
+   * Phase "http-request rules", then "choose backend": rewrites change `req` in place; a deny,
+   * return or redirect answers here. Returns true when the transaction was answered.
+   */
+  #requestRules(rest: Uint8Array): boolean {
+    const s = this.#s, rules = s.owner.rules!;
+    const ctx = this.#ctx = transactionContext(s.client, s.owner.name, this.#be.name, this.req);
+    const v = evaluateHttpRules(rules.request, { ctx, req: this.req });
+    if (v?.type === "deny") {
+      this.#fail(
+        v.status,
+        "PR",
+        v.status === 500 ? "rewrite failed" : "denied by http-request rule",
+      );
+      return true;
+    }
+    if (v?.type === "return" || v?.type === "redirect") {
+      const keep = this.#clientKeepAlive && this.#reqBody.done;
+      const r = localResponse(v, this.req, keep);
+      this.#status = r.status;
+      this.#phase = "done";
+      this.#bytesOut += r.bytes.length;
+      s.client.write(r.bytes);
+      this.#log("LR");
+      if (!keep) s.closeGracefully();
+      else {
+        if (rest.length > 0) s.transactionStash(rest);
+        s.transactionDone(true);
+      }
+      return true;
+    }
+    const name = chooseBackend(rules.backends, ctx);
+    if (name !== undefined) this.#be = s.owner.backendNamed(name) ?? this.#be;
+    ctx.beName = this.#be.name;
+    return false;
   }
 
   /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
@@ -109,7 +156,7 @@ export class HttpTransaction {
 
   /** Phase "connect": an idle pooled connection when this client already made a request, else a new one. */
   async #connect(first: Server | null): Promise<void> {
-    const s = this.#s, be = s.owner.backend;
+    const s = this.#s, be = this.#be;
     const ctx = httpPickContext(this.req, s.client.remoteAddress);
     const server = first ?? be.balancer.pick(ctx);
     if (server === null) return this.#fail(503, "SC", "no server available");
@@ -146,8 +193,8 @@ export class HttpTransaction {
   /** Phase "send request": the rewritten head and the body bytes that came with it, in one write. */
   #attach(server: Server, sock: Socket): void {
     this.#server = server;
-    this.#s.owner.backend.cur++;
-    this.#s.owner.backend.total++;
+    this.#be.cur++;
+    this.#be.total++;
     this.#srv = sock;
     this.#phase = "request";
     sock.setHandlers({
@@ -176,7 +223,7 @@ export class HttpTransaction {
    * that sends nothing while it waits is not idle in HAProxy's sense.
    */
   #awaitResponse(): void {
-    this.#s.timer.idle(0, this.#s.owner.backend.serverTimeout);
+    this.#s.timer.idle(0, this.#be.serverTimeout);
   }
 
   #onServerDrain(): void {
@@ -231,6 +278,24 @@ export class HttpTransaction {
       (this.req.method === "CONNECT" && res.status >= 200 && res.status < 300);
     const framing = responseFraming(res, this.req.method);
     if (!framing.ok) return this.#fail(502, "SH", framing.rejection.reason);
+    if (this.#ctx !== null && this.#s.owner.rules!.response.length > 0) {
+      // after the framing: a set-status cannot change how the body the server sends is delimited
+      this.#ctx.res = responseView(res);
+      const v = evaluateHttpRules(this.#s.owner.rules!.response, {
+        ctx: this.#ctx,
+        req: this.req,
+        res,
+      });
+      if (v?.type === "deny") {
+        return this.#fail(
+          v.status,
+          "PH",
+          v.status === 500 ? "rewrite failed" : "denied by http-response rule",
+        );
+      }
+      if (res.status !== this.#status && res.reason === "") res.reason = reasonPhrase(res.status);
+      this.#status = res.status;
+    }
     if (framing.framing.type === "close") this.#clientKeepAlive = false;
     this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
       (res.minor === 1
@@ -248,7 +313,7 @@ export class HttpTransaction {
     }
     this.#resBody = new BodyMeter(framing.framing, "response");
     this.#phase = "response-body";
-    this.#s.timer.idle(this.#s.owner.http.clientTimeout, this.#s.owner.backend.serverTimeout);
+    this.#s.timer.idle(this.#s.owner.http.clientTimeout, this.#be.serverTimeout);
     const n = this.#resBody.feed(step.rest);
     if (typeof n !== "number") return this.#fail(502, "SD", n.reason);
     this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));
@@ -372,12 +437,12 @@ export class HttpTransaction {
     this.#srv = null;
     if (!srv || !server) return;
     server.cur--;
-    this.#s.owner.backend.cur--;
-    if (!(keep && this.#s.owner.backend.pool.give(server, srv))) srv.close();
+    this.#be.cur--;
+    if (!(keep && this.#be.pool.give(server, srv))) srv.close();
   }
 
   #log(termination: string): void {
-    const s = this.#s, now = Date.now(), be = s.owner.backend;
+    const s = this.#s, now = Date.now(), be = this.#be;
     s.owner.logAccess({
       clientIp: s.client.remoteAddress,
       clientPort: s.client.remotePort,

@@ -1,6 +1,7 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
 import { readFile } from "node:fs/promises";
 import { type Config, effective, type EffectiveFrontend } from "../config/mod.ts";
+import { compileFrontendRules, hasRules } from "../config/rules.ts";
 import { accessLogger } from "../log/access_sink.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { ErrorPages } from "./http_errors.ts";
@@ -12,6 +13,10 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   const tune = config.global.tune;
   const frontends: ProxyPlan["frontends"] = [];
   for (const f of eff.frontends) {
+    const compiled = compileFrontendRules(config, f.name);
+    if (compiled.issues.length > 0) {
+      throw new Error(`frontend ${f.name}: ${compiled.issues[0]!.message}`);
+    }
     frontends.push({
       name: f.name,
       mode: f.mode,
@@ -19,6 +24,7 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       maxconn: f.maxconn,
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
+      rules: hasRules(compiled.rules) ? compiled.rules : null,
       http: f.mode === "http" ? await httpOptions(f, tune) : null,
       accessLog: accessLogger(f.log),
     });

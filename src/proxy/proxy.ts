@@ -1,6 +1,7 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
 import type { Config } from "../config/mod.ts";
+import type { FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
@@ -18,6 +19,8 @@ export interface ProxyPlan {
     maxconn: number;
     clientTimeout: number;
     defaultBackend: string;
+    /** Compiled rules; null or absent when the frontend has none. */
+    rules?: FrontendRules | null;
     http: HttpFrontendOptions | null;
     accessLog: ((record: AccessRecord) => void) | null;
   }[];
@@ -56,7 +59,7 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
   for (const f of plan.frontends) {
     const backend = backends.get(f.defaultBackend);
     if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
-    frontends.push(new Frontend({ ...f, backend }, admission));
+    frontends.push(new Frontend({ ...f, backend, backends }, admission));
   }
   const binds: ProxyHandle["binds"] = [];
   try {

@@ -37,3 +37,4 @@ export {
 } from "./acl.ts";
 export { PREDEFINED_ACLS, predefinedAcl } from "./predefined.ts";
 export * from "./condition.ts";
+export * from "./actions/mod.ts";

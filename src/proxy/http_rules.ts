@@ -1,0 +1,93 @@
+/** The rules phase of an HTTP transaction: its sample context, and the responses rules answer with (return, redirect). */
+import process from "node:process";
+import { encodeLatin1 } from "../http1/serialize.ts";
+import type { RequestHead, ResponseHead } from "../http1/types.ts";
+import type { RequestSample, ResponseSample, SampleContext, Verdict } from "../rules/mod.ts";
+import type { Socket } from "../runtime/types.ts";
+import { reasonPhrase } from "./http_errors.ts";
+
+const REDIRECT_REASONS: Record<number, string> = {
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+};
+
+const env = (name: string) => process.env[name];
+
+/** A live view of a request head: rewrites by earlier rules are what later rules read. */
+function requestView(req: RequestHead): RequestSample {
+  return {
+    get method() {
+      return req.method;
+    },
+    get target() {
+      return req.target;
+    },
+    get version() {
+      return req.minor;
+    },
+    get headers() {
+      return req.headers;
+    },
+  };
+}
+
+/** A live view of a response head (set-status is seen by the rules after it). */
+export function responseView(res: ResponseHead): ResponseSample {
+  return {
+    get status() {
+      return res.status;
+    },
+    get headers() {
+      return res.headers;
+    },
+  };
+}
+
+/** The sample context of one transaction: the client connection's addresses and the request. */
+export function transactionContext(
+  client: Socket,
+  feName: string,
+  beName: string,
+  req: RequestHead,
+): SampleContext {
+  return {
+    src: client.remoteAddress,
+    srcPort: client.remotePort,
+    dst: client.localAddress,
+    dstPort: client.localPort,
+    feName,
+    beName,
+    req: requestView(req),
+    vars: new Map(),
+    env,
+  };
+}
+
+/**
+ * The bytes of a rule's own response (return or redirect): a complete HTTP/1.1 message that keeps
+ * the connection open when `keepAlive`, with no body for HEAD. Returns the status too, for the log.
+ */
+export function localResponse(
+  v: Extract<Verdict, { type: "return" | "redirect" }>,
+  req: RequestHead,
+  keepAlive: boolean,
+): { status: number; bytes: Uint8Array } {
+  const status = v.type === "return" ? v.status : v.code;
+  const body = v.type === "return" ? new TextEncoder().encode(v.body) : new Uint8Array(0);
+  const reason = REDIRECT_REASONS[status] ?? reasonPhrase(status);
+  let head = `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\n`;
+  if (v.type === "redirect") head += `location: ${v.location}\r\ncache-control: no-cache\r\n`;
+  else for (const [name, value] of v.headers) head += `${name}: ${value}\r\n`;
+  if (!keepAlive) head += "connection: close\r\n";
+  else if (req.minor === 0) head += "connection: keep-alive\r\n";
+  head += "\r\n";
+  const h = encodeLatin1(head);
+  if (req.method === "HEAD" || body.length === 0) return { status, bytes: h };
+  const out = new Uint8Array(h.length + body.length);
+  out.set(h);
+  out.set(body, h.length);
+  return { status, bytes: out };
+}
