@@ -11,6 +11,8 @@ import { type SessionOwner, TcpSession } from "./tcp_session.ts";
 /** What a frontend tracks of a session of either mode. */
 interface Session {
   kill(): void;
+  /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
+  stopSoftly?(): void;
 }
 
 /** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
@@ -116,6 +118,9 @@ export class Frontend implements SessionOwner, HttpOwner {
   /** Phase "accept": start a session now, or make the connection wait for a slot. */
   accept(sock: Socket): void {
     if (this.#stopping) return sock.close();
+    // Every write we make is a whole message part: Nagle would hold the second of two small writes
+    // (head, then body) until the client's delayed ACK, 40 ms later.
+    sock.setNoDelay(true);
     if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
     if (this.#waiting.length >= MAX_WAITING) return sock.close();
     this.#waiting.push(sock);
@@ -212,6 +217,7 @@ export class Frontend implements SessionOwner, HttpOwner {
     for (const l of this.listeners) l.close();
     for (const sock of this.#waiting) sock.close();
     this.#waiting.length = 0;
+    for (const s of [...this.#sessions]) s.stopSoftly?.();
     if (this.#sessions.size === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

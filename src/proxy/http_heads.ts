@@ -1,7 +1,8 @@
 /** The heads tsproxy sends: hop-by-hop fields removed, connection handling and X-Forwarded-* added. */
-import { addHeader, getHeader, removeHopByHop, setHeader } from "../http1/headers.ts";
+import { addHeader, getHeader, hasToken, removeHopByHop, setHeader } from "../http1/headers.ts";
 import { serializeRequestHead, serializeResponseHead } from "../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../http1/types.ts";
+import type { HttpConnectionMode } from "./http_options.ts";
 import type { HttpSession } from "./http_session.ts";
 
 const KEEP_UPGRADE = new Set(["upgrade"]);
@@ -52,6 +53,28 @@ export function buildResponseHead(
   } else if (!keepAlive) addHeader(h, "Connection", "close");
   else if (req.minor === 0) addHeader(h, "Connection", "keep-alive");
   return serializeResponseHead(res);
+}
+
+/** Whether the client's connection stays open after this request (HTTP/1.1 unless "close"; 1.0 if "keep-alive"). */
+export function clientKeepsAlive(req: RequestHead, mode: HttpConnectionMode): boolean {
+  return mode !== "httpclose" &&
+    (req.minor === 1
+      ? !hasToken(req.headers, "connection", "close")
+      : hasToken(req.headers, "connection", "keep-alive"));
+}
+
+/** Whether the request asks to switch protocols (Connection: upgrade with an Upgrade field). */
+export function requestsUpgrade(req: RequestHead): boolean {
+  return req.minor === 1 && hasToken(req.headers, "connection", "upgrade") &&
+    getHeader(req.headers, "upgrade") !== undefined;
+}
+
+/** Whether the server's connection may go back to the pool after this response. */
+export function serverKeepsAlive(res: ResponseHead, mode: HttpConnectionMode): boolean {
+  return mode === "http-keep-alive" &&
+    (res.minor === 1
+      ? !hasToken(res.headers, "connection", "close")
+      : hasToken(res.headers, "connection", "keep-alive"));
 }
 
 /** One buffer holding `parts` back to back. */

@@ -2,7 +2,14 @@
 import process from "node:process";
 import { encodeLatin1 } from "../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../http1/types.ts";
-import type { RequestSample, ResponseSample, SampleContext, Verdict } from "../rules/mod.ts";
+import {
+  evaluateHttpRules,
+  type HttpRule,
+  type RequestSample,
+  type ResponseSample,
+  type SampleContext,
+  type Verdict,
+} from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { reasonPhrase } from "./http_errors.ts";
 
@@ -90,4 +97,28 @@ export function localResponse(
   out.set(h);
   out.set(body, h.length);
   return { status, bytes: out };
+}
+
+/**
+ * Phase "http-response rules": rewrites change `res` in place (a new status without a reason gets
+ * the standard one). Returns the status and log reason when a rule denies the response.
+ */
+export function runResponseRules(
+  rules: readonly HttpRule[],
+  ctx: SampleContext,
+  req: RequestHead,
+  res: ResponseHead,
+): { status: number; reason: string } | null {
+  if (rules.length === 0) return null;
+  const before = res.status;
+  ctx.res = responseView(res);
+  const v = evaluateHttpRules(rules, { ctx, req, res });
+  if (v?.type === "deny") {
+    return {
+      status: v.status,
+      reason: v.status === 500 ? "rewrite failed" : "denied by http-response rule",
+    };
+  }
+  if (res.status !== before && res.reason === "") res.reason = reasonPhrase(res.status);
+  return null;
 }

@@ -144,7 +144,7 @@ export class HttpSession {
     this.#txn = null;
     this.requests++;
     if (this.#state === "closed") return;
-    if (!keepAlive) return this.closeGracefully();
+    if (!keepAlive || this.stopping) return this.closeGracefully();
     this.#state = "head";
     this.timer.fixed("http-keep-alive", this.owner.http.httpKeepAliveTimeout);
     const stash = this.#stash;
@@ -213,6 +213,18 @@ export class HttpSession {
     if (this.#state === "closed") return;
     this.client.close();
     this.#onClose();
+  }
+
+  /** True once the proxy is stopping: the current response says "connection: close" and is the last. */
+  stopping = false;
+
+  /**
+   * Soft stop (HAProxy's): an idle keep-alive connection is closed now; one with a request under
+   * way gets its response, marked to close, and is closed after it.
+   */
+  stopSoftly(): void {
+    this.stopping = true;
+    if (this.#state === "head" && this.#headStart < 0) this.close();
   }
 
   /** Ends the session from outside (hard stop). */

@@ -7,16 +7,23 @@ import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
 import { responseFraming } from "../http1/framing.ts";
 import { HeadReader } from "../http1/head_reader.ts";
-import { getHeader, hasToken } from "../http1/headers.ts";
 import { parseResponseHead } from "../http1/parse.ts";
 import type { BodyFraming, RequestHead, ResponseHead } from "../http1/types.ts";
 import { chooseBackend, evaluateHttpRules, type SampleContext } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
 import { httpPickContext } from "./pick_view.ts";
-import { buildRequestHead, buildResponseHead, concat, isIdempotent } from "./http_heads.ts";
-import { reasonPhrase } from "./http_errors.ts";
-import { localResponse, responseView, transactionContext } from "./http_rules.ts";
+import {
+  buildRequestHead,
+  buildResponseHead,
+  clientKeepsAlive,
+  concat,
+  isIdempotent,
+  requestsUpgrade,
+  serverKeepsAlive,
+} from "./http_heads.ts";
+import { logTransaction } from "./http_log.ts";
+import { localResponse, runResponseRules, transactionContext } from "./http_rules.ts";
 import type { HttpSession } from "./http_session.ts";
 
 type Phase = "connect" | "request" | "response-head" | "response-body" | "tunnel" | "done";
@@ -61,13 +68,8 @@ export class HttpTransaction {
     this.#start = headStart;
     this.#reqBody = new BodyMeter(framing, "request");
     this.#be = session.owner.backend;
-    const mode = session.owner.http.connectionMode;
-    this.#clientKeepAlive = mode !== "httpclose" &&
-      (req.minor === 1
-        ? !hasToken(req.headers, "connection", "close")
-        : hasToken(req.headers, "connection", "keep-alive"));
-    this.#upgrade = req.minor === 1 && hasToken(req.headers, "connection", "upgrade") &&
-      getHeader(req.headers, "upgrade") !== undefined;
+    this.#clientKeepAlive = clientKeepsAlive(req, session.owner.http.connectionMode);
+    this.#upgrade = requestsUpgrade(req);
   }
 
   /** `rest` holds the bytes that came after the head: the start of the body, maybe a pipelined request. */
@@ -97,7 +99,7 @@ export class HttpTransaction {
       return true;
     }
     if (v?.type === "return" || v?.type === "redirect") {
-      const keep = this.#clientKeepAlive && this.#reqBody.done;
+      const keep = this.#clientKeepAlive && this.#reqBody.done && !s.stopping;
       const r = localResponse(v, this.req, keep);
       this.#status = r.status;
       this.#phase = "done";
@@ -278,31 +280,17 @@ export class HttpTransaction {
       (this.req.method === "CONNECT" && res.status >= 200 && res.status < 300);
     const framing = responseFraming(res, this.req.method);
     if (!framing.ok) return this.#fail(502, "SH", framing.rejection.reason);
-    if (this.#ctx !== null && this.#s.owner.rules!.response.length > 0) {
+    if (this.#ctx !== null) {
       // after the framing: a set-status cannot change how the body the server sends is delimited
-      this.#ctx.res = responseView(res);
-      const v = evaluateHttpRules(this.#s.owner.rules!.response, {
-        ctx: this.#ctx,
-        req: this.req,
-        res,
-      });
-      if (v?.type === "deny") {
-        return this.#fail(
-          v.status,
-          "PH",
-          v.status === 500 ? "rewrite failed" : "denied by http-response rule",
-        );
-      }
-      if (res.status !== this.#status && res.reason === "") res.reason = reasonPhrase(res.status);
+      const denied = runResponseRules(this.#s.owner.rules!.response, this.#ctx, this.req, res);
+      if (denied) return this.#fail(denied.status, "PH", denied.reason);
       this.#status = res.status;
     }
     if (framing.framing.type === "close") this.#clientKeepAlive = false;
     this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
-      (res.minor === 1
-        ? !hasToken(res.headers, "connection", "close")
-        : hasToken(res.headers, "connection", "keep-alive")) &&
-      this.#s.owner.http.connectionMode === "http-keep-alive";
+      serverKeepsAlive(res, this.#s.owner.http.connectionMode);
     if (!this.#reqBody.done) this.#clientKeepAlive = false; // answered before the whole request: close after
+    if (this.#s.stopping) this.#clientKeepAlive = false; // soft stop: this is the connection's last response
     const head = buildResponseHead(res, this.req, this.#clientKeepAlive, switching);
     if (switching) {
       this.#phase = "tunnel";
@@ -442,32 +430,19 @@ export class HttpTransaction {
   }
 
   #log(termination: string): void {
-    const s = this.#s, now = Date.now(), be = this.#be;
-    s.owner.logAccess({
-      clientIp: s.client.remoteAddress,
-      clientPort: s.client.remotePort,
+    const request = this.#reason
+      ? `${this.#requestLine()}" reason="${this.#reason}`
+      : this.#requestLine();
+    logTransaction(this.#s, this.#be, this.#server, {
       start: this.#start,
-      frontend: s.owner.name,
-      backend: be.name,
-      server: this.#server?.name ?? "<NOSRV>",
-      tr: this.#headDone - this.#start,
-      tw: 0,
+      headDone: this.#headDone,
       tc: this.#tc,
       tresp: this.#tresp,
-      ta: now - this.#start,
-      status: this.#status || -1,
-      bytes: this.#bytesOut,
-      termination,
-      actconn: s.owner.processCur,
-      feconn: s.owner.cur,
-      beconn: be.cur,
-      srvconn: this.#server?.cur ?? 0,
+      status: this.#status,
+      bytesOut: this.#bytesOut,
       retries: this.#retries,
-      srvQueue: 0,
-      beQueue: 0,
-      request: this.#reason
-        ? `${this.#requestLine()}" reason="${this.#reason}`
-        : this.#requestLine(),
+      termination,
+      request,
     });
   }
 
