@@ -3,7 +3,7 @@ import type { Backend } from "../backend/backend.ts";
 import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
-import { IdleTimer } from "./idle_timer.ts";
+import { SessionTimer } from "./session_timer.ts";
 
 /** What a session needs from the frontend that accepted it. */
 export interface SessionOwner {
@@ -40,15 +40,13 @@ export class TcpSession {
   #serverEnded = false;
   #closing = false;
   #done = false;
-  #timer: IdleTimer;
+  #timer: SessionTimer;
 
   constructor(owner: SessionOwner, client: Socket, backend: Backend) {
     this.#owner = owner;
     this.client = client;
     this.backend = backend;
-    this.#timer = new IdleTimer(owner.clientTimeout, backend.serverTimeout, (side) => {
-      this.#abort(side === "client" ? "cD" : "sD");
-    });
+    this.#timer = new SessionTimer((side) => this.#abort(side === "client" ? "cD" : "sD"));
   }
 
   /** Phase "accept": take the client's events, then connect. */
@@ -59,7 +57,7 @@ export class TcpSession {
       end: () => this.#onClientEnd(),
       close: (err) => this.#onClientClose(err),
     });
-    this.#timer.start();
+    this.#timer.idle(this.#owner.clientTimeout, this.backend.serverTimeout);
     this.#connect();
   }
 
