@@ -174,7 +174,7 @@ const defaultsSchema = z.strictObject({
   httpReuse: z.enum(["safe", "never"]).default("safe").describe(
     "safe: idle server connections are reused for requests after a client's first; never: no reuse.",
   ),
-  poolMaxConn: z.number().int().min(0).default(64).describe(
+  poolMaxConn: z.number().int().min(0).default(1024).describe(
     "Most idle connections kept per server for reuse (pool-max-conn).",
   ),
   poolPurgeDelay: duration("Close idle server connections unused for this long.").prefault("5s"),

@@ -43,7 +43,7 @@ test("parseConfigText() fills global and defaults", () => {
       tunnel: 3_600_000,
     },
     httpReuse: "safe",
-    poolMaxConn: 64,
+    poolMaxConn: 1024,
     poolPurgeDelay: 5000,
   });
 });
@@ -119,7 +119,7 @@ backends:
     retries: 5,
     timeout: { connect: 1000, server: 250 },
     httpReuse: "safe",
-    poolMaxConn: 64,
+    poolMaxConn: 1024,
     poolPurgeDelay: 5000,
     servers: [],
   }]);

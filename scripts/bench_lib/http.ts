@@ -1,0 +1,360 @@
+// HTTP-mode suite: wrk against an nginx origin through HAProxy, tsproxy, nginx, a naive Bun proxy, direct.
+import { exists, type Options, ROOT, TMP, TREE } from "./options.ts";
+import { load } from "./proc.ts";
+import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
+
+const ORIGIN_PORT = 21020;
+const TSPROXY_PORT = 21021;
+const NGINX_PORT = 21022;
+const NAIVE_PORT = 21023;
+const HAPROXY_PORT = 21030;
+export const HTTP_PATH_IDS = [
+  "direct",
+  "haproxy",
+  "bun",
+  "bun-nolog",
+  "deno",
+  "binary",
+  "nginx",
+  "bun-naive",
+];
+const SMALL_BODY = "hello world\n";
+
+/** What `wrk --latency` printed, in base units. */
+interface Wrk {
+  rps: number;
+  p99us: number;
+  requests: number;
+  bytes: number;
+  socketErrors: string | undefined;
+  non2xx: number;
+}
+
+const SIZE: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40 };
+const TIME: Record<string, number> = { us: 1, ms: 1e3, s: 1e6, m: 60e6, h: 3600e6 };
+
+export function parseWrk(out: string): Wrk {
+  const rps = out.match(/^Requests\/sec:\s+([\d.]+)/m);
+  const p99 = out.match(/^\s+99%\s+([\d.]+)(us|ms|s|m|h)\s*$/m);
+  const total = out.match(/^\s+(\d+) requests in [\d.]+\w+, ([\d.]+)([KMGT]?B) read/m);
+  if (!rps || !p99 || !total) throw new Error(`wrk: unexpected output:\n${out.trim()}`);
+  const errors = out.match(/^\s+Socket errors: (.*)$/m)?.[1];
+  return {
+    rps: Number(rps[1]),
+    p99us: Number(p99[1]) * TIME[p99[2]!]!,
+    requests: Number(total[1]),
+    bytes: Number(total[2]) * SIZE[total[3]!]!,
+    socketErrors: errors && /[1-9]/.test(errors) ? errors : undefined,
+    non2xx: Number(out.match(/^\s+Non-2xx or 3xx responses: (\d+)/m)?.[1] ?? 0),
+  };
+}
+
+export function httpSuite(opts: Options): Suite {
+  const duration = opts.quick ? 3 : 10;
+  const uid = Deno.uid();
+  const nginxUser = uid === 0 ? "user root root;\n" : ""; // workers read the 64 KiB file in $TMP (0700)
+  const cfg = (name: string, text: string) => {
+    Deno.writeTextFileSync(`${TMP}/${name}`, text);
+    return `${TMP}/${name}`;
+  };
+  for (const d of ["nginx-origin/www", "nginx-proxy"]) {
+    Deno.mkdirSync(`${TMP}/${d}`, { recursive: true });
+  }
+  const big = new Uint8Array(65536);
+  for (let i = 0; i < big.length; i++) big[i] = 97 + (i % 26);
+  Deno.writeFileSync(`${TMP}/nginx-origin/www/64k`, big);
+
+  // The origin: nginx, one worker, no access log, keep-alive connections never retired.
+  const originConf = cfg(
+    "http-origin.conf",
+    `${nginxUser}daemon off;
+worker_processes 1;
+error_log stderr warn;
+pid ${TMP}/nginx-origin/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  default_type text/plain;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:${ORIGIN_PORT} backlog=4096;
+    location = /small { return 200 ${JSON.stringify(SMALL_BODY)}; }
+    location = /64k { root ${TMP}/nginx-origin/www; }
+  }
+}
+`,
+  );
+  const log = {
+    tsproxy: `${TMP}/access-tsproxy.log`,
+    haproxy: `${TMP}/access-haproxy.log`,
+    nginx: `${TMP}/access-nginx.log`,
+  };
+  const tsproxyYaml = (logTo: string) =>
+    `global: { log: ${logTo} }
+defaults: { mode: http, timeout: { connect: 5s, client: 30s, server: 30s } }
+frontends:
+  web: { bind: ["127.0.0.1:${TSPROXY_PORT}"], defaultBackend: origin }
+backends:
+  origin:
+    servers:
+      - { name: o1, address: "127.0.0.1:${ORIGIN_PORT}" }
+`;
+  const tsproxyCfg = cfg("http-tsproxy.yaml", tsproxyYaml(log.tsproxy));
+  const tsproxyNoLogCfg = cfg("http-tsproxy-nolog.yaml", tsproxyYaml("none"));
+  // HAProxy's access log: httplog lines on stdout, which the harness sends to a file.
+  const haproxyCfg = cfg(
+    "http-haproxy.cfg",
+    `global
+  nbthread 1
+  log stdout format raw local0
+defaults
+  mode http
+  log global
+  option httplog
+  http-reuse safe
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend web
+  bind 127.0.0.1:${HAPROXY_PORT}
+  default_backend origin
+backend origin
+  server o1 127.0.0.1:${ORIGIN_PORT}
+`,
+  );
+  // nginx as a reverse proxy: upstream keepalive, combined access log to a file, no temp files.
+  const nginxCfg = cfg(
+    "http-nginx-proxy.conf",
+    `${nginxUser}daemon off;
+worker_processes 1;
+error_log stderr warn;
+pid ${TMP}/nginx-proxy/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log ${log.nginx};
+  keepalive_requests 1000000;
+  upstream up {
+    server 127.0.0.1:${ORIGIN_PORT};
+    keepalive 64;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${NGINX_PORT} backlog=4096;
+    location / {
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_max_temp_file_size 0;
+    }
+  }
+}
+`,
+  );
+  const naive = cfg(
+    "naive-proxy.ts",
+    `// Naive reverse proxy: Bun.serve + fetch, no logging.
+Bun.serve({
+  hostname: "127.0.0.1",
+  port: ${NAIVE_PORT},
+  fetch(req) {
+    const u = new URL(req.url);
+    return fetch("http://127.0.0.1:${ORIGIN_PORT}" + u.pathname + u.search, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+    });
+  },
+});
+console.log("listening on 127.0.0.1:${NAIVE_PORT}");
+`,
+  );
+
+  const noCli = exists(`${ROOT}/cli.ts`) ? {} : { missing: "cli.ts not found" };
+  const nginx = (
+    prefix: string,
+    conf: string,
+  ) => ["nginx", "-e", "stderr", "-p", prefix, "-c", conf];
+  const allPaths: Path[] = [
+    { id: "direct", label: "direct", port: ORIGIN_PORT },
+    {
+      id: "haproxy",
+      label: "HAProxy",
+      port: HAPROXY_PORT,
+      argv: ["haproxy", "-db", "-f", haproxyCfg],
+      stdout: log.haproxy,
+      accessLog: log.haproxy,
+    },
+    {
+      id: "bun",
+      label: "tsproxy (Bun)",
+      port: TSPROXY_PORT,
+      argv: ["bun", "cli.ts", "run", "-c", tsproxyCfg],
+      cwd: TREE,
+      accessLog: log.tsproxy,
+      ...noCli,
+    },
+    {
+      id: "bun-nolog",
+      label: "tsproxy (Bun, log: none)",
+      port: TSPROXY_PORT,
+      argv: ["bun", "cli.ts", "run", "-c", tsproxyNoLogCfg],
+      cwd: TREE,
+      ...noCli,
+    },
+    {
+      id: "deno",
+      label: "tsproxy (Deno)",
+      port: TSPROXY_PORT,
+      argv: ["deno", "run", "--allow-net", "--allow-read", "--allow-write", "--allow-env"]
+        .concat(["--allow-sys", "cli.ts", "run", "-c", tsproxyCfg]),
+      cwd: TREE,
+      accessLog: log.tsproxy,
+      ...noCli,
+    },
+    {
+      id: "binary",
+      label: "tsproxy (binary)",
+      port: TSPROXY_PORT,
+      argv: ["dist/tsproxy", "run", "-c", tsproxyCfg],
+      accessLog: log.tsproxy,
+      ...(exists(`${ROOT}/dist/tsproxy`) ? {} : { missing: "dist/tsproxy not built" }),
+    },
+    {
+      id: "nginx",
+      label: "nginx",
+      port: NGINX_PORT,
+      argv: nginx(`${TMP}/nginx-proxy`, nginxCfg),
+      accessLog: log.nginx,
+    },
+    { id: "bun-naive", label: "Bun.serve+fetch", port: NAIVE_PORT, argv: ["bun", naive] },
+  ];
+
+  interface Spec {
+    id: string;
+    name: string;
+    url: string;
+    body: number;
+    conns: number;
+    close: boolean;
+  }
+  const specs: Spec[] = [
+    { id: "small-c64", name: "small, keep-alive, 64 conns", url: "/small", conns: 64 },
+    { id: "small-c256", name: "small, keep-alive, 256 conns", url: "/small", conns: 256 },
+    { id: "64k-c64", name: "64 KiB, keep-alive, 64 conns", url: "/64k", conns: 64 },
+    { id: "64k-c256", name: "64 KiB, keep-alive, 256 conns", url: "/64k", conns: 256 },
+  ].map((s) => ({ ...s, body: s.url === "/64k" ? 65536 : SMALL_BODY.length, close: false }));
+  specs.push({
+    id: "close-c64",
+    name: "small, connection per request, 64 conns",
+    url: "/small",
+    body: SMALL_BODY.length,
+    conns: 64,
+    close: true,
+  });
+
+  const workloads: Workload[] = specs.map((spec) => ({
+    id: spec.id,
+    origin: nginx(`${TMP}/nginx-origin`, originConf),
+    cpuRow: `${spec.name}: proxy CPU per request`,
+    cpuUnit: "µs/req",
+    cpuScale: 1e6,
+    async measure(port) {
+      const out = await load([
+        "wrk",
+        ...["-t1", `-c${spec.conns}`, `-d${duration}s`, "--latency"],
+        ...(spec.close ? ["-H", "Connection: close"] : []),
+        `http://127.0.0.1:${port}${spec.url}`,
+      ], duration + 60);
+      const r = parseWrk(out);
+      if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
+      const warnings: string[] = [];
+      if (r.socketErrors) warnings.push(`wrk: Socket errors: ${r.socketErrors}`);
+      if (r.non2xx) warnings.push(`wrk: Non-2xx or 3xx responses: ${r.non2xx}`);
+      const perReq = r.bytes / r.requests;
+      if (perReq < spec.body * 0.99) {
+        warnings.push(
+          `wrk read ${perReq.toFixed(0)} bytes per response, body is ${spec.body} bytes`,
+        );
+      }
+      if (warnings.length) warnings[0] += ` (of ${r.requests} requests, ${fmt(r.rps, "req/s")})`;
+      return {
+        samples: [
+          { row: `${spec.name}: req/s`, unit: "req/s", value: r.rps },
+          { row: `${spec.name}: p99 latency`, unit: "µs", value: r.p99us },
+        ],
+        work: r.requests,
+        warnings,
+      };
+    },
+  }));
+
+  const paths = allPaths.filter((p) =>
+    opts.paths ? opts.paths.includes(p.id) : p.id !== "binary" || !p.missing
+  );
+  return {
+    mode: "http",
+    title: "tsproxy HTTP-mode benchmark",
+    originPort: ORIGIN_PORT,
+    paths,
+    workloads,
+    tools: [
+      ["nginx", ["nginx", "-v"], /nginx\/([\d.]+)/],
+      ["wrk", ["wrk", "-v"], /wrk ([^\s]+)/],
+    ],
+    rssRows: "max",
+    logRow: "access log lines written per request (lowest run)",
+    summary: (best, rss) => aims(specs, paths, best, rss),
+  };
+}
+
+/**
+ * The issue's aims, with logging on: tsproxy on Bun at least level with HAProxy in req/s, CPU per
+ * request and p99 (the last two as HAProxy's figure over tsproxy's), on Deno at least 0.85 of it;
+ * peak RSS under 64 MiB on Bun.
+ */
+function aims(
+  specs: { name: string }[],
+  paths: Path[],
+  best: Map<string, Map<string, number>>,
+  rss: Map<string, number>,
+): string[] {
+  const lines = [
+    "Aims (logging on; every workload above; CPU and p99 as HAProxy's figure over tsproxy's):",
+    "",
+  ];
+  const metrics = [
+    { what: "req/s", row: "req/s", higher: true },
+    { what: "CPU per request", row: "proxy CPU per request", higher: false },
+    { what: "p99 latency", row: "p99 latency", higher: false },
+  ];
+  for (const [id, target] of [["bun", 1], ["deno", 0.85]] as const) {
+    const path = paths.find((p) => p.id === id);
+    if (!path || path.missing) continue;
+    for (const m of metrics) {
+      const ratios = specs.map((s) => {
+        const row = best.get(`${s.name}: ${m.row}`);
+        const [v, base] = [row?.get(id), row?.get("haproxy")];
+        if (v === undefined || base === undefined) return undefined;
+        return { name: s.name, r: m.higher ? v / base : base / v };
+      }).filter((x) => x !== undefined);
+      if (!ratios.length) continue;
+      const met = ratios.filter((x) => x.r >= target).length;
+      const worst = ratios.reduce((a, b) => (b.r < a.r ? b : a));
+      lines.push(
+        `- ${path.label}, ${m.what} ≥ ${target.toFixed(2)}× HAProxy: ${
+          met === ratios.length ? "met" : "**not met**"
+        } (reached in ${met} of ${ratios.length} workloads; lowest ${
+          worst.r.toFixed(2)
+        }×, ${worst.name})`,
+      );
+    }
+  }
+  const bunRss = rss.get("bun");
+  if (bunRss !== undefined) {
+    const ok = bunRss < 64 * 2 ** 20;
+    lines.push(
+      `- tsproxy (Bun), peak RSS < 64 MiB: ${ok ? "met" : "**not met**"} (${fmt(bunRss, "bytes")})`,
+    );
+  }
+  return lines.length > 2 ? lines : [];
+}
