@@ -32,7 +32,7 @@ const COMMANDS = {
   run: {
     usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
 
-Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal exits at once.
+Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal (300 ms or more later) exits at once.
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json or .ts)
@@ -205,14 +205,18 @@ function untilStopped(
 ): Promise<number> {
   const log = getLogger(["tsproxy", "cli"]);
   return new Promise((resolve) => {
-    let stopping = false;
+    let stopping = false, firstAt = 0;
     const onSignal = (signal: string) => {
       if (stopping) {
+        // A wrapper (deno task, npm, a shell) often forwards the one Ctrl-C the terminal already
+        // sent to the whole process group: a repeat within 300 ms is that same signal.
+        if (Date.now() - firstAt < 300) return;
         log.warn`${signal} received again: exiting now`;
         void flushLogging().finally(() => process.exit(1));
         return;
       }
       stopping = true;
+      firstAt = Date.now();
       log.info`${signal} received: stopping (open connections get up to ${hardStopAfter}ms)`;
       // A last resort should shutdown itself hang past its own hard stop.
       const guard = setTimeout(() => {

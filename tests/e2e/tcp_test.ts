@@ -229,3 +229,27 @@ for (const rt of RUNTIMES) {
     }
   });
 }
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: a Ctrl-C forwarded twice at once (deno task, npm) still stops gracefully; a later one exits at once`, async () => {
+    const origin = await echoServer();
+    try {
+      const p1 = await startProxy(rt, tcpConfig(server("o", origin.port)));
+      p1.signal("SIGINT");
+      p1.signal("SIGINT");
+      assert.equal(await p1.exited, 0, p1.output());
+      assert.match(p1.output(), /stopped/);
+
+      const p2 = await startProxy(rt, tcpConfig(server("o", origin.port)));
+      const held = await connect(p2.ports[0]!); // keeps the graceful stop waiting
+      p2.signal("SIGINT");
+      await sleep(500);
+      p2.signal("SIGINT");
+      assert.equal(await p2.exited, 1, p2.output());
+      assert.match(p2.output(), /received again: exiting now/);
+      held.destroy();
+    } finally {
+      await origin.close();
+    }
+  });
+}
