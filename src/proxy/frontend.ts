@@ -207,6 +207,10 @@ export class Frontend implements SessionOwner, HttpOwner {
     });
   }
 
+  get logsAccess(): boolean {
+    return this.#accessLog !== null;
+  }
+
   logAccess(record: AccessRecord): void {
     this.#accessLog?.(record);
   }

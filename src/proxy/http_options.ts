@@ -52,5 +52,7 @@ export interface HttpOwner {
   readonly cur: number;
   readonly processCur: number;
   release(session: object): void;
+  /** False when the frontend's access log is off: sessions then build no records. */
+  readonly logsAccess: boolean;
   logAccess(record: AccessRecord): void;
 }

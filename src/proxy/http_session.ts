@@ -113,6 +113,7 @@ export class HttpSession {
     reason?: string,
   ): void {
     const bytes = this.sendErrorAndClose(status);
+    if (!this.owner.logsAccess) return;
     this.owner.logAccess({
       clientIp: this.client.remoteAddress,
       clientPort: this.client.remotePort,

@@ -8,7 +8,7 @@ import type { Server } from "../backend/server.ts";
 import { responseFraming } from "../http1/framing.ts";
 import { HeadReader } from "../http1/head_reader.ts";
 import { parseResponseHead } from "../http1/parse.ts";
-import type { BodyFraming, RequestHead, ResponseHead } from "../http1/types.ts";
+import type { BodyFraming, RequestHead } from "../http1/types.ts";
 import { chooseBackend, evaluateHttpRules, type SampleContext } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
@@ -44,7 +44,6 @@ export class HttpTransaction {
   /** The request as sent to the server, kept to replay it once on a reused connection that died. */
   #sentHead: Uint8Array | null = null;
   #resReader: HeadReader | null = null;
-  #res: ResponseHead | null = null;
   #resBody: BodyMeter | null = null;
   #clientKeepAlive: boolean;
   #serverKeepAlive = true;
@@ -274,7 +273,6 @@ export class HttpTransaction {
       return this.#fail(502, "SH", "101 Switching Protocols without an upgrade request");
     }
     this.#tresp = Date.now() - this.#requestSentAt;
-    this.#res = res;
     this.#status = res.status;
     const switching = (res.status === 101 && this.#upgrade) ||
       (this.req.method === "CONNECT" && res.status >= 200 && res.status < 300);
@@ -430,6 +428,7 @@ export class HttpTransaction {
   }
 
   #log(termination: string): void {
+    if (!this.#s.owner.logsAccess) return; // no record or request line to build when logging is off
     const request = this.#reason
       ? `${this.#requestLine()}" reason="${this.#reason}`
       : this.#requestLine();
