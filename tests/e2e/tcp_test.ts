@@ -241,7 +241,11 @@ for (const rt of RUNTIMES) {
       assert.match(p1.output(), /stopped/);
 
       const p2 = await startProxy(rt, tcpConfig(server("o", origin.port)));
-      const held = await connect(p2.ports[0]!); // keeps the graceful stop waiting
+      // An open session keeps the graceful stop waiting; the echo proves the proxy accepted it.
+      const held = await connect(p2.ports[0]!);
+      const echoed = new Promise((r) => held.once("data", r));
+      held.write("x");
+      await echoed;
       p2.signal("SIGINT");
       await sleep(500);
       p2.signal("SIGINT");
