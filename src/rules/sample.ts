@@ -134,17 +134,28 @@ export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleEx
     needs: fetch.needs,
     value,
     test(pred) {
+      let t: (ctx: SampleContext) => boolean;
       if (!each) {
-        return (ctx) => {
+        t = (ctx) => {
           const v = value(ctx);
           return v !== undefined && pred(v);
         };
+      } else {
+        const visit = chain.length === 0 ? pred : (v: Value, ctx: SampleContext) => {
+          const c = convert(v, ctx);
+          return c !== undefined && pred(c);
+        };
+        t = (ctx) => each(ctx, args, visit);
       }
-      const visit = chain.length === 0 ? pred : (v: Value, ctx: SampleContext) => {
-        const c = convert(v, ctx);
-        return c !== undefined && pred(c);
+      if (fetch.needs !== "payload") return t;
+      // A payload test that fails on bytes that may still grow is a miss, not a "no" (HAProxy's
+      // ACL_TEST_MISS): the session re-runs its rules when more bytes come.
+      return (ctx) => {
+        ctx.mayChange = false;
+        const r = t(ctx);
+        if (!r && ctx.mayChange) ctx.miss = true;
+        return r;
       };
-      return (ctx) => each(ctx, args, visit);
     },
   };
 }

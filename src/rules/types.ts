@@ -60,6 +60,21 @@ export interface SampleContext {
   payload?: Uint8Array;
   /** True once the inspect delay has run out (`wait_end`). */
   waitEnd?: boolean;
+  /**
+   * True when no more payload will be waited for (the delay ran out, the client half-closed, or
+   * the buffer is full): HAProxy's SMP_OPT_FINAL. Payload fetches then answer with what they have.
+   */
+  final?: boolean;
+  /**
+   * Set by a payload fetch (when `final` is not) whose answer could change with more bytes:
+   * HAProxy's SMP_F_MAY_CHANGE. Reset by the ACL test before each payload fetch.
+   */
+  mayChange?: boolean;
+  /**
+   * Set by an ACL test that did not match on a value that may change: the rule being evaluated
+   * cannot be decided yet and the session waits for more bytes (HAProxy's ACL_TEST_MISS).
+   */
+  miss?: boolean;
   /** Variables by their full name, scope included: "txn.user", "sess.country". */
   vars: Map<string, unknown>;
   /** An environment variable, undefined when unset. */
