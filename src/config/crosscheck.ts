@@ -2,7 +2,7 @@
 import { isHashed, needsOf } from "../lb/registry.ts";
 import { formatAddress } from "./address.ts";
 import type { ConfigPath } from "./errors.ts";
-import { compileFrontendRules } from "./rules.ts";
+import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 
 /** One cross-check failure; `key` marks errors about a name rather than a value. */
@@ -72,6 +72,7 @@ export function crossCheck(config: Config): CrossIssue[] {
   }
 
   for (const [name, be] of Object.entries(config.backends)) {
+    issues.push(...compileBackendHttpRules(config, name).issues);
     const balance = be.balance ?? d.balance;
     const mode = be.mode ?? d.mode;
     if (needsOf(balance) === "http" && mode !== "http") {

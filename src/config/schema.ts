@@ -229,6 +229,13 @@ export const frontendSchema = z.strictObject({
     "The backend that receives this frontend's traffic when no useBackend rule matches.",
   ),
   ...ruleLists,
+  tcpRequest: ruleList(
+    "tcp-request rules (HAProxy syntax without the `tcp-request` word): `inspect-delay T` (how long " +
+      "content rules may wait for bytes), `connection accept|reject [cond]` (at accept, " +
+      "connection fetches only), `content accept|reject|set-var(name) expr|unset-var(name) [cond]` " +
+      "(on the buffered payload: req.ssl_sni, req.payload, ...). Content accept ends inspection.",
+    ["inspect-delay 5s", "connection reject if { src 192.0.2.0/24 }", "content accept if { req.ssl_hello_type 1 }"],
+  ),
   useBackend: ruleList(
     "Backend switching rules, `backend [if|unless condition]`: the first that matches wins.",
     ["api if is_api", "static if is_static"],
@@ -258,6 +265,7 @@ export const backendSchema = z.strictObject({
   httpReuse: z.enum(["safe", "never"]).optional(),
   poolMaxConn: z.number().int().min(0).optional(),
   poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
+  ...ruleLists,
   servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
 }).describe("A backend: a group of servers and how to pick among them.");
 

@@ -1,11 +1,12 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
 import type { Backend } from "../backend/backend.ts";
-import type { FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
-import { chooseBackend } from "../rules/mod.ts";
+import { evaluateTcpRules } from "../rules/mod.ts";
 import type { Listener, Runtime, Socket } from "../runtime/types.ts";
 import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
 import { HttpSession } from "./http_session.ts";
+import { connectionContext } from "./l4_context.ts";
 import { type SessionOwner, TcpSession } from "./tcp_session.ts";
 
 /** What a frontend tracks of a session of either mode. */
@@ -39,8 +40,12 @@ export interface FrontendOptions {
   backends?: ReadonlyMap<string, Backend>;
   /** Compiled rules, or null when the frontend has none. */
   rules?: FrontendRules | null;
+  /** Backends' own http-request/http-response rules, by backend name. */
+  backendRules?: ReadonlyMap<string, BackendHttpRules> | undefined;
   /** HTTP settings (HTTP mode only). */
   http: HttpFrontendOptions | null;
+  /** Most payload bytes buffered for tcp-request content rules (tune.bufsize); default 16384. */
+  inspectBuffer?: number;
   /** Writes one access log line, or null when logging is off. */
   accessLog: ((record: AccessRecord) => void) | null;
 }
@@ -54,11 +59,17 @@ export class Frontend implements SessionOwner, HttpOwner {
   readonly http: HttpFrontendOptions;
   readonly rules: FrontendRules | null;
   readonly #backends: ReadonlyMap<string, Backend>;
+  readonly #backendRules: ReadonlyMap<string, BackendHttpRules>;
+  readonly hasRequestRules: boolean;
   readonly #accessLog: ((record: AccessRecord) => void) | null;
   readonly listeners: Listener[] = [];
   /** Sessions open now / ever accepted. */
   cur = 0;
   total = 0;
+  /** Connections closed by a tcp-request connection reject. */
+  deniedConnections = 0;
+  /** Most payload bytes a TCP session buffers for content inspection. */
+  readonly inspectBuffer: number;
   #admission: Admission;
   #waiting: Socket[] = [];
   #sessions = new Set<Session>();
@@ -74,33 +85,37 @@ export class Frontend implements SessionOwner, HttpOwner {
     this.backend = o.backend;
     this.rules = o.rules ?? null;
     this.#backends = o.backends ?? new Map([[o.backend.name, o.backend]]);
+    this.#backendRules = o.backendRules ?? new Map();
+    this.hasRequestRules = this.rules !== null || this.#backendRules.size > 0;
     if (o.mode === "http" && !o.http) {
       throw new TypeError(`frontend ${o.name}: HTTP mode needs HTTP options`);
     }
     this.http = o.http!;
     this.#accessLog = o.accessLog;
     this.#admission = admission;
+    this.inspectBuffer = o.inspectBuffer ?? 16384;
   }
 
   backendNamed(name: string): Backend | undefined {
     return this.#backends.get(name);
   }
 
-  /** A TCP session's backend: the first useBackend rule that matches (layer-4 fetches only), else the default. */
-  #tcpBackend(sock: Socket): Backend {
-    const rules = this.rules?.backends;
-    if (!rules || rules.length === 0) return this.backend;
-    const name = chooseBackend(rules, {
-      src: sock.remoteAddress,
-      srcPort: sock.remotePort,
-      dst: sock.localAddress,
-      dstPort: sock.localPort,
-      feName: this.name,
-      beName: "",
-      vars: new Map(),
-      env: () => undefined,
-    });
-    return (name === undefined ? undefined : this.#backends.get(name)) ?? this.backend;
+  backendRules(name: string): BackendHttpRules | undefined {
+    return this.#backendRules.get(name);
+  }
+
+  /**
+   * Phase "tcp-request connection rules": true when the connection may go on. Returns the rules'
+   * context in `ctx` for the session (variables set here stay visible to content rules).
+   */
+  #connectionAllowed(sock: Socket): boolean {
+    const rules = this.rules?.tcp.connection;
+    if (!rules || rules.length === 0) return true;
+    const ctx = connectionContext(sock, this.name);
+    ctx.final = true;
+    if (evaluateTcpRules(rules, ctx).verdict !== "reject") return true;
+    this.deniedConnections++;
+    return false;
   }
 
   get runtime(): Runtime {
@@ -121,6 +136,7 @@ export class Frontend implements SessionOwner, HttpOwner {
     // Every write we make is a whole message part: Nagle would hold the second of two small writes
     // (head, then body) until the client's delayed ACK, 40 ms later.
     sock.setNoDelay(true);
+    if (!this.#connectionAllowed(sock)) return sock.close();
     if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
     if (this.#waiting.length >= MAX_WAITING) return sock.close();
     this.#waiting.push(sock);
@@ -158,7 +174,7 @@ export class Frontend implements SessionOwner, HttpOwner {
     if (this.cur >= this.maxconn) this.#pauseListeners();
     const session = this.mode === "http"
       ? new HttpSession(this, sock)
-      : new TcpSession(this, sock, this.#tcpBackend(sock));
+      : new TcpSession(this, sock);
     this.#sessions.add(session);
     session.start();
     return true;

@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { HeadLimits } from "../http1/types.ts";
 import type { AccessRecord } from "../log/access.ts";
-import type { FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { ErrorPages } from "./http_errors.ts";
 
@@ -48,6 +48,10 @@ export interface HttpOwner {
   readonly rules: FrontendRules | null;
   /** A backend a useBackend rule names (the config check made sure it exists). */
   backendNamed(name: string): Backend | undefined;
+  /** True when a request may meet rules: the frontend's, or those of any backend. */
+  readonly hasRequestRules: boolean;
+  /** The http-request/http-response rules of backend `name`, if it has any. */
+  backendRules(name: string): BackendHttpRules | undefined;
   /** Connections open on this frontend, and in the process (for logs). */
   readonly cur: number;
   readonly processCur: number;

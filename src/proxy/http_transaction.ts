@@ -9,7 +9,13 @@ import { responseFraming } from "../http1/framing.ts";
 import { HeadReader } from "../http1/head_reader.ts";
 import { parseResponseHead } from "../http1/parse.ts";
 import type { BodyFraming, RequestHead } from "../http1/types.ts";
-import { chooseBackend, evaluateHttpRules, type SampleContext } from "../rules/mod.ts";
+import {
+  chooseBackend,
+  evaluateHttpRules,
+  evaluateTcpRules,
+  type SampleContext,
+  type Verdict,
+} from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
 import { httpPickContext } from "./pick_view.ts";
@@ -76,20 +82,46 @@ export class HttpTransaction {
     if (this.req.method === "CONNECT" && !this.#s.owner.http.acceptConnect) {
       return this.#fail(405, "PR", "CONNECT is not accepted here");
     }
-    if (this.#s.owner.rules !== null && this.#requestRules(rest)) return;
+    if (this.#s.owner.hasRequestRules && this.#requestRules(rest)) return;
     if (rest.length > 0) this.#takeRequestBytes(rest);
     if (this.#phase === "connect") void this.#connect(null);
   }
 
   /**
-   * Phase "http-request rules", then "choose backend": rewrites change `req` in place; a deny,
-   * return or redirect answers here. Returns true when the transaction was answered.
+   * Phase "http-request rules", then "choose backend", then the backend's http-request rules:
+   * rewrites change `req` in place; a deny, return or redirect answers here. Returns true when
+   * the transaction was answered.
    */
   #requestRules(rest: Uint8Array): boolean {
-    const s = this.#s, rules = s.owner.rules!;
+    const s = this.#s, rules = s.owner.rules;
     const ctx = this.#ctx = transactionContext(s.client, s.owner.name, this.#be.name, this.req);
-    const v = evaluateHttpRules(rules.request, { ctx, req: this.req });
-    if (v?.type === "deny") {
+    if (rules !== null) {
+      if (rules.tcp.content.length > 0) {
+        // tcp-request content rules of an HTTP frontend see each whole request head (HAProxy's HTX)
+        ctx.final = true;
+        if (evaluateTcpRules(rules.tcp.content, ctx).verdict === "reject") {
+          this.#reason = "rejected by tcp-request content rule";
+          this.#abort("PR");
+          return true;
+        }
+      }
+      if (this.#answered(evaluateHttpRules(rules.request, { ctx, req: this.req }), rest)) {
+        return true;
+      }
+      const name = chooseBackend(rules.backends, ctx);
+      if (name !== undefined) this.#be = s.owner.backendNamed(name) ?? this.#be;
+      ctx.beName = this.#be.name;
+    }
+    const own = s.owner.backendRules(this.#be.name);
+    if (own === undefined || own.request.length === 0) return false;
+    return this.#answered(evaluateHttpRules(own.request, { ctx, req: this.req }), rest);
+  }
+
+  /** Answers a deny, return or redirect verdict; false when there is none (the request goes on). */
+  #answered(v: Verdict | undefined, rest: Uint8Array): boolean {
+    if (v === undefined || v.type === "allow") return false;
+    const s = this.#s;
+    if (v.type === "deny") {
       this.#fail(
         v.status,
         "PR",
@@ -97,25 +129,19 @@ export class HttpTransaction {
       );
       return true;
     }
-    if (v?.type === "return" || v?.type === "redirect") {
-      const keep = this.#clientKeepAlive && this.#reqBody.done && !s.stopping;
-      const r = localResponse(v, this.req, keep);
-      this.#status = r.status;
-      this.#phase = "done";
-      this.#bytesOut += r.bytes.length;
-      s.client.write(r.bytes);
-      this.#log("LR");
-      if (!keep) s.closeGracefully();
-      else {
-        if (rest.length > 0) s.transactionStash(rest);
-        s.transactionDone(true);
-      }
-      return true;
+    const keep = this.#clientKeepAlive && this.#reqBody.done && !s.stopping;
+    const r = localResponse(v, this.req, keep);
+    this.#status = r.status;
+    this.#phase = "done";
+    this.#bytesOut += r.bytes.length;
+    s.client.write(r.bytes);
+    this.#log("LR");
+    if (!keep) s.closeGracefully();
+    else {
+      if (rest.length > 0) s.transactionStash(rest);
+      s.transactionDone(true);
     }
-    const name = chooseBackend(rules.backends, ctx);
-    if (name !== undefined) this.#be = s.owner.backendNamed(name) ?? this.#be;
-    ctx.beName = this.#be.name;
-    return false;
+    return true;
   }
 
   /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
@@ -279,8 +305,11 @@ export class HttpTransaction {
     const framing = responseFraming(res, this.req.method);
     if (!framing.ok) return this.#fail(502, "SH", framing.rejection.reason);
     if (this.#ctx !== null) {
-      // after the framing: a set-status cannot change how the body the server sends is delimited
-      const denied = runResponseRules(this.#s.owner.rules!.response, this.#ctx, this.req, res);
+      // after the framing: a set-status cannot change how the body the server sends is delimited;
+      // the backend's rules first, then the frontend's (HAProxy's order)
+      const own = this.#s.owner.backendRules(this.#be.name)?.response;
+      const denied = (own && runResponseRules(own, this.#ctx, this.req, res)) ||
+        runResponseRules(this.#s.owner.rules?.response ?? [], this.#ctx, this.req, res);
       if (denied) return this.#fail(denied.status, "PH", denied.reason);
       this.#status = res.status;
     }

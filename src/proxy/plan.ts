@@ -1,7 +1,12 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
 import { readFile } from "node:fs/promises";
 import { type Config, effective, type EffectiveFrontend } from "../config/mod.ts";
-import { compileFrontendRules, hasRules } from "../config/rules.ts";
+import {
+  type BackendHttpRules,
+  compileBackendHttpRules,
+  compileFrontendRules,
+  hasRules,
+} from "../config/rules.ts";
 import { accessLogger } from "../log/access_sink.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { ErrorPages } from "./http_errors.ts";
@@ -27,10 +32,20 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       rules: hasRules(compiled.rules) ? compiled.rules : null,
       http: f.mode === "http" ? await httpOptions(f, tune) : null,
       accessLog: accessLogger(f.log),
+      inspectBuffer: tune.bufsize,
     });
+  }
+  const backendRules = new Map<string, BackendHttpRules>();
+  for (const name of Object.keys(config.backends)) {
+    const compiled = compileBackendHttpRules(config, name);
+    if (compiled.issues.length > 0) {
+      throw new Error(`backend ${name}: ${compiled.issues[0]!.message}`);
+    }
+    if (compiled.rules) backendRules.set(name, compiled.rules);
   }
   return {
     maxconn: eff.global.maxconn,
+    backendRules,
     hardStopAfter: eff.global.hardStopAfter,
     frontends,
     backends: eff.backends.map((b) => ({

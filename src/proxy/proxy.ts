@@ -1,7 +1,7 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
 import type { Config } from "../config/mod.ts";
-import type { FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
@@ -23,8 +23,12 @@ export interface ProxyPlan {
     rules?: FrontendRules | null;
     http: HttpFrontendOptions | null;
     accessLog: ((record: AccessRecord) => void) | null;
+    /** tune.bufsize: most payload bytes buffered for tcp-request content rules. */
+    inspectBuffer?: number;
   }[];
   backends: BackendOptions[];
+  /** Backends' own http-request/http-response rules, by backend name. */
+  backendRules?: ReadonlyMap<string, BackendHttpRules>;
 }
 
 export interface ProxyHandle {
@@ -59,7 +63,9 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
   for (const f of plan.frontends) {
     const backend = backends.get(f.defaultBackend);
     if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
-    frontends.push(new Frontend({ ...f, backend, backends }, admission));
+    frontends.push(
+      new Frontend({ ...f, backend, backends, backendRules: plan.backendRules }, admission),
+    );
   }
   const binds: ProxyHandle["binds"] = [];
   try {

@@ -1,6 +1,12 @@
 /** A session's one timer: a fixed deadline (http-request, keep-alive) or client/server inactivity, lazily re-armed. */
 
-export type TimeoutKind = "http-request" | "http-keep-alive" | "client" | "server" | "tunnel";
+export type TimeoutKind =
+  | "http-request"
+  | "http-keep-alive"
+  | "client"
+  | "server"
+  | "tunnel"
+  | "inspect-delay";
 
 export class SessionTimer {
   #onExpire: (kind: TimeoutKind) => void;

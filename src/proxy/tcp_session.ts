@@ -1,8 +1,14 @@
-/** One client connection in TCP mode, through its phases: accept → choose backend → connect → forward → log. */
+/**
+ * One client connection in TCP mode, through its phases: accept → tcp-request content rules
+ * (inspection) → choose backend → connect → forward → log.
+ */
 import type { Backend } from "../backend/backend.ts";
 import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
+import type { FrontendRules } from "../config/rules.ts";
+import { chooseBackend, evaluateTcpRules, type SampleContext } from "../rules/mod.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
+import { connectionContext } from "./l4_context.ts";
 import { SessionTimer } from "./session_timer.ts";
 
 /** What a session needs from the frontend that accepted it. */
@@ -10,6 +16,12 @@ export interface SessionOwner {
   readonly name: string;
   readonly clientTimeout: number;
   readonly runtime: Runtime;
+  /** The backend when no useBackend rule picks one. */
+  readonly backend: Backend;
+  readonly rules: FrontendRules | null;
+  backendNamed(name: string): Backend | undefined;
+  /** Most payload bytes buffered while content rules inspect it (tune.bufsize). */
+  readonly inspectBuffer: number;
   /** Called once when the session is over (both sockets closed). */
   release(session: TcpSession): void;
   /** Reports the session's end (the log phase). */
@@ -20,11 +32,25 @@ export interface SessionOwner {
  * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, - normal),
  * second the phase (C connect, D data, - normal).
  */
-export type Termination = "--" | "CC" | "CD" | "SC" | "sC" | "SD" | "cD" | "sD" | "PC" | "KD";
+export type Termination =
+  | "--"
+  | "CC"
+  | "CD"
+  | "SC"
+  | "sC"
+  | "SD"
+  | "cD"
+  | "sD"
+  | "PC"
+  | "KD"
+  | "PR";
+
+const EMPTY = new Uint8Array(0);
 
 export class TcpSession {
   readonly client: Socket;
-  readonly backend: Backend;
+  /** The owner's default until the backend is chosen (after content inspection). */
+  backend: Backend;
   readonly acceptedAt = Date.now();
   server: Server | null = null;
   /** Connect attempts beyond the first. */
@@ -41,15 +67,25 @@ export class TcpSession {
   #closing = false;
   #done = false;
   #timer: SessionTimer;
+  /** The rules' view of the connection; null when the frontend has no rules. */
+  #ctx: SampleContext | null;
+  /** True while tcp-request content rules wait for bytes. */
+  #inspecting = false;
+  /** The next content rule to run (a rule that missed runs again when bytes come). */
+  #rule = 0;
 
-  constructor(owner: SessionOwner, client: Socket, backend: Backend) {
+  constructor(owner: SessionOwner, client: Socket, ctx: SampleContext | null = null) {
     this.#owner = owner;
     this.client = client;
-    this.backend = backend;
-    this.#timer = new SessionTimer((side) => this.#abort(side === "client" ? "cD" : "sD"));
+    this.backend = owner.backend;
+    this.#ctx = ctx;
+    this.#timer = new SessionTimer((kind) => {
+      if (kind === "inspect-delay") return this.#inspectionOver();
+      this.#abort(kind === "client" ? "cD" : "sD");
+    });
   }
 
-  /** Phase "accept": take the client's events, then connect. */
+  /** Phase "accept": take the client's events, then inspect the payload or go on to connect. */
   start(): void {
     this.client.setHandlers({
       data: (chunk) => this.#onClientData(chunk),
@@ -57,6 +93,49 @@ export class TcpSession {
       end: () => this.#onClientEnd(),
       close: (err) => this.#onClientClose(err),
     });
+    const tcp = this.#owner.rules?.tcp;
+    if (tcp && tcp.content.length > 0) {
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner.name);
+      this.#inspecting = true;
+      ctx.payload = EMPTY;
+      ctx.final = tcp.inspectDelay === 0;
+      if (tcp.inspectDelay > 0) this.#timer.fixed("inspect-delay", tcp.inspectDelay);
+      return this.#inspect();
+    }
+    this.#route();
+  }
+
+  /** Phase "tcp-request content rules": run them on the bytes so far; a miss waits for more. */
+  #inspect(): void {
+    const ctx = this.#ctx!;
+    const r = evaluateTcpRules(this.#owner.rules!.tcp.content, ctx, this.#rule);
+    this.#rule = r.at;
+    if (r.verdict === "wait") return;
+    this.#inspecting = false;
+    this.#timer.stop();
+    if (r.verdict === "reject") return this.#abort("PR");
+    if (this.#srv === null) this.client.pause();
+    this.#route();
+  }
+
+  /** The inspect delay ran out: the rules decide on what they have. */
+  #inspectionOver(): void {
+    if (!this.#inspecting) return;
+    this.#ctx!.waitEnd = true;
+    this.#ctx!.final = true;
+    this.#inspect();
+  }
+
+  /** Phase "choose backend": the first useBackend rule that matches, else the default; then connect. */
+  #route(): void {
+    const rules = this.#owner.rules?.backends;
+    if (rules && rules.length > 0) {
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner.name);
+      ctx.final = true;
+      const name = chooseBackend(rules, ctx);
+      if (name !== undefined) this.backend = this.#owner.backendNamed(name) ?? this.backend;
+      ctx.beName = this.backend.name;
+    }
     this.#timer.idle(this.#owner.clientTimeout, this.backend.serverTimeout);
     this.#connect();
   }
@@ -95,10 +174,22 @@ export class TcpSession {
     this.#timer.touchClient();
     this.bytesFromClient += chunk.length;
     const srv = this.#srv;
-    if (srv === null) {
-      this.#early.push(chunk);
-      this.client.pause();
-    } else if (!srv.write(chunk)) this.client.pause();
+    if (srv !== null) {
+      if (!srv.write(chunk)) this.client.pause();
+      return;
+    }
+    this.#early.push(chunk);
+    if (!this.#inspecting) return this.client.pause();
+    const ctx = this.#ctx!, held = ctx.payload!;
+    const payload = new Uint8Array(held.length + chunk.length);
+    payload.set(held);
+    payload.set(chunk, held.length);
+    ctx.payload = payload;
+    if (payload.length >= this.#owner.inspectBuffer) {
+      this.client.pause(); // a full buffer is final: nothing more will come before a decision
+      ctx.final = true;
+    }
+    this.#inspect();
   }
 
   #onServerData(chunk: Uint8Array): void {
@@ -121,6 +212,11 @@ export class TcpSession {
 
   #onClientEnd(): void {
     this.#clientEnded = true;
+    if (this.#inspecting) {
+      this.#ctx!.final = true;
+      this.#inspect();
+      if (this.#done) return;
+    }
     if (this.#srv) this.#srv.shutdown();
     if (this.#serverEnded) this.#closeGracefully();
   }

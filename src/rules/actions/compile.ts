@@ -7,6 +7,7 @@ import { attempt, fail } from "../_fail.ts";
 import { suggest } from "../_suggest.ts";
 import type { Word } from "../tokenize.ts";
 import { type ArgUse, HTTP_ACTIONS } from "./http.ts";
+import { compileLogFormat, type LogFormat } from "./log_format.ts";
 import type { BackendRule, HttpRule, HttpRuleTarget, RuleSide, Verdict } from "./types.ts";
 
 /** An error in one line of a rule list: `line` is its index in the list. */
@@ -131,7 +132,11 @@ export function compileBackendRules(
     const r = attempt((): BackendRule => {
       const [head, tail] = splitCondition(tokenized(line, options));
       const be = head[0] ?? fail("missing backend name", "", 1);
-      if (!backends.includes(be.text)) {
+      let dynamic: LogFormat | undefined;
+      if (be.text.includes("%[")) {
+        dynamic = compileLogFormat(be);
+        checkUses(dynamic.needs, "useBackend rule", "request", scope);
+      } else if (!backends.includes(be.text)) {
         fail(`unknown backend "${be.text}"`, be.text, be.column, suggest(be.text, backends));
       }
       const extra = head[1];
@@ -145,7 +150,11 @@ export function compileBackendRules(
       }
       const cond = condition(tail, acls, options);
       if (cond) checkUses(cond.uses, "useBackend rule", "request", scope);
-      return { backend: be.text, line: index, cond };
+      if (dynamic && !dynamic.constant) {
+        const render = dynamic.render;
+        return { backend: be.text, dynamic: render, line: index, cond };
+      }
+      return { backend: dynamic?.text ?? be.text, line: index, cond };
     });
     if (r.ok) rules.push(r.value);
     else errors.push({ ...r.error, line: index });
@@ -174,7 +183,7 @@ export function chooseBackend(
 ): string | undefined {
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
-    if (r.cond === null || r.cond.test(ctx)) return r.backend;
+    if (r.cond === null || r.cond.test(ctx)) return r.dynamic ? r.dynamic(ctx) : r.backend;
   }
   return undefined;
 }

@@ -4,6 +4,8 @@ import { compileSample } from "../sample.ts";
 import type { Word } from "../tokenize.ts";
 import type { Need, SampleContext } from "../types.ts";
 import { varText } from "../_prepare.ts";
+import { hostname } from "node:os";
+import process from "node:process";
 
 /** A compiled log-format string and what its samples read. */
 export interface LogFormat {
@@ -41,6 +43,23 @@ export function compileLogFormat(word: Word): LogFormat {
       lit = "";
       parts.push((ctx) => text(sample.value(ctx)));
       i = end + 1;
+    } else if (c === "%" && /[A-Za-z{]/.test(s[i + 1] ?? "")) {
+      const m = /^%(?:\{[^}]*\})?([A-Za-z]+)/.exec(s.slice(i));
+      if (!m) fail(`missing "}" after "%{"`, word.text, word.column + i);
+      const v = VARIABLES[m[1]!];
+      if (!v) {
+        fail(
+          `unknown log-format variable "%${m[1]}"`,
+          word.text,
+          word.column + i,
+          `known here: ${Object.keys(VARIABLES).map((k) => "%" + k).join(" ")}; %[fetch] for samples`,
+        );
+      }
+      needs.push({ fetch: "%" + m[1], needs: "l4", column: word.column + i });
+      if (lit !== "") parts.push(lit);
+      lit = "";
+      parts.push(v);
+      i += m[0].length;
     } else {
       lit += c;
       i++;
@@ -60,6 +79,18 @@ export function compileLogFormat(word: Word): LogFormat {
     },
   };
 }
+
+/** Log-format variables a rule value may use (HAProxy's `%ci`...): the connection and proxy names. */
+const VARIABLES: Record<string, (ctx: SampleContext) => string> = {
+  ci: (ctx) => ctx.src,
+  cp: (ctx) => String(ctx.srcPort),
+  fi: (ctx) => ctx.dst,
+  fp: (ctx) => String(ctx.dstPort),
+  f: (ctx) => ctx.feName,
+  b: (ctx) => ctx.beName,
+  H: () => hostname(),
+  pid: () => String(process.pid),
+};
 
 /** The index of the `]` closing a `%[` (brackets inside parentheses do not count), or -1. */
 function closing(s: string, from: number): number {

@@ -13,3 +13,4 @@ export * from "./types.ts";
 export * from "./compile.ts";
 export { compileLogFormat, type LogFormat } from "./log_format.ts";
 export { type ActionDef, HTTP_ACTIONS } from "./http.ts";
+export * from "./tcp.ts";

@@ -38,7 +38,10 @@ export interface HttpRule {
 
 /** A compiled `useBackend` line: `name [if|unless cond]`. */
 export interface BackendRule {
+  /** The backend's name; for a dynamic rule (`%[...]`), the format as written. */
   readonly backend: string;
+  /** A dynamic rule's name, rendered per request; a name no backend has falls to the default. */
+  readonly dynamic?: (ctx: SampleContext) => string;
   /** The line's index in the list, for messages. */
   readonly line: number;
   readonly cond: Condition | null;
