@@ -14,7 +14,7 @@ const HELP = `usage: scripts/bench [--quick] [--only tcp|http] [--paths ID,...] 
   --only    run one mode (default: tcp, then http)
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
-              http only:  bun-nolog, nginx, bun-naive
+              http only:  bun-rules, bun-nolog, nginx, bun-naive
   --runs    repeat every measurement N times and report the best (default 3, 1 with --quick)`;
 
 export function die(msg: string): never {

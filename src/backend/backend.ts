@@ -2,6 +2,8 @@
 import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
 import type { Balancer, HashType } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
+import { Queue } from "./queue.ts";
+import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
 import { Server, type ServerOptions } from "./server.ts";
 
 export interface BackendOptions {
@@ -11,11 +13,17 @@ export interface BackendOptions {
   hashType: HashType;
   hashBalanceFactor: number;
   retries: number;
+  /** What besides connect failures is retried (HTTP); default: connect failures only. */
+  retryOn?: RetryOn;
+  /** option redispatch's interval (see redispatches()); default 1: every retry elsewhere. */
+  redispatch?: number;
   connectTimeout: number;
   serverTimeout: number;
   /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
   poolMaxConn: number;
   poolPurgeDelay: number;
+  /** Longest a request waits in the queue for a server slot (timeout queue); 0: the connect timeout. */
+  queueTimeout?: number;
   servers: ServerOptions[];
 }
 
@@ -23,11 +31,16 @@ export class Backend {
   readonly name: string;
   readonly mode: "tcp" | "http";
   readonly retries: number;
+  readonly retryOn: RetryOn;
+  readonly redispatch: number;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
   readonly servers: readonly Server[];
   readonly balancer: Balancer<Server>;
   readonly pool: ConnectionPool;
+  /** Requests waiting because every usable server is at its maxconn. */
+  readonly queue: Queue = new Queue();
+  readonly queueTimeout: number;
   /** Connections open through this backend now / ever. */
   cur = 0;
   total = 0;
@@ -36,6 +49,8 @@ export class Backend {
     this.name = o.name;
     this.mode = o.mode;
     this.retries = o.retries;
+    this.retryOn = o.retryOn ?? DEFAULT_RETRY_ON;
+    this.redispatch = o.redispatch ?? 1;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
     this.servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
@@ -44,5 +59,24 @@ export class Backend {
       hashBalanceFactor: o.hashBalanceFactor,
     });
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
+    this.queueTimeout = o.queueTimeout || o.connectTimeout;
+  }
+
+  /** A connection to `server` ended: its slot goes to the first queued request, if any. */
+  release(server: Server): void {
+    server.cur--;
+    if (this.queue.length > 0 && server.usable) this.queue.wake();
+  }
+
+  /**
+   * True when a request finding no usable server should wait rather than fail: a server that
+   * would be picked is only full (UP, at its maxconn), not down.
+   */
+  get saturated(): boolean {
+    const active = this.servers.some((s) => !s.backup && s.state === "UP" && s.weight > 0);
+    return this.servers.some((s) =>
+      s.backup === !active && s.state === "UP" && s.weight > 0 && s.maxconn > 0 &&
+      s.cur >= s.maxconn
+    );
   }
 }

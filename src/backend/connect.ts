@@ -2,16 +2,20 @@
 import type { PickContext } from "../lb/types.ts";
 import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import type { Backend } from "./backend.ts";
+import { redispatches } from "./retry.ts";
 import type { Server } from "./server.ts";
 
 export type ConnectOutcome =
-  | { ok: true; server: Server; socket: Socket; retries: number; ms: number }
+  | { ok: true; server: Server; socket: Socket; retries: number; ms: number; queueMs: number }
   /** `noServer`: no usable server at all (HAProxy's 503 "no server available"), else all attempts failed. */
   /** `timedOut`: the last attempt ran into the connect timeout (HAProxy's "sC"), else it was refused ("SC"). */
+  /** `queueTimeout`: every server stayed full for `timeout queue` (HAProxy's 503 "sQ"). */
   | {
     ok: false;
     noServer: boolean;
     timedOut: boolean;
+    queueTimeout?: boolean;
+    queueMs: number;
     retries: number;
     ms: number;
     server: Server | null;
@@ -28,18 +32,53 @@ export async function connectToBackend(
   cancelled: () => boolean,
   first?: Server | null,
   ctx?: Omit<PickContext, "exclude">,
+  /** Retries the request already used (an HTTP retry-on), counted against `retries`. */
+  retried?: number,
 ): Promise<ConnectOutcome> {
   const tried = new Set<Server>();
   const started = Date.now();
   let last: Server | null = null;
   let timedOut = false;
-  for (let attempt = 0; attempt <= backend.retries; attempt++) {
-    const srv = attempt === 0 && first ? first : backend.balancer.pick({ ...ctx, exclude: tried });
+  let queueMs = 0;
+  const retries = backend.retryOn.connFailure ? Math.max(0, backend.retries - (retried ?? 0)) : 0;
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    let srv = attempt === 0 && first ? first : null;
+    if (
+      attempt > 0 && last &&
+      !redispatches(attempt + (retried ?? 0), backend.retries, backend.redispatch)
+    ) {
+      srv = last; // option redispatch says this retry stays on the same server
+    }
+    // a request arriving while others wait joins the line behind them (HAProxy's pendconn order)
+    if (!srv && (attempt > 0 || backend.queue.length === 0)) {
+      srv = backend.balancer.pick({ ...ctx, exclude: tried });
+    }
+    if (!srv && attempt === 0 && backend.saturated) {
+      const q0 = Date.now();
+      const got = await backend.queue.wait(backend.queueTimeout);
+      queueMs = Date.now() - q0;
+      if (!got || cancelled()) {
+        if (got) backend.queue.wake(); // pass the slot on
+        return {
+          ok: false,
+          noServer: false,
+          timedOut: false,
+          queueTimeout: !got,
+          queueMs,
+          retries: 0,
+          ms: Date.now() - started,
+          server: null,
+        };
+      }
+      srv = backend.balancer.pick({ ...ctx, exclude: tried });
+    }
+    if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
       return {
         ok: false,
         noServer: attempt === 0,
         timedOut,
+        queueMs,
         retries: Math.max(0, attempt - 1),
         ms: Date.now() - started,
         server: last,
@@ -56,25 +95,26 @@ export async function connectToBackend(
         timeoutMs: backend.connectTimeout,
       });
     } catch (err) {
-      srv.cur--;
+      backend.release(srv);
       srv.connectErrors++;
       timedOut = err instanceof ConnectError && err.kind === "timeout";
       if (cancelled()) break;
       continue;
     }
     if (cancelled()) {
-      srv.cur--;
+      backend.release(srv);
       socket.close();
       break;
     }
     srv.total++;
-    return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started };
+    return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started, queueMs };
   }
   return {
     ok: false,
     noServer: false,
     timedOut,
-    retries: backend.retries,
+    queueMs,
+    retries,
     ms: Date.now() - started,
     server: last,
   };

@@ -35,9 +35,12 @@ export class ConnectionPool {
     return null;
   }
 
-  /** Keeps `socket` for reuse; false when the pool is full (the caller closes it). */
+  /**
+   * Keeps `socket` for reuse; false when the pool is full (the caller closes it). A connection that
+   * began with one client's PROXY header (sendProxy/sendProxyV2) is that client's: never kept.
+   */
   give(server: Server, socket: Socket): boolean {
-    if (socket.closed || this.maxPerServer === 0) return false;
+    if (socket.closed || this.maxPerServer === 0 || server.proxyProtocol !== 0) return false;
     let list = this.#idle.get(server);
     if (!list) this.#idle.set(server, list = []);
     if (list.length >= this.maxPerServer) return false;

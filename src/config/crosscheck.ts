@@ -18,6 +18,9 @@ function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
   return key === undefined ? [] : [key];
 }
 
+/** Bind options the proxy implements (the schema knows them before the proxy does). */
+const BIND_FEATURES = new Set<string>(["acceptProxy"]);
+
 /** Every cross-section problem in a config zod accepted, in file order. */
 export function crossCheck(config: Config): CrossIssue[] {
   const issues: CrossIssue[] = [];
@@ -28,6 +31,21 @@ export function crossCheck(config: Config): CrossIssue[] {
   for (const [name, fe] of Object.entries(config.frontends)) {
     issues.push(...compileFrontendRules(config, name).issues);
     fe.bind.forEach((address, index) => {
+      for (const key of ["tls", "acceptProxy"] as const) {
+        if (address[key] && !BIND_FEATURES.has(key)) {
+          issues.push({
+            path: ["frontends", name, "bind", index, key],
+            message: `"${key}" on a bind is not implemented yet`,
+          });
+        }
+      }
+      if (address.tls && address.acceptProxy) {
+        // the header comes before the TLS handshake: the runtime cannot start TLS on read bytes yet
+        issues.push({
+          path: ["frontends", name, "bind", index, "acceptProxy"],
+          message: `"acceptProxy" together with "tls" on a bind is not supported yet`,
+        });
+      }
       if (address.port === 0) return;
       const text = formatAddress({ host: address.host.toLowerCase(), port: address.port });
       const first = bound.get(text);

@@ -1,13 +1,14 @@
 /** Frontends and backends with the `defaults` section merged in: every setting definite. */
 import type { BalanceName, BalanceSpec } from "../lb/registry.ts";
 import type { HashType } from "../lb/types.ts";
-import type { Address } from "./address.ts";
-import type { Config, Mode, ServerConfig } from "./schema.ts";
+import type { BindConfig } from "./bind.ts";
+import { DEFAULT_RETRY_ON, type RetryOn } from "../backend/retry.ts";
+import type { BackendConfig, Config, Mode, ServerConfig } from "./schema.ts";
 
 /** A frontend as the proxy runs it. */
 export interface EffectiveFrontend {
   name: string;
-  bind: Address[];
+  bind: BindConfig[];
   mode: Mode;
   defaultBackend: string;
   maxconn: number;
@@ -35,7 +36,13 @@ export interface EffectiveBackend {
   /** 0 (off) or a percentage of at least 100. */
   hashBalanceFactor: number;
   retries: number;
-  timeout: { connect: number; server: number };
+  retryOn: RetryOn;
+  /** option redispatch's interval (0: never, -1: the last retry, 1: every retry). */
+  redispatch: number;
+  /** `check`: health checks' read timeout (timeout check), present only when set. */
+  timeout: { connect: number; server: number; queue: number; check?: number };
+  /** HTTP health checks (option httpchk), present only when set; absent: TCP connect checks. */
+  httpCheck?: NonNullable<BackendConfig["httpCheck"]>;
   httpReuse: "safe" | "never";
   poolMaxConn: number;
   poolPurgeDelay: number;
@@ -95,6 +102,8 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
   if (!be) throw new TypeError(`effectiveBackend: no backend named "${name}"`);
   const d = config.defaults;
   const balance = be.balance ?? d.balance;
+  const check = be.timeout?.check ?? d.timeout.check;
+  const httpCheck = be.httpCheck ?? d.httpCheck;
   return {
     name,
     mode: be.mode ?? d.mode,
@@ -103,10 +112,15 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
     hashType: be.hashType ?? d.hashType,
     hashBalanceFactor: be.hashBalanceFactor ?? d.hashBalanceFactor,
     retries: be.retries ?? d.retries,
+    retryOn: be.retryOn ?? d.retryOn ?? DEFAULT_RETRY_ON,
+    redispatch: be.redispatch ?? d.redispatch,
     timeout: {
       connect: be.timeout?.connect ?? d.timeout.connect,
       server: be.timeout?.server ?? d.timeout.server,
+      queue: be.timeout?.queue ?? d.timeout.queue ?? be.timeout?.connect ?? d.timeout.connect,
+      ...(check === undefined ? {} : { check }),
     },
+    ...(httpCheck === undefined ? {} : { httpCheck }),
     httpReuse: be.httpReuse ?? d.httpReuse,
     poolMaxConn: be.poolMaxConn ?? d.poolMaxConn,
     poolPurgeDelay: be.poolPurgeDelay ?? d.poolPurgeDelay,

@@ -47,6 +47,23 @@ export function fromZod(issue: z.core.$ZodIssue, error: MakeError): ConfigError[
     const why = issue.issues.map((i) => i.message).join("; ");
     return [error(issue.path, `invalid name: ${why}`, true)];
   }
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    // the alternative the value was written as (a string, a mapping) explains the mistake
+    const fits = issue.errors.filter((branch) =>
+      !branch.some((i) => i.code === "invalid_type" && i.path.length === 0)
+    );
+    if (fits.length === 1) {
+      return fits[0]!.flatMap((i) => fromZod({ ...i, path: [...issue.path, ...i.path] }, error));
+    }
+    const kinds = issue.errors.flatMap((b) =>
+      b.filter((i) => i.code === "invalid_type" && i.path.length === 0)
+        .map((i) => EXPECTED[(i as { expected: string }).expected] ?? "")
+    ).filter((k) => k !== "");
+    if (kinds.length === issue.errors.length) {
+      const got = issue.input === undefined ? "" : `, got ${describe(issue.input)}`;
+      return [error(issue.path, `expected ${kinds.join(" or ")}${got}`)];
+    }
+  }
   return [error(issue.path, issue.message)];
 }
 

@@ -2,6 +2,7 @@
 import {
   type BackendRule,
   compileAcls,
+  type CompileOptions,
   compileBackendRules,
   compileHttpRules,
   formatRuleError,
@@ -27,6 +28,28 @@ export function hasRules(r: FrontendRules): boolean {
       r.tcp.connection.length > 0;
 }
 
+const RULE_OPTIONS = new WeakMap<Config, WeakMap<CompileOptions, CompileOptions>>();
+
+/**
+ * The options rules compile with: the caller's (`baseDir`: the config file's directory, for map
+ * and pattern files) and the config's backends with their servers, so `nbsrv(x)` or
+ * `srv_conn(x/y)` naming none is an error. One per config and options object, so map files are
+ * read once for all the frontends and backends compiled with the same options.
+ */
+function ruleOptions(config: Config, options: CompileOptions): CompileOptions {
+  let known = RULE_OPTIONS.get(config);
+  if (!known) RULE_OPTIONS.set(config, known = new WeakMap());
+  let o = known.get(options);
+  if (o) return o;
+  const backends = new Map<string, readonly string[]>();
+  for (const [n, be] of Object.entries(config.backends)) {
+    backends.set(n, be.servers.map((s) => s.name));
+  }
+  o = { ...options, backends };
+  known.set(options, o);
+  return o;
+}
+
 /**
  * Compiles the rule lists of frontend `name`; every bad line becomes an issue at its list index,
  * e.g. `frontends.web.httpRequest[2]: unknown action "dny" at column 1 (did you mean "deny"?)`.
@@ -34,27 +57,30 @@ export function hasRules(r: FrontendRules): boolean {
 export function compileFrontendRules(
   config: Config,
   name: string,
+  options: CompileOptions = {},
 ): { rules: FrontendRules; issues: CrossIssue[] } {
   const fe = config.frontends[name]!;
+  const o = ruleOptions(config, options);
   const mode = fe.mode ?? config.defaults.mode;
   const issues: CrossIssue[] = [];
   const at = (key: string) => (e: RuleError & { line: number }) =>
     issues.push({ path: ["frontends", name, key, e.line], message: formatRuleError(e) });
-  const { acls, errors } = compileAcls(fe.acl ?? []);
+  const { acls, errors } = compileAcls(fe.acl ?? [], o);
   errors.forEach(at("acl"));
   const scope = { mode };
-  const request = compileHttpRules(fe.httpRequest ?? [], "request", acls, scope);
+  const request = compileHttpRules(fe.httpRequest ?? [], "request", acls, scope, o);
   request.errors.forEach(at("httpRequest"));
-  const response = compileHttpRules(fe.httpResponse ?? [], "response", acls, scope);
+  const response = compileHttpRules(fe.httpResponse ?? [], "response", acls, scope, o);
   response.errors.forEach(at("httpResponse"));
   const backends = compileBackendRules(
     fe.useBackend ?? [],
     acls,
     Object.keys(config.backends),
     scope,
+    o,
   );
   backends.errors.forEach(at("useBackend"));
-  const tcp = compileTcpRules(fe.tcpRequest ?? [], acls, scope);
+  const tcp = compileTcpRules(fe.tcpRequest ?? [], acls, scope, o);
   tcp.errors.forEach(at("tcpRequest"));
   backends.rules.forEach((r) => {
     if (r.dynamic) return;
@@ -91,17 +117,19 @@ export interface BackendHttpRules {
 export function compileBackendHttpRules(
   config: Config,
   name: string,
+  options: CompileOptions = {},
 ): { rules: BackendHttpRules | null; issues: CrossIssue[] } {
   const be = config.backends[name]!;
+  const o = ruleOptions(config, options);
   const mode = be.mode ?? config.defaults.mode;
   const issues: CrossIssue[] = [];
   const at = (key: string) => (e: RuleError & { line: number }) =>
     issues.push({ path: ["backends", name, key, e.line], message: formatRuleError(e) });
-  const { acls, errors } = compileAcls(be.acl ?? []);
+  const { acls, errors } = compileAcls(be.acl ?? [], o);
   errors.forEach(at("acl"));
-  const request = compileHttpRules(be.httpRequest ?? [], "request", acls, { mode });
+  const request = compileHttpRules(be.httpRequest ?? [], "request", acls, { mode }, o);
   request.errors.forEach(at("httpRequest"));
-  const response = compileHttpRules(be.httpResponse ?? [], "response", acls, { mode });
+  const response = compileHttpRules(be.httpResponse ?? [], "response", acls, { mode }, o);
   response.errors.forEach(at("httpResponse"));
   const none = request.rules.length + response.rules.length === 0;
   return { rules: none ? null : { request: request.rules, response: response.rules }, issues };

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { parseBalance } from "../lb/parse.ts";
 import { balancers } from "../lb/registry.ts";
 import { type AddressKind, parseAddress } from "./address.ts";
+import { bindSchema } from "./bind.ts";
+import { parseRetryOn } from "../backend/retry.ts";
 import { parseDuration } from "./duration.ts";
 import { cidrMatcher } from "../net/cidr.ts";
+import { parseExpect } from "../check/expect.ts";
 
 function duration(description: string) {
   return z
@@ -79,7 +82,59 @@ const hashBalanceFactor = z.number().int()
   );
 
 const retries = z.number().int().min(0).max(100).describe(
-  "How many more connect attempts after the first fails, each on another server when there is one.",
+  "How many more attempts after the first fails (connect failures, and what retryOn adds); " +
+    "which server each goes to is redispatch's choice.",
+);
+
+const retryOn = z.string().transform((value, ctx) => {
+  const r = parseRetryOn(value);
+  if (r.ok) return r.value;
+  ctx.issues.push({ code: "custom", message: r.error, input: value });
+  return z.NEVER;
+}).meta({
+  description: "What makes a request be sent again (retry-on): conn-failure (the default), " +
+    "empty-response, junk-response, response-timeout, 404 408 425 500 501 502 503 504, " +
+    "all-retryable-errors, none. Beyond conn-failure only requests without a body are " +
+    "resent, and only before any byte of the response reached the client.",
+  examples: ["conn-failure empty-response 503", "all-retryable-errors"],
+});
+
+const redispatch = z.union([z.boolean(), z.number().int().min(-100).max(100)]).transform((v) =>
+  v === true ? -1 : v === false ? 0 : v
+).describe(
+  "Which retries go to another server (option redispatch <interval>): true = the last retry " +
+    "(HAProxy's option redispatch), a number P > 0 every Pth retry, -N the Nth before the last, " +
+    "false = always the same server. tsproxy's default is 1 (every retry elsewhere); HAProxy " +
+    "without the option retries the same server.",
+);
+
+const httpCheck = z.strictObject({
+  method: z.enum(["OPTIONS", "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "TRACE"])
+    .default("OPTIONS").describe("The check request's method."),
+  uri: z.string().regex(/^[!-~]+$/, "expected a request target such as /health (no spaces)")
+    .default("/").describe("The check request's target."),
+  version: z.enum(["HTTP/1.0", "HTTP/1.1"]).default("HTTP/1.0").describe(
+    "HTTP/1.1 adds host (the checked address) and connection: close unless set in headers.",
+  ),
+  headers: z.record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a header name"),
+    z.string().regex(/^[^\r\n\0]*$/, "a header value may not hold CR, LF or NUL"),
+  ).default({}).describe("Header fields sent with the check request (http-check send hdr)."),
+  expect: z.string({ error: "expected an http-check expect line such as status 200" })
+    .transform((value, ctx) => {
+      const parsed = parseExpect(value);
+      if (parsed.ok) return parsed.expect;
+      ctx.issues.push({ code: "custom", message: parsed.error, input: value });
+      return z.NEVER;
+    })
+    .optional().meta({
+      description: "http-check expect in HAProxy syntax, `[!] status|rstatus|string|rstring " +
+        "PATTERN`; default: a 2xx or 3xx status.",
+      examples: ["status 200", "status 200-299,302", "! rstatus ^5", "string OK", "rstring ^up"],
+    }),
+}).describe(
+  "HTTP health checks for servers with check: true (option httpchk); without it, a check is a " +
+    "TCP connect. Default request: OPTIONS / HTTP/1.0.",
 );
 
 const globalSchema = z.strictObject({
@@ -102,6 +157,15 @@ const globalSchema = z.strictObject({
     ),
   }).prefault({}).describe("Buffer and parser limits."),
 }).describe("Process-wide settings.");
+
+function isHost(text: string): boolean {
+  try {
+    parseAddress(text.includes(":") ? `[${text}]:1` : `${text}:1`, "server");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isNetwork(text: string): boolean {
   try {
@@ -159,6 +223,8 @@ const defaultsSchema = z.strictObject({
   hashType: hashType.default("map-based"),
   hashBalanceFactor: hashBalanceFactor.default(0),
   retries: retries.default(3),
+  retryOn: retryOn.optional(),
+  redispatch: redispatch.default(1),
   maxconn: maxconn("one frontend accepts").prefault(2000),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").prefault("5s"),
@@ -169,7 +235,16 @@ const defaultsSchema = z.strictObject({
     httpKeepAlive: duration("Longest wait for the next request on an idle keep-alive connection.")
       .prefault("10s"),
     tunnel: duration("Close a tunnel (WebSocket, CONNECT) idle for this long.").prefault("1h"),
+    queue: duration(
+      "Longest a request waits for a slot when every server is at its maxconn (503, sQ, after " +
+        "it). Unset: the connect timeout, as HAProxy.",
+    ).optional(),
+    check: duration(
+      "Health checks: once connected, wait this long for the reply; connecting then gets " +
+        "min(connect, inter). Unset: the whole check gets the server's inter.",
+    ).optional(),
   }).prefault({}),
+  httpCheck: httpCheck.optional(),
   ...httpOptions,
   httpReuse: z.enum(["safe", "never"]).default("safe").describe(
     "safe: idle server connections are reused for requests after a client's first; never: no reuse.",
@@ -191,6 +266,41 @@ export const serverSchema = z.strictObject({
     "Used only when no non-backup server is usable.",
   ),
   disabled: z.boolean().default(false).describe("Start in maintenance: never picked."),
+  sendProxy: z.boolean().optional().describe(
+    "Start every connection to this server with a PROXY protocol v1 line carrying the client's " +
+      "addresses (send-proxy; default false). Such connections are never reused for another request.",
+  ),
+  sendProxyV2: z.boolean().optional().describe(
+    "Start every connection with a PROXY protocol v2 header (send-proxy-v2; default false), with " +
+      "ALPN and AUTHORITY TLVs when known; wins over sendProxy. Such connections are never reused.",
+  ),
+  check: z.boolean().optional().describe(
+    "Run health checks (default false): a TCP connect, or the backend's httpCheck; fall failed " +
+      "checks in a row take the server DOWN, rise passed ones bring it back UP.",
+  ),
+  inter: duration("Between checks of a fully UP server (default 2s).").refine(
+    (ms) => ms >= 1,
+    "expected a duration of at least 1ms",
+  ).optional(),
+  fastinter: duration("Between checks while going UP or DOWN (default: inter).").refine(
+    (ms) => ms >= 1,
+    "expected a duration of at least 1ms",
+  ).optional(),
+  downinter: duration("Between checks of a fully DOWN server (default: inter).").refine(
+    (ms) => ms >= 1,
+    "expected a duration of at least 1ms",
+  ).optional(),
+  rise: z.number().int().min(1).max(1000).optional().describe(
+    "Passed checks in a row that bring a DOWN server UP (default 2).",
+  ),
+  fall: z.number().int().min(1).max(1000).optional().describe(
+    "Failed checks in a row that take an UP server DOWN (default 3).",
+  ),
+  port: z.number().int().min(1).max(65535).optional().describe(
+    "Check this port instead of the server's.",
+  ),
+  addr: z.string().refine(isHost, "expected an IPv4 or IPv6 address or a host name").optional()
+    .describe("Check this address instead of the server's."),
 }).describe("One server of a backend.");
 
 function ruleList(description: string, examples: string[]) {
@@ -221,7 +331,7 @@ const ruleLists = {
 };
 
 export const frontendSchema = z.strictObject({
-  bind: z.array(address("bind", "host:port to listen on; port 0 lets the OS choose."))
+  bind: z.array(bindSchema)
     .min(1, "a frontend needs at least one bind address")
     .describe("Addresses to listen on."),
   mode: mode.optional(),
@@ -255,12 +365,17 @@ export const frontendSchema = z.strictObject({
 export const backendSchema = z.strictObject({
   mode: mode.optional(),
   balance: balance.optional(),
+  httpCheck: httpCheck.optional(),
   hashType: hashType.optional(),
   hashBalanceFactor: hashBalanceFactor.optional(),
   retries: retries.optional(),
+  retryOn: retryOn.optional(),
+  redispatch: redispatch.optional(),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").optional(),
     server: duration("Close a server connection idle for this long.").optional(),
+    queue: duration("Longest wait for a server slot when all are at maxconn.").optional(),
+    check: duration("Health checks: once connected, wait this long for the reply.").optional(),
   }).optional(),
   httpReuse: z.enum(["safe", "never"]).optional(),
   poolMaxConn: z.number().int().min(0).optional(),

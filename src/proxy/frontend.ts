@@ -7,6 +7,8 @@ import type { Listener, Runtime, Socket } from "../runtime/types.ts";
 import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
 import { HttpSession } from "./http_session.ts";
 import { connectionContext } from "./l4_context.ts";
+import { ProxiedSocket } from "./proxied_socket.ts";
+import { ProxyHeaderWait } from "./proxy_header_wait.ts";
 import { type SessionOwner, TcpSession } from "./tcp_session.ts";
 
 /** What a frontend tracks of a session of either mode. */
@@ -68,6 +70,8 @@ export class Frontend implements SessionOwner, HttpOwner {
   total = 0;
   /** Connections closed by a tcp-request connection reject. */
   deniedConnections = 0;
+  /** accept-proxy connections closed for a missing, malformed or late PROXY header. */
+  proxyHeaderErrors = 0;
   /** Most payload bytes a TCP session buffers for content inspection. */
   readonly inspectBuffer: number;
   #admission: Admission;
@@ -130,13 +134,18 @@ export class Frontend implements SessionOwner, HttpOwner {
     return this.#waiting.length;
   }
 
-  /** Phase "accept": start a session now, or make the connection wait for a slot. */
-  accept(sock: Socket): void {
+  /**
+   * Phase "accept": start a session now, or make the connection wait for a slot. On an acceptProxy
+   * bind the session starts once the PROXY header is read (ProxyHeaderWait, in the slot).
+   */
+  accept(sock: Socket, acceptProxy = false): void {
     if (this.#stopping) return sock.close();
     // Every write we make is a whole message part: Nagle would hold the second of two small writes
     // (head, then body) until the client's delayed ACK, 40 ms later.
     sock.setNoDelay(true);
     if (!this.#connectionAllowed(sock)) return sock.close();
+    // tcp-request connection rules see the real peer (as HAProxy's); all the rest, the header's
+    if (acceptProxy) sock = new ProxiedSocket(sock);
     if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
     if (this.#waiting.length >= MAX_WAITING) return sock.close();
     this.#waiting.push(sock);
@@ -172,12 +181,24 @@ export class Frontend implements SessionOwner, HttpOwner {
     this.cur++;
     this.total++;
     if (this.cur >= this.maxconn) this.#pauseListeners();
-    const session = this.mode === "http"
-      ? new HttpSession(this, sock)
-      : new TcpSession(this, sock);
+    const session = sock instanceof ProxiedSocket && sock.header === null
+      ? new ProxyHeaderWait(this, sock)
+      : this.#newSession(sock);
     this.#sessions.add(session);
     session.start();
     return true;
+  }
+
+  #newSession(sock: Socket): TcpSession | HttpSession {
+    return this.mode === "http" ? new HttpSession(this, sock) : new TcpSession(this, sock);
+  }
+
+  /** An accept-proxy connection's header was read: its session takes the slot the wait held. */
+  proxyHeaderRead(wait: ProxyHeaderWait, sock: ProxiedSocket): void {
+    if (!this.#sessions.delete(wait)) return sock.close();
+    const session = this.#newSession(sock);
+    this.#sessions.add(session);
+    session.start();
   }
 
   #pauseListeners(): void {
@@ -205,7 +226,7 @@ export class Frontend implements SessionOwner, HttpOwner {
       backend: s.backend.name,
       server: s.server?.name ?? "<NOSRV>",
       tr: -1,
-      tw: 0,
+      tw: s.queueMs,
       tc: s.connectMs,
       tresp: -1,
       ta: now - s.acceptedAt,
@@ -218,7 +239,7 @@ export class Frontend implements SessionOwner, HttpOwner {
       srvconn: s.server?.cur ?? 0,
       retries: s.retries,
       srvQueue: 0,
-      beQueue: 0,
+      beQueue: s.backend.queue.length,
       request: "",
     });
   }

@@ -7,6 +7,8 @@ import type { HttpSession } from "./http_session.ts";
 export interface TransactionFacts {
   start: number;
   headDone: number;
+  /** Time in the backend's queue. */
+  tw: number;
   tc: number;
   tresp: number;
   status: number;
@@ -30,7 +32,7 @@ export function logTransaction(
     backend: be.name,
     server: server?.name ?? "<NOSRV>",
     tr: f.headDone - f.start,
-    tw: 0,
+    tw: f.tw,
     tc: f.tc,
     tresp: f.tresp,
     ta: Date.now() - f.start,
@@ -43,7 +45,7 @@ export function logTransaction(
     srvconn: server?.cur ?? 0,
     retries: f.retries,
     srvQueue: 0,
-    beQueue: 0,
+    beQueue: be.queue.length,
     request: f.request,
   });
 }

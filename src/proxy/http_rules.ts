@@ -10,6 +10,7 @@ import {
   type SampleContext,
   type Verdict,
 } from "../rules/mod.ts";
+import { statusReason } from "../rules/actions/reasons.ts";
 import type { Socket } from "../runtime/types.ts";
 import { reasonPhrase } from "./http_errors.ts";
 
@@ -84,10 +85,21 @@ export function localResponse(
 ): { status: number; bytes: Uint8Array } {
   const status = v.type === "return" ? v.status : v.code;
   const body = v.type === "return" ? new TextEncoder().encode(v.body) : new Uint8Array(0);
-  const reason = REDIRECT_REASONS[status] ?? reasonPhrase(status);
-  let head = `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\n`;
-  if (v.type === "redirect") head += `location: ${v.location}\r\ncache-control: no-cache\r\n`;
-  else for (const [name, value] of v.headers) head += `${name}: ${value}\r\n`;
+  const reason = REDIRECT_REASONS[status] ?? statusReason(status);
+  let head = `HTTP/1.1 ${status} ${reason}\r\n`;
+  if (v.type === "redirect") {
+    head += `content-length: 0\r\nlocation: ${v.location}\r\n`;
+    // as HAProxy: temporary redirects are not to be cached; 301 and 308 may be
+    if (status !== 301 && status !== 308) head += "cache-control: no-cache\r\n";
+  } else {
+    // as HAProxy: the return's own fields, then content-length and content-type
+    let type = "";
+    for (const [name, value] of v.headers) {
+      if (name === "content-type") type = `${name}: ${value}\r\n`;
+      else head += `${name}: ${value}\r\n`;
+    }
+    head += `content-length: ${body.length}\r\n${type}`;
+  }
   if (!keepAlive) head += "connection: close\r\n";
   else if (req.minor === 0) head += "connection: keep-alive\r\n";
   head += "\r\n";
@@ -112,6 +124,8 @@ export function runResponseRules(
   if (rules.length === 0) return null;
   const before = res.status;
   ctx.res = responseView(res);
+  // as HAProxy: variables of the "req" scope live only while the request is processed
+  for (const name of ctx.vars.keys()) if (name.startsWith("req.")) ctx.vars.delete(name);
   const v = evaluateHttpRules(rules, { ctx, req, res });
   if (v?.type === "deny") {
     return {

@@ -18,6 +18,7 @@ import {
 } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
+import { mayRetry, type ResponseFailure, retryServer } from "./http_retry.ts";
 import { httpPickContext } from "./pick_view.ts";
 import {
   buildRequestHead,
@@ -29,6 +30,7 @@ import {
   serverKeepsAlive,
 } from "./http_heads.ts";
 import { logTransaction } from "./http_log.ts";
+import { proxyHeaderFor } from "./proxy_out.ts";
 import { localResponse, runResponseRules, transactionContext } from "./http_rules.ts";
 import type { HttpSession } from "./http_session.ts";
 
@@ -47,6 +49,8 @@ export class HttpTransaction {
   #srv: Socket | null = null;
   #reused = false;
   #retries = 0;
+  /** Servers that failed this request (a redispatched retry avoids them). */
+  readonly #tried = new Set<Server>();
   /** The request as sent to the server, kept to replay it once on a reused connection that died. */
   #sentHead: Uint8Array | null = null;
   #resReader: HeadReader | null = null;
@@ -66,6 +70,8 @@ export class HttpTransaction {
   #bytesOut = 0;
   #status = 0;
   #reason = "";
+  /** Time spent in the backend's queue (Tw). */
+  #tw = 0;
 
   constructor(session: HttpSession, req: RequestHead, framing: BodyFraming, headStart: number) {
     this.#s = session;
@@ -185,9 +191,12 @@ export class HttpTransaction {
   async #connect(first: Server | null): Promise<void> {
     const s = this.#s, be = this.#be;
     const ctx = httpPickContext(this.req, s.client.remoteAddress);
-    const server = first ?? be.balancer.pick(ctx);
-    if (server === null) return this.#fail(503, "SC", "no server available");
-    if (s.requests > 0 && !first) {
+    // while requests wait in the backend's queue, a new one goes behind them
+    const server = first ?? (be.queue.length > 0 ? null : be.balancer.pick(ctx));
+    if (server === null && !be.saturated && be.queue.length === 0) {
+      return this.#fail(503, "SC", "no server available");
+    }
+    if (server !== null && s.requests > 0 && !first) {
       const pooled = be.pool.take(server);
       if (pooled) {
         server.cur++;
@@ -202,10 +211,14 @@ export class HttpTransaction {
       () => this.#phase === "done",
       server,
       ctx,
+      this.#retries,
     );
     this.#retries += r.retries;
-    this.#tc = r.ms;
+    this.#tw = r.queueMs;
+    this.#tc = r.ms - r.queueMs;
     if (this.#phase === "done") return;
+    if (!r.ok && r.queueTimeout) return this.#fail(503, "sQ", "timeout queue");
+    if (!r.ok && r.noServer) return this.#fail(503, "SC", "no server available");
     if (!r.ok) {
       return this.#fail(
         503,
@@ -224,15 +237,18 @@ export class HttpTransaction {
     this.#be.total++;
     this.#srv = sock;
     this.#phase = "request";
+    // events of a connection this transaction let go of (a retry closes it) are not its business
     sock.setHandlers({
-      data: (chunk) => this.#onServerData(chunk),
-      drain: () => this.#onServerDrain(),
-      end: () => this.#onServerEnd(),
-      close: (err) => this.#onServerClose(err),
+      data: (chunk) => sock === this.#srv && this.#onServerData(chunk),
+      drain: () => sock === this.#srv && this.#onServerDrain(),
+      end: () => sock === this.#srv && this.#onServerEnd(),
+      close: (err) => sock === this.#srv && this.#onServerClose(err),
     });
     this.#sentHead ??= buildRequestHead(this.#s, this.req, this.#upgrade);
-    const first = this.#pendingBody.length > 0
-      ? concat([this.#sentHead, ...this.#pendingBody])
+    // send-proxy: a new connection starts with the client's PROXY header (never pooled afterwards)
+    const hello = this.#reused ? null : proxyHeaderFor(server.proxyProtocol, this.#s.client);
+    const first = this.#pendingBody.length > 0 || hello !== null
+      ? concat([...(hello ? [hello] : []), this.#sentHead, ...this.#pendingBody])
       : this.#sentHead;
     this.#pendingBody = [];
     this.#requestSentAt = Date.now();
@@ -285,10 +301,17 @@ export class HttpTransaction {
     this.#phase = "response-head";
     const step = this.#resReader!.push(chunk);
     if (step.state === "more") return;
-    if (step.state === "error") return this.#fail(502, "SH", step.rejection.reason);
+    if (step.state === "error") {
+      if (!this.#retry("junk")) this.#fail(502, "SH", step.rejection.reason);
+      return;
+    }
     const parsed = parseResponseHead(step.head, this.#s.owner.http.limits);
-    if (!parsed.ok) return this.#fail(502, "SH", parsed.rejection.reason);
+    if (!parsed.ok) {
+      if (!this.#retry("junk")) this.#fail(502, "SH", parsed.rejection.reason);
+      return;
+    }
     const res = parsed.head;
+    if (this.#be.retryOn.statuses.size > 0 && this.#retry(res.status)) return;
     if (res.status >= 100 && res.status < 200 && res.status !== 101) {
       this.#s.client.write(step.head); // 100 Continue and friends, as they came
       this.#bytesOut += step.head.length;
@@ -383,9 +406,27 @@ export class HttpTransaction {
       return void this.#connect(this.#server);
     }
     if (this.#phase === "request" || this.#phase === "response-head") {
+      if (this.#retry(this.#phase === "request" ? "empty" : "junk")) return;
       return this.#fail(502, "SH", "server closed before responding");
     }
     this.#abort("SD");
+  }
+
+  /**
+   * Sends the request again after the server failed it (retry-on), to the server option
+   * redispatch picks; false when retry-on, the retry budget or the request forbid it.
+   */
+  #retry(failure: ResponseFailure): boolean {
+    const be = this.#be, failed = this.#server;
+    const state = { retries: this.#retries, bodiless: this.#reqBody.empty, bytesOut: this.#bytesOut };
+    if (failed === null || this.#s.stopping || !mayRetry(be, failure, state)) return false;
+    this.#releaseServer(false);
+    this.#retries++;
+    this.#phase = "connect";
+    this.#resReader = null;
+    const ctx = httpPickContext(this.req, this.#s.client.remoteAddress);
+    void this.#connect(retryServer(be, failed, this.#retries, this.#tried, ctx));
+    return true;
   }
 
   /** Both ends of a tunnel are done: log it, and close once the client has everything. */
@@ -411,6 +452,7 @@ export class HttpTransaction {
 
   onTimeout(kind: "client" | "server" | "tunnel"): void {
     if (kind === "server" && (this.#phase === "request" || this.#phase === "response-head")) {
+      if (this.#retry("timeout")) return;
       return this.#fail(504, "sH", "server timeout");
     }
     this.#abort(kind === "server" ? "sD" : "cD");
@@ -451,7 +493,7 @@ export class HttpTransaction {
     const srv = this.#srv, server = this.#server;
     this.#srv = null;
     if (!srv || !server) return;
-    server.cur--;
+    this.#be.release(server);
     this.#be.cur--;
     if (!(keep && this.#be.pool.give(server, srv))) srv.close();
   }
@@ -464,6 +506,7 @@ export class HttpTransaction {
     logTransaction(this.#s, this.#be, this.#server, {
       start: this.#start,
       headDone: this.#headDone,
+      tw: this.#tw,
       tc: this.#tc,
       tresp: this.#tresp,
       status: this.#status,

@@ -1,5 +1,6 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
 import { readFile } from "node:fs/promises";
+import { checkPlans } from "../check/plan.ts";
 import { type Config, effective, type EffectiveFrontend } from "../config/mod.ts";
 import {
   type BackendHttpRules,
@@ -25,7 +26,11 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
     frontends.push({
       name: f.name,
       mode: f.mode,
-      binds: f.bind.map((a) => ({ host: a.host, port: a.port })),
+      binds: f.bind.map((a) => ({
+        host: a.host,
+        port: a.port,
+        ...(a.acceptProxy ? { acceptProxy: true } : {}),
+      })),
       maxconn: f.maxconn,
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
@@ -46,6 +51,7 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   return {
     maxconn: eff.global.maxconn,
     backendRules,
+    checks: checkPlans(eff.backends),
     hardStopAfter: eff.global.hardStopAfter,
     frontends,
     backends: eff.backends.map((b) => ({
@@ -55,7 +61,10 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       hashType: b.hashType,
       hashBalanceFactor: b.hashBalanceFactor,
       retries: b.retries,
+      retryOn: b.retryOn,
+      redispatch: b.redispatch,
       connectTimeout: b.timeout.connect,
+      queueTimeout: b.timeout.queue,
       serverTimeout: b.timeout.server,
       poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
       poolPurgeDelay: b.poolPurgeDelay,
@@ -67,6 +76,8 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
         maxconn: s.maxconn,
         backup: s.backup,
         disabled: s.disabled,
+        sendProxy: s.sendProxy,
+        sendProxyV2: s.sendProxyV2,
       })),
     })),
   };

@@ -1,5 +1,6 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
+import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts";
 import type { Config } from "../config/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
@@ -15,7 +16,8 @@ export interface ProxyPlan {
   frontends: {
     name: string;
     mode: "tcp" | "http";
-    binds: { host: string; port: number }[];
+    /** acceptProxy: every connection starts with a PROXY protocol header (v1 or v2). */
+    binds: { host: string; port: number; acceptProxy?: boolean }[];
     maxconn: number;
     clientTimeout: number;
     defaultBackend: string;
@@ -29,6 +31,8 @@ export interface ProxyPlan {
   backends: BackendOptions[];
   /** Backends' own http-request/http-response rules, by backend name. */
   backendRules?: ReadonlyMap<string, BackendHttpRules>;
+  /** Health checks, one per server with `check: true` (started once every bind succeeded). */
+  checks?: readonly CheckPlan[];
 }
 
 export interface ProxyHandle {
@@ -72,7 +76,8 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     for (const [i, f] of plan.frontends.entries()) {
       const fe = frontends[i]!;
       for (const b of f.binds) {
-        const l = await runtime.listen(b, (sock) => fe.accept(sock));
+        const proxied = b.acceptProxy === true;
+        const l = await runtime.listen(b, (sock) => fe.accept(sock, proxied));
         fe.listeners.push(l);
         binds.push({ frontend: fe.name, host: b.host, port: l.port });
       }
@@ -81,12 +86,14 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     for (const fe of frontends) for (const l of fe.listeners) l.close();
     throw err;
   }
+  const checks: RunningChecks = startChecks(plan.checks ?? [], backends, runtime);
   let stopping: Promise<void> | undefined;
   return {
     binds,
     frontends,
     backends,
     shutdown() {
+      checks.stop();
       stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {
         for (const be of backends.values()) be.pool.closeAll();
       });

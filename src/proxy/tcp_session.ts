@@ -9,6 +9,7 @@ import type { FrontendRules } from "../config/rules.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../rules/mod.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
 import { connectionContext } from "./l4_context.ts";
+import { proxyHeaderFor } from "./proxy_out.ts";
 import { SessionTimer } from "./session_timer.ts";
 
 /** What a session needs from the frontend that accepted it. */
@@ -43,7 +44,8 @@ export type Termination =
   | "sD"
   | "PC"
   | "KD"
-  | "PR";
+  | "PR"
+  | "sQ";
 
 const EMPTY = new Uint8Array(0);
 
@@ -59,6 +61,8 @@ export class TcpSession {
   bytesFromServer = 0;
   termination: Termination = "--";
   connectMs = -1;
+  /** Time spent in the backend's queue (Tw). */
+  queueMs = 0;
   #owner: SessionOwner;
   #srv: Socket | null = null;
   #early: Uint8Array[] = [];
@@ -146,9 +150,10 @@ export class TcpSession {
       src: this.client.remoteAddress,
     });
     this.retries = r.retries;
-    this.connectMs = r.ms;
+    this.queueMs = r.queueMs;
+    this.connectMs = r.ms - r.queueMs;
     if (this.#done) return;
-    if (!r.ok) return this.#abort(r.timedOut ? "sC" : "SC");
+    if (!r.ok) return this.#abort(r.queueTimeout ? "sQ" : r.timedOut ? "sC" : "SC");
     this.server = r.server;
     this.#attach(r.socket);
   }
@@ -164,6 +169,8 @@ export class TcpSession {
       end: () => this.#onServerEnd(),
       close: (err) => this.#onServerClose(err),
     });
+    const hello = proxyHeaderFor(this.server!.proxyProtocol, this.client); // send-proxy: first
+    if (hello !== null) sock.write(hello);
     for (const chunk of this.#early) sock.write(chunk);
     this.#early.length = 0;
     if (this.#clientEnded) sock.shutdown();
@@ -278,7 +285,7 @@ export class TcpSession {
       this.#srv.close();
       this.backend.cur--;
       const s = this.server!;
-      s.cur--;
+      this.backend.release(s);
       s.bytesIn += this.bytesFromClient;
       s.bytesOut += this.bytesFromServer;
     }

@@ -1,5 +1,4 @@
 /** ACLs: `name criterion [flags] [patterns]` lines compiled into named predicates; repeated names are OR-ed. */
-import { readFileSync } from "node:fs";
 import { parseExpression } from "./_args.ts";
 import { attempt, fail } from "./_fail.ts";
 import { suggest } from "./_suggest.ts";
@@ -12,9 +11,12 @@ import {
   type MatchMethod,
   type Pattern,
 } from "./match.ts";
-import { buildSample, FETCHES } from "./sample.ts";
+import { readMapFile } from "./maps.ts";
+import { buildSample, FETCHES, loadContext } from "./sample.ts";
 import { tokenize, type Word } from "./tokenize.ts";
-import type { FetchDef, Need, SampleContext, Value } from "./types.ts";
+import type { CompileOptions, FetchDef, Need, SampleContext, Value } from "./types.ts";
+
+export type { CompileOptions } from "./types.ts";
 
 /** A fetch a predicate uses, for the config check ("status" needs a response). */
 export interface FetchUse {
@@ -36,14 +38,6 @@ export interface Acl {
 
 /** The ACLs a section defines, by name. */
 export type AclTable = ReadonlyMap<string, Acl>;
-
-/** What compiling may need from outside: pattern files (`-f`) and the environment (quotes' `$VAR`). */
-export interface CompileOptions {
-  /** Reads a `-f` pattern file; default: node:fs, relative to the working directory. */
-  readFile?: (path: string) => string;
-  /** Expands `"$VAR"` in lines given as strings; without it `$` is literal. */
-  env?: (name: string) => string | undefined;
-}
 
 /** An error in one ACL line: `line` is its index in the list given to compileAcls. */
 export interface AclError extends RuleError {
@@ -139,8 +133,9 @@ export function buildAclTest(
   const steps = parseExpression(criterion);
   const head = steps[0]!;
   const [def, implied] = resolve(head.name, head.column);
-  const sample = buildSample(criterion, steps, def);
+  const sample = buildSample(criterion, steps, def, options);
   let icase = false;
+  let asMap: Word | undefined;
   let method: MatchMethod | undefined = implied;
   let methodWord = criterion;
   let files = 0;
@@ -176,9 +171,13 @@ export function buildAclTest(
       methodWord = m;
     } else if (w.text === "-f") {
       files++;
-      patterns.push(...readPatterns(arg(), icase, options));
+      const file = arg();
+      patterns.push(
+        ...(asMap ? mapKeys(file, icase, options) : readPatterns(file, icase, options)),
+      );
+      asMap = undefined;
     } else if (w.text === "-M") {
-      fail(`"-M" (map files as patterns) is not supported yet`, w.text, w.column);
+      asMap = w;
     } else {
       fail(
         `unknown ACL flag "${w.text}"`,
@@ -187,6 +186,9 @@ export function buildAclTest(
         `write "--" before a pattern starting with "-"`,
       );
     }
+  }
+  if (asMap) {
+    fail(`"-M" reads the -f file after it as a map: none follows`, "-M", asMap.column);
   }
   for (; i < words.length; i++) {
     patterns.push({ text: words[i]!.text, column: words[i]!.column, icase });
@@ -243,7 +245,7 @@ function resolve(name: string, column: number): [FetchDef | undefined, MatchMeth
 function readPatterns(file: Word, icase: boolean, options: CompileOptions): Pattern[] {
   let text: string;
   try {
-    text = (options.readFile ?? ((p: string) => readFileSync(p, "utf8")))(file.text);
+    text = loadContext(options).readFile(file.text);
   } catch (e) {
     return fail(
       `cannot read pattern file "${file.text}": ${(e as Error).message}`,
@@ -258,4 +260,18 @@ function readPatterns(file: Word, icase: boolean, options: CompileOptions): Patt
     out.push({ text: t, column: file.column, icase, origin: `${file.text}:${n + 1}` });
   });
   return out;
+}
+
+/** The patterns of `-M -f file`: the keys of a map file (its values are not used). */
+function mapKeys(file: Word, icase: boolean, options: CompileOptions): Pattern[] {
+  try {
+    return readMapFile(file.text, loadContext(options)).map((e) => ({
+      text: e.key,
+      column: file.column,
+      icase,
+      origin: `${file.text}:${e.line}`,
+    }));
+  } catch (e) {
+    return fail((e as Error).message, file.text, file.column);
+  }
 }

@@ -2,36 +2,14 @@
 import { createHash } from "node:crypto";
 import { parseIp } from "../net/cidr.ts";
 import { applyPrefix, formatIp, isMappedV4, maskBits } from "./_ip.ts";
-import { intArg, optIntArg, varArg, varInt, varText } from "./_prepare.ts";
+import { optIntArg, varArg, varText } from "./_prepare.ts";
+import { MAP_CONVERTERS } from "./converters_map.ts";
+import { MATH_CONVERTERS } from "./converters_math.ts";
 import { jsonPath, jsonQuery } from "./_json.ts";
 import { fieldArgs, latin1, pick, portColon, spans, urlDecode } from "./_text.ts";
-import { ArgumentError, type ConverterDef, defineConverter, type SampleContext } from "./types.ts";
+import { ArgumentError, type ConverterDef, defineConverter } from "./types.ts";
 
-/** An integer operand: a constant, or a variable read at run time. */
-function operand(a: readonly string[]): number | string {
-  const t = a[0]!;
-  return /^[+-]?\d+$/.test(t) ? intArg(t, 0, "value") : varArg(t, 0);
-}
-
-function value(op: number | string, ctx: SampleContext): number | undefined {
-  return typeof op === "number" ? op : varInt(ctx.vars.get(op));
-}
-
-function arithmetic(name: string, f: (a: number, b: number) => number) {
-  return defineConverter({
-    name,
-    args: ["value"],
-    in: "int",
-    out: "int",
-    prepare: operand,
-    convert: (v, op, ctx) => {
-      const b = value(op, ctx);
-      return b === undefined ? undefined : f(v, b);
-    },
-  });
-}
-
-/** The converters, by name. `map*` (map files) come with the map support. */
+/** The converters, by name: these, the integer ones and the map ones. */
 export const CONVERTERS: readonly ConverterDef[] = [
   defineConverter({
     name: "lower",
@@ -197,12 +175,6 @@ export const CONVERTERS: readonly ConverterDef[] = [
       return v + a.start + middle + a.end;
     },
   }),
-  arithmetic("add", (a, b) => a + b),
-  arithmetic("sub", (a, b) => a - b),
-  arithmetic("mul", (a, b) => a * b),
-  // As HAProxy: dividing by zero gives the largest integer, a modulo by zero gives 0.
-  arithmetic("div", (a, b) => (b === 0 ? Number.MAX_SAFE_INTEGER : Math.trunc(a / b))),
-  arithmetic("mod", (a, b) => (b === 0 ? 0 : a % b)),
   defineConverter({
     name: "json_query",
     args: ["path", "type?"],
@@ -217,4 +189,6 @@ export const CONVERTERS: readonly ConverterDef[] = [
     outFor: (a) => (a.int ? "int" : "str"),
     convert: (v, a) => jsonQuery(v, a.path, a.int),
   }),
+  ...MATH_CONVERTERS,
+  ...MAP_CONVERTERS,
 ];

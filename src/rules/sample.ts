@@ -1,4 +1,6 @@
 /** Sample expressions (`fetch(args),conv(args),...`): the registry and compilation into closures. */
+import { readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { type Arg, parseExpression, type Step } from "./_args.ts";
 import { attempt, fail } from "./_fail.ts";
 import { suggest } from "./_suggest.ts";
@@ -11,8 +13,10 @@ import { PAYLOAD_FETCHES } from "./fetches/payload.ts";
 import type { Word } from "./tokenize.ts";
 import {
   ArgumentError,
+  type CompileOptions,
   type ConverterDef,
   type FetchDef,
+  type LoadContext,
   type Need,
   type SampleContext,
   type SampleType,
@@ -61,8 +65,26 @@ export interface SampleExpr {
   test(pred: (v: Value) => boolean): (ctx: SampleContext) => boolean;
 }
 
+let scoped: CompileOptions | undefined;
+
 /**
- * Compiles `fetch[(args)][,converter[(args)]]...`, checking names, arguments and types.
+ * Runs `compile` with `options` as the default of every compileSample call inside it that passes
+ * none: rule actions compile their `%[...]` and set-var samples that way, and still find map files
+ * next to the config.
+ */
+export function withCompileOptions<T>(options: CompileOptions, compile: () => T): T {
+  const saved = scoped;
+  scoped = options;
+  try {
+    return compile();
+  } finally {
+    scoped = saved;
+  }
+}
+
+/**
+ * Compiles `fetch[(args)][,converter[(args)]]...`, checking names, arguments and types; map files
+ * are read now, through `options` (default: those of an enclosing withCompileOptions, else none).
  *
  * @example
  * ```ts
@@ -72,14 +94,42 @@ export interface SampleExpr {
  */
 export function compileSample(
   word: string | Word,
+  options: CompileOptions = scoped ?? {},
 ): { ok: true; sample: SampleExpr } | { ok: false; error: RuleError } {
   const w = typeof word === "string" ? { text: word, column: 1 } : word;
-  const r = attempt(() => buildSample(w, parseExpression(w)));
+  const r = attempt(() => buildSample(w, parseExpression(w), undefined, options));
   return r.ok ? { ok: true, sample: r.value } : r;
 }
 
+const LOADS = new WeakMap<CompileOptions, LoadContext>();
+
+/** The LoadContext of `options`: one per options object, so its memo spans a whole compile run. */
+export function loadContext(options: CompileOptions): LoadContext {
+  let load = LOADS.get(options);
+  if (load) return load;
+  const read = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const base = options.baseDir;
+  const memo = new Map<string, unknown>();
+  load = {
+    readFile: (path) => read(base === undefined || isAbsolute(path) ? path : join(base, path)),
+    memo<T>(key: string, build: () => T): T {
+      if (!memo.has(key)) memo.set(key, build());
+      return memo.get(key) as T;
+    },
+  };
+  if (options.backends) load = { ...load, backends: options.backends };
+  LOADS.set(options, load);
+  return load;
+}
+
 /** Compiles parsed steps; `def` when the caller already resolved the fetch (derived ACL keywords). */
-export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleExpr {
+export function buildSample(
+  word: Word,
+  steps: Step[],
+  def?: FetchDef,
+  options: CompileOptions = {},
+): SampleExpr {
+  const load = loadContext(options);
   const head = steps[0]!;
   const fetch = def ?? FETCHES.get(head.name) ??
     fail(
@@ -88,7 +138,7 @@ export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleEx
       head.column,
       suggest(head.name, FETCHES.keys()),
     );
-  const args = prepare("fetch", fetch, head);
+  const args = prepare("fetch", fetch, head, load);
   type Bound = { cast: Cast | null; def: ConverterDef; args: unknown };
   const chain: Bound[] = [];
   let type = fetch.type;
@@ -110,7 +160,7 @@ export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleEx
         step.column,
       );
     }
-    const bound = prepare("converter", conv, step);
+    const bound = prepare("converter", conv, step, load);
     chain.push({ cast, def: conv, args: bound });
     type = conv.outFor ? conv.outFor(bound) : conv.out;
   }
@@ -163,8 +213,9 @@ export function buildSample(word: Word, steps: Step[], def?: FetchDef): SampleEx
 /** Checks the number of arguments and runs the definition's `prepare`, pointing errors at the argument. */
 function prepare(
   kind: "fetch" | "converter",
-  def: { name: string; args: readonly string[]; prepare?(a: readonly string[]): unknown },
+  def: FetchDef | ConverterDef,
   step: Step,
+  load: LoadContext,
 ): unknown {
   const max = def.args.length;
   const min = def.args.filter((a) => !a.endsWith("?")).length;
@@ -186,7 +237,7 @@ function prepare(
   const texts = step.args.map((a) => a.text);
   if (!def.prepare) return texts;
   try {
-    return def.prepare(texts);
+    return def.prepare(texts, load);
   } catch (e) {
     if (!(e instanceof ArgumentError)) throw e;
     const arg = step.args[e.index];

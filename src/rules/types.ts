@@ -79,6 +79,62 @@ export interface SampleContext {
   vars: Map<string, unknown>;
   /** An environment variable, undefined when unset. */
   env(name: string): string | undefined;
+  /** The backend chosen so far (`nbsrv`, `be_conn`, `connslots` without an argument). */
+  backend?: BackendSample;
+  /** A backend by name (`nbsrv(api)`), undefined when none has that name. */
+  backends?: (name: string) => BackendSample | undefined;
+  /** Connections open on the frontend now, this one included (`fe_conn`). */
+  feConn?: number;
+}
+
+/** What backend-state fetches read from a backend, read live at each call. */
+export interface BackendSample {
+  readonly name: string;
+  /** Servers a new connection may go to: usable active ones, else usable backups (`nbsrv`). */
+  usableServers(): number;
+  /** Connections open through the backend now (`be_conn`). */
+  conn(): number;
+  /** Free connection slots over its running servers; -1 when one has no maxconn (`connslots`). */
+  slots(): number;
+  /** Connections open to server `name` now, undefined when it has none such (`srv_conn`). */
+  serverConn(name: string): number | undefined;
+}
+
+/** What compiling may need from outside: pattern and map files, the environment, known names. */
+export interface CompileOptions {
+  /**
+   * Reads a file named in a rule (`-f` patterns, `map_*` files), given its resolved path; default:
+   * node:fs. Throws when the file cannot be read. Map files are read and indexed once per options
+   * object: compile a reloaded config with a new one.
+   */
+  readFile?: (path: string) => string;
+  /**
+   * The directory relative file paths in rules resolve against: the config file's directory (so a
+   * config works from any working directory). HAProxy resolves them against its working directory
+   * instead. Without it, relative paths resolve against the working directory.
+   */
+  baseDir?: string;
+  /** Expands `"$VAR"` in lines given as strings; without it `$` is literal. */
+  env?: (name: string) => string | undefined;
+  /**
+   * The backends that exist, each with its servers' names: `nbsrv(x)` or `srv_conn(x/y)` naming
+   * another is then a config error. Without it such names are not checked (the fetch then finds
+   * nothing at run time).
+   */
+  backends?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** What a definition's `prepare` gets besides its arguments: files and names, at config load. */
+export interface LoadContext {
+  /** A file named in an argument, as text; relative paths resolve against `baseDir`. Throws. */
+  readFile(path: string): string;
+  /** CompileOptions.backends. */
+  readonly backends?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Builds a value once per CompileOptions object and key, e.g. one index per map file and kind
+   * however many converters use it.
+   */
+  memo<T>(key: string, build: () => T): T;
 }
 
 /**
@@ -102,7 +158,7 @@ export interface FetchDef<A = unknown> {
   type: SampleType;
   needs: Need;
   /** Checks and turns the argument texts into what `fetch` uses, once at config time. */
-  prepare?(args: readonly string[]): A;
+  prepare?(args: readonly string[], load: LoadContext): A;
   /** The value (for a multi-valued fetch, the last occurrence), or undefined when there is none. */
   fetch(ctx: SampleContext, args: A): Value | undefined;
   /**
@@ -119,12 +175,15 @@ export interface FetchDef<A = unknown> {
 /** A converter: `,name(args)` after a fetch, turning one value into another. */
 export interface ConverterDef<I extends SampleType = SampleType, A = unknown> {
   name: string;
+  /** Other names for the same converter (`map` for `map_str`). */
+  aliases?: readonly string[];
   args: readonly string[];
   in: I;
   out: SampleType;
   /** The output type when it depends on the arguments (`json_query(path,int)`). */
   outFor?(args: A): SampleType;
-  prepare?(args: readonly string[]): A;
+  /** Checks and turns the argument texts into what `convert` uses (map files loaded), at load. */
+  prepare?(args: readonly string[], load: LoadContext): A;
   /** The converted value, or undefined when the input cannot be converted (the sample then fails). */
   convert(value: ValueTypes[I], args: A, ctx: SampleContext): Value | undefined;
 }

@@ -1,4 +1,7 @@
 /** The runtime interface: the only surface through which the core touches sockets and signals. */
+import type { TlsClientOptions, TlsInfo, TlsListenerExtras, TlsServerOptions } from "./tls_types.ts";
+
+export * from "./tls_types.ts";
 
 /** Callbacks a socket delivers events to. Set once with {@link Socket.setHandlers}. */
 export interface SocketHandlers {
@@ -39,6 +42,8 @@ export interface Socket {
   close(): void;
   setNoDelay(on: boolean): void;
   readonly closed: boolean;
+  /** The handshake's facts on a TLS connection (set before the socket is handed over); else absent. */
+  readonly tls?: TlsInfo | undefined;
 }
 
 export interface ListenOptions {
@@ -67,10 +72,22 @@ export interface ConnectOptions {
   noDelay?: boolean;
 }
 
-/** Why a connect attempt failed: refused/unreachable vs. the connect timeout. */
+/** A listener terminating TLS: sockets are handed over once their handshake is done. */
+export interface TlsListenOptions extends ListenOptions {
+  tls: TlsServerOptions;
+}
+
+export interface TlsListener extends Listener, TlsListenerExtras {}
+
+/** A client connection that starts TLS once connected; the timeout covers the handshake too. */
+export interface TlsConnectOptions extends ConnectOptions {
+  tls: TlsClientOptions;
+}
+
+/** Why a connect attempt failed: refused/unreachable, the connect timeout, or a failed TLS handshake. */
 export class ConnectError extends Error {
-  readonly kind: "timeout" | "refused";
-  constructor(kind: "timeout" | "refused", message: string, options?: { cause?: unknown }) {
+  readonly kind: "timeout" | "refused" | "tls";
+  constructor(kind: "timeout" | "refused" | "tls", message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ConnectError";
     this.kind = kind;
@@ -86,6 +103,10 @@ export interface Runtime {
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener>;
   /** Open a client connection; the handlers must be set before any data is delivered. */
   connect(options: ConnectOptions): Promise<Socket>;
+  /** Bind a TLS listener; `onOpen` gets sockets whose handshake succeeded (`socket.tls` set). */
+  listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener>;
+  /** Open a client connection and complete a TLS handshake on it (ConnectError "tls" if it fails). */
+  connectTls(options: TlsConnectOptions): Promise<Socket>;
   /** Subscribe to a process signal; returns the unsubscribe function. */
   onSignal(signal: SignalName, handler: () => void): () => void;
 }

@@ -14,7 +14,9 @@ async function get(port: number, path: string, headers: Record<string, string> =
 for (const rt of RUNTIMES) {
   test(`${rt}: backend rules run after the frontend's (request) and before them (response)`, async () => {
     const a = await jsonEchoOrigin(), b = await jsonEchoOrigin();
-    const proxy = await startProxy(rt, `
+    const proxy = await startProxy(
+      rt,
+      `
 global: { log: none }
 defaults: { mode: http }
 frontends:
@@ -38,7 +40,8 @@ backends:
     servers: [{ name: s, address: "127.0.0.1:${a.port}" }]
   tenant_b:
     servers: [{ name: s, address: "127.0.0.1:${b.port}" }]
-`);
+`,
+    );
     try {
       const port = proxy.ports[0]!;
       const r1 = await get(port, "/x");
@@ -62,7 +65,11 @@ backends:
         timeoutMs: 5000,
       });
       assert.equal(r4.data.length, 0);
-      assert.equal(a.requests + b.requests, 3, "the denied and rejected requests reached no origin");
+      assert.equal(
+        a.requests + b.requests,
+        3,
+        "the denied and rejected requests reached no origin",
+      );
     } finally {
       await proxy.stop();
       await a.close();

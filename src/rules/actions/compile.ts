@@ -5,6 +5,7 @@ import { compileCondition, type Condition } from "../condition.ts";
 import type { RuleError } from "../errors.ts";
 import { attempt, fail } from "../_fail.ts";
 import { suggest } from "../_suggest.ts";
+import { withCompileOptions } from "../sample.ts";
 import type { Word } from "../tokenize.ts";
 import { type ArgUse, HTTP_ACTIONS } from "./http.ts";
 import { compileLogFormat, type LogFormat } from "./log_format.ts";
@@ -99,7 +100,7 @@ export function compileHttpRules(
       if (scope.mode === "tcp") {
         fail(`${where.slice(3)}s need http mode; this section is in tcp mode`, name, kw.column);
       }
-      const action = def.compile(kw, head.slice(1), side, arg);
+      const action = withCompileOptions(options, () => def.compile(kw, head.slice(1), side, arg));
       checkUses(action.uses, where, side, scope);
       const cond = condition(tail, acls, options);
       if (cond) checkUses(cond.uses, where, side, scope);
@@ -134,7 +135,7 @@ export function compileBackendRules(
       const be = head[0] ?? fail("missing backend name", "", 1);
       let dynamic: LogFormat | undefined;
       if (be.text.includes("%[")) {
-        dynamic = compileLogFormat(be);
+        dynamic = withCompileOptions(options, () => compileLogFormat(be));
         checkUses(dynamic.needs, "useBackend rule", "request", scope);
       } else if (!backends.includes(be.text)) {
         fail(`unknown backend "${be.text}"`, be.text, be.column, suggest(be.text, backends));

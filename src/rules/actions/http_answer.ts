@@ -172,7 +172,8 @@ function redirect(): ActionDef {
             if (appendSlash && !path.endsWith("/")) path += "/";
             const rest = path + (dropQuery ? "" : parts[2]);
             if (how.text === "prefix") {
-              location = v.endsWith("/") && rest.startsWith("/") ? v + rest.slice(1) : v + rest;
+              // as HAProxy: a prefix of exactly "/" redirects to the same path; others are prepended as is
+              location = to.constant && v === "/" ? rest : v + rest;
             } else {
               const host = getHeader(t.req.headers, "host") ?? "";
               location = `${v}://${host}${rest}`;

@@ -1,5 +1,7 @@
 /** Actions that rewrite the heads in place: header fields, the request line, the response status. */
-import { removeHeader, setHeader } from "../../http1/headers.ts";
+import { removeHeader } from "../../http1/headers.ts";
+import { mapElements } from "../fetches/_message.ts";
+import { statusReason } from "./reasons.ts";
 import { fail } from "../_fail.ts";
 import type { Word } from "../tokenize.ts";
 import {
@@ -35,6 +37,13 @@ function lineSafe(v: string): boolean {
   return /^[\x21-\x7e]+$/.test(v);
 }
 
+/** An absolute-form target without a path ("http://h?q"), split as if its path were empty. */
+function authorityOnly(target: string): [string, string, string] | null {
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*$/.test(target)) return null;
+  const q = target.indexOf("?");
+  return q < 0 ? [target, "", ""] : [target.slice(0, q), "", target.slice(q)];
+}
+
 function fields(t: HttpRuleTarget, side: RuleSide) {
   return side === "request" ? t.req.headers : t.res!.headers;
 }
@@ -46,6 +55,7 @@ function headerSetter(name: "set-header" | "add-header"): ActionDef {
     compile(kw, args, side) {
       const uses: ArgUse[] = [];
       const field = headerName(word(args, 0, kw, "a header name"));
+      const lname = field.toLowerCase();
       const value = format(word(args, 1, kw, "a value"), uses);
       noMore(args, 2, kw);
       return {
@@ -54,8 +64,9 @@ function headerSetter(name: "set-header" | "add-header"): ActionDef {
           const v = value.render(t.ctx);
           if (!fieldSafe(v)) return REWRITE_FAILED;
           const h = fields(t, side);
-          if (name === "set-header") setHeader(h, field, v);
-          else h.push({ name: field, lname: field.toLowerCase(), value: v });
+          // as HAProxy: set-header removes every field of that name and appends one at the end
+          if (name === "set-header") removeHeader(h, lname);
+          h.push({ name: field, lname, value: v });
         },
       };
     },
@@ -72,9 +83,9 @@ function headerReplacer(name: "replace-header" | "replace-value"): ActionDef {
       const re = regex(word(args, 1, kw, "a regex"));
       const fmt = format(word(args, 2, kw, "a replacement"), uses);
       noMore(args, 3, kw);
-      const replace = (v: string, t: HttpRuleTarget): string => {
+      const replace = (v: string, t: HttpRuleTarget): string | undefined => {
         const m = re.exec(v);
-        return m ? backrefs(fmt.render(t.ctx), m) : v;
+        return m ? backrefs(fmt.render(t.ctx), m) : undefined;
       };
       return {
         uses,
@@ -83,9 +94,10 @@ function headerReplacer(name: "replace-header" | "replace-value"): ActionDef {
           for (let i = 0; i < h.length; i++) {
             const f = h[i]!;
             if (f.lname !== lname) continue;
+            // replace-value rewrites each list element in place: commas and spaces stay as they came
             const v = name === "replace-header"
-              ? replace(f.value, t)
-              : f.value.split(",").map((e) => replace(e.trim(), t)).join(", ");
+              ? replace(f.value, t) ?? f.value
+              : mapElements(f.value, (e) => replace(e, t));
             if (!fieldSafe(v)) return REWRITE_FAILED;
             h[i] = { name: f.name, lname: f.lname, value: v };
           }
@@ -155,7 +167,7 @@ function setStatus(): ActionDef {
         uses: [],
         run(t) {
           t.res!.status = code;
-          t.res!.reason = reason ?? "";
+          t.res!.reason = reason ?? statusReason(code);
         },
       };
     },
@@ -183,7 +195,7 @@ export const REWRITE_ACTIONS: readonly ActionDef[] = [
   headerReplacer("replace-header"),
   headerReplacer("replace-value"),
   lineSetter("set-path", (t, v) => {
-    const p = splitTarget(t.req.target);
+    const p = splitTarget(t.req.target) ?? authorityOnly(t.req.target);
     if (!p || !lineSafe(v)) return false;
     t.req.target = p[0] + v + p[2];
     return true;

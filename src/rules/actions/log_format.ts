@@ -52,7 +52,9 @@ export function compileLogFormat(word: Word): LogFormat {
           `unknown log-format variable "%${m[1]}"`,
           word.text,
           word.column + i,
-          `known here: ${Object.keys(VARIABLES).map((k) => "%" + k).join(" ")}; %[fetch] for samples`,
+          `known here: ${
+            Object.keys(VARIABLES).map((k) => "%" + k).join(" ")
+          }; %[fetch] for samples`,
         );
       }
       needs.push({ fetch: "%" + m[1], needs: "l4", column: word.column + i });

@@ -4,6 +4,7 @@ import { tokenized } from "../acl.ts";
 import { compileCondition, type Condition } from "../condition.ts";
 import { attempt, fail } from "../_fail.ts";
 import { suggest } from "../_suggest.ts";
+import { withCompileOptions } from "../sample.ts";
 import type { Word } from "../tokenize.ts";
 import type { SampleContext } from "../types.ts";
 import type { RuleLineError, RuleScope } from "./compile.ts";
@@ -40,7 +41,14 @@ const ACTIONS: Record<TcpRuleStage, readonly string[]> = {
   content: ["accept", "reject", "set-var", "unset-var"],
 };
 
-const UNITS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 };
+const UNITS: Record<string, number> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  m: 60000,
+  h: 3600000,
+  d: 86400000,
+};
 
 /** A HAProxy time (`5s`, `500ms`, `100`: milliseconds without a unit). */
 function delay(w: Word): number {
@@ -113,7 +121,11 @@ function compileRule(
   const uses: (FetchUse | ArgUse)[] = [];
   if (name === "set-var" || name === "unset-var") {
     const arg = paren < 0 ? undefined : /^\((.*)\)$/.exec(kw.text.slice(paren))?.[1];
-    const action = HTTP_ACTIONS.get(name)!.compile(kw, head.slice(1), "request", arg);
+    const def = HTTP_ACTIONS.get(name)!;
+    const action = withCompileOptions(
+      options,
+      () => def.compile(kw, head.slice(1), "request", arg),
+    );
     uses.push(...action.uses);
     run = (ctx) => void action.run({ ctx } as HttpRuleTarget);
   } else if (head[1]) {
@@ -134,8 +146,12 @@ function compileRule(
   for (const u of uses) {
     const via = "acl" in u && u.acl !== undefined ? ` (through ACL "${u.acl}")` : "";
     if (u.needs === "http-res" || (u.needs === "http-req" && scope.mode === "tcp")) {
-      fail(`"${u.fetch}"${via} is an HTTP fetch; not allowed in a tcp-request ${stage} rule` +
-        (scope.mode === "tcp" ? " of a tcp-mode frontend" : ""), u.fetch, u.column);
+      fail(
+        `"${u.fetch}"${via} is an HTTP fetch; not allowed in a tcp-request ${stage} rule` +
+          (scope.mode === "tcp" ? " of a tcp-mode frontend" : ""),
+        u.fetch,
+        u.column,
+      );
     }
     if (stage === "connection" && u.needs !== "l4") {
       fail(
@@ -166,7 +182,9 @@ export function evaluateTcpRules(
       if (ctx.miss && !ctx.final) return { verdict: "wait", at: i };
       if (!ok) continue;
     }
-    if (rule.action === "accept" || rule.action === "reject") return { verdict: rule.action, at: i };
+    if (rule.action === "accept" || rule.action === "reject") {
+      return { verdict: rule.action, at: i };
+    }
     rule.run!(ctx);
   }
   return { verdict: undefined, at: rules.length };

@@ -24,7 +24,15 @@ export function pathOf(target: string): string | undefined {
 
 /** What follows the first "?" ("" for a bare "?"); undefined without one. */
 export function queryOf(target: string): string | undefined {
-  const q = target.indexOf("?");
+  return paramList(target, "?");
+}
+
+/**
+ * What follows the first `start` character of a target: the parameter list `url_param` reads
+ * (HAProxy looks for its delimiter argument, "?" by default, anywhere in the target).
+ */
+export function paramList(target: string, start: string): string | undefined {
+  const q = target.indexOf(start);
   return q < 0 ? undefined : target.slice(q + 1);
 }
 
@@ -40,6 +48,22 @@ function elementEnd(v: string, from: number): number {
     else if (c === 0x2c) return i;
   }
   return v.length;
+}
+
+/**
+ * `v` with each list element (split at commas outside quotes, blanks around it trimmed) passed
+ * through `f`. An element `f` rewrites loses the blanks around it, as with HAProxy's
+ * replace-value; one it leaves (undefined) stays as it came.
+ */
+export function mapElements(v: string, f: (element: string) => string | undefined): string {
+  let out = "";
+  for (let a = 0; a <= v.length;) {
+    const b = elementEnd(v, a);
+    out += f(trimmed(v, a, b)) ?? v.slice(a, b);
+    if (b < v.length) out += ",";
+    a = b + 1;
+  }
+  return out;
 }
 
 function trimmed(v: string, a: number, b: number): string {
@@ -142,7 +166,10 @@ export function eachCookie(
   return false;
 }
 
-/** Calls `visit` on the value of each query parameter named `name` until it returns true. */
+/**
+ * Calls `visit` on the value of each query parameter named `name` ("" for any) until it returns
+ * true. As in HAProxy, a parameter without "=" has no value and is never visited.
+ */
 export function eachParam(
   query: string,
   name: string,
@@ -155,9 +182,11 @@ export function eachParam(
     let b = a;
     while (b < query.length && !delims.includes(query[b]!)) b++;
     const eq = query.indexOf("=", a);
-    const key = eq >= 0 && eq < b ? query.slice(a, eq) : query.slice(a, b);
-    const same = name === "" || (icase ? key.toLowerCase() === name : key === name);
-    if (same && visit(eq >= 0 && eq < b ? query.slice(eq + 1, b) : "", ctx)) return true;
+    if (eq >= 0 && eq < b) {
+      const key = query.slice(a, eq);
+      const same = name === "" || (icase ? key.toLowerCase() === name : key === name);
+      if (same && visit(query.slice(eq + 1, b), ctx)) return true;
+    }
     a = b + 1;
   }
   return false;

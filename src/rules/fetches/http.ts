@@ -7,6 +7,7 @@ import {
   eachCookie,
   eachParam,
   eachValue,
+  paramList,
   pathOf,
   pathStart,
   queryOf,
@@ -38,9 +39,11 @@ function headerArgs(a: readonly string[]): HeaderArgs {
   return { lname: (a[0] ?? "").toLowerCase(), occ: optIntArg(a[1], 1, "occurrence", 0) };
 }
 
+/** The integer a value starts with, 0 when it starts with none (HAProxy's strl2ic); undefined without a value. */
 function leadingInt(v: string | undefined): number | undefined {
-  const m = v === undefined ? null : /^\s*[+-]?\d{1,15}/.exec(v);
-  return m ? Number(m[0]) : undefined;
+  if (v === undefined) return undefined;
+  const m = /^\s*[+-]?\d{1,15}/.exec(v);
+  return m ? Number(m[0]) : 0;
 }
 
 /** hdr, fhdr, hdr_cnt, fhdr_cnt, hdr_val over one message's headers. */
@@ -111,6 +114,9 @@ function target(ctx: SampleContext): string | undefined {
 
 interface ParamArgs {
   name: string;
+  /** Where the list starts: after the first of this character ("?" unless a delimiter is given). */
+  start: string;
+  /** What separates parameters: "&", ";" and the delimiter argument. */
   delims: string;
   icase: boolean;
 }
@@ -168,19 +174,21 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
     args: ["name?", "delim?", "i?"],
     type: "str",
     needs: "http-req",
+    // As HAProxy's: the delimiter (its first character) starts the list and separates parameters.
     prepare: (a) => ({
       icase: a[2] === "i",
       name: a[2] === "i" ? (a[0] ?? "").toLowerCase() : a[0] ?? "",
-      delims: a[1] ? a[1] : "&;",
+      start: a[1] ? a[1][0]! : "?",
+      delims: "&;" + (a[1] ? a[1][0]! : ""),
     }),
     fetch: (ctx, a) => {
-      const q = ctx.req && queryOf(ctx.req.target);
+      const q = ctx.req && paramList(ctx.req.target, a.start);
       if (q === undefined) return undefined;
       eachParam(q, a.name, a.delims, a.icase, ctx, keepFirst);
       return take();
     },
     each: (ctx, a, visit) => {
-      const q = ctx.req && queryOf(ctx.req.target);
+      const q = ctx.req && paramList(ctx.req.target, a.start);
       return q !== undefined && eachParam(q, a.name, a.delims, a.icase, ctx, visit);
     },
   }),

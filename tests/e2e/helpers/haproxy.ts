@@ -133,3 +133,80 @@ export async function startHaproxy(originPort: number): Promise<RunningHaproxy> 
   }
   throw new Error(`could not start haproxy: ${lastError || "every candidate port was busy"}`);
 }
+
+/** The `haproxy -v` first line. */
+export function haproxyVersion(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const p = spawn(HAPROXY_BIN, ["-v"], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    p.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("close", () => resolve(out.split("\n")[0] ?? ""));
+  });
+}
+
+/**
+ * A free run of `count` ports in 29000-31999 (below the ephemeral range, clear of `candidatePort`'s
+ * 24000-28999); the start varies with the pid and `attempt`.
+ */
+async function freePortRun(count: number, attempt: number): Promise<number[]> {
+  const span = 3000 - count;
+  for (let shift = 0; shift < 20; shift++) {
+    const base = 29000 + ((process.pid * 13 + (attempt * 20 + shift) * 397) % span);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    const busy = await Promise.all(ports.map(accepts));
+    if (!busy.includes(true)) return ports;
+  }
+  throw new Error(`no run of ${count} free ports found`);
+}
+
+/**
+ * Starts haproxy on a whole config whose `count` frontends each need a port: `render` gets the
+ * ports and returns the haproxy.cfg text. Waits until every port accepts; a bind failure means
+ * another try on other ports, up to five.
+ */
+export async function startHaproxyConfig(
+  count: number,
+  render: (ports: number[]) => string,
+): Promise<RunningHaproxy & { readonly ports: number[] }> {
+  const version = await haproxyVersion();
+  let lastError = "";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const ports = await freePortRun(count, attempt);
+    const cfg = writeTemp("haproxy.cfg", render(ports));
+    const proc = spawn(HAPROXY_BIN, ["-db", "-f", cfg], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+    proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+    let exitCode: number | string | null = null;
+    const exited = new Promise<number | string>((resolve) => {
+      proc.on("exit", (code, sig) => resolve(exitCode = code ?? sig ?? -1));
+    });
+    let up = false;
+    for (let i = 0; i < 100 && exitCode === null && !up; i++) {
+      up = !(await Promise.all(ports.map(accepts))).includes(false);
+      if (!up) await sleep(50);
+    }
+    if (up && exitCode === null) {
+      return {
+        proc,
+        port: ports[0]!,
+        ports,
+        version,
+        output: () => out,
+        async stop() {
+          if (exitCode !== null) return exitCode;
+          proc.kill("SIGTERM");
+          const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
+          const code = await exited;
+          clearTimeout(t);
+          return code;
+        },
+      };
+    }
+    if (exitCode === null) proc.kill("SIGKILL");
+    await exited;
+    lastError = `haproxy exited with ${exitCode}:\n${out}`;
+    if (!/cannot bind|Address already in use/i.test(out)) break;
+  }
+  throw new Error(`could not start haproxy: ${lastError}`);
+}

@@ -51,7 +51,8 @@ test("configJsonSchema() lets durations be strings or numbers, with defaults as 
 
 test("configJsonSchema() shows addresses as strings and carries descriptions", () => {
   const schema = configJsonSchema() as Schema;
-  assert.equal(at(schema, "frontends", "*", "bind", "[]").type, "string");
+  const bind = at(schema, "frontends", "*", "bind", "[]") as { anyOf?: Schema[] };
+  assert.deepEqual(bind.anyOf?.map((s) => s.type), ["string", "object"], "host:port or an object");
   assert.equal(at(schema, "backends", "*", "servers", "[]", "address").type, "string");
   assert.equal(at(schema, "backends", "*", "balance").type, "string");
   for (

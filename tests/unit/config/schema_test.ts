@@ -1,4 +1,5 @@
 /** Tests for the config schema: defaults, inheritance, strictness, per-field rules. */
+import { DEFAULT_RETRY_ON } from "../../../src/backend/retry.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Config, effective, parseConfigText } from "../../../src/config/mod.ts";
@@ -33,6 +34,7 @@ test("parseConfigText() fills global and defaults", () => {
     hashType: "map-based",
     hashBalanceFactor: 0,
     retries: 3,
+    redispatch: 1,
     maxconn: 2000,
     timeout: {
       connect: 5000,
@@ -117,7 +119,9 @@ backends:
     hashType: "map-based",
     hashBalanceFactor: 0,
     retries: 5,
-    timeout: { connect: 1000, server: 250 },
+    retryOn: DEFAULT_RETRY_ON,
+    redispatch: 1,
+    timeout: { connect: 1000, server: 250, queue: 1000 },
     httpReuse: "safe",
     poolMaxConn: 1024,
     poolPurgeDelay: 5000,

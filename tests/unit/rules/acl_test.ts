@@ -175,7 +175,7 @@ test("compileAcls() refuses flags used wrongly", () => {
   );
   assert.equal(
     error("x path -M m.map"),
-    `"-M" (map files as patterns) is not supported yet at column 8`,
+    `"-M" reads the -f file after it as a map: none follows at column 8`,
   );
 });
 

@@ -143,12 +143,80 @@ test("add, sub, mul, div and mod take a constant or a variable", () => {
   assert.equal(value("int(7),sub(-3)"), 10);
   assert.equal(value("int(7),mul(txn.n)"), 21);
   assert.equal(value("int(7),div(2)"), 3);
-  assert.equal(value("int(-7),div(2)"), -3);
-  assert.equal(value("int(7),div(0)"), Number.MAX_SAFE_INTEGER);
+  assert.equal(value("int(-7),div(2)"), -3, "truncates toward zero");
+  assert.equal(value("int(-1),div(2)"), 0, "never -0");
   assert.equal(value("int(7),mod(txn.n)"), 1);
-  assert.equal(value("int(7),mod(0)"), 0);
-  assert.equal(value("int(7),add(txn.none)"), undefined);
+  assert.equal(value("int(-7),mod(3)"), -1, "the sign of the dividend, as C");
+  assert.equal(value("int(-6),mod(3)"), 0, "never -0");
+  assert.equal(value("int(-5),mul(0)"), 0, "never -0");
+  assert.equal(value("int(7),add(txn.none)"), undefined, "an unset variable fails the sample");
   assert.equal(value("str(5),add(1)"), 6);
+  ctx.vars.set("txn.s5", "5");
+  assert.equal(value("int(2),mul(txn.s5)"), 10, "a variable holding an integer string");
+  assert.equal(
+    error("int(1),add(x)"),
+    `converter "add": variable "x" must be scope.name with scope proc, sess, txn, req, res ` +
+      `at column 12`,
+  );
+  assert.equal(error("int(1),add"), `converter "add" takes 1 argument (value), got 0 at column 8`);
+});
+
+test("div and mod by zero give HAProxy's results: the largest integer, and 0", () => {
+  assert.equal(value("int(7),div(0)"), Number.MAX_SAFE_INTEGER);
+  assert.equal(value("int(-7),div(0)"), Number.MAX_SAFE_INTEGER);
+  assert.equal(value("int(7),mod(0)"), 0);
+  ctx.vars.set("txn.zero", 0);
+  assert.equal(value("int(7),div(txn.zero)"), Number.MAX_SAFE_INTEGER);
+});
+
+test("arithmetic saturates at ±(2^53 − 1), the exact range of JavaScript integers", () => {
+  const max = Number.MAX_SAFE_INTEGER;
+  ctx.vars.set("txn.big", max - 1);
+  ctx.vars.set("txn.small", -(max - 1));
+  assert.equal(value("int(5),add(txn.big)"), max);
+  assert.equal(value("int(-5),add(txn.small)"), -max);
+  assert.equal(value("int(-5),sub(txn.big)"), -max);
+  assert.equal(value("int(100000000000000),mul(1000)"), max);
+  assert.equal(value("int(-100000000000000),mul(1000)"), -max);
+  assert.equal(value("int(999999999999999),mul(9)"), 8999999999999991, "exact below the limit");
+});
+
+test("neg and cpl negate and complement", () => {
+  assert.equal(value("int(5),neg"), -5);
+  assert.equal(value("int(-5),neg"), 5);
+  assert.equal(value("int(0),neg"), 0, "never -0");
+  assert.equal(value("int(5),cpl"), -6);
+  assert.equal(value("int(-1),cpl"), 0);
+  assert.equal(value("int(0),cpl"), -1);
+});
+
+test("and, or and xor work bitwise on two's complement integers, beyond 32 bits too", () => {
+  assert.equal(value("int(12),and(10)"), 8);
+  assert.equal(value("int(12),or(10)"), 14);
+  assert.equal(value("int(12),xor(10)"), 6);
+  assert.equal(value("int(-1),and(255)"), 255);
+  assert.equal(value("int(-256),or(15)"), -241);
+  assert.equal(value("int(7),and(txn.n)"), 3);
+  assert.equal(value("int(4294967296),or(1)"), 4294967297, "2^32 | 1");
+  assert.equal(value("int(1099511627775),and(4294967296)"), 4294967296);
+  assert.equal(value("int(-4294967296),xor(-1)"), 4294967295);
+  assert.equal(value("int(7),xor(txn.none)"), undefined);
+});
+
+test("bool, not, odd and even give booleans", () => {
+  assert.equal(value("int(3),bool"), true);
+  assert.equal(value("int(0),bool"), false);
+  assert.equal(value("int(3),not"), false);
+  assert.equal(value("int(0),not"), true);
+  assert.equal(value("int(3),odd"), true);
+  assert.equal(value("int(-3),odd"), true, "negative odd numbers are odd");
+  assert.equal(value("int(4),odd"), false);
+  assert.equal(value("int(4),even"), true);
+  assert.equal(value("int(-4),even"), true);
+  assert.equal(value("int(0),even"), true);
+  assert.equal(value("int(5),even"), false);
+  assert.equal(value("str(12),even"), true, "a string is cast to an integer");
+  assert.equal(value("str(x),even"), undefined);
 });
 
 test("json_query() walks simple paths, as text or as an integer", () => {

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  type BackendSample,
+  compileAcls,
   compileSample,
   FETCHES,
   formatRuleError,
@@ -101,9 +103,9 @@ test("url_param() finds a query parameter: first one, any one in ACLs, delimiter
   const ctx = requestContext("GET /?a=1&b=2;a=3&c&B=4 HTTP/1.1\nHost: h");
   assert.equal(value("url_param(a)", ctx), "1");
   assert.deepEqual(values("url_param(a)", ctx), ["1", "3"]);
-  assert.equal(value("urlp(c)", ctx), "");
+  assert.equal(value("urlp(c)", ctx), undefined); // no "=": no value, as in HAProxy
   assert.equal(value("url_param(d)", ctx), undefined);
-  assert.equal(value("url_param(a,&)", ctx), "1");
+  assert.equal(value("url_param(a,&)", ctx), "3"); // the list starts after the first "&"
   assert.deepEqual(values("url_param(b,,i)", ctx), ["2", "4"]);
   assert.equal(value("url_param(a)", requestContext("GET / HTTP/1.1\nHost: h")), undefined);
 });
@@ -141,7 +143,8 @@ test("fhdr() gives whole fields; hdr_cnt, fhdr_cnt and hdr_val count and read in
   assert.equal(value("hdr_cnt(none)", ctx), 0);
   assert.equal(value("hdr_val(content-length)", ctx), 12);
   assert.equal(value("hdr_val(x-a,1)", ctx), 1);
-  assert.equal(value("hdr_val(host)", ctx), undefined);
+  assert.equal(value("hdr_val(host)", ctx), 0); // no leading digits: 0, as HAProxy's strl2ic
+  assert.equal(value("hdr_val(none)", ctx), undefined);
 });
 
 test("req.cook() and cook() read cookies: last one, each one in ACLs", () => {
@@ -198,4 +201,83 @@ test("each fetch declares what it needs", () => {
   assert.equal(needs("hdr"), "http-req");
   assert.equal(needs("status"), "http-res");
   assert.equal(needs("shdr"), "http-res");
+});
+
+/** A backend whose state the test sets: `servers` maps server names to open connections. */
+function fakeBackend(name: string, usable: number, conn: number, slots: number): BackendSample {
+  const servers = new Map([["s1", 2], ["s2", 0]]);
+  return {
+    name,
+    usableServers: () => usable,
+    conn: () => conn,
+    slots: () => slots,
+    serverConn: (srv) => servers.get(srv),
+  };
+}
+
+test("nbsrv, be_conn and connslots read the named backend, or the current one", () => {
+  const api = fakeBackend("api", 3, 17, 40);
+  const app = fakeBackend("app", 0, 2, -1);
+  const all = new Map([["api", api], ["app", app]]);
+  const ctx = l4Context({ backend: app, backends: (n) => all.get(n) });
+  assert.equal(value("nbsrv(api)", ctx), 3);
+  assert.equal(value("nbsrv", ctx), 0, "the current backend");
+  assert.equal(value("be_conn(api)", ctx), 17);
+  assert.equal(value("be_conn", ctx), 2);
+  assert.equal(value("connslots(api)", ctx), 40);
+  assert.equal(value("connslots", ctx), -1, "a server without maxconn: unlimited");
+  assert.equal(value("nbsrv(other)", ctx), undefined, "unknown at run time: no value");
+  assert.equal(value("nbsrv", l4Context()), undefined, "no backend chosen yet");
+  assert.equal(value("nbsrv(api)", l4Context()), undefined, "the session gives no backends");
+});
+
+test("srv_conn reads a server of the named or current backend; fe_conn the frontend", () => {
+  const api = fakeBackend("api", 2, 2, 8);
+  const ctx = l4Context({ backend: api, backends: (n) => (n === "api" ? api : undefined) });
+  assert.equal(value("srv_conn(api/s1)", ctx), 2);
+  assert.equal(value("srv_conn(s2)", ctx), 0);
+  assert.equal(value("srv_conn(api/s9)", ctx), undefined);
+  assert.equal(value("srv_conn(x/s1)", ctx), undefined);
+  assert.equal(value("fe_conn", l4Context({ feConn: 5 })), 5);
+  assert.equal(value("fe_conn", l4Context()), undefined);
+  assert.equal(error("srv_conn(api/)"), `fetch "srv_conn": "api/" names no server at column 10`);
+});
+
+test("backend and server names are checked when the compile knows the backends", () => {
+  const backends = new Map([["api", ["s1", "s2"]], ["app", ["a1"]]]);
+  const err = (text: string) => {
+    const r = compileSample(text, { backends });
+    assert.ok(!r.ok, `expected an error for ${text}`);
+    return formatRuleError(r.error);
+  };
+  assert.equal(
+    err("nbsrv(apii)"),
+    `fetch "nbsrv": unknown backend "apii" (did you mean "api"?) at column 7`,
+  );
+  assert.equal(err("be_conn(zzz)"), `fetch "be_conn": unknown backend "zzz" at column 9`);
+  assert.equal(
+    err("connslots(ap)"),
+    `fetch "connslots": unknown backend "ap" (did you mean "api"?) at column 11`,
+  );
+  assert.equal(
+    err("srv_conn(api/s3)"),
+    `fetch "srv_conn": backend "api" has no server "s3" (did you mean "s1"?) at column 10`,
+  );
+  assert.equal(err("srv_conn(web/s1)"), `fetch "srv_conn": unknown backend "web" at column 10`);
+  assert.ok(compileSample("nbsrv(app)", { backends }).ok);
+  assert.ok(compileSample("srv_conn(app/a1),add(1)", { backends }).ok);
+  assert.ok(compileSample("nbsrv(whatever)").ok, "without known backends, names are not checked");
+  assert.equal(
+    error("nbsrv(a,b)"),
+    `fetch "nbsrv" takes 0 to 1 arguments (backend), got 2 at column 9`,
+  );
+});
+
+test("backend-state fetches work in ACLs, e.g. a fallback when a farm is down", () => {
+  const backends = new Map([["api", ["s1"]]]);
+  const { acls, errors } = compileAcls(["api_down nbsrv(api) lt 1"], { backends });
+  assert.deepEqual(errors, []);
+  const api = fakeBackend("api", 0, 0, 0);
+  assert.equal(acls.get("api_down")!.test(l4Context({ backends: () => api })), true);
+  assert.equal(FETCHES.get("nbsrv")?.needs, "l4", "usable in TCP rules too");
 });

@@ -1,0 +1,168 @@
+/** Runs one server's health checks on a timer, moves the server UP and DOWN, and logs each change. */
+import { getLogger } from "@logtape/logtape";
+import type { Backend } from "../backend/backend.ts";
+import type { Server } from "../backend/server.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { Health } from "./health.ts";
+import type { HttpCheckSpec } from "./http_check.ts";
+import { noServerMessage, transitionMessage } from "./messages.ts";
+import { probe } from "./probe.ts";
+import type { Verdict } from "./verdict.ts";
+
+const log = getLogger(["tsproxy", "check"]);
+
+/** One checked server, everything definite (see plan.ts for how the config gives it). */
+export interface CheckPlan {
+  readonly backend: string;
+  readonly server: string;
+  /** Where checks connect: the server's address unless `addr` / `port` override it. */
+  readonly host: string;
+  readonly port: number;
+  readonly rise: number;
+  readonly fall: number;
+  readonly inter: number;
+  readonly fastinter: number;
+  readonly downinter: number;
+  /** The backend's `timeout.connect`. */
+  readonly connectTimeout: number;
+  /** The backend's `timeout.check`, or null when unset. */
+  readonly checkTimeout: number | null;
+  /** null: a TCP connect check. */
+  readonly http: HttpCheckSpec | null;
+}
+
+/**
+ * HAProxy's check timeouts: with `timeout.check` set, connecting may take min(timeout.connect, inter)
+ * and reading the reply timeout.check; without it, the whole check (connect and read) gets `inter`.
+ */
+export function checkTimeouts(
+  plan: CheckPlan,
+): { connect: number; read: (spent: number) => number } {
+  if (plan.checkTimeout !== null) {
+    const read = plan.checkTimeout;
+    return { connect: Math.min(plan.connectTimeout, plan.inter), read: () => read };
+  }
+  return { connect: plan.inter, read: (spent) => Math.max(1, plan.inter - spent) };
+}
+
+/**
+ * Checks one server: the next check starts an interval after the previous one ended (`inter`,
+ * `fastinter` or `downinter`, as {@link Health.interval} says), one at a time. A server in MAINT is
+ * not checked (its turn passes). A check result moves `state` only between UP and DOWN: a DRAIN
+ * server keeps its admin state while its health is still tracked and logged.
+ */
+export class Checker {
+  readonly plan: CheckPlan;
+  #runtime: Runtime;
+  #backend: Backend;
+  #server: Server;
+  #health: Health;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #inFlight: AbortController | null = null;
+  #stopped = false;
+
+  constructor(plan: CheckPlan, backend: Backend, server: Server, runtime: Runtime) {
+    this.plan = plan;
+    this.#backend = backend;
+    this.#server = server;
+    this.#runtime = runtime;
+    this.#health = new Health(plan);
+  }
+
+  /** Milliseconds to the next check now (before the first: `fastinter` unless fall is 1). */
+  get interval(): number {
+    return this.#health.interval();
+  }
+
+  /** Starts checking; the first check runs after `delay` ms. */
+  start(delay: number): void {
+    if (this.#stopped) throw new Error(`Checker ${this.#name}: start() after stop()`);
+    this.#server.checked = true;
+    this.#server.checkHealth = this.#health.health;
+    this.#schedule(delay);
+  }
+
+  /** Stops for good: no more checks; a check in flight is abandoned and its socket closed. */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#inFlight?.abort();
+    this.#inFlight = null;
+    this.#server.checked = false;
+  }
+
+  get #name(): string {
+    return `${this.plan.backend}/${this.plan.server}`;
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#run();
+    }, ms);
+  }
+
+  async #run(): Promise<void> {
+    if (this.#stopped) return;
+    if (this.#server.state === "MAINT") {
+      this.#schedule(this.plan.inter);
+      return;
+    }
+    const plan = this.plan;
+    const timeouts = checkTimeouts(plan);
+    const ctl = new AbortController();
+    this.#inFlight = ctl;
+    const started = Date.now();
+    let verdict: Verdict | null;
+    try {
+      verdict = await probe(this.#runtime, {
+        host: plan.host,
+        port: plan.port,
+        connectTimeout: timeouts.connect,
+        readTimeout: timeouts.read,
+        http: plan.http,
+      }, ctl.signal);
+    } catch (err) {
+      // probe() does not reject; should it ever, the check counts as failed rather than stopping.
+      verdict = { ok: false, status: "Socket error", info: (err as Error).message };
+    }
+    if (this.#inFlight === ctl) this.#inFlight = null;
+    if (this.#stopped || verdict === null) return;
+    this.#record(verdict, Date.now() - started);
+    this.#schedule(this.#health.interval());
+  }
+
+  #record(verdict: Verdict, durationMs: number): void {
+    const s = this.#server;
+    s.lastCheck = { ...verdict, durationMs, at: Date.now() };
+    // HAProxy's chkfail: failed checks of a server not already fully DOWN.
+    if (!verdict.ok && this.#health.health > 0) s.failedChecks++;
+    const to = this.#health.record(verdict.ok);
+    s.checkHealth = this.#health.health;
+    if (to === null) return;
+    if (s.state === "UP" || s.state === "DOWN") s.state = to;
+    s.lastChange = Date.now();
+    if (to === "DOWN") s.downTransitions++;
+    let active = 0, backups = 0;
+    for (const x of this.#backend.servers) {
+      if (x.state !== "UP" || x.weight <= 0) continue;
+      if (x.backup) backups++;
+      else active++;
+    }
+    const line = transitionMessage({
+      backend: this.#backend.name,
+      server: s.name,
+      backup: s.backup,
+      to,
+      verdict,
+      durationMs,
+      active,
+      backups,
+    });
+    log.warn`${line}`;
+    if (to === "DOWN" && active + backups === 0) {
+      log.error`${noServerMessage(this.#backend.name)}`;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Active health checks (HAProxy's `check`, `option httpchk`, `http-check expect`): one checker per
+ * checked server, moving it UP and DOWN by rise/fall counts and logging each change.
+ *
+ * @example
+ * ```ts
+ * const checks = startChecks(checkPlans(effective(config).backends), backends, runtime);
+ * // ... on shutdown:
+ * checks.stop();
+ * ```
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { Checker, type CheckPlan } from "./checker.ts";
+
+export { Checker, type CheckPlan, checkTimeouts } from "./checker.ts";
+export { DEFAULT_EXPECT, type Expect, parseExpect } from "./expect.ts";
+export { Health, type HealthParams, type Transition } from "./health.ts";
+export { checkRequest, evaluateResponse, type HttpCheckSpec } from "./http_check.ts";
+export { checkPlans } from "./plan.ts";
+export type { Verdict } from "./verdict.ts";
+
+/** The running checkers of a proxy. */
+export interface RunningChecks {
+  readonly checkers: readonly Checker[];
+  /** Stops every checker at once: no check starts after, sockets of checks in flight are closed. */
+  stop(): void;
+}
+
+/**
+ * Starts a checker per plan. First checks are spread over the shortest first interval, in plan
+ * order (HAProxy staggers them the same way so servers sharing a host are not hit at once); later
+ * checks follow each server's own interval, without random spread (HAProxy's `spread-checks 0`).
+ * @throws {Error} when a plan names a backend or server that is not in `backends`.
+ */
+export function startChecks(
+  plans: readonly CheckPlan[],
+  backends: ReadonlyMap<string, Backend>,
+  runtime: Runtime,
+): RunningChecks {
+  const checkers = plans.map((p) => {
+    const backend = backends.get(p.backend);
+    const server = backend?.servers.find((s) => s.name === p.server);
+    if (!backend || !server) {
+      throw new Error(`health check for ${p.backend}/${p.server}: no such backend or server`);
+    }
+    return new Checker(p, backend, server, runtime);
+  });
+  const first = Math.min(...checkers.map((c) => c.interval));
+  checkers.forEach((c, i) => c.start(Math.floor((first * i) / checkers.length)));
+  return {
+    checkers,
+    stop() {
+      for (const c of checkers) c.stop();
+    },
+  };
+}
