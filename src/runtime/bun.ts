@@ -11,7 +11,12 @@ import {
   type SignalName,
   type Socket,
   type SocketHandlers,
+  type TlsConnectOptions,
+  type TlsListener,
+  type TlsListenOptions,
 } from "./types.ts";
+import { connectNodeTls } from "./node_tls_connect.ts";
+import { listenNodeTls } from "./node_tls_listen.ts";
 
 declare const Bun: BunApi;
 
@@ -284,6 +289,14 @@ export const bunRuntime: Runtime = {
         reject(new ConnectError("refused", `connect to ${where} failed: ${why}`, { cause: err }));
       });
     });
+  },
+
+  listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
+    return listenNodeTls(options, onOpen);
+  },
+
+  connectTls(options: TlsConnectOptions): Promise<Socket> {
+    return connectNodeTls(options);
   },
 
   onSignal(signal: SignalName, handler: () => void): () => void {

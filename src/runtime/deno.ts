@@ -9,7 +9,12 @@ import {
   type SignalName,
   type Socket,
   type SocketHandlers,
+  type TlsConnectOptions,
+  type TlsListener,
+  type TlsListenOptions,
 } from "./types.ts";
+import { connectNodeTls } from "./node_tls_connect.ts";
+import { listenNodeTls } from "./node_tls_listen.ts";
 
 /** Bytes asked of one read; a read that fills less than SMALL_READ is copied out and the buffer kept. */
 const READ_SIZE = 64 * 1024;
@@ -247,6 +252,17 @@ class DenoListener implements Listener {
   }
 }
 
+/** What Deno's TLS stack (rustls, under node:tls too) cannot do of what a listener asks. */
+function denoTlsWarnings(o: TlsListenOptions): string[] {
+  const where = `${o.host}:${o.port}`;
+  const out: string[] = [];
+  if (o.tls.minVersion === "TLSv1" || o.tls.minVersion === "TLSv1.1") {
+    out.push(`${where}: minVersion ${o.tls.minVersion}: Deno's TLS (rustls) speaks TLS 1.2 and 1.3 only`);
+  }
+  if (o.tls.ciphers) out.push(`${where}: ciphers: Deno's TLS (rustls) ignores OpenSSL cipher lists`);
+  return out;
+}
+
 /** The Deno runtime adapter. */
 export const denoRuntime: Runtime = {
   name: "deno",
@@ -297,6 +313,14 @@ export const denoRuntime: Runtime = {
     const socket = new DenoSocket(conn);
     if (options.noDelay !== false) socket.setNoDelay(true);
     return socket;
+  },
+
+  listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
+    return listenNodeTls(options, onOpen, denoTlsWarnings(options));
+  },
+
+  connectTls(options: TlsConnectOptions): Promise<Socket> {
+    return connectNodeTls(options);
   },
 
   onSignal(signal: SignalName, handler: () => void): () => void {

@@ -6,6 +6,7 @@ import {
   type Runtime,
   type Socket,
   type SocketHandlers,
+  type TlsListener,
 } from "../../../src/runtime/types.ts";
 
 /** What the next connects do: refuse, time out, or open a socket that answers `reply` (or not). */
@@ -65,6 +66,14 @@ export class FakeRuntime implements Runtime {
   /** Every connect attempt, and the sockets opened. */
   connects: ConnectOptions[] = [];
   sockets: FakeSocket[] = [];
+
+  listenTls(): Promise<TlsListener> {
+    return Promise.reject(new Error("FakeRuntime: listenTls is not scripted"));
+  }
+
+  connectTls(): Promise<Socket> {
+    return Promise.reject(new Error("FakeRuntime: connectTls is not scripted"));
+  }
 
   listen(): Promise<Listener> {
     return Promise.reject(new Error("FakeRuntime: listen is not scripted"));

@@ -1,0 +1,147 @@
+/** TLS listeners on node:tls (both runtimes): certificates by SNI, client certificates, reload, pause. */
+import tls from "node:tls";
+import { NodeTlsSocket, tlsInfoOf } from "./node_tls.ts";
+import { SniTable } from "./sni.ts";
+import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
+import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
+
+/** Connections accepted while a listener is paused wait here, paused, up to this many. */
+const MAX_PARKED = 1024;
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+
+/** The SecureContext settings every certificate of a listener shares. */
+function contextOptions(o: TlsServerOptions): tls.SecureContextOptions {
+  return {
+    minVersion: o.minVersion,
+    ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),
+    ...(o.ciphers ? { ciphers: o.ciphers } : {}),
+    ...(o.ca ? { ca: o.ca } : {}),
+  };
+}
+
+/** Builds one SecureContext per certificate; throws naming the certificate that cannot be used. */
+export function secureContexts(
+  o: TlsServerOptions,
+  certificates: readonly TlsCertificate[],
+): SniTable<tls.SecureContext> {
+  const shared = contextOptions(o);
+  return new SniTable(certificates, (c) => {
+    try {
+      return tls.createSecureContext({ ...shared, cert: c.cert, key: c.key });
+    } catch (err) {
+      throw new Error(`certificate ${c.source}: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}
+
+class NodeTlsListener implements TlsListener {
+  readonly host: string;
+  port = 0;
+  readonly stack = "node:tls" as const;
+  readonly warnings: readonly string[];
+  readonly #o: TlsServerOptions;
+  readonly #server: tls.Server;
+  readonly #onOpen: (s: Socket) => void;
+  #table: SniTable<tls.SecureContext>;
+  #paused = false;
+  #parked: Socket[] = [];
+  #closed = false;
+
+  constructor(o: TlsServerOptions, onOpen: (s: Socket) => void, host: string, warnings: string[]) {
+    this.host = host;
+    this.#o = o;
+    this.#onOpen = onOpen;
+    this.warnings = warnings;
+    this.#table = secureContexts(o, o.certificates);
+    const strict = o.strictSni === true;
+    const verify = o.verify ?? "none";
+    this.#server = tls.createServer({
+      ...contextOptions(o),
+      // under strict SNI there is no default certificate: a handshake without a known name fails
+      ...(strict ? {} : { cert: o.certificates[0]!.cert, key: o.certificates[0]!.key }),
+      SNICallback: (name, cb) => {
+        const ctx = this.#table.pick(name ?? "", strict);
+        if (ctx) cb(null, ctx);
+        else cb(new Error(`no certificate for server name "${name}" (strict SNI)`), undefined);
+      },
+      ...(o.alpn?.length ? { ALPNProtocols: [...o.alpn] } : {}),
+      requestCert: verify !== "none",
+      rejectUnauthorized: verify === "required",
+      handshakeTimeout: o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT,
+      allowHalfOpen: true,
+    }, (s) => this.#accept(s, verify !== "none"));
+    // a failed or timed-out handshake: node:tls reports it but leaves the TCP connection open
+    this.#server.on("tlsClientError", (_err, s) => s.destroy());
+    this.#server.on("error", () => {}); // accept errors (EMFILE): keep listening
+  }
+
+  listen(port: number, reusePort: boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const fail = (err: Error & { code?: string }) => {
+        reject(new Error(`cannot bind ${this.host}:${port}: ${err.code ?? err.message}`));
+      };
+      this.#server.once("error", fail);
+      this.#server.listen({ host: this.host, port, ...(reusePort ? { reusePort } : {}) }, () => {
+        this.#server.off("error", fail);
+        const addr = this.#server.address();
+        this.port = typeof addr === "object" && addr ? addr.port : port;
+        resolve();
+      });
+    });
+  }
+
+  #accept(s: tls.TLSSocket, askedCert: boolean): void {
+    if (this.#closed) return void s.destroy();
+    const sock = new NodeTlsSocket(s, tlsInfoOf(s, askedCert));
+    if (!this.#paused) return this.#onOpen(sock);
+    if (this.#parked.length >= MAX_PARKED) return sock.close();
+    sock.pause();
+    this.#parked.push(sock);
+  }
+
+  setCertificates(certificates: readonly TlsCertificate[]): void {
+    const table = secureContexts(this.#o, certificates); // throws before anything changes
+    if (this.#o.strictSni !== true) {
+      const first = certificates[0]!;
+      this.#server.setSecureContext({
+        ...contextOptions(this.#o),
+        cert: first.cert,
+        key: first.key,
+      });
+    }
+    this.#table = table;
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    while (!this.#paused && this.#parked.length > 0) {
+      const sock = this.#parked.shift()!;
+      if (sock.closed) continue;
+      sock.resume();
+      this.#onOpen(sock);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#server.close();
+    for (const sock of this.#parked) sock.close();
+    this.#parked.length = 0;
+  }
+}
+
+/** Binds a node:tls listener; `warnings` are the runtime's notes on settings it cannot honour. */
+export async function listenNodeTls(
+  options: TlsListenOptions,
+  onOpen: (socket: Socket) => void,
+  warnings: string[] = [],
+): Promise<TlsListener> {
+  const l = new NodeTlsListener(options.tls, onOpen, options.host, warnings);
+  await l.listen(options.port, options.reusePort === true);
+  return l;
+}
