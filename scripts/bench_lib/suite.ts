@@ -2,7 +2,16 @@
 import { GEN_CPU, type Mode, type Options, OUT, PROXY_CPU, ROOT, treeInfo } from "./options.ts";
 import { countLines, cpuSeconds, peakRss, type Proc, startServer, stop, tail } from "./proc.ts";
 
-export type Unit = "bit/s" | "req/s" | "s/GiB" | "µs/req" | "µs" | "bytes" | "lines/req";
+export type Unit =
+  | "bit/s"
+  | "req/s"
+  | "MiB/s"
+  | "ratio"
+  | "s/GiB"
+  | "µs/req"
+  | "µs"
+  | "bytes"
+  | "lines/req";
 /** Units where the best run is the lowest; "lines/req" is a check, so its worst (lowest) run counts. */
 const LOWEST_WINS: Unit[] = ["s/GiB", "µs/req", "µs", "bytes", "lines/req"];
 export const LOWER_IS_BETTER: Unit[] = ["s/GiB", "µs/req", "µs", "bytes"];
@@ -47,6 +56,8 @@ export interface Workload {
   cpuRow: string;
   cpuUnit: Unit;
   cpuScale: number;
+  /** The paths it runs on (default: all); its rows show "—" for the others. */
+  runsOn?: (pathId: string) => boolean;
 }
 
 export interface Suite {
@@ -72,13 +83,15 @@ interface State {
   warnings: Map<string, string[]>; // label -> "run N: message"
   flagged: Set<string>; // "row/path" cells with a warning in some run
   broken: Set<string>; // "path/workload" pairs that failed once: not retried
+  rowWorkload: Map<string, Workload>; // row -> the workload that measures it
 }
 
 function warn(st: State, label: string, msg: string) {
   st.warnings.set(label, [...(st.warnings.get(label) ?? []), msg]);
 }
 
-function record(st: State, path: Path, s: Sample) {
+function record(st: State, path: Path, s: Sample, w?: Workload) {
+  if (w) st.rowWorkload.set(s.row, w);
   if (!st.rows.has(s.row)) st.rows.set(s.row, { unit: s.unit, samples: new Map() });
   const samples = st.rows.get(s.row)!.samples;
   samples.set(path.id, [...(samples.get(path.id) ?? []), s.value]);
@@ -118,7 +131,7 @@ async function measureOnce(
       const value = (cpuAfter - cpuBefore) * w.cpuScale / result.work;
       result.samples.push({ row: w.cpuRow, unit: w.cpuUnit, value });
     }
-    for (const sample of result.samples) record(st, path, sample);
+    for (const sample of result.samples) record(st, path, sample, w);
     for (const msg of result.warnings) warn(st, label, `run ${round}: ${msg}`);
     if (result.warnings.length) {
       for (const x of result.samples) st.flagged.add(`${x.row}/${path.id}`);
@@ -176,6 +189,8 @@ async function version(argv: string[], re: RegExp): Promise<string> {
 export function fmt(v: number, unit: Unit): string {
   if (unit === "bit/s") return `${(v / 1e9).toFixed(2)} Gbit/s`;
   if (unit === "req/s") return `${Math.round(v).toLocaleString("en-US")} req/s`;
+  if (unit === "MiB/s") return `${v.toFixed(1)} MiB/s`;
+  if (unit === "ratio") return `${v.toFixed(2)}:1`;
   if (unit === "s/GiB") return `${v.toFixed(3)} s/GiB`;
   if (unit === "µs/req") return `${v.toFixed(1)} µs/req`;
   if (unit === "µs") return v >= 1000 ? `${(v / 1000).toFixed(2)} ms` : `${Math.round(v)} µs`;
@@ -193,6 +208,7 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     warnings: new Map(),
     flagged: new Set(),
     broken: new Set(),
+    rowWorkload: new Map(),
   };
   for (const e of Deno.readDirSync(`${OUT}/logs`)) {
     if (e.name.startsWith(`${s.mode}-`)) Deno.removeSync(`${OUT}/logs/${e.name}`); // older runs'
@@ -205,6 +221,7 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     for (let round = 1; round <= runs; round++) {
       for (const path of s.paths) {
         if (path.missing || st.broken.has(`${path.id}/${w.id}`)) continue;
+        if (w.runsOn && !w.runsOn(path.id)) continue;
         await measureOnce(st, s, path, w, round, runs);
       }
     }
@@ -250,10 +267,13 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     const pick = LOWEST_WINS.includes(unit) ? Math.min : Math.max;
     const values = new Map([...samples].map(([id, xs]) => [id, pick(...xs)]));
     best.set(row, values);
-    const base = row === s.logRow ? undefined : values.get("haproxy");
+    // HAProxy's figure, from the HAProxy path that runs this row's workload
+    const base = row === s.logRow ? undefined : values.get("haproxy") ?? values.get("haproxy-comp");
     const cpuRow = s.workloads.some((w) => w.cpuRow === row);
+    const runsOn = row === s.logRow ? undefined : st.rowWorkload.get(row)?.runsOn;
     const cells = s.paths.map((p) => {
       if ((cpuRow && !p.argv) || (row === s.logRow && !p.accessLog)) return "—";
+      if (runsOn && !runsOn(p.id)) return "—";
       const c = cell(values.get(p.id), base, unit, p.id, samples.get(p.id)?.length);
       return st.flagged.has(`${row}/${p.id}`) ? `${c} ⚠` : c;
     });

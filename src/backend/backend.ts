@@ -2,6 +2,7 @@
 import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
 import type { Balancer, HashType } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
+import type { CookiePolicy } from "./cookie.ts";
 import { Queue } from "./queue.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
 import { Server, type ServerOptions } from "./server.ts";
@@ -17,6 +18,8 @@ export interface BackendOptions {
   retryOn?: RetryOn;
   /** option redispatch's interval (see redispatches()); default 1: every retry elsewhere. */
   redispatch?: number;
+  /** Cookie persistence (HTTP), or null. */
+  cookie?: CookiePolicy | null;
   connectTimeout: number;
   serverTimeout: number;
   /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
@@ -33,6 +36,7 @@ export class Backend {
   readonly retries: number;
   readonly retryOn: RetryOn;
   readonly redispatch: number;
+  readonly cookie: CookiePolicy | null;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
   readonly servers: readonly Server[];
@@ -51,6 +55,7 @@ export class Backend {
     this.retries = o.retries;
     this.retryOn = o.retryOn ?? DEFAULT_RETRY_ON;
     this.redispatch = o.redispatch ?? 1;
+    this.cookie = o.cookie ?? null;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
     this.servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
@@ -60,6 +65,16 @@ export class Backend {
     });
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
+  }
+
+  /** The queue's limit: the servers' maxqueue summed when every server sets one, else none (0). */
+  get maxQueue(): number {
+    let sum = 0;
+    for (const s of this.servers) {
+      if (s.maxqueue === 0) return 0;
+      sum += s.maxqueue;
+    }
+    return sum;
   }
 
   /** A connection to `server` ended: its slot goes to the first queued request, if any. */

@@ -15,6 +15,8 @@ export type ConnectOutcome =
     noServer: boolean;
     timedOut: boolean;
     queueTimeout?: boolean;
+    /** The queue already held maxqueue requests: refused at once (503). */
+    queueFull?: boolean;
     queueMs: number;
     retries: number;
     ms: number;
@@ -54,6 +56,19 @@ export async function connectToBackend(
       srv = backend.balancer.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt === 0 && backend.saturated) {
+      const max = backend.maxQueue;
+      if (max > 0 && backend.queue.length >= max) {
+        return {
+          ok: false,
+          noServer: false,
+          timedOut: false,
+          queueFull: true,
+          queueMs: 0,
+          retries: 0,
+          ms: Date.now() - started,
+          server: null,
+        };
+      }
       const q0 = Date.now();
       const got = await backend.queue.wait(backend.queueTimeout);
       queueMs = Date.now() - q0;

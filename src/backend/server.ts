@@ -25,6 +25,10 @@ export interface ServerOptions {
   port: number;
   weight: number;
   maxconn?: number | undefined;
+  /** The value of the backend's persistence cookie naming this server ("" for none). */
+  cookie?: string | undefined;
+  /** Requests that may wait for this server (0: no limit). */
+  maxqueue?: number | undefined;
   backup?: boolean | undefined;
   disabled?: boolean | undefined;
   /** Send a PROXY protocol v1 line (send-proxy) / v2 header (send-proxy-v2, wins) on each connection. */
@@ -40,6 +44,8 @@ export class Server implements LbServer {
   readonly port: number;
   readonly backup: boolean;
   readonly maxconn: number;
+  readonly maxqueue: number;
+  readonly cookie: string;
   /** The PROXY protocol version written first on each new connection; 0: none. */
   readonly proxyProtocol: 0 | 1 | 2;
   weight: number;
@@ -72,6 +78,8 @@ export class Server implements LbServer {
     this.weight = o.weight;
     this.backup = o.backup ?? false;
     this.maxconn = o.maxconn ?? 0;
+    this.maxqueue = o.maxqueue ?? 0;
+    this.cookie = o.cookie ?? "";
     this.proxyProtocol = o.sendProxyV2 ? 2 : o.sendProxy ? 1 : 0;
     this.state = o.disabled ? "MAINT" : "UP";
   }

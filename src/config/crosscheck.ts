@@ -59,6 +59,12 @@ export function crossCheck(config: Config): CrossIssue[] {
         });
       } else bound.set(text, { frontend: name, index });
     });
+    if (fe.compression && (fe.mode ?? d.mode) !== "http") {
+      issues.push({
+        path: ["frontends", name, "compression"],
+        message: `compression needs http mode but frontend "${name}" is in tcp mode`,
+      });
+    }
 
     if (fe.defaultBackend === undefined) {
       issues.push({
@@ -97,6 +103,12 @@ export function crossCheck(config: Config): CrossIssue[] {
       issues.push({
         path: ["backends", name, be.balance === undefined ? "mode" : "balance"],
         message: `balance ${balance.name} needs http mode but backend "${name}" is in ${mode} mode`,
+      });
+    }
+    if (be.compression && mode !== "http") {
+      issues.push({
+        path: ["backends", name, "compression"],
+        message: `compression needs http mode but backend "${name}" is in tcp mode`,
       });
     }
     const factor = be.hashBalanceFactor ?? d.hashBalanceFactor;

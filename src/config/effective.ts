@@ -3,6 +3,7 @@ import type { BalanceName, BalanceSpec } from "../lb/registry.ts";
 import type { HashType } from "../lb/types.ts";
 import type { BindConfig } from "./bind.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "../backend/retry.ts";
+import type { CookiePolicy } from "../backend/cookie.ts";
 import type { BackendConfig, Config, Mode, ServerConfig } from "./schema.ts";
 
 /** A frontend as the proxy runs it. */
@@ -12,6 +13,8 @@ export interface EffectiveFrontend {
   mode: Mode;
   defaultBackend: string;
   maxconn: number;
+  /** New sessions per second at most; 0: no limit. */
+  rateLimitSessions: number;
   timeout: { client: number; httpRequest: number; httpKeepAlive: number; tunnel: number };
   httpConnectionMode: "http-keep-alive" | "http-server-close" | "httpclose";
   forwardfor: false | { header: string; except?: string | undefined };
@@ -39,6 +42,8 @@ export interface EffectiveBackend {
   retryOn: RetryOn;
   /** option redispatch's interval (0: never, -1: the last retry, 1: every retry). */
   redispatch: number;
+  /** Cookie persistence, when the backend sets `cookie`. */
+  cookie?: CookiePolicy;
   /** `check`: health checks' read timeout (timeout check), present only when set. */
   timeout: { connect: number; server: number; queue: number; check?: number };
   /** HTTP health checks (option httpchk), present only when set; absent: TCP connect checks. */
@@ -76,6 +81,7 @@ export function effectiveFrontend(config: Config, name: string): EffectiveFronte
     mode,
     defaultBackend: fe.defaultBackend,
     maxconn: fe.maxconn ?? d.maxconn,
+    rateLimitSessions: fe.rateLimitSessions ?? 0,
     timeout: {
       client: fe.timeout?.client ?? d.timeout.client,
       httpRequest: fe.timeout?.httpRequest ?? d.timeout.httpRequest,
@@ -114,6 +120,7 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
     retries: be.retries ?? d.retries,
     retryOn: be.retryOn ?? d.retryOn ?? DEFAULT_RETRY_ON,
     redispatch: be.redispatch ?? d.redispatch,
+    ...(be.cookie ? { cookie: be.cookie } : {}),
     timeout: {
       connect: be.timeout?.connect ?? d.timeout.connect,
       server: be.timeout?.server ?? d.timeout.server,

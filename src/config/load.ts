@@ -1,6 +1,7 @@
 /** Reading a config: YAML/JSON text or a `.ts` module, validated, every error collected with its line. */
+import { setConfigDir } from "./base_dir.ts";
 import { readFile } from "node:fs/promises";
-import { extname, resolve } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
 import { crossCheck } from "./crosscheck.ts";
@@ -63,6 +64,9 @@ export function validateConfig(
   const parsed = configSchema.safeParse(input, { error: issueMessage });
   if (!parsed.success) {
     return { ok: false, errors: sortByLine(parsed.error.issues.flatMap((i) => fromZod(i, error))) };
+  }
+  if (filename !== "" && !filename.startsWith("<")) {
+    setConfigDir(parsed.data, dirname(resolve(filename)));
   }
   const issues = crossCheck(parsed.data);
   if (issues.length > 0) {

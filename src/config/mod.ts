@@ -2,6 +2,12 @@
 export { type Address, type AddressKind, formatAddress, parseAddress } from "./address.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
 export {
+  type CompressionConfig,
+  type EffectiveCompression,
+  effectiveCompression,
+} from "./compression.ts";
+export { parseSize } from "./size.ts";
+export {
   type ConfigError,
   type ConfigPath,
   formatConfigError,

@@ -1,4 +1,5 @@
 /** A frontend's rule lists compiled (ACLs, httpRequest, httpResponse, useBackend), errors located by config path. */
+import { configDir } from "./base_dir.ts";
 import {
   type BackendRule,
   compileAcls,
@@ -28,6 +29,9 @@ export function hasRules(r: FrontendRules): boolean {
       r.tcp.connection.length > 0;
 }
 
+/** The default options object, shared so that the per-config cache (and map files) is reused. */
+const NO_OPTIONS: CompileOptions = {};
+
 const RULE_OPTIONS = new WeakMap<Config, WeakMap<CompileOptions, CompileOptions>>();
 
 /**
@@ -45,7 +49,8 @@ function ruleOptions(config: Config, options: CompileOptions): CompileOptions {
   for (const [n, be] of Object.entries(config.backends)) {
     backends.set(n, be.servers.map((s) => s.name));
   }
-  o = { ...options, backends };
+  const baseDir = configDir(config);
+  o = { ...(baseDir === undefined ? {} : { baseDir }), ...options, backends };
   known.set(options, o);
   return o;
 }
@@ -57,7 +62,7 @@ function ruleOptions(config: Config, options: CompileOptions): CompileOptions {
 export function compileFrontendRules(
   config: Config,
   name: string,
-  options: CompileOptions = {},
+  options: CompileOptions = NO_OPTIONS,
 ): { rules: FrontendRules; issues: CrossIssue[] } {
   const fe = config.frontends[name]!;
   const o = ruleOptions(config, options);
@@ -117,7 +122,7 @@ export interface BackendHttpRules {
 export function compileBackendHttpRules(
   config: Config,
   name: string,
-  options: CompileOptions = {},
+  options: CompileOptions = NO_OPTIONS,
 ): { rules: BackendHttpRules | null; issues: CrossIssue[] } {
   const be = config.backends[name]!;
   const o = ruleOptions(config, options);

@@ -5,9 +5,11 @@ import { balancers } from "../lb/registry.ts";
 import { type AddressKind, parseAddress } from "./address.ts";
 import { bindSchema } from "./bind.ts";
 import { parseRetryOn } from "../backend/retry.ts";
+import { parseCookiePolicy } from "../backend/cookie.ts";
 import { parseDuration } from "./duration.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { parseExpect } from "../check/expect.ts";
+import { compressionSchema, defaultsCompressionSchema } from "./compression.ts";
 
 function duration(description: string) {
   return z
@@ -246,6 +248,7 @@ const defaultsSchema = z.strictObject({
   }).prefault({}),
   httpCheck: httpCheck.optional(),
   ...httpOptions,
+  compression: defaultsCompressionSchema.optional(),
   httpReuse: z.enum(["safe", "never"]).default("safe").describe(
     "safe: idle server connections are reused for requests after a client's first; never: no reuse.",
   ),
@@ -261,14 +264,23 @@ export const serverSchema = z.strictObject({
   weight: z.number().int().min(0).max(256).default(1).describe(
     "Share of connections relative to the other servers, 0-256; 0 means never picked.",
   ),
-  maxconn: maxconn("this server gets; the rest wait for another server").optional(),
+  maxconn: maxconn("this server gets; the rest wait in the backend's queue").optional(),
+  cookie: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a cookie value (a token)")
+    .optional().describe(
+      "This server's value of the backend's persistence cookie (server ... cookie VALUE).",
+    ),
+  maxqueue: z.number().int().positive().optional().describe(
+    "Most requests waiting for this server (maxqueue). The backend keeps one queue: it is full " +
+      "when it holds the sum of its servers' maxqueue (all must set one), and a request finding " +
+      "it full gets 503 at once.",
+  ),
   backup: z.boolean().default(false).describe(
     "Used only when no non-backup server is usable.",
   ),
   disabled: z.boolean().default(false).describe("Start in maintenance: never picked."),
   sendProxy: z.boolean().optional().describe(
-    "Start every connection to this server with a PROXY protocol v1 line carrying the client's " +
-      "addresses (send-proxy; default false). Such connections are never reused for another request.",
+    "Start every connection to this server with a PROXY protocol v1 line carrying the " +
+      "client's addresses (send-proxy; default false). Such connections are never reused.",
   ),
   sendProxyV2: z.boolean().optional().describe(
     "Start every connection with a PROXY protocol v2 header (send-proxy-v2; default false), with " +
@@ -351,6 +363,10 @@ export const frontendSchema = z.strictObject({
     ["api if is_api", "static if is_static"],
   ),
   maxconn: maxconn("this frontend accepts").optional(),
+  rateLimitSessions: z.number().int().positive().optional().describe(
+    "New sessions started per second at most (rate-limit sessions); connections beyond it wait " +
+      "in the accept line (the listener pauses) until the rate drops.",
+  ),
   timeout: z.strictObject({
     client: duration("Close a client connection idle for this long.").optional(),
     httpRequest: duration("Longest wait for a complete HTTP request head (408 after it).")
@@ -360,6 +376,7 @@ export const frontendSchema = z.strictObject({
     tunnel: duration("Close a tunnel idle for this long.").optional(),
   }).optional(),
   ...httpOptions,
+  compression: compressionSchema.optional(),
 }).describe("A frontend: where clients connect.");
 
 export const backendSchema = z.strictObject({
@@ -371,6 +388,16 @@ export const backendSchema = z.strictObject({
   retries: retries.optional(),
   retryOn: retryOn.optional(),
   redispatch: redispatch.optional(),
+  cookie: z.string().transform((value, ctx) => {
+    const r = parseCookiePolicy(value);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: "custom", message: r.error, input: value });
+    return z.NEVER;
+  }).optional().meta({
+    description: "Cookie persistence, HAProxy's line: `NAME insert|rewrite|prefix [indirect] " +
+      "[nocache] [postonly] [preserve] [httponly] [secure] [domain D]`; servers set `cookie`.",
+    examples: ["SERVERID insert indirect nocache", "JSESSIONID prefix"],
+  }),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").optional(),
     server: duration("Close a server connection idle for this long.").optional(),
@@ -380,6 +407,7 @@ export const backendSchema = z.strictObject({
   httpReuse: z.enum(["safe", "never"]).optional(),
   poolMaxConn: z.number().int().min(0).optional(),
   poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
+  compression: compressionSchema.optional(),
   ...ruleLists,
   servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
 }).describe("A backend: a group of servers and how to pick among them.");

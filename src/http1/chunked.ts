@@ -91,8 +91,12 @@ export class ChunkedParser {
     return this.#consumed;
   }
 
-  /** How many bytes of `buf` belong to the body (fewer than all once done), or why it is refused. */
-  feed(buf: Uint8Array): number | Rejection {
+  /**
+   * How many bytes of `buf` belong to the body (fewer than all once done), or why it is refused.
+   * `onData` gets each run of chunk data in `buf` (subarrays, in order), for a caller that decodes;
+   * it sees data before the rest of `buf` is checked, so feed only bytes already validated.
+   */
+  feed(buf: Uint8Array, onData?: (data: Uint8Array) => void): number | Rejection {
     if (this.#error) return this.#error;
     const n = buf.length;
     let i = 0;
@@ -100,6 +104,7 @@ export class ChunkedParser {
       const st = this.#state;
       if (st === S_DATA) {
         const k = Math.min(this.#remaining, n - i);
+        if (onData !== undefined && k > 0) onData(buf.subarray(i, i + k));
         i += k;
         this.#remaining -= k;
         if (this.#remaining === 0) this.#state = S_DATA_CR;

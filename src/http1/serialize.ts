@@ -95,3 +95,22 @@ function put(out: Uint8Array, o: number, s: string, what: string): number {
 function hex4(c: number): string {
   return c.toString(16).toUpperCase().padStart(4, "0");
 }
+
+/** The last chunk of a chunked body, without trailers: `0\r\n\r\n`. */
+export const LAST_CHUNK: Uint8Array = new Uint8Array([0x30, 13, 10, 13, 10]);
+
+/** One chunk of a chunked body (`size-in-hex CRLF data CRLF`), in one buffer; `data` must not be empty. */
+export function serializeChunk(data: Uint8Array): Uint8Array {
+  if (data.length === 0) throw new RangeError("serializeChunk: an empty chunk would end the body");
+  const size = data.length.toString(16);
+  const out = new Uint8Array(size.length + data.length + 4);
+  for (let i = 0; i < size.length; i++) out[i] = size.charCodeAt(i);
+  let o = size.length;
+  out[o++] = 13;
+  out[o++] = 10;
+  out.set(data, o);
+  o += data.length;
+  out[o++] = 13;
+  out[o] = 10;
+  return out;
+}

@@ -2,11 +2,13 @@
 import type { Backend } from "../backend/backend.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
-import { evaluateTcpRules } from "../rules/mod.ts";
+import { type BackendSample, evaluateTcpRules } from "../rules/mod.ts";
 import type { Listener, Runtime, Socket } from "../runtime/types.ts";
 import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
 import { HttpSession } from "./http_session.ts";
+import { backendSample } from "./backend_sample.ts";
 import { connectionContext } from "./l4_context.ts";
+import { FreqCounter } from "./freq.ts";
 import { ProxiedSocket } from "./proxied_socket.ts";
 import { ProxyHeaderWait } from "./proxy_header_wait.ts";
 import { type SessionOwner, TcpSession } from "./tcp_session.ts";
@@ -46,6 +48,8 @@ export interface FrontendOptions {
   backendRules?: ReadonlyMap<string, BackendHttpRules> | undefined;
   /** HTTP settings (HTTP mode only). */
   http: HttpFrontendOptions | null;
+  /** New sessions per second this frontend starts at most (rate-limit sessions); 0: no limit. */
+  rateLimitSessions?: number;
   /** Most payload bytes buffered for tcp-request content rules (tune.bufsize); default 16384. */
   inspectBuffer?: number;
   /** Writes one access log line, or null when logging is off. */
@@ -75,6 +79,9 @@ export class Frontend implements SessionOwner, HttpOwner {
   /** Most payload bytes a TCP session buffers for content inspection. */
   readonly inspectBuffer: number;
   #admission: Admission;
+  readonly #rateLimit: number;
+  readonly #rate = new FreqCounter();
+  #rateTimer: ReturnType<typeof setTimeout> | undefined;
   #waiting: Socket[] = [];
   #sessions = new Set<Session>();
   #paused = false;
@@ -98,10 +105,17 @@ export class Frontend implements SessionOwner, HttpOwner {
     this.#accessLog = o.accessLog;
     this.#admission = admission;
     this.inspectBuffer = o.inspectBuffer ?? 16384;
+    this.#rateLimit = o.rateLimitSessions ?? 0;
   }
 
   backendNamed(name: string): Backend | undefined {
     return this.#backends.get(name);
+  }
+
+  /** Backend `name` as rules read it (`nbsrv(name)`, `be_conn(name)`). */
+  sampleBackend(name: string): BackendSample | undefined {
+    const b = this.#backends.get(name);
+    return b && backendSample(b);
   }
 
   backendRules(name: string): BackendHttpRules | undefined {
@@ -115,7 +129,7 @@ export class Frontend implements SessionOwner, HttpOwner {
   #connectionAllowed(sock: Socket): boolean {
     const rules = this.rules?.tcp.connection;
     if (!rules || rules.length === 0) return true;
-    const ctx = connectionContext(sock, this.name);
+    const ctx = connectionContext(sock, this);
     ctx.final = true;
     if (evaluateTcpRules(rules, ctx).verdict !== "reject") return true;
     this.deniedConnections++;
@@ -163,13 +177,29 @@ export class Frontend implements SessionOwner, HttpOwner {
       if (!this.#tryStart(sock)) return;
       this.#waiting.shift();
     }
-    if (this.#paused && !this.#stopping && this.cur < this.maxconn) {
+    if (this.#paused && !this.#stopping && this.cur < this.maxconn && this.#rateAllows()) {
       this.#paused = false;
       for (const l of this.listeners) l.resume();
     }
   }
 
+  /** True under rate-limit sessions; otherwise arms one timer that admits again when it is. */
+  #rateAllows(): boolean {
+    if (this.#rateLimit === 0) return true;
+    const wait = this.#rate.msUntilBelow(this.#rateLimit);
+    if (wait === 0) return true;
+    this.#rateTimer ??= setTimeout(() => {
+      this.#rateTimer = undefined;
+      this.admit();
+    }, wait);
+    return false;
+  }
+
   #tryStart(sock: Socket): boolean {
+    if (!this.#rateAllows()) {
+      this.#pauseListeners();
+      return false;
+    }
     if (this.cur >= this.maxconn) {
       this.#pauseListeners();
       return false;
@@ -180,6 +210,7 @@ export class Frontend implements SessionOwner, HttpOwner {
     }
     this.cur++;
     this.total++;
+    if (this.#rateLimit > 0) this.#rate.add();
     if (this.cur >= this.maxconn) this.#pauseListeners();
     const session = sock instanceof ProxiedSocket && sock.header === null
       ? new ProxyHeaderWait(this, sock)
@@ -255,6 +286,7 @@ export class Frontend implements SessionOwner, HttpOwner {
   /** Stop listening and wait for open sessions to end, killing what is left after `hardStopMs`. */
   async stop(hardStopMs: number): Promise<void> {
     this.#stopping = true;
+    clearTimeout(this.#rateTimer);
     for (const l of this.listeners) l.close();
     for (const sock of this.#waiting) sock.close();
     this.#waiting.length = 0;

@@ -3,8 +3,10 @@ import type { Backend } from "../backend/backend.ts";
 import type { HeadLimits } from "../http1/types.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
+import type { ContextOwner } from "./l4_context.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { ErrorPages } from "./http_errors.ts";
+import type { FrontendCompression } from "./http_compress.ts";
 
 /** HAProxy's connection modes: keep both sides alive, close the server side after each response, or close both. */
 export type HttpConnectionMode = "http-keep-alive" | "http-server-close" | "httpclose";
@@ -35,10 +37,12 @@ export interface HttpFrontendOptions {
   /** Accept CONNECT requests (tunnels); refused with 405 otherwise. */
   readonly acceptConnect: boolean;
   readonly errors: ErrorPages;
+  /** Response compression, per backend, with the frontend's counters; null when nothing is compressed. */
+  readonly compression: FrontendCompression | null;
 }
 
 /** The frontend as an HTTP session sees it. */
-export interface HttpOwner {
+export interface HttpOwner extends ContextOwner {
   readonly name: string;
   readonly runtime: Runtime;
   /** The default backend. */

@@ -13,6 +13,8 @@ import {
 import { statusReason } from "../rules/actions/reasons.ts";
 import type { Socket } from "../runtime/types.ts";
 import { reasonPhrase } from "./http_errors.ts";
+import type { ContextOwner } from "./l4_context.ts";
+import { ScopedVars } from "./vars.ts";
 
 const REDIRECT_REASONS: Record<number, string> = {
   301: "Moved Permanently",
@@ -57,19 +59,23 @@ export function responseView(res: ResponseHead): ResponseSample {
 /** The sample context of one transaction: the client connection's addresses and the request. */
 export function transactionContext(
   client: Socket,
-  feName: string,
+  owner: ContextOwner,
   beName: string,
   req: RequestHead,
+  /** The connection's `sess.` variables, kept across its requests. */
+  sessVars: Map<string, unknown>,
 ): SampleContext {
   return {
     src: client.remoteAddress,
     srcPort: client.remotePort,
     dst: client.localAddress,
     dstPort: client.localPort,
-    feName,
+    feName: owner.name,
     beName,
+    feConn: owner.cur,
+    backends: (name) => owner.sampleBackend(name),
     req: requestView(req),
-    vars: new Map(),
+    vars: new ScopedVars(sessVars),
     env,
   };
 }

@@ -16,6 +16,8 @@ export class HttpSession {
   readonly timer: SessionTimer;
   /** Requests completed on this connection (the first one may not reuse another client's connection). */
   requests = 0;
+  /** The connection's `sess.` variables, created when a rule first needs them. */
+  #sessVars: Map<string, unknown> | null = null;
   #state: State = "head";
   #reader: HeadReader;
   /** Client bytes received while a transaction runs that belong to the next request (pipelining). */
@@ -30,6 +32,10 @@ export class HttpSession {
     this.client = client;
     this.#reader = new HeadReader(owner.http.limits);
     this.timer = new SessionTimer((kind) => this.#onTimeout(kind));
+  }
+
+  get sessVars(): Map<string, unknown> {
+    return this.#sessVars ??= new Map();
   }
 
   start(): void {

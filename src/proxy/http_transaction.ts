@@ -18,6 +18,9 @@ import {
 } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
+import { type BodyCompressor, chooseCompression, type CompressionChoice } from "./http_compress.ts";
+import { backendSample } from "./backend_sample.ts";
+import { readPersistCookie, writePersistCookie } from "./http_cookie.ts";
 import { mayRetry, type ResponseFailure, retryServer } from "./http_retry.ts";
 import { httpPickContext } from "./pick_view.ts";
 import {
@@ -49,12 +52,18 @@ export class HttpTransaction {
   #srv: Socket | null = null;
   #reused = false;
   #retries = 0;
+  /** Whether the persistence cookie was read, and the server it named. */
+  #persistRead = false;
+  #cookieHad: Server | null = null;
   /** Servers that failed this request (a redispatched retry avoids them). */
   readonly #tried = new Set<Server>();
   /** The request as sent to the server, kept to replay it once on a reused connection that died. */
   #sentHead: Uint8Array | null = null;
   #resReader: HeadReader | null = null;
   #resBody: BodyMeter | null = null;
+  /** The compression chosen from Accept-Encoding, and the response body's compressor if it is compressed. */
+  #zip: CompressionChoice | null = null;
+  #enc: BodyCompressor | null = null;
   #clientKeepAlive: boolean;
   #serverKeepAlive = true;
   #upgrade: boolean;
@@ -89,6 +98,7 @@ export class HttpTransaction {
       return this.#fail(405, "PR", "CONNECT is not accepted here");
     }
     if (this.#s.owner.hasRequestRules && this.#requestRules(rest)) return;
+    this.#zip = chooseCompression(this.#s.owner.http.compression, this.#be.name, this.req);
     if (rest.length > 0) this.#takeRequestBytes(rest);
     if (this.#phase === "connect") void this.#connect(null);
   }
@@ -100,7 +110,13 @@ export class HttpTransaction {
    */
   #requestRules(rest: Uint8Array): boolean {
     const s = this.#s, rules = s.owner.rules;
-    const ctx = this.#ctx = transactionContext(s.client, s.owner.name, this.#be.name, this.req);
+    const ctx = this.#ctx = transactionContext(
+      s.client,
+      s.owner,
+      this.#be.name,
+      this.req,
+      s.sessVars,
+    );
     if (rules !== null) {
       if (rules.tcp.content.length > 0) {
         // tcp-request content rules of an HTTP frontend see each whole request head (HAProxy's HTX)
@@ -118,6 +134,7 @@ export class HttpTransaction {
       if (name !== undefined) this.#be = s.owner.backendNamed(name) ?? this.#be;
       ctx.beName = this.#be.name;
     }
+    ctx.backend = backendSample(this.#be);
     const own = s.owner.backendRules(this.#be.name);
     if (own === undefined || own.request.length === 0) return false;
     return this.#answered(evaluateHttpRules(own.request, { ctx, req: this.req }), rest);
@@ -191,8 +208,18 @@ export class HttpTransaction {
   async #connect(first: Server | null): Promise<void> {
     const s = this.#s, be = this.#be;
     const ctx = httpPickContext(this.req, s.client.remoteAddress);
+    let persisted: Server | null = null;
+    if (be.cookie !== null && !this.#persistRead) {
+      // cookie persistence: the request's cookie names the server (once per request, not per retry)
+      this.#persistRead = true;
+      this.#cookieHad = readPersistCookie(be.cookie, be.servers, this.req.headers).server;
+      if (this.#cookieHad?.usable) persisted = this.#cookieHad;
+      else if (this.#cookieHad && be.redispatch === 0) {
+        return this.#fail(503, "SC", "the cookie's server is not available");
+      }
+    }
     // while requests wait in the backend's queue, a new one goes behind them
-    const server = first ?? (be.queue.length > 0 ? null : be.balancer.pick(ctx));
+    const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.balancer.pick(ctx));
     if (server === null && !be.saturated && be.queue.length === 0) {
       return this.#fail(503, "SC", "no server available");
     }
@@ -218,6 +245,7 @@ export class HttpTransaction {
     this.#tc = r.ms - r.queueMs;
     if (this.#phase === "done") return;
     if (!r.ok && r.queueTimeout) return this.#fail(503, "sQ", "timeout queue");
+    if (!r.ok && r.queueFull) return this.#fail(503, "sQ", "queue full (maxqueue)");
     if (!r.ok && r.noServer) return this.#fail(503, "SC", "no server available");
     if (!r.ok) {
       return this.#fail(
@@ -276,7 +304,8 @@ export class HttpTransaction {
 
   onClientDrain(): void {
     this.#s.timer.touchClient();
-    this.#srv?.resume();
+    if (this.#enc !== null) this.#enc.clientDrained();
+    else this.#srv?.resume();
   }
 
   #onServerData(chunk: Uint8Array): void {
@@ -336,11 +365,16 @@ export class HttpTransaction {
       if (denied) return this.#fail(denied.status, "PH", denied.reason);
       this.#status = res.status;
     }
+    const persist = this.#be.cookie;
+    if (persist !== null && this.#server !== null) {
+      writePersistCookie(persist, this.#server, this.#cookieHad, this.req.method, res.headers);
+    }
     if (framing.framing.type === "close") this.#clientKeepAlive = false;
     this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
       serverKeepsAlive(res, this.#s.owner.http.connectionMode);
     if (!this.#reqBody.done) this.#clientKeepAlive = false; // answered before the whole request: close after
     if (this.#s.stopping) this.#clientKeepAlive = false; // soft stop: this is the connection's last response
+    this.#enc = this.#zip?.respond(this.req, res, this.#compressorIo()) ?? null;
     const head = buildResponseHead(res, this.req, this.#clientKeepAlive, switching);
     if (switching) {
       this.#phase = "tunnel";
@@ -354,20 +388,41 @@ export class HttpTransaction {
     this.#s.timer.idle(this.#s.owner.http.clientTimeout, this.#be.serverTimeout);
     const n = this.#resBody.feed(step.rest);
     if (typeof n !== "number") return this.#fail(502, "SD", n.reason);
-    this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));
+    if (this.#enc === null) this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));
+    else {
+      this.#write(head);
+      this.#enc.write(step.rest.subarray(0, n));
+    }
     if (this.#resBody.done) this.#complete();
   }
 
   #forwardResponseBody(chunk: Uint8Array): void {
     const n = this.#resBody!.feed(chunk);
     if (typeof n !== "number") return this.#abort("SD");
-    this.#write(n === chunk.length ? chunk : chunk.subarray(0, n));
+    const body = n === chunk.length ? chunk : chunk.subarray(0, n);
+    if (this.#enc !== null) this.#enc.write(body);
+    else this.#write(body);
     if (this.#resBody!.done) this.#complete();
   }
 
   #write(bytes: Uint8Array): void {
     this.#bytesOut += bytes.length;
     if (!this.#s.client.write(bytes)) this.#srv?.pause();
+  }
+
+  /** What the response body's compressor (src/proxy/http_compress.ts) uses of this transaction. */
+  #compressorIo() {
+    return {
+      write: (bytes: Uint8Array) => {
+        this.#bytesOut += bytes.length;
+        return this.#s.client.write(bytes);
+      },
+      server: () => this.#srv,
+      failed: (err: Error) => {
+        this.#reason = err.message;
+        this.#abort("ID"); // an internal error during the data phase
+      },
+    };
   }
 
   #onServerEnd(): void {
@@ -461,6 +516,12 @@ export class HttpTransaction {
   /** The response is complete: log, give the server connection back, keep or close the client. */
   #complete(): void {
     const keepServer = this.#serverKeepAlive && this.#reqBody.done;
+    if (this.#enc !== null && !this.#enc.finished) {
+      // the server's part is over; the encoder's tail is still to come, then the last chunk
+      this.#releaseServer(keepServer);
+      this.#s.timer.idle(this.#s.owner.http.clientTimeout, 0);
+      return this.#enc.end(() => this.#complete());
+    }
     this.#finish("--", keepServer);
     this.#s.transactionDone(this.#clientKeepAlive && this.#reqBody.done && !this.#clientEnded);
   }
@@ -485,6 +546,7 @@ export class HttpTransaction {
 
   #finish(termination: string, keepServer: boolean): void {
     this.#phase = "done";
+    this.#enc?.destroy();
     this.#log(termination);
     this.#releaseServer(keepServer);
   }

@@ -1,7 +1,13 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
 import { readFile } from "node:fs/promises";
 import { checkPlans } from "../check/plan.ts";
-import { type Config, effective, type EffectiveFrontend } from "../config/mod.ts";
+import {
+  type Config,
+  effective,
+  type EffectiveCompression,
+  effectiveCompression,
+  type EffectiveFrontend,
+} from "../config/mod.ts";
 import {
   type BackendHttpRules,
   compileBackendHttpRules,
@@ -11,6 +17,7 @@ import {
 import { accessLogger } from "../log/access_sink.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { ErrorPages } from "./http_errors.ts";
+import { FrontendCompression } from "./http_compress.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
 import type { ProxyPlan } from "./proxy.ts";
 
@@ -35,9 +42,10 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
       rules: hasRules(compiled.rules) ? compiled.rules : null,
-      http: f.mode === "http" ? await httpOptions(f, tune) : null,
+      http: f.mode === "http" ? await httpOptions(f, config) : null,
       accessLog: accessLogger(f.log),
       inspectBuffer: tune.bufsize,
+      ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
     });
   }
   const backendRules = new Map<string, BackendHttpRules>();
@@ -63,6 +71,7 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       retries: b.retries,
       retryOn: b.retryOn,
       redispatch: b.redispatch,
+      cookie: b.cookie ?? null,
       connectTimeout: b.timeout.connect,
       queueTimeout: b.timeout.queue,
       serverTimeout: b.timeout.server,
@@ -74,6 +83,8 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
         port: s.address.port,
         weight: s.weight,
         maxconn: s.maxconn,
+        maxqueue: s.maxqueue,
+        cookie: s.cookie,
         backup: s.backup,
         disabled: s.disabled,
         sendProxy: s.sendProxy,
@@ -83,10 +94,8 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   };
 }
 
-async function httpOptions(
-  f: EffectiveFrontend,
-  tune: Config["global"]["tune"],
-): Promise<HttpFrontendOptions> {
+async function httpOptions(f: EffectiveFrontend, config: Config): Promise<HttpFrontendOptions> {
+  const tune = config.global.tune;
   const files = new Map<number, Uint8Array>();
   for (const [status, path] of Object.entries(f.errorfiles)) {
     try {
@@ -117,5 +126,16 @@ async function httpOptions(
     via: f.via,
     acceptConnect: f.acceptConnect,
     errors: new ErrorPages(files),
+    compression: compressionOf(config, f.name),
   };
+}
+
+/** The frontend's compression settings for each backend its requests may reach; null if none compresses. */
+function compressionOf(config: Config, fe: string): FrontendCompression | null {
+  const byBackend = new Map<string, EffectiveCompression>();
+  for (const be of Object.keys(config.backends)) {
+    const c = effectiveCompression(config, fe, be);
+    if (c !== null) byBackend.set(be, c);
+  }
+  return byBackend.size > 0 ? new FrontendCompression(byBackend) : null;
 }

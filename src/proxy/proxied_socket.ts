@@ -3,8 +3,8 @@ import type { ProxyHeader } from "../proxy_protocol/mod.ts";
 import type { Socket, SocketHandlers } from "../runtime/types.ts";
 
 /**
- * Wraps a socket accepted on an `acceptProxy` bind. Until {@link ProxiedSocket.headerRead} it is the
- * socket itself (real addresses; tcp-request connection rules and the header reader see those).
+ * Wraps a socket accepted on an `acceptProxy` bind. Until {@link ProxiedSocket.headerRead} it is
+ * the socket itself (real addresses; tcp-request connection rules and the header reader see those).
  * After it, `remoteAddress`/`remotePort`/`localAddress`/`localPort` are the header's (PROXY command
  * over TCP; LOCAL, UNKNOWN and UNIX keep the real ones), so every use of a session's `client`
  * (src fetches, balance source, X-Forwarded-For, logs, PROXY out) sees the client behind the
@@ -18,12 +18,12 @@ export class ProxiedSocket implements Socket {
   localPort: number;
   /** The PROXY header once read; null while it is awaited. */
   header: ProxyHeader | null = null;
-  /** ALPN and AUTHORITY the header carried (v2 TLVs), passed on by a server's sendProxyV2. */
+  /** ALPN and AUTHORITY the header carried (v2 TLVs), passed on by sendProxyV2. */
   alpn: string | undefined;
   authority: string | undefined;
   readonly #inner: Socket;
   #h: SocketHandlers | null = null;
-  /** Bytes for the handlers before the inner socket's (the header's leftover); null once delivered. */
+  /** Bytes due before the inner socket's (the header's leftover); null once delivered. */
   #held: Uint8Array[] | null = null;
   #heldEnd = false;
   #paused = false;

@@ -27,6 +27,7 @@ export interface ProxyPlan {
     accessLog: ((record: AccessRecord) => void) | null;
     /** tune.bufsize: most payload bytes buffered for tcp-request content rules. */
     inspectBuffer?: number;
+    rateLimitSessions?: number;
   }[];
   backends: BackendOptions[];
   /** Backends' own http-request/http-response rules, by backend name. */

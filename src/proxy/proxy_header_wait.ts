@@ -6,7 +6,7 @@ import type { ProxiedSocket } from "./proxied_socket.ts";
 
 const log = getLogger(["tsproxy", "proxy"]);
 
-/** The bound on the wait when the frontend's `timeout client` is 0 (disabled): never wait forever. */
+/** The bound on the wait when the frontend's `timeout client` is 0 (off): never wait forever. */
 export const PROXY_HEADER_FALLBACK_TIMEOUT = 3000;
 
 /** What the wait needs from the frontend that accepted the connection. */

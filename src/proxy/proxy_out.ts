@@ -3,15 +3,18 @@ import { buildProxyV1, buildProxyV2, type ProxyV2Fields } from "../proxy_protoco
 
 /** What a header sent to a server tells about the client's connection (a session's `client`). */
 export interface ClientConnection {
-  /** The client (src) and the address it connected to (dst): an accepted PROXY header's, else the socket's. */
+  /** The client (src) and the address it connected to (dst): the accepted PROXY header's or own. */
   readonly remoteAddress: string;
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
-  /** The client connection's ALPN protocol, when known (a received v2 header's; TLS's once terminated). */
+  /** ALPN and AUTHORITY from a received v2 header (ProxiedSocket); they win over `tls`'s. */
   readonly alpn?: string | undefined;
-  /** The authority the client asked for, when known (a received v2 header's; TLS SNI once terminated). */
   readonly authority?: string | undefined;
+  /** A terminated TLS connection's facts: its SNI is the authority, and its ALPN protocol. */
+  readonly tls?:
+    | { readonly sni?: string | undefined; readonly alpn?: string | undefined }
+    | undefined;
 }
 
 /** HAProxy refuses a whole header whose AUTHORITY is longer; such a value is left out instead. */
@@ -42,8 +45,9 @@ export function proxyHeaderFor(version: 0 | 1 | 2, client: ClientConnection): Ui
     }
   }
   const tlvs: { alpn?: string; authority?: string } = {};
-  if (client.alpn) tlvs.alpn = client.alpn;
-  const authority = client.authority;
+  const alpn = client.alpn ?? client.tls?.alpn;
+  if (alpn) tlvs.alpn = alpn;
+  const authority = client.authority ?? client.tls?.sni;
   if (authority && utf8.encode(authority).length <= AUTHORITY_MAX) tlvs.authority = authority;
   // a TLV too long to send (an ALPN relayed from a big received header) is dropped, not the header
   const tries: ProxyV2Fields[] = [

@@ -8,12 +8,13 @@ import type { Server } from "../backend/server.ts";
 import type { FrontendRules } from "../config/rules.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../rules/mod.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
-import { connectionContext } from "./l4_context.ts";
+import { backendSample } from "./backend_sample.ts";
+import { type ContextOwner, connectionContext } from "./l4_context.ts";
 import { proxyHeaderFor } from "./proxy_out.ts";
 import { SessionTimer } from "./session_timer.ts";
 
 /** What a session needs from the frontend that accepted it. */
-export interface SessionOwner {
+export interface SessionOwner extends ContextOwner {
   readonly name: string;
   readonly clientTimeout: number;
   readonly runtime: Runtime;
@@ -99,7 +100,7 @@ export class TcpSession {
     });
     const tcp = this.#owner.rules?.tcp;
     if (tcp && tcp.content.length > 0) {
-      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner.name);
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
       this.#inspecting = true;
       ctx.payload = EMPTY;
       ctx.final = tcp.inspectDelay === 0;
@@ -134,11 +135,12 @@ export class TcpSession {
   #route(): void {
     const rules = this.#owner.rules?.backends;
     if (rules && rules.length > 0) {
-      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner.name);
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
       ctx.final = true;
       const name = chooseBackend(rules, ctx);
       if (name !== undefined) this.backend = this.#owner.backendNamed(name) ?? this.backend;
       ctx.beName = this.backend.name;
+      ctx.backend = backendSample(this.backend);
     }
     this.#timer.idle(this.#owner.clientTimeout, this.backend.serverTimeout);
     this.#connect();
@@ -153,7 +155,7 @@ export class TcpSession {
     this.queueMs = r.queueMs;
     this.connectMs = r.ms - r.queueMs;
     if (this.#done) return;
-    if (!r.ok) return this.#abort(r.queueTimeout ? "sQ" : r.timedOut ? "sC" : "SC");
+    if (!r.ok) return this.#abort(r.queueTimeout || r.queueFull ? "sQ" : r.timedOut ? "sC" : "SC");
     this.server = r.server;
     this.#attach(r.socket);
   }

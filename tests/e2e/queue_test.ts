@@ -78,6 +78,29 @@ for (const rt of RUNTIMES) {
     }
   });
 
+  test(`${rt}: maxqueue: a full queue answers 503 at once`, async () => {
+    const origin = await slowOrigin(300);
+    const proxy = await startProxy(
+      rt,
+      config(origin.port, "10s").replace("maxconn: 2 }", "maxconn: 1, maxqueue: 2 }"),
+    );
+    try {
+      const t0 = Date.now();
+      const timed = await Promise.all(Array.from({ length: 6 }, async () => {
+        const status = await getStatus(proxy.ports[0]!);
+        return { status, ms: Date.now() - t0 };
+      }));
+      const ok = timed.filter((t) => t.status === 200), full = timed.filter((t) => t.status === 503);
+      assert.equal(ok.length, 3, JSON.stringify(timed));
+      assert.equal(full.length, 3);
+      assert.ok(full.every((t) => t.ms < 250), `503s waited: ${JSON.stringify(full)}`);
+      assert.equal(origin.peak, 1);
+    } finally {
+      await proxy.stop();
+      await origin.close();
+    }
+  });
+
   test(`${rt}: timeout queue answers 503 with sQ; TCP mode queues too`, async () => {
     const origin = await slowOrigin(1500);
     const proxy = await startProxy(rt, config(origin.port, "300ms"));
@@ -112,6 +135,39 @@ for (const rt of RUNTIMES) {
     } finally {
       await tproxy.stop();
       await tcp.close();
+    }
+  });
+}
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: rateLimitSessions 20 starts at most about 20 sessions a second, the rest wait`, async () => {
+    const starts: number[] = [];
+    const origin = await tcpServer((s) => {
+      starts.push(Date.now());
+      s.end("hi");
+    });
+    const proxy = await startProxy(rt, `
+global: { log: none }
+frontends:
+  fe: { bind: ["127.0.0.1:0"], mode: tcp, defaultBackend: be, rateLimitSessions: 20 }
+backends:
+  be: { mode: tcp, servers: [{ name: s, address: "127.0.0.1:${origin.port}" }] }
+`);
+    try {
+      const t0 = Date.now();
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () => exchange(proxy.ports[0]!, "x", { keepOpen: true })),
+      );
+      const ms = Date.now() - t0;
+      assert.deepEqual(replies.map((r) => r.data.toString()), Array(50).fill("hi"));
+      // 50 sessions at 20/s: 20 at once, the rest as the sliding second (HAProxy's freq_ctr,
+      // the last second prorated) lets them in: at least 1.2 s more, never 50 in one second
+      assert.ok(ms >= 1200, `50 sessions took ${ms} ms`);
+      const firstSecond = starts.filter((t) => t - starts[0]! < 1000).length;
+      assert.ok(firstSecond <= 40, `${firstSecond} sessions started in the first second`);
+    } finally {
+      await proxy.stop();
+      await origin.close();
     }
   });
 }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type EchoedRequest, jsonEchoOrigin } from "./helpers/http.ts";
-import { exchange } from "./helpers/net.ts";
+import { connect, exchange } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 async function get(port: number, path: string, headers: Record<string, string> = {}) {
@@ -74,6 +74,78 @@ backends:
       await proxy.stop();
       await a.close();
       await b.close();
+    }
+  });
+}
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: map files next to the config route by host and path prefix; nbsrv sees the backends`, async () => {
+    const a = await jsonEchoOrigin(), b = await jsonEchoOrigin(), c = await jsonEchoOrigin();
+    const proxy = await startProxy(
+      rt,
+      `
+global: { log: none }
+defaults: { mode: http }
+frontends:
+  web:
+    bind: ["127.0.0.1:0"]
+    httpRequest:
+      - set-header X-Tier %[path,map_beg(tiers.map,free)]
+      - return status 200 content-type text/plain lf-string "%[nbsrv(be_b)]/%[nbsrv(be_d)]" if { path /nbsrv }
+      - set-var(sess.n) int(0) unless { var(sess.n) -m found }
+      - set-var(sess.n) var(sess.n),add(1)
+      - set-var(txn.n) int(0) unless { var(txn.n) -m found }
+      - set-var(txn.n) var(txn.n),add(1)
+      - return status 200 content-type text/plain lf-string "sess=%[var(sess.n)] txn=%[var(txn.n)]" if { path /count }
+    useBackend: ["%[req.hdr(host),lower,field(1,:),map(hosts.map)]"]
+    defaultBackend: be_c
+backends:
+  be_a: { servers: [{ name: s, address: "127.0.0.1:${a.port}" }] }
+  be_b: { servers: [{ name: s, address: "127.0.0.1:${b.port}" }] }
+  be_c: { servers: [{ name: s, address: "127.0.0.1:${c.port}" }] }
+  be_d: { servers: [{ name: s, address: "127.0.0.1:${c.port}", disabled: true }] }
+`,
+      1,
+      {
+        "hosts.map": "# host → backend\nwww.example.com be_a\napi.example.com   be_b\n",
+        "tiers.map": "/pro/ paid\n/pro/gold/ gold\n/ free\n",
+      },
+    );
+    try {
+      const port = proxy.ports[0]!;
+      const host = async (h: string, path = "/") => {
+        const r = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { host: h } });
+        return JSON.parse(await r.text()) as EchoedRequest;
+      };
+      await host("WWW.example.com");
+      await host("api.example.com:8080");
+      await host("unknown.example.com");
+      assert.deepEqual([a.requests, b.requests, c.requests], [1, 1, 1]);
+      assert.equal((await host("www.example.com", "/pro/gold/x")).headers["x-tier"], "gold");
+      assert.equal((await host("www.example.com", "/pro/x")).headers["x-tier"], "paid");
+      assert.equal((await host("www.example.com", "/x")).headers["x-tier"], "free");
+      const text = async (path: string) => await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+      assert.equal(await text("/nbsrv"), "1/0", "be_d's only server is in maintenance");
+      // sess. variables live as long as the connection, txn. ones for one request
+      const sock = await connect(port);
+      let seen: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        let buf = "";
+        setTimeout(() => reject(new Error(`3 answers not seen in 5 s: ${buf}`)), 5000);
+        sock.on("data", (d) => {
+          buf += d;
+          seen = [...buf.matchAll(/sess=\d+ txn=\d+/g)].map((m) => m[0]);
+          if (seen.length >= 3) resolve();
+        });
+        for (let i = 0; i < 3; i++) sock.write("GET /count HTTP/1.1\r\nHost: x\r\n\r\n");
+      });
+      sock.destroy();
+      assert.deepEqual(seen, ["sess=1 txn=1", "sess=2 txn=1", "sess=3 txn=1"]);
+    } finally {
+      await proxy.stop();
+      await a.close();
+      await b.close();
+      await c.close();
     }
   });
 }

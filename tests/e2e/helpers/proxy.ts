@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 
 export type ProxyRuntime = "deno" | "bun" | "binary";
@@ -56,8 +56,15 @@ export interface RunningProxy {
 }
 
 /** Spawns the proxy on a YAML config and waits until it reports `binds` listening addresses. */
-export async function startProxy(rt: ProxyRuntime, yaml: string, binds = 1): Promise<RunningProxy> {
+export async function startProxy(
+  rt: ProxyRuntime,
+  yaml: string,
+  binds = 1,
+  /** Files written next to the config (name → content), for paths relative to it. */
+  files: Record<string, string> = {},
+): Promise<RunningProxy> {
   const cfg = writeTemp("tsproxy.yaml", yaml);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dirname(cfg), name), text);
   const [cmd, args] = cliCommand(rt, ["run", "-c", cfg]);
   const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

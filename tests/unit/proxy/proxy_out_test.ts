@@ -61,6 +61,12 @@ test("proxyHeaderFor() v2: addresses, and ALPN and AUTHORITY when the client con
   );
   h = parsed(proxyHeaderFor(2, { ...client, alpn: "h2", authority: "shop.example" }));
   assert.deepEqual([h.alpn, h.authority], ["h2", "shop.example"]);
+  h = parsed(proxyHeaderFor(2, { ...client, tls: { sni: "tls.example", alpn: "http/1.1" } }));
+  assert.deepEqual([h.alpn, h.authority], ["http/1.1", "tls.example"], "TLS: SNI and ALPN");
+  h = parsed(
+    proxyHeaderFor(2, { ...client, authority: "pp.example", tls: { sni: "tls.example" } }),
+  );
+  assert.equal(h.authority, "pp.example", "a received AUTHORITY wins over SNI (HAProxy's order)");
   h = parsed(proxyHeaderFor(2, { ...client, remoteAddress: "2001:db8::10" }));
   assert.deepEqual([h.family, h.src, h.dst], ["tcp6", "2001:db8::10", "::ffff:192.0.2.1"]);
 });
