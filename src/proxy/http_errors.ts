@@ -30,6 +30,7 @@ const MESSAGES: Record<number, string> = {
   408: "Your browser didn't send a complete request in time.",
   413: "The request body is too large.",
   414: "The request line is too long.",
+  429: "You have sent too many requests in a given amount of time.",
   431: "The request header fields are too large.",
   500: "An internal server error occurred.",
   501: "The request uses something this server does not implement.",

@@ -24,9 +24,13 @@ const UTF8 = new TextEncoder();
  * `src -m beg 10.` is refused at config time; use `ipmask` or an ip pattern instead.
  */
 const CASTS: Readonly<Record<string, Cast>> = {
+  // HAProxy's c_str2int: the leading integer ("7b" → 7, "abc" → 0); only "" fails
   "str>int": (v) => {
-    const s = (v as string).trim();
-    return /^[+-]?\d{1,15}$/.test(s) ? Number(s) : undefined;
+    const s = v as string;
+    if (s === "") return undefined;
+    const m = /^[+-]?\d{0,15}/.exec(s)![0];
+    const n = Number(m === "" || m === "+" || m === "-" ? 0 : m);
+    return n === 0 ? 0 : n; // never -0
   },
   "str>ip": (v) => (parseIp(v as string) ? v : undefined),
   "str>bin": (v) => strToBin(v as string),

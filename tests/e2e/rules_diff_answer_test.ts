@@ -139,15 +139,7 @@ const scenarios: Scenario[] = [
 ];
 
 /** Differences kept on purpose: "scenario #request field" → why. */
-/** The one error page whose wording differs (the others are byte for byte HAProxy's). */
-const PAGE_429 = "tsproxy's default 429 page says \"Too Many Requests\" where HAProxy's says " +
-  '"You have sent too many requests in a given amount of time." (so content-length 76, not 117); ' +
-  "the wording lives in src/proxy/http_errors.ts (MESSAGES has no 429), outside the rules, and " +
-  "errorfiles replace the page";
-
 const justified: Record<string, string> = {
-  "deny and deny_status #1 clientHeaders": PAGE_429,
-  "deny and deny_status #1 body": PAGE_429,
   "redirect prefix #5 clientHeaders": "append-slash without drop-query: HAProxy appends the " +
     'slash to the whole location, query included ("/p/keepq/a?q=1/", a changed query value); ' +
     'tsproxy puts it at the end of the path ("/p/keepq/a/?q=1"). HAProxy documents ' +

@@ -57,7 +57,8 @@ test("compileSample() fails the sample when a converter cannot convert", () => {
 test("compileSample() casts between steps where allowed", () => {
   assert.equal(valueOf("src_port,length", ctx), 5, "int to str");
   assert.equal(valueOf("str(42),add(1)", ctx), 43, "str to int");
-  assert.equal(valueOf("str(x),add(1)", ctx), undefined, "str to int fails at run time");
+  assert.equal(valueOf("str(x),add(1)", ctx), 1, "a string without digits casts to 0, as HAProxy");
+  assert.equal(valueOf("str(7b),add(1)", ctx), 8, "the leading integer, as HAProxy");
   assert.equal(valueOf("src,hex", ctx), "C000020A", "ip to bin: the address bytes");
   assert.equal(valueOf("str(10.1.2.3),ipmask(8)", ctx), "10.0.0.0", "str to ip");
   assert.equal(
