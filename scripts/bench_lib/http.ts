@@ -2,6 +2,7 @@
 import { exists, type Options, ROOT, TMP, TREE } from "./options.ts";
 import { load } from "./proc.ts";
 import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
+import { COMPRESSION_PATH_IDS, compressionRows, pageLocation } from "./http_compression.ts";
 
 const ORIGIN_PORT = 21020;
 const TSPROXY_PORT = 21021;
@@ -18,6 +19,7 @@ export const HTTP_PATH_IDS = [
   "binary",
   "nginx",
   "bun-naive",
+  ...COMPRESSION_PATH_IDS,
 ];
 const SMALL_BODY = "hello world\n";
 
@@ -81,6 +83,7 @@ http {
     listen 127.0.0.1:${ORIGIN_PORT} backlog=4096;
     location = /small { return 200 ${JSON.stringify(SMALL_BODY)}; }
     location = /64k { root ${TMP}/nginx-origin/www; }
+    ${pageLocation()}
   }
 }
 `,
@@ -283,6 +286,7 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     cpuRow: `${spec.name}: proxy CPU per request`,
     cpuUnit: "µs/req",
     cpuScale: 1e6,
+    runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id),
     async measure(port) {
       const out = await load([
         "wrk",
@@ -313,6 +317,18 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     },
   }));
 
+  const compression = compressionRows({
+    duration,
+    cfg,
+    nginxUser,
+    origin: nginx(`${TMP}/nginx-origin`, originConf),
+    originPort: ORIGIN_PORT,
+    ports: { tsproxy: TSPROXY_PORT, haproxy: HAPROXY_PORT, nginx: NGINX_PORT },
+    noCli,
+    parseWrk,
+  });
+  allPaths.push(...compression.paths);
+  workloads.push(...compression.workloads);
   const paths = allPaths.filter((p) =>
     opts.paths ? opts.paths.includes(p.id) : p.id !== "binary" || !p.missing
   );

@@ -15,6 +15,8 @@ const HELP = `usage: scripts/bench [--quick] [--only tcp|http] [--paths ID,...] 
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
               http only:  bun-rules, bun-nolog, nginx, bun-naive
+              http, 1 MiB HTML compressed (gzip, br): haproxy-comp, nginx-comp,
+                bun-comp, deno-comp
   --runs    repeat every measurement N times and report the best (default 3, 1 with --quick)`;
 
 export function die(msg: string): never {
