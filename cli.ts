@@ -33,6 +33,7 @@ const COMMANDS = {
     usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
 
 Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal (300 ms or more later) exits at once.
+SIGHUP reads the TLS certificate files again (open connections keep theirs).
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json or .ts)
@@ -190,11 +191,22 @@ async function run(file: string, level: LogLevel): Promise<number> {
     return 1;
   }
   for (const b of handle.binds) {
-    log.info`frontend ${b.frontend} listening on ${formatAddress(b)}`;
+    const tls = b.tls ? ` (TLS, ${b.tls.stack})` : "";
+    log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
+    for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
   }
+  runtime.onSignal("SIGHUP", () => void reloadCertificates(handle));
   const code = await untilStopped(handle, runtime, result.config.global.hardStopAfter);
   await flushLogging();
   return code;
+}
+
+/** SIGHUP: TLS certificates read again; a file that cannot be used keeps the old certificate. */
+async function reloadCertificates(handle: ProxyHandle): Promise<void> {
+  const log = getLogger(["tsproxy", "cli"]);
+  const errors = await handle.reloadCertificates();
+  for (const e of errors) log.error`certificate reload: ${e} (the previous certificates stay)`;
+  if (errors.length === 0) log.info("SIGHUP received: certificates reloaded");
 }
 
 /** Waits for SIGTERM/SIGINT, shuts down once, resolves with the exit code. */

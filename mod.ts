@@ -50,6 +50,10 @@ export {
   type SignalName,
   type Socket,
   type SocketHandlers,
+  type TlsConnectOptions,
+  type TlsInfo,
+  type TlsListener,
+  type TlsListenOptions,
 } from "./src/runtime/mod.ts";
 export { VERSION } from "./src/version.ts";
 

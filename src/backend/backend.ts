@@ -1,17 +1,20 @@
 /** A backend: its servers, the balancer that picks among them, and its connect settings. */
 import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
-import type { Balancer, HashType } from "../lb/types.ts";
+import type { Balancer, HashFunction, HashType } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
 import type { CookiePolicy } from "./cookie.ts";
 import { Queue } from "./queue.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
 import { Server, type ServerOptions } from "./server.ts";
+import type { ServerSession } from "./server_hooks.ts";
 
 export interface BackendOptions {
   name: string;
   mode: "tcp" | "http";
   balance: BalanceSpec;
   hashType: HashType;
+  /** The key hash; default fnv1a. */
+  hashFunction?: HashFunction;
   hashBalanceFactor: number;
   retries: number;
   /** What besides connect failures is retried (HTTP); default: connect failures only. */
@@ -20,6 +23,8 @@ export interface BackendOptions {
   redispatch?: number;
   /** Cookie persistence (HTTP), or null. */
   cookie?: CookiePolicy | null;
+  /** option allbackups: every backup takes traffic when no active server is up (default: the first). */
+  allBackups?: boolean;
   connectTimeout: number;
   serverTimeout: number;
   /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
@@ -37,6 +42,7 @@ export class Backend {
   readonly retryOn: RetryOn;
   readonly redispatch: number;
   readonly cookie: CookiePolicy | null;
+  readonly allBackups: boolean;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
   readonly servers: readonly Server[];
@@ -45,9 +51,25 @@ export class Backend {
   /** Requests waiting because every usable server is at its maxconn. */
   readonly queue: Queue = new Queue();
   readonly queueTimeout: number;
-  /** Connections open through this backend now / ever. */
+  /** Connections open through this backend now / at most / ever (HAProxy's scur, smax, stot). */
   cur = 0;
+  max = 0;
   total = 0;
+  /**
+   * Its requests' retries on the same server (wretr) and moves to another (wredis); requests that
+   * got no connection: attempts all failed, no server, queue timeout or full (econ); responses that
+   * failed: invalid, closed before a response, timed out (eresp).
+   */
+  retried = 0;
+  redispatched = 0;
+  connectErrors = 0;
+  responseErrors = 0;
+  /** Bytes from clients / to clients (bin, bout). */
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Times its last usable server went DOWN (chkdown); when it lost or regained one (lastchg). */
+  downTransitions = 0;
+  lastChange = Date.now();
 
   constructor(o: BackendOptions) {
     this.name = o.name;
@@ -56,15 +78,36 @@ export class Backend {
     this.retryOn = o.retryOn ?? DEFAULT_RETRY_ON;
     this.redispatch = o.redispatch ?? 1;
     this.cookie = o.cookie ?? null;
+    this.allBackups = o.allBackups ?? false;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
     this.servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
+    this.refreshBackups();
     this.balancer = createBalancer(o.balance, this.servers, {
       hashType: o.hashType,
+      hashFunction: o.hashFunction,
       hashBalanceFactor: o.hashBalanceFactor,
     });
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
+    // on-marked-down / on-marked-up: only servers whose sessions a health change may cut list them
+    const upCuts = this.servers.some((s) => !s.backup && s.onMarkedUp !== null);
+    for (const s of this.servers) {
+      if (s.onMarkedDown !== null || (upCuts && s.backup)) s.sessions = new Set();
+    }
+  }
+
+  /**
+   * Without allbackups only the first backup server that is UP (in config order) may take traffic:
+   * the others are put on standby. Call after any server's state changed.
+   */
+  refreshBackups(): void {
+    let primary: Server | null = null;
+    for (const s of this.servers) {
+      if (!s.backup) continue;
+      s.standby = !this.allBackups && primary !== null;
+      if (primary === null && s.state === "UP" && s.weight > 0) primary = s;
+    }
   }
 
   /** The queue's limit: the servers' maxqueue summed when every server sets one, else none (0). */
@@ -81,6 +124,31 @@ export class Backend {
   release(server: Server): void {
     server.cur--;
     if (this.queue.length > 0 && server.usable) this.queue.wake();
+  }
+
+  /** `session` starts using a connection to `server` (whose `cur` already counts it). */
+  opened(server: Server, session: ServerSession): void {
+    if (++this.cur > this.max) this.max = this.cur;
+    this.total++;
+    server.total++;
+    if (server.cur > server.max) server.max = server.cur;
+    server.sessions?.add(session);
+  }
+
+  /** `session` let go of its connection to `server`: counted back, the slot released. */
+  closed(server: Server, session: ServerSession): void {
+    server.sessions?.delete(session);
+    this.cur--;
+    this.release(server);
+  }
+
+  /** A session or transaction ended: its bytes from and to the client, for `server` and here. */
+  countBytes(server: Server | null, fromClient: number, toClient: number): void {
+    this.bytesIn += fromClient;
+    this.bytesOut += toClient;
+    if (server === null) return;
+    server.bytesIn += fromClient;
+    server.bytesOut += toClient;
   }
 
   /**

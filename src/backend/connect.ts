@@ -4,6 +4,7 @@ import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import type { Backend } from "./backend.ts";
 import { redispatches } from "./retry.ts";
 import type { Server } from "./server.ts";
+import { clientTls } from "./server_tls.ts";
 
 export type ConnectOutcome =
   | { ok: true; server: Server; socket: Socket; retries: number; ms: number; queueMs: number }
@@ -17,6 +18,8 @@ export type ConnectOutcome =
     queueTimeout?: boolean;
     /** The queue already held maxqueue requests: refused at once (503). */
     queueFull?: boolean;
+    /** The last attempt's TLS handshake failed: the runtime's message (log reason). */
+    tlsError?: string | undefined;
     queueMs: number;
     retries: number;
     ms: number;
@@ -41,6 +44,7 @@ export async function connectToBackend(
   const started = Date.now();
   let last: Server | null = null;
   let timedOut = false;
+  let tlsError: string | undefined;
   let queueMs = 0;
   const retries = backend.retryOn.connFailure ? Math.max(0, backend.retries - (retried ?? 0)) : 0;
   for (let attempt = 0; attempt <= retries; attempt++) {
@@ -58,6 +62,7 @@ export async function connectToBackend(
     if (!srv && attempt === 0 && backend.saturated) {
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
+        backend.connectErrors++;
         return {
           ok: false,
           noServer: false,
@@ -74,6 +79,7 @@ export async function connectToBackend(
       queueMs = Date.now() - q0;
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
+        else backend.connectErrors++;
         return {
           ok: false,
           noServer: false,
@@ -89,48 +95,71 @@ export async function connectToBackend(
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
+      backend.connectErrors++;
       return {
         ok: false,
         noServer: attempt === 0,
         timedOut,
+        tlsError,
         queueMs,
         retries: Math.max(0, attempt - 1),
         ms: Date.now() - started,
         server: last,
       };
     }
+    if (attempt > 0 && last) countRetry(backend, last, srv);
     tried.add(srv);
     last = srv;
     srv.cur++;
     let socket: Socket;
     try {
-      socket = await runtime.connect({
-        host: srv.host,
-        port: srv.port,
-        timeoutMs: backend.connectTimeout,
-      });
+      const target = { host: srv.host, port: srv.port, timeoutMs: backend.connectTimeout };
+      socket = await (srv.tls
+        ? runtime.connectTls({ ...target, tls: clientTls(srv.tls, srv.tlsSessions, ctx) })
+        : runtime.connect(target));
     } catch (err) {
       backend.release(srv);
-      srv.connectErrors++;
+      srv.observer?.connected(false); // observe: HAProxy's "L4 unsuccessful connection"
       timedOut = err instanceof ConnectError && err.kind === "timeout";
+      tlsError = err instanceof ConnectError && err.kind === "tls" ? err.message : undefined;
       if (cancelled()) break;
       continue;
     }
+    srv.observer?.connected(true);
     if (cancelled()) {
       backend.release(srv);
       socket.close();
       break;
     }
-    srv.total++;
     return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started, queueMs };
+  }
+  if (!cancelled()) {
+    backend.connectErrors++;
+    if (last) last.connectErrors++;
   }
   return {
     ok: false,
     noServer: false,
     timedOut,
+    tlsError,
     queueMs,
     retries,
     ms: Date.now() - started,
     server: last,
   };
+}
+
+/**
+ * Counts a retry to `to` after a failure on `from`, as HAProxy's stats do: a redispatch (wredis)
+ * when it moves to another server, else a retry (wretr), on `from` and the backend. Returns `to`.
+ */
+export function countRetry(backend: Backend, from: Server, to: Server): Server {
+  if (to === from) {
+    from.retried++;
+    backend.retried++;
+  } else {
+    from.redispatched++;
+    backend.redispatched++;
+  }
+  return to;
 }

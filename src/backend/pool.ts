@@ -81,6 +81,11 @@ export class ConnectionPool {
     }
   }
 
+  /** Closes the idle connections to `server` (it went DOWN: they could only fail or mislead). */
+  dropServer(server: Server): void {
+    for (const entry of [...(this.#idle.get(server) ?? [])]) this.#drop(server, entry);
+  }
+
   /** Closes every idle connection (shutdown). */
   closeAll(): void {
     for (const [server, list] of this.#idle) {

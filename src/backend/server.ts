@@ -1,5 +1,9 @@
 /** One server of a backend: its address, weight, state and counters, shared by balancers and stats. */
 import type { LbServer } from "../lb/types.ts";
+import { rampedWeight } from "./slowstart.ts";
+import type { TlsSessionCache } from "../runtime/types.ts";
+import type { ServerTls } from "./server_tls.ts";
+import type { ServerObserver, ServerSession } from "./server_hooks.ts";
 
 export type ServerState = "UP" | "DOWN" | "MAINT" | "DRAIN";
 
@@ -31,9 +35,21 @@ export interface ServerOptions {
   maxqueue?: number | undefined;
   backup?: boolean | undefined;
   disabled?: boolean | undefined;
+  /** Start in DRAIN: no balanced traffic, cookie-persistent requests still served. */
+  drain?: boolean | undefined;
+  /** on-marked-down shutdown-sessions: cut this server's sessions when it goes DOWN. */
+  onMarkedDown?: "shutdown-sessions" | undefined;
+  /** on-marked-up shutdown-backup-sessions: cut backup servers' sessions when this one comes UP. */
+  onMarkedUp?: "shutdown-backup-sessions" | undefined;
+  /** Milliseconds over which the weight grows back after the server comes back UP (0: none). */
+  slowstart?: number | undefined;
+  /** The clock of the slowstart ramp (ms); Date.now unless a test fakes it. */
+  clock?: (() => number) | undefined;
   /** Send a PROXY protocol v1 line (send-proxy) / v2 header (send-proxy-v2, wins) on each connection. */
   sendProxy?: boolean | undefined;
   sendProxyV2?: boolean | undefined;
+  /** Connect over TLS with these settings (ssl); absent: plain TCP. */
+  tls?: ServerTls | undefined;
 }
 
 export class Server implements LbServer {
@@ -48,14 +64,27 @@ export class Server implements LbServer {
   readonly cookie: string;
   /** The PROXY protocol version written first on each new connection; 0: none. */
   readonly proxyProtocol: 0 | 1 | 2;
+  /** TLS settings when the server is reached over TLS (ssl), else null. */
+  readonly tls: ServerTls | null;
+  /** The last TLS session, resumed by the next connection where the runtime allows. */
+  readonly tlsSessions: TlsSessionCache = {};
   weight: number;
   state: ServerState;
-  /** Connections open to this server now. */
+  /** Connections open to this server now (HAProxy's scur) and at most so far (smax). */
   cur = 0;
-  /** Connections ever established to this server. */
+  max = 0;
+  /** Sessions it ever served: TCP sessions, HTTP requests (stot). */
   total = 0;
-  /** Connect attempts that failed (refused or timed out). */
+  /**
+   * Requests whose connect failed on this server after their retries (HAProxy's econ; every
+   * failed attempt still reaches `observer`). Response errors: invalid, closed before a response,
+   * timed out (eresp). Retries kept on this server (wretr) and moves away from it (wredis).
+   */
   connectErrors = 0;
+  responseErrors = 0;
+  retried = 0;
+  redispatched = 0;
+  /** Bytes from clients / to clients over this server's connections (bin, bout). */
   bytesIn = 0;
   bytesOut = 0;
   /** True while an active health check runs for this server (src/check/). */
@@ -64,11 +93,28 @@ export class Server implements LbServer {
   checkHealth = 0;
   /** The last health check's outcome; null until one completed. */
   lastCheck: CheckOutcome | null = null;
-  /** Failed health checks while not fully DOWN (HAProxy's chkfail); times checks took it DOWN. */
+  /** Failed health checks while not fully DOWN (chkfail); times checks took it DOWN (chkdown). */
   failedChecks = 0;
   downTransitions = 0;
-  /** When `state` last changed by a health check or at start (ms since the epoch). */
+  /** Times observe's errorLimit was reached (HAProxy's hanafail). */
+  failedHana = 0;
+  /** False while health checks say DOWN, whatever the admin state (a DRAIN server may be down). */
+  running = true;
+  readonly onMarkedDown: "shutdown-sessions" | null;
+  readonly onMarkedUp: "shutdown-backup-sessions" | null;
+  /** Passive health (observe), set while its checker runs; null: not observed. */
+  observer: ServerObserver | null = null;
+  /** Sessions using this server, kept only when a health change may cut them (see Backend). */
+  sessions: Set<ServerSession> | null = null;
+  /** When `state` last changed by a health check or at start (ms since the epoch; lastchg). */
   lastChange = Date.now();
+  /** The slowstart period (ms, 0: none); see `effectiveWeight`. */
+  readonly slowstart: number;
+  /** When the server last came back UP (`cameUp`), or -Infinity: never since start. */
+  upSince = -Infinity;
+  /** The end of the current slowstart ramp (ms), 0 when none runs: the fast path reads no clock. */
+  #warmUntil = 0;
+  #clock: () => number;
 
   constructor(o: ServerOptions) {
     this.name = o.name;
@@ -81,12 +127,59 @@ export class Server implements LbServer {
     this.maxqueue = o.maxqueue ?? 0;
     this.cookie = o.cookie ?? "";
     this.proxyProtocol = o.sendProxyV2 ? 2 : o.sendProxy ? 1 : 0;
-    this.state = o.disabled ? "MAINT" : "UP";
+    this.tls = o.tls ?? null;
+    this.state = o.disabled ? "MAINT" : o.drain ? "DRAIN" : "UP";
+    this.onMarkedDown = o.onMarkedDown ?? null;
+    this.onMarkedUp = o.onMarkedUp ?? null;
+    this.slowstart = o.slowstart ?? 0;
+    this.#clock = o.clock ?? Date.now;
+  }
+
+  /** True in state UP, whatever the load. */
+  /**
+   * UP and not held in reserve: a backup server other than the first one UP is on standby unless
+   * the backend sets allbackups (`Backend.refreshBackups`).
+   */
+  get up(): boolean {
+    return this.state === "UP" && !this.standby;
+  }
+
+  /** A backup kept in reserve behind another backup (HAProxy without `option allbackups`). */
+  standby = false;
+
+  /**
+   * The weight dynamic algorithms see: `weight`, except during the `slowstart` period after the
+   * server came back UP, when it grows from 1/16 of it (`rampedWeight`). Never ramps at process
+   * start (HAProxy: "it only applies when a server has been previously seen as failed").
+   */
+  get effectiveWeight(): number {
+    if (this.#warmUntil === 0) return this.weight;
+    const now = this.#clock();
+    if (now >= this.#warmUntil || now < this.upSince) {
+      this.#warmUntil = 0;
+      return this.weight;
+    }
+    return rampedWeight(this.weight, now - this.upSince, this.slowstart);
+  }
+
+  /** The server came back UP (a health check, or leaving maintenance): its slowstart begins. */
+  cameUp(now: number = this.#clock()): void {
+    this.upSince = now;
+    this.#warmUntil = this.slowstart > 0 ? now + this.slowstart : 0;
+  }
+
+  /**
+   * May take a request whose persistence cookie names it: UP, or DRAIN and not DOWN by its checks
+   * (HAProxy: a draining server keeps its persistent users), and below its maxconn.
+   */
+  get acceptsPersistent(): boolean {
+    return (this.state === "UP" || (this.state === "DRAIN" && this.running)) &&
+      (this.maxconn === 0 || this.cur < this.maxconn);
   }
 
   /** Picked for new connections only when UP and below its maxconn (0 = unlimited). */
   get usable(): boolean {
-    return this.state === "UP" && (this.maxconn === 0 || this.cur < this.maxconn);
+    return this.up && (this.maxconn === 0 || this.cur < this.maxconn);
   }
 
   get address(): string {

@@ -1,13 +1,16 @@
 /** Runs one server's health checks on a timer, moves the server UP and DOWN, and logs each change. */
 import { getLogger } from "@logtape/logtape";
 import type { Backend } from "../backend/backend.ts";
+import { serverCameUp, serverWentDown } from "../backend/on_marked.ts";
 import type { Server } from "../backend/server.ts";
+import type { ServerTls } from "../backend/server_tls.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { Health } from "./health.ts";
 import type { HttpCheckSpec } from "./http_check.ts";
-import { noServerMessage, transitionMessage } from "./messages.ts";
+import { checkFailedMessage, noServerMessage, transitionMessage } from "./messages.ts";
+import { type ObservePlan, Observer } from "./observe.ts";
 import { probe } from "./probe.ts";
-import type { Verdict } from "./verdict.ts";
+import { HEALTH_ANALYZE, type Verdict } from "./verdict.ts";
 
 const log = getLogger(["tsproxy", "check"]);
 
@@ -29,6 +32,10 @@ export interface CheckPlan {
   readonly checkTimeout: number | null;
   /** null: a TCP connect check. */
   readonly http: HttpCheckSpec | null;
+  /** TLS for the check connection (check-ssl); null or absent: plain TCP. */
+  readonly tls?: ServerTls | null;
+  /** Passive health (observe): live traffic's errors also count; null or absent: off. */
+  readonly observe?: ObservePlan | null;
 }
 
 /**
@@ -50,6 +57,11 @@ export function checkTimeouts(
  * `fastinter` or `downinter`, as {@link Health.interval} says), one at a time. A server in MAINT is
  * not checked (its turn passes). A check result moves `state` only between UP and DOWN: a DRAIN
  * server keeps its admin state while its health is still tracked and logged.
+ *
+ * With `observe`, the server's {@link Observer} reports errorLimit errors in a row from live
+ * traffic (HAProxy's health_adjust): every `onError` forces fastinter for the next check (brought
+ * forward when that is sooner); fail-check counts one failed check, sudden-death first drops the
+ * health so one more failure is fatal, mark-down drops it to rise so this one is.
  */
 export class Checker {
   readonly plan: CheckPlan;
@@ -58,6 +70,11 @@ export class Checker {
   #server: Server;
   #health: Health;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** When the pending check is due (ms since the epoch). */
+  #due = 0;
+  /** observe asked for fastinter: the next interval uses it (HAProxy's CHK_ST_FASTINTER). */
+  #fast = false;
+  #observer: Observer | null = null;
   #inFlight: AbortController | null = null;
   #stopped = false;
 
@@ -79,6 +96,12 @@ export class Checker {
     if (this.#stopped) throw new Error(`Checker ${this.#name}: start() after stop()`);
     this.#server.checked = true;
     this.#server.checkHealth = this.#health.health;
+    if (this.plan.observe) {
+      // the action waits for the traffic event that reported to be handled (no re-entry there)
+      const act = (info: string) => queueMicrotask(() => this.#passiveFailure(info));
+      this.#observer = new Observer(this.plan.observe, act);
+      this.#server.observer = this.#observer;
+    }
     this.#schedule(delay);
   }
 
@@ -90,6 +113,7 @@ export class Checker {
     this.#inFlight?.abort();
     this.#inFlight = null;
     this.#server.checked = false;
+    if (this.#server.observer === this.#observer) this.#server.observer = null;
   }
 
   get #name(): string {
@@ -97,6 +121,7 @@ export class Checker {
   }
 
   #schedule(ms: number): void {
+    this.#due = Date.now() + ms;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.#run();
@@ -122,6 +147,7 @@ export class Checker {
         connectTimeout: timeouts.connect,
         readTimeout: timeouts.read,
         http: plan.http,
+        tls: plan.tls ?? null,
       }, ctl.signal);
     } catch (err) {
       // probe() does not reject; should it ever, the check counts as failed rather than stopping.
@@ -130,7 +156,34 @@ export class Checker {
     if (this.#inFlight === ctl) this.#inFlight = null;
     if (this.#stopped || verdict === null) return;
     this.#record(verdict, Date.now() - started);
-    this.#schedule(this.#health.interval());
+    this.#schedule(this.#health.interval(this.#fast));
+    this.#fast = false;
+  }
+
+  /** observe reached errorLimit (HAProxy's __health_adjust): the server's onError acts. */
+  #passiveFailure(info: string): void {
+    if (this.#stopped) return;
+    const onError = this.plan.observe!.onError;
+    this.#fast = true;
+    if (onError === "fastinter") {
+      log.info`Server ${this.#name}: ${info}; next check at fastinter.`;
+    } else {
+      if (onError === "sudden-death") this.#health.suddenDeath();
+      else if (onError === "mark-down") this.#health.markDown();
+      this.#record({ ok: false, status: HEALTH_ANALYZE, info }, -1);
+    }
+    this.#server.failedHana++;
+    this.#advance();
+  }
+
+  /** A forced fastinter brings the pending check forward when it comes sooner. */
+  #advance(): void {
+    if (this.#timer === null || this.#stopped) return; // a check runs: its end reads #fast
+    const at = Date.now() + this.#health.interval(this.#fast);
+    if (at >= this.#due) return;
+    clearTimeout(this.#timer);
+    this.#fast = false;
+    this.#schedule(at - Date.now());
   }
 
   #record(verdict: Verdict, durationMs: number): void {
@@ -138,18 +191,28 @@ export class Checker {
     s.lastCheck = { ...verdict, durationMs, at: Date.now() };
     // HAProxy's chkfail: failed checks of a server not already fully DOWN.
     if (!verdict.ok && this.#health.health > 0) s.failedChecks++;
+    if (verdict.ok) this.#observer?.reset();
     const to = this.#health.record(verdict.ok);
     s.checkHealth = this.#health.health;
-    if (to === null) return;
+    if (to === null) {
+      if (verdict.status === HEALTH_ANALYZE) log.info`${this.#failedLine(verdict, durationMs)}`;
+      return;
+    }
     if (s.state === "UP" || s.state === "DOWN") s.state = to;
+    this.#backend.refreshBackups();
+    s.running = to === "UP";
     s.lastChange = Date.now();
     if (to === "DOWN") s.downTransitions++;
-    let active = 0, backups = 0;
-    for (const x of this.#backend.servers) {
-      if (x.state !== "UP" || x.weight <= 0) continue;
-      if (x.backup) backups++;
-      else active++;
+    else if (s.state === "UP") s.cameUp(); // its slowstart, if any, begins
+    const be = this.#backend;
+    const { active, backups } = upServers(be);
+    if (active + backups === (to === "UP" && s.state === "UP" && s.weight > 0 ? 1 : 0)) {
+      be.lastChange = s.lastChange; // the backend lost its last server, or got one back
+      if (to === "DOWN") be.downTransitions++;
     }
+    // on-marked-down / on-marked-up, and a DOWN server's idle connections: before the log line
+    if (to === "DOWN") serverWentDown(be, s);
+    else serverCameUp(be, s);
     const line = transitionMessage({
       backend: this.#backend.name,
       server: s.name,
@@ -165,4 +228,30 @@ export class Checker {
       log.error`${noServerMessage(this.#backend.name)}`;
     }
   }
+
+  #failedLine(verdict: Verdict, durationMs: number): string {
+    const s = this.#server;
+    return checkFailedMessage({
+      backend: this.#backend.name,
+      server: s.name,
+      backup: s.backup,
+      verdict,
+      durationMs,
+      health: this.#health.health,
+      rise: this.plan.rise,
+      fall: this.plan.fall,
+      draining: s.state === "DRAIN" || s.weight <= 0,
+    });
+  }
+}
+
+/** The servers of `be` taking traffic (UP, weight above 0), active and backup. */
+function upServers(be: Backend): { active: number; backups: number } {
+  let active = 0, backups = 0;
+  for (const x of be.servers) {
+    if (x.state !== "UP" || x.weight <= 0) continue;
+    if (x.backup) backups++;
+    else active++;
+  }
+  return { active, backups };
 }

@@ -91,11 +91,25 @@ export class Health {
   }
 
   /**
-   * Milliseconds until the next check (HAProxy's srv_getinter): `inter` when fully UP, `downinter`
-   * when fully DOWN, `fastinter` in between (going down, going up, or not checked yet).
+   * observe's sudden-death: what follows is a pre-fatal failed check. From above rise+1 the health
+   * drops to rise+1, so that failure leaves it at rise and one more takes the server DOWN.
    */
-  interval(): number {
-    if (this.#health === this.#full) return this.params.inter;
+  suddenDeath(): void {
+    if (this.#health > this.params.rise) this.#health = this.params.rise + 1;
+  }
+
+  /** observe's mark-down: the health drops to rise, so the failed check that follows is fatal. */
+  markDown(): void {
+    this.#health = this.params.rise;
+  }
+
+  /**
+   * Milliseconds until the next check (HAProxy's srv_getinter): `inter` when fully UP, `downinter`
+   * when fully DOWN, `fastinter` in between (going down, going up, or not checked yet). `fast`
+   * (observe forced fastinter) makes a fully UP server use `fastinter` too.
+   */
+  interval(fast = false): number {
+    if (this.#health === this.#full && !fast) return this.params.inter;
     if (!this.#up && this.#health === 0) return this.params.downinter;
     return this.params.fastinter;
   }

@@ -3,12 +3,19 @@ import type { EffectiveBackend } from "../config/effective.ts";
 import type { CheckPlan } from "./checker.ts";
 import { DEFAULT_EXPECT } from "./expect.ts";
 import type { HttpCheckSpec } from "./http_check.ts";
+import { OBSERVE_DEFAULTS } from "./observe.ts";
+import type { ServerTls } from "../backend/server_tls.ts";
+import { checkTlsPlan } from "../tls/server_plan.ts";
 
 /** HAProxy's defaults: `inter 2s`, `rise 2`, `fall 3`; fastinter and downinter default to inter. */
 export const CHECK_DEFAULTS = { inter: 2000, rise: 2, fall: 3 } as const;
 
 /** Every checked server of `backends`, in config order. */
-export function checkPlans(backends: readonly EffectiveBackend[]): CheckPlan[] {
+export function checkPlans(
+  backends: readonly EffectiveBackend[],
+  /** The config file's directory, for relative TLS file names (check-ssl). */
+  base?: string,
+): CheckPlan[] {
   const plans: CheckPlan[] = [];
   for (const be of backends) {
     const hc = be.httpCheck;
@@ -37,8 +44,23 @@ export function checkPlans(backends: readonly EffectiveBackend[]): CheckPlan[] {
         connectTimeout: be.timeout.connect,
         checkTimeout: be.timeout.check ?? null,
         http,
+        ...tlsOf(checkTlsPlan(s, `backend ${be.name} server ${s.name}`, base)),
+        ...(s.observe
+          ? {
+            observe: {
+              layer: s.observe,
+              errorLimit: s.errorLimit ?? OBSERVE_DEFAULTS.errorLimit,
+              onError: s.onError ?? OBSERVE_DEFAULTS.onError,
+            },
+          }
+          : {}),
       });
     }
   }
   return plans;
+}
+
+/** `{ tls }` for a check over TLS (check-ssl), nothing for a plain one. */
+function tlsOf(tls: ServerTls | null): { tls?: ServerTls } {
+  return tls ? { tls } : {};
 }

@@ -1,4 +1,5 @@
 /** One health check over the runtime: connect, for HTTP send the request and judge the reply, close. */
+import { clientTls, type ServerTls } from "../backend/server_tls.ts";
 import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import { checkRequest, evaluateResponse, type HttpCheckSpec, MAX_RESPONSE } from "./http_check.ts";
 import {
@@ -6,6 +7,7 @@ import {
   L4_CONNECTION,
   L4_OK,
   L4_TIMEOUT,
+  L6_INVALID,
   L7_TIMEOUT,
   type Verdict,
 } from "./verdict.ts";
@@ -22,6 +24,8 @@ export interface ProbeOptions {
   readTimeout: (connectMs: number) => number;
   /** null: a TCP check, passed once the connection opens. */
   http: HttpCheckSpec | null;
+  /** Check over TLS (check-ssl): a failed handshake is "Layer6 invalid response". */
+  tls?: ServerTls | null;
 }
 
 /**
@@ -37,11 +41,17 @@ export async function probe(
   let socket: Socket;
   const started = Date.now();
   try {
-    socket = await runtime.connect({ host: o.host, port: o.port, timeoutMs: o.connectTimeout });
+    const target = { host: o.host, port: o.port, timeoutMs: o.connectTimeout };
+    socket = await (o.tls
+      ? runtime.connectTls({ ...target, tls: clientTls(o.tls, undefined) }) // full handshakes: no resumption
+      : runtime.connect(target));
   } catch (err) {
     if (signal?.aborted) return null;
     if (err instanceof ConnectError && err.kind === "timeout") {
       return { ok: false, status: L4_TIMEOUT };
+    }
+    if (err instanceof ConnectError && err.kind === "tls") {
+      return { ok: false, status: L6_INVALID, info: (err as Error).message };
     }
     return { ok: false, status: L4_CONNECTION, info: connectInfo(String((err as Error).message)) };
   }

@@ -3,10 +3,13 @@
 export const L4_OK = "Layer4 check passed";
 export const L4_TIMEOUT = "Layer4 timeout";
 export const L4_CONNECTION = "Layer4 connection problem";
+export const L6_INVALID = "Layer6 invalid response";
 export const L7_OK = "Layer7 check passed";
 export const L7_TIMEOUT = "Layer7 timeout";
 export const L7_INVALID = "Layer7 invalid response";
 export const L7_WRONG_STATUS = "Layer7 wrong status";
+/** A passive failure: observe saw errorLimit errors in a row in live traffic (HAProxy's HANA). */
+export const HEALTH_ANALYZE = "Health analyze";
 
 /** The result of one check, before its duration is known. */
 export interface Verdict {

@@ -4,6 +4,8 @@ import { formatAddress } from "./address.ts";
 import type { ConfigPath } from "./errors.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
+import { tlsIssues } from "./tls_check.ts";
+import { healthIssues } from "./health_check.ts";
 
 /** One cross-check failure; `key` marks errors about a name rather than a value. */
 export interface CrossIssue {
@@ -19,7 +21,7 @@ function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
 }
 
 /** Bind options the proxy implements (the schema knows them before the proxy does). */
-const BIND_FEATURES = new Set<string>(["acceptProxy"]);
+const BIND_FEATURES = new Set<string>(["acceptProxy", "tls"]);
 
 /** Every cross-section problem in a config zod accepted, in file order. */
 export function crossCheck(config: Config): CrossIssue[] {
@@ -131,6 +133,22 @@ export function crossCheck(config: Config): CrossIssue[] {
         });
       }
     });
+    // ids: the given ones, else the position; two servers with one id would be ambiguous
+    const ids = new Map<number, number>();
+    be.servers.forEach((server, index) => {
+      const id = server.id ?? index + 1;
+      const other = ids.get(id);
+      if (other === undefined) ids.set(id, index);
+      else {
+        issues.push({
+          path: ["backends", name, "servers", index, ...(server.id === undefined ? [] : ["id"])],
+          message: `server id ${id} is also servers[${other}]'s` +
+            (server.id === undefined ? " (a server without id gets its position)" : ""),
+        });
+      }
+    });
   }
+  issues.push(...tlsIssues(config));
+  issues.push(...healthIssues(config));
   return issues;
 }

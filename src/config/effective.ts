@@ -1,6 +1,6 @@
 /** Frontends and backends with the `defaults` section merged in: every setting definite. */
 import type { BalanceName, BalanceSpec } from "../lb/registry.ts";
-import type { HashType } from "../lb/types.ts";
+import type { HashFunction, HashType } from "../lb/types.ts";
 import type { BindConfig } from "./bind.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "../backend/retry.ts";
 import type { CookiePolicy } from "../backend/cookie.ts";
@@ -36,12 +36,15 @@ export interface EffectiveBackend {
   /** The parsed `balance` line, for `createBalancer`. */
   balanceSpec: BalanceSpec;
   hashType: HashType;
+  hashFunction: HashFunction;
   /** 0 (off) or a percentage of at least 100. */
   hashBalanceFactor: number;
   retries: number;
   retryOn: RetryOn;
   /** option redispatch's interval (0: never, -1: the last retry, 1: every retry). */
   redispatch: number;
+  /** option allbackups. */
+  allBackups: boolean;
   /** Cookie persistence, when the backend sets `cookie`. */
   cookie?: CookiePolicy;
   /** `check`: health checks' read timeout (timeout check), present only when set. */
@@ -116,10 +119,12 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
     balance: balance.name,
     balanceSpec: balance,
     hashType: be.hashType ?? d.hashType,
+    hashFunction: be.hashFunction ?? d.hashFunction,
     hashBalanceFactor: be.hashBalanceFactor ?? d.hashBalanceFactor,
     retries: be.retries ?? d.retries,
     retryOn: be.retryOn ?? d.retryOn ?? DEFAULT_RETRY_ON,
     redispatch: be.redispatch ?? d.redispatch,
+    allBackups: be.allbackups ?? d.allbackups ?? false,
     ...(be.cookie ? { cookie: be.cookie } : {}),
     timeout: {
       connect: be.timeout?.connect ?? d.timeout.connect,

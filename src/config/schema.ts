@@ -1,7 +1,7 @@
 /** The zod schema of the config file: field rules, defaults and the help text editors show. */
 import { z } from "zod";
 import { parseBalance } from "../lb/parse.ts";
-import { balancers } from "../lb/registry.ts";
+import { balancers, HASH_FUNCTIONS } from "../lb/registry.ts";
 import { type AddressKind, parseAddress } from "./address.ts";
 import { bindSchema } from "./bind.ts";
 import { parseRetryOn } from "../backend/retry.ts";
@@ -9,6 +9,8 @@ import { parseCookiePolicy } from "../backend/cookie.ts";
 import { parseDuration } from "./duration.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { parseExpect } from "../check/expect.ts";
+import { serverTlsFields } from "./server_tls.ts";
+import { serverHealthFields } from "./server_health.ts";
 import { compressionSchema, defaultsCompressionSchema } from "./compression.ts";
 
 function duration(description: string) {
@@ -74,6 +76,13 @@ const hashType = z.enum(["map-based", "consistent"]).describe(
   "How hash-based algorithms (source, uri, url_param, hdr, hash) map keys to servers: " +
     "map-based: hash modulo the total weight, any server change remaps most keys; consistent: " +
     "a hash ring, adding or removing one of N servers moves about 1/N of the keys.",
+);
+
+const hashFunction = z.enum(HASH_FUNCTIONS).describe(
+  "The key hash of hash-based algorithms (HAProxy's hash-type function and modifier): fnv1a " +
+    "(tsproxy's, well mixed); sdbm (HAProxy's default), djb2, wt6, crc32, optionally followed by " +
+    "avalanche: HAProxy's own, so map-based picks are the servers HAProxy picks (same servers, " +
+    "weights and order; source hashes the address as HAProxy does).",
 );
 
 const hashBalanceFactor = z.number().int()
@@ -223,10 +232,14 @@ const defaultsSchema = z.strictObject({
   mode: mode.default("tcp"),
   balance: balance.prefault("roundrobin"),
   hashType: hashType.default("map-based"),
+  hashFunction: hashFunction.default("fnv1a"),
   hashBalanceFactor: hashBalanceFactor.default(0),
   retries: retries.default(3),
   retryOn: retryOn.optional(),
   redispatch: redispatch.default(1),
+  allbackups: z.boolean().optional().describe(
+    "option allbackups for every backend (default false: only the first backup that is up).",
+  ),
   maxconn: maxconn("one frontend accepts").prefault(2000),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").prefault("5s"),
@@ -265,6 +278,10 @@ export const serverSchema = z.strictObject({
     "Share of connections relative to the other servers, 0-256; 0 means never picked.",
   ),
   maxconn: maxconn("this server gets; the rest wait in the backend's queue").optional(),
+  id: z.number().int().positive().optional().describe(
+    "The server's numeric id (HAProxy's id): `first` fills servers in id order; default: the " +
+      "position in the list (1, 2, ...).",
+  ),
   cookie: z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected a cookie value (a token)")
     .optional().describe(
       "This server's value of the backend's persistence cookie (server ... cookie VALUE).",
@@ -278,6 +295,11 @@ export const serverSchema = z.strictObject({
     "Used only when no non-backup server is usable.",
   ),
   disabled: z.boolean().default(false).describe("Start in maintenance: never picked."),
+  slowstart: duration(
+    "After health checks bring the server back UP, its weight grows from 1/16 to all of it over " +
+      "this long (HAProxy's slowstart; not at start). Only dynamic algorithms follow it: " +
+      "roundrobin, leastconn, random, consistent hashing.",
+  ).optional(),
   sendProxy: z.boolean().optional().describe(
     "Start every connection to this server with a PROXY protocol v1 line carrying the " +
       "client's addresses (send-proxy; default false). Such connections are never reused.",
@@ -313,6 +335,8 @@ export const serverSchema = z.strictObject({
   ),
   addr: z.string().refine(isHost, "expected an IPv4 or IPv6 address or a host name").optional()
     .describe("Check this address instead of the server's."),
+  ...serverTlsFields,
+  ...serverHealthFields,
 }).describe("One server of a backend.");
 
 function ruleList(description: string, examples: string[]) {
@@ -384,10 +408,15 @@ export const backendSchema = z.strictObject({
   balance: balance.optional(),
   httpCheck: httpCheck.optional(),
   hashType: hashType.optional(),
+  hashFunction: hashFunction.optional(),
   hashBalanceFactor: hashBalanceFactor.optional(),
   retries: retries.optional(),
   retryOn: retryOn.optional(),
   redispatch: redispatch.optional(),
+  allbackups: z.boolean().optional().describe(
+    "option allbackups: when no active server is up, every backup server takes traffic; " +
+      "default false: only the first backup (in config order) that is up.",
+  ),
   cookie: z.string().transform((value, ctx) => {
     const r = parseCookiePolicy(value);
     if (r.ok) return r.value;

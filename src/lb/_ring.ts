@@ -1,4 +1,4 @@
-/** The consistent-hash ring: virtual points per server in proportion to its weight, rebuilt when a weight changes. */
+/** The consistent-hash ring: virtual points per server in proportion to its effective weight, rebuilt when one changes. */
 import { hashKey } from "./_hash.ts";
 import type { LbServer } from "./types.ts";
 
@@ -19,7 +19,9 @@ const MAX_SERVERS = 65536;
  * about 1/N of the keys (only those that land on or leave its points). Points are keyed by name,
  * not position, so reordering servers in the config moves no key. A key belongs to the first point
  * at or after its hash; a server that may not take it (down, excluded, overloaded) passes it on to
- * the next point's server. Down servers keep their points; only a weight change rebuilds the ring.
+ * the next point's server. Down servers keep their points; only a change of effective weight
+ * rebuilds the ring: a server warming up (slowstart) owns the first `effectiveWeight ×
+ * POINTS_PER_WEIGHT` of its points, so keys come back to it gradually (16 steps, 16 rebuilds).
  */
 export class HashRing<S extends LbServer> {
   #servers: readonly S[];
@@ -68,20 +70,21 @@ export class HashRing<S extends LbServer> {
   #stale(): boolean {
     const servers = this.#servers;
     for (let i = 0; i < servers.length; i++) {
-      if (servers[i]!.weight !== this.#weights[i]) return true;
+      if (servers[i]!.effectiveWeight !== this.#weights[i]) return true;
     }
     return false;
   }
 
   #build(): void {
     const servers = this.#servers;
-    this.#weights = servers.map((s) => s.weight);
+    this.#weights = servers.map((s) => s.effectiveWeight);
+    const pointsOf = (w: number) => Math.round(Math.max(0, w) * POINTS_PER_WEIGHT);
     let total = 0;
-    for (const w of this.#weights) total += Math.max(0, w) * POINTS_PER_WEIGHT;
+    for (const w of this.#weights) total += pointsOf(w);
     const ring = new Float64Array(total);
     let k = 0;
     servers.forEach((s, index) => {
-      const points = Math.max(0, s.weight) * POINTS_PER_WEIGHT;
+      const points = pointsOf(this.#weights[index]!);
       for (let p = 0; p < points; p++) ring[k++] = hashKey(`${s.name}#${p}`) * MAX_SERVERS + index;
     });
     this.#ring = ring.sort();

@@ -1,4 +1,4 @@
-/** Which servers one pick may take, worked out without allocating: the rule of `candidates()`. */
+/** Which servers one pick may take (usable active ones, else usable backups: HAProxy's rule), without allocating. */
 import type { LbServer, PickContext } from "./types.ts";
 
 /**

@@ -1,5 +1,6 @@
 /** hash EXPR: the value of a sample expression hashed to a server; round-robin when it has none. */
 import { fail, splitCall } from "./_args.ts";
+import { addressBytes } from "./_hash.ts";
 import { KeyedBalancer } from "./_keyed.ts";
 import { headerKey, sourceKey, targetOf, urlParam } from "./_keys.ts";
 import type { BalancerFactory, ParamsResult, PickContext } from "./types.ts";
@@ -44,10 +45,20 @@ function parse(arg: string | undefined, words: readonly string[]): ParamsResult<
   }
 }
 
-/** The value `p` fetches from a pick, or undefined (no such header, no address, not HTTP). */
-function fetch(p: HashParams | undefined, ctx: PickContext | undefined): string | undefined {
+/**
+ * The value `p` fetches from a pick, or undefined (no such header, no address, not HTTP). With
+ * `binarySrc` (HAProxy's hash functions) `src` is the address's bytes, as HAProxy hashes it.
+ */
+function fetch(
+  p: HashParams | undefined,
+  ctx: PickContext | undefined,
+  binarySrc: boolean,
+): string | undefined {
   if (p === undefined || ctx === undefined) return undefined;
-  if (p.fetch === "src") return sourceKey(ctx);
+  if (p.fetch === "src") {
+    const src = sourceKey(ctx);
+    return src !== undefined && binarySrc ? addressBytes(src) : src;
+  }
   const http = ctx.http;
   if (http === undefined) return undefined;
   switch (p.fetch) {
@@ -69,6 +80,7 @@ export const hash: BalancerFactory<HashParams> = {
   syntax: `hash EXPR (EXPR: ${EXPECTED})`,
   parse,
   create(servers, params, options) {
-    return new KeyedBalancer(servers, (ctx) => ctx?.key ?? fetch(params, ctx), options);
+    const binarySrc = (options?.hashFunction ?? "fnv1a") !== "fnv1a";
+    return new KeyedBalancer(servers, (ctx) => ctx?.key ?? fetch(params, ctx, binarySrc), options);
   },
 };

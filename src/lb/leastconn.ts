@@ -6,11 +6,12 @@ import type { Balancer, BalancerFactory, LbServer, PickContext } from "./types.t
 /**
  * HAProxy's fwlc key: an idle server has load 0, a busy one `(cur + 1) / weight`, the load it would
  * have with one more connection, so among servers equally loaded for their weight the heavier one
- * gets the next (queued connections would count in `cur`; there are none yet).
+ * gets the next (queued connections would count in `cur`; there are none yet). The weight is the
+ * effective one: a server warming up (slowstart) counts as more loaded.
  */
 function lighter(s: LbServer, than: LbServer): boolean {
   const a = s.cur === 0 ? 0 : s.cur + 1, b = than.cur === 0 ? 0 : than.cur + 1;
-  return a * than.weight < b * s.weight;
+  return a * than.effectiveWeight < b * s.effectiveWeight;
 }
 
 /**
@@ -44,7 +45,8 @@ class LeastConn<S extends LbServer> implements Balancer<S> {
 
 export const leastconn: BalancerFactory = {
   needs: "nothing",
-  description: "fewest connections for the weight, round-robin among equals; for long sessions",
+  description:
+    "fewest connections for the weight, round-robin among equals; for long sessions (slowstart applies)",
   syntax: "leastconn",
   parse: noParams("leastconn"),
   create: (servers) => new LeastConn(servers),

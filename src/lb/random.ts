@@ -9,8 +9,9 @@ export interface RandomParams {
 }
 
 /**
- * HAProxy's get_server_rnd: each draw takes a server with probability in proportion to its weight;
- * of two draws, the one with the lower `cur / weight` is kept (the earlier on a tie).
+ * HAProxy's get_server_rnd: each draw takes a server with probability in proportion to its
+ * effective weight (slowstart applies); of two draws, the one with the lower `cur / weight` is
+ * kept (the earlier on a tie).
  */
 class RandomDraws<S extends LbServer> implements Balancer<S> {
   #servers: readonly S[];
@@ -27,22 +28,25 @@ class RandomDraws<S extends LbServer> implements Balancer<S> {
   pick(ctx?: PickContext): S | null {
     if (!this.#scope.reset(this.#servers, ctx)) return null;
     let total = 0;
-    for (const s of this.#servers) if (this.#scope.has(s)) total += s.weight;
+    for (const s of this.#servers) if (this.#scope.has(s)) total += s.effectiveWeight;
     let best: S | null = null;
     for (let d = 0; d < this.#draws; d++) {
       const s = this.#draw(total);
-      if (best === null || s.cur * best.weight < best.cur * s.weight) best = s;
+      if (best === null || s.cur * best.effectiveWeight < best.cur * s.effectiveWeight) best = s;
     }
     return best;
   }
 
   #draw(total: number): S {
-    let at = Math.floor(this.#random() * total);
+    // Not rounded down: weights may be fractions while a server warms up (with whole weights,
+    // x < w and floor(x) < w agree).
+    let at = this.#random() * total;
     let last: S | null = null;
     for (const s of this.#servers) {
       if (!this.#scope.has(s)) continue;
-      if (at < s.weight) return s;
-      at -= s.weight;
+      const w = s.effectiveWeight;
+      if (at < w) return s;
+      at -= w;
       last = s;
     }
     return last!;

@@ -18,6 +18,8 @@ import type {
 import { uri } from "./uri.ts";
 import { urlParam } from "./url_param.ts";
 
+export { HASH_FUNCTIONS, type HashFunction } from "./types.ts";
+
 const table = {
   roundrobin,
   "static-rr": staticRr,

@@ -10,5 +10,6 @@ export const source: BalancerFactory = {
   description: "hash of the client IP address; round-robin without one",
   syntax: "source",
   parse: noParams("source"),
-  create: (servers, _params, options) => new KeyedBalancer(servers, sourceKey, options),
+  // The address is hashed as text by fnv1a, as a number with HAProxy's functions (get_server_sh).
+  create: (servers, _params, options) => new KeyedBalancer(servers, sourceKey, options, "address"),
 };

@@ -7,6 +7,14 @@ export interface LbServer {
   readonly id: number;
   /** Current weight, 0 to 256; a server of weight 0 is never picked. */
   readonly weight: number;
+  /**
+   * The weight dynamic algorithms (roundrobin, leastconn, random, consistent hashing) use now:
+   * `weight`, or a fraction of it while the server warms up after coming back (slowstart). Static
+   * ones (static-rr, map-based hashing) go by `weight`.
+   */
+  readonly effectiveWeight: number;
+  /** True while the server is UP, whatever its load (a DOWN, MAINT or DRAIN server is not). */
+  readonly up: boolean;
   /** False while the server is down, disabled, in maintenance or at its maxconn. */
   readonly usable: boolean;
   readonly backup: boolean;
@@ -58,12 +66,34 @@ export type BalancerNeeds = "nothing" | "address" | "http";
 /** How hash-based algorithms map a key to a server (HAProxy's `hash-type`). */
 export type HashType = "map-based" | "consistent";
 
+/**
+ * The function hashing a key (HAProxy's `hash-type ... <function> [avalanche]`): `fnv1a` is
+ * tsproxy's own (FNV-1a with murmur3's finalizer); the others are HAProxy's, byte for byte, so with
+ * map-based hashing a key lands on the server HAProxy would pick. `avalanche` mixes the result
+ * with HAProxy's full_hash.
+ */
+export const HASH_FUNCTIONS = [
+  "fnv1a",
+  "sdbm",
+  "djb2",
+  "wt6",
+  "crc32",
+  "sdbm avalanche",
+  "djb2 avalanche",
+  "wt6 avalanche",
+  "crc32 avalanche",
+] as const;
+
+export type HashFunction = (typeof HASH_FUNCTIONS)[number];
+
 /** Backend-wide settings a balancer may use besides its own arguments. */
 export interface BalancerOptions {
   /** map-based (default): key modulo the total weight; consistent: a hash ring. */
   readonly hashType?: HashType | undefined;
   /** Consistent hashing only: 0 (off) or 100+, the most a server may hold in % of the average load. */
   readonly hashBalanceFactor?: number | undefined;
+  /** The key hash (default fnv1a); HAProxy's functions make map-based picks HAProxy's. */
+  readonly hashFunction?: HashFunction | undefined;
   /** A source of numbers in [0, 1) for `random`; Math.random when absent (tests pass a seeded one). */
   readonly random?: (() => number) | undefined;
 }
@@ -102,16 +132,4 @@ export interface BalancerFactory<P = NoParams> {
     params?: P,
     options?: BalancerOptions,
   ): Balancer<S>;
-}
-
-/** The servers a pick chooses among: usable active ones, else usable backups (HAProxy's rule). */
-export function candidates<S extends LbServer>(servers: readonly S[], ctx?: PickContext): S[] {
-  let active = servers.filter((s) => s.usable && s.weight > 0 && !s.backup);
-  if (active.length === 0) active = servers.filter((s) => s.usable && s.weight > 0 && s.backup);
-  const ex = ctx?.exclude;
-  if (ex && ex.size > 0) {
-    const fresh = active.filter((s) => !ex.has(s));
-    if (fresh.length > 0) return fresh;
-  }
-  return active;
 }

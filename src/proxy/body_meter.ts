@@ -7,6 +7,8 @@ export class BodyMeter {
   #remaining: number;
   #chunked: ChunkedParser | null;
   #closed = false;
+  /** Body bytes accepted so far (for the byte counters). */
+  consumed = 0;
 
   constructor(framing: BodyFraming, side: "request" | "response") {
     this.framing = framing;
@@ -40,6 +42,12 @@ export class BodyMeter {
 
   /** How many leading bytes of `chunk` are body (the rest belongs to what follows), or why it is malformed. */
   feed(chunk: Uint8Array): number | Rejection {
+    const n = this.#take(chunk);
+    if (typeof n === "number") this.consumed += n;
+    return n;
+  }
+
+  #take(chunk: Uint8Array): number | Rejection {
     switch (this.framing.type) {
       case "none":
         return 0;

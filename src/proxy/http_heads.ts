@@ -26,14 +26,15 @@ export function buildRequestHead(s: HttpSession, req: RequestHead, upgrade: bool
     else setHeader(h, ff.header, `${prior}, ${ip}`);
   }
   if (o.forwardedProto) {
-    setHeader(h, "X-Forwarded-Proto", "http");
+    setHeader(h, "X-Forwarded-Proto", s.client.tls ? "https" : "http");
     const host = getHeader(h, "host");
     if (host !== undefined) setHeader(h, "X-Forwarded-Host", host);
   }
   if (o.forwarded) {
     const host = getHeader(h, "host");
     const forIp = ip.includes(":") ? `"[${ip}]"` : ip;
-    addHeader(h, "Forwarded", `for=${forIp};proto=http${host ? `;host="${host}"` : ""}`);
+    const proto = s.client.tls ? "https" : "http";
+    addHeader(h, "Forwarded", `for=${forIp};proto=${proto}${host ? `;host="${host}"` : ""}`);
   }
   if (o.via) addHeader(h, "Via", `1.${req.minor} ${o.via}`);
   return serializeRequestHead(req);

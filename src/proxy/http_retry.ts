@@ -1,5 +1,6 @@
 /** HTTP retries after a server failed a request it had received (retry-on beyond conn-failure): when allowed, and to which server. */
 import type { Backend } from "../backend/backend.ts";
+import { countRetry } from "../backend/connect.ts";
 import { redispatches } from "../backend/retry.ts";
 import type { Server } from "../backend/server.ts";
 import type { PickContext } from "../lb/types.ts";
@@ -29,7 +30,7 @@ export function mayRetry(be: Backend, failure: ResponseFailure, st: RetryState):
 
 /**
  * The server for retry number `n`: another one when option redispatch says so and one is usable
- * (servers already tried are skipped), else the same.
+ * (servers already tried are skipped), else the same. Counted as a retry or a redispatch.
  */
 export function retryServer(
   be: Backend,
@@ -39,6 +40,8 @@ export function retryServer(
   ctx: PickContext,
 ): Server {
   tried.add(failed);
-  if (!redispatches(n, be.retries, be.redispatch)) return failed;
-  return be.balancer.pick({ ...ctx, exclude: tried }) ?? failed;
+  const to = redispatches(n, be.retries, be.redispatch)
+    ? be.balancer.pick({ ...ctx, exclude: tried }) ?? failed
+    : failed;
+  return countRetry(be, failed, to);
 }

@@ -77,6 +77,7 @@ export function transactionContext(
     req: requestView(req),
     vars: new ScopedVars(sessVars),
     env,
+    ...(client.tls ? { tls: client.tls } : {}),
   };
 }
 

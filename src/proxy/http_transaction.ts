@@ -3,7 +3,8 @@
  * (pooled or new, with retries) → send request → wait response → response rules → forward body → log.
  */
 import type { Backend } from "../backend/backend.ts";
-import { connectToBackend } from "../backend/connect.ts";
+import { connectToBackend, countRetry } from "../backend/connect.ts";
+import { sniVaries } from "../backend/server_tls.ts";
 import type { Server } from "../backend/server.ts";
 import { responseFraming } from "../http1/framing.ts";
 import { HeadReader } from "../http1/head_reader.ts";
@@ -21,6 +22,7 @@ import { BodyMeter } from "./body_meter.ts";
 import { type BodyCompressor, chooseCompression, type CompressionChoice } from "./http_compress.ts";
 import { backendSample } from "./backend_sample.ts";
 import { readPersistCookie, writePersistCookie } from "./http_cookie.ts";
+import { responseFailed, SERVER_CLOSED } from "./http_observe.ts";
 import { mayRetry, type ResponseFailure, retryServer } from "./http_retry.ts";
 import { httpPickContext } from "./pick_view.ts";
 import {
@@ -213,7 +215,7 @@ export class HttpTransaction {
       // cookie persistence: the request's cookie names the server (once per request, not per retry)
       this.#persistRead = true;
       this.#cookieHad = readPersistCookie(be.cookie, be.servers, this.req.headers).server;
-      if (this.#cookieHad?.usable) persisted = this.#cookieHad;
+      if (this.#cookieHad?.acceptsPersistent) persisted = this.#cookieHad; // DRAIN too
       else if (this.#cookieHad && be.redispatch === 0) {
         return this.#fail(503, "SC", "the cookie's server is not available");
       }
@@ -251,7 +253,11 @@ export class HttpTransaction {
       return this.#fail(
         503,
         r.timedOut ? "sC" : "SC",
-        r.timedOut ? "connect timeout" : "connection refused",
+        r.timedOut
+          ? "connect timeout"
+          : r.tlsError
+          ? `TLS handshake failed: ${r.tlsError.replace(/^TLS handshake with \S+ failed: /, "")}`
+          : "connection refused",
       );
     }
     this.#reused = false;
@@ -261,8 +267,7 @@ export class HttpTransaction {
   /** Phase "send request": the rewritten head and the body bytes that came with it, in one write. */
   #attach(server: Server, sock: Socket): void {
     this.#server = server;
-    this.#be.cur++;
-    this.#be.total++;
+    this.#be.opened(server, this);
     this.#srv = sock;
     this.#phase = "request";
     // events of a connection this transaction let go of (a retry closes it) are not its business
@@ -341,6 +346,7 @@ export class HttpTransaction {
     }
     const res = parsed.head;
     if (this.#be.retryOn.statuses.size > 0 && this.#retry(res.status)) return;
+    this.#server?.observer?.status(res.status);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) {
       this.#s.client.write(step.head); // 100 Continue and friends, as they came
       this.#bytesOut += step.head.length;
@@ -458,11 +464,11 @@ export class HttpTransaction {
       this.#releaseServer(false);
       this.#retries++;
       this.#phase = "connect";
-      return void this.#connect(this.#server);
+      return void this.#connect(countRetry(this.#be, this.#server!, this.#server!));
     }
     if (this.#phase === "request" || this.#phase === "response-head") {
       if (this.#retry(this.#phase === "request" ? "empty" : "junk")) return;
-      return this.#fail(502, "SH", "server closed before responding");
+      return this.#fail(502, "SH", SERVER_CLOSED);
     }
     this.#abort("SD");
   }
@@ -513,6 +519,11 @@ export class HttpTransaction {
     this.#abort(kind === "server" ? "sD" : "cD");
   }
 
+  /** Its server went DOWN ("D", on-marked-down) or an active one came UP ("U", on-marked-up). */
+  serverShutdown(why: "D" | "U"): void {
+    this.#abort(why + (this.#phase === "response-body" || this.#phase === "tunnel" ? "D" : "H"));
+  }
+
   /** The response is complete: log, give the server connection back, keep or close the client. */
   #complete(): void {
     const keepServer = this.#serverKeepAlive && this.#reqBody.done;
@@ -535,6 +546,7 @@ export class HttpTransaction {
     this.#bytesOut += this.#s.sendErrorAndClose(status);
     this.#log(termination);
     this.#releaseServer(false);
+    responseFailed(this.#be, this.#server, termination, reason); // eresp, observe layer7
   }
 
   /** Cut both sides: the response was already under way, so the client sees a truncated one. */
@@ -555,12 +567,14 @@ export class HttpTransaction {
     const srv = this.#srv, server = this.#server;
     this.#srv = null;
     if (!srv || !server) return;
-    this.#be.release(server);
-    this.#be.cur--;
-    if (!(keep && this.#be.pool.give(server, srv))) srv.close();
+    this.#be.closed(server, this);
+    // a connection named by this request's SNI (sni req.hdr(...)) is not another request's to reuse
+    if (!(keep && !sniVaries(server.tls) && this.#be.pool.give(server, srv))) srv.close();
   }
 
   #log(termination: string): void {
+    const sent = (this.#sentHead?.length ?? 0) + this.#reqBody.consumed;
+    this.#be.countBytes(this.#server, sent, this.#bytesOut);
     if (!this.#s.owner.logsAccess) return; // no record or request line to build when logging is off
     const request = this.#reason
       ? `${this.#requestLine()}" reason="${this.#reason}`

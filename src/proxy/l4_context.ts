@@ -25,5 +25,6 @@ export function connectionContext(sock: Socket, owner: ContextOwner): SampleCont
     backends: (name) => owner.sampleBackend(name),
     vars: new Map(),
     env,
+    ...(sock.tls ? { tls: sock.tls } : {}),
   };
 }

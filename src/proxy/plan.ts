@@ -20,9 +20,13 @@ import { ErrorPages } from "./http_errors.ts";
 import { FrontendCompression } from "./http_compress.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
 import type { ProxyPlan } from "./proxy.ts";
+import { bindTlsPlan, readsTlsFacts } from "./tls_plan.ts";
+import { configDir } from "../config/base_dir.ts";
+import { serverTlsPlan } from "../tls/server_plan.ts";
 
 export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   const eff = effective(config);
+  const base = configDir(config);
   const tune = config.global.tune;
   const frontends: ProxyPlan["frontends"] = [];
   for (const f of eff.frontends) {
@@ -33,10 +37,21 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
     frontends.push({
       name: f.name,
       mode: f.mode,
-      binds: f.bind.map((a) => ({
+      binds: f.bind.map((a, i) => ({
         host: a.host,
         port: a.port,
         ...(a.acceptProxy ? { acceptProxy: true } : {}),
+        ...(a.tls
+          ? {
+            tls: bindTlsPlan(
+              a.tls,
+              `frontend ${f.name} bind[${i}]`,
+              f.timeout.client,
+              base,
+              readsTlsFacts(config, f.name),
+            ),
+          }
+          : {}),
       })),
       maxconn: f.maxconn,
       clientTimeout: f.timeout.client,
@@ -59,7 +74,7 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   return {
     maxconn: eff.global.maxconn,
     backendRules,
-    checks: checkPlans(eff.backends),
+    checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,
     frontends,
     backends: eff.backends.map((b) => ({
@@ -67,10 +82,12 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       mode: b.mode,
       balance: b.balanceSpec,
       hashType: b.hashType,
+      hashFunction: b.hashFunction,
       hashBalanceFactor: b.hashBalanceFactor,
       retries: b.retries,
       retryOn: b.retryOn,
       redispatch: b.redispatch,
+      allBackups: b.allBackups,
       cookie: b.cookie ?? null,
       connectTimeout: b.timeout.connect,
       queueTimeout: b.timeout.queue,
@@ -84,11 +101,17 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
         weight: s.weight,
         maxconn: s.maxconn,
         maxqueue: s.maxqueue,
+        ...(s.id === undefined ? {} : { id: s.id }),
         cookie: s.cookie,
         backup: s.backup,
         disabled: s.disabled,
+        drain: s.drain,
+        onMarkedDown: s.onMarkedDown,
+        onMarkedUp: s.onMarkedUp,
+        slowstart: s.slowstart,
         sendProxy: s.sendProxy,
         sendProxyV2: s.sendProxyV2,
+        tls: serverTlsPlan(s, `backend ${b.name} server ${s.name}`, base) ?? undefined,
       })),
     })),
   };

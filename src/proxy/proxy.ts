@@ -4,10 +4,11 @@ import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts
 import type { Config } from "../config/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { Runtime, Socket, TlsListener, TlsStack } from "../runtime/types.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
 import { type Admission, Frontend } from "./frontend.ts";
 import { planFromConfig } from "./plan.ts";
+import type { BindTlsPlan } from "./tls_plan.ts";
 
 /** Everything the proxy needs, with defaults already merged (see plan.ts for the config → plan step). */
 export interface ProxyPlan {
@@ -17,7 +18,8 @@ export interface ProxyPlan {
     name: string;
     mode: "tcp" | "http";
     /** acceptProxy: every connection starts with a PROXY protocol header (v1 or v2). */
-    binds: { host: string; port: number; acceptProxy?: boolean }[];
+    /** tls: TLS termination (certificates loaded, and how to load them again). */
+    binds: { host: string; port: number; acceptProxy?: boolean; tls?: BindTlsPlan }[];
     maxconn: number;
     clientTimeout: number;
     defaultBackend: string;
@@ -38,11 +40,22 @@ export interface ProxyPlan {
 
 export interface ProxyHandle {
   /** Each bound address, with the port the OS chose where 0 was asked. */
-  readonly binds: { frontend: string; host: string; port: number }[];
+  readonly binds: {
+    frontend: string;
+    host: string;
+    port: number;
+    /** On TLS binds: the stack serving it, and settings it cannot honour. */
+    tls?: { stack: TlsStack; warnings: readonly string[] };
+  }[];
   readonly frontends: readonly Frontend[];
   readonly backends: ReadonlyMap<string, Backend>;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
   shutdown(): Promise<void>;
+  /**
+   * Read every TLS bind's certificate files again for new handshakes (SIGHUP). A bind whose files
+   * cannot be used keeps its certificates; the errors, one per such bind, are returned.
+   */
+  reloadCertificates(): Promise<string[]>;
 }
 
 /** Starts every frontend; all binds succeed or none stay open and the error names the address. */
@@ -73,12 +86,23 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     );
   }
   const binds: ProxyHandle["binds"] = [];
+  const tlsBinds: { plan: BindTlsPlan; listener: TlsListener }[] = [];
   try {
     for (const [i, f] of plan.frontends.entries()) {
       const fe = frontends[i]!;
       for (const b of f.binds) {
         const proxied = b.acceptProxy === true;
-        const l = await runtime.listen(b, (sock) => fe.accept(sock, proxied));
+        const open = (sock: Socket) => fe.accept(sock, proxied);
+        const where = { host: b.host, port: b.port };
+        if (b.tls) {
+          const l = await runtime.listenTls({ ...where, tls: b.tls.options }, open);
+          fe.listeners.push(l);
+          tlsBinds.push({ plan: b.tls, listener: l });
+          const tls = { stack: l.stack, warnings: l.warnings };
+          binds.push({ frontend: fe.name, host: b.host, port: l.port, tls });
+          continue;
+        }
+        const l = await runtime.listen(where, open);
         fe.listeners.push(l);
         binds.push({ frontend: fe.name, host: b.host, port: l.port });
       }
@@ -99,6 +123,24 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
         for (const be of backends.values()) be.pool.closeAll();
       });
       return stopping;
+    },
+    async reloadCertificates() {
+      const errors: string[] = [];
+      for (const { plan: tls, listener } of tlsBinds) {
+        let certificates;
+        try {
+          certificates = tls.reload(); // its errors name the bind already
+        } catch (err) {
+          errors.push((err as Error).message);
+          continue;
+        }
+        try {
+          await listener.setCertificates(certificates);
+        } catch (err) {
+          errors.push(`${tls.where}: ${(err as Error).message}`);
+        }
+      }
+      return errors;
     },
   };
 }

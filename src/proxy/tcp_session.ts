@@ -31,8 +31,8 @@ export interface SessionOwner extends ContextOwner {
 }
 
 /**
- * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, - normal),
- * second the phase (C connect, D data, - normal).
+ * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, K kill,
+ * D/U a health change: on-marked-down/up, - normal), second the phase (C connect, D data, - normal).
  */
 export type Termination =
   | "--"
@@ -45,6 +45,8 @@ export type Termination =
   | "sD"
   | "PC"
   | "KD"
+  | "DD"
+  | "UD"
   | "PR"
   | "sQ";
 
@@ -163,8 +165,7 @@ export class TcpSession {
   /** Phase "forward": splice both directions with backpressure and half-close. */
   #attach(sock: Socket): void {
     this.#srv = sock;
-    this.backend.cur++;
-    this.backend.total++;
+    this.backend.opened(this.server!, this);
     sock.setHandlers({
       data: (chunk) => this.#onServerData(chunk),
       drain: () => this.#onServerDrain(),
@@ -276,6 +277,11 @@ export class TcpSession {
     this.#finish("KD");
   }
 
+  /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
+  serverShutdown(why: "D" | "U"): void {
+    this.#finish(why === "D" ? "DD" : "UD");
+  }
+
   /** Phase "log": close what is open, count, report once. */
   #finish(termination: Termination): void {
     if (this.#done) return;
@@ -285,11 +291,8 @@ export class TcpSession {
     this.client.close();
     if (this.#srv) {
       this.#srv.close();
-      this.backend.cur--;
-      const s = this.server!;
-      this.backend.release(s);
-      s.bytesIn += this.bytesFromClient;
-      s.bytesOut += this.bytesFromServer;
+      this.backend.closed(this.server!, this);
+      this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
     }
     this.#owner.logSession(this);
     this.#owner.release(this);

@@ -10,6 +10,7 @@ import type { RuleError } from "./errors.ts";
 import { HTTP_FETCHES } from "./fetches/http.ts";
 import { L4_FETCHES } from "./fetches/l4.ts";
 import { PAYLOAD_FETCHES } from "./fetches/payload.ts";
+import { SSL_FETCHES } from "./fetches/ssl.ts";
 import type { Word } from "./tokenize.ts";
 import {
   ArgumentError,
@@ -41,6 +42,7 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = byName([
   ...L4_FETCHES,
   ...PAYLOAD_FETCHES,
   ...HTTP_FETCHES,
+  ...SSL_FETCHES,
 ]);
 
 /** Every converter by name. */

@@ -40,10 +40,29 @@ export interface ResponseSample {
   headers: readonly HeaderField[];
 }
 
+/** The client connection's TLS, as the ssl_fc_* and ssl_c_* fetches read it. */
+export interface TlsSample {
+  readonly sni?: string | undefined;
+  readonly alpn?: string | undefined;
+  /** "TLSv1.2", "TLSv1.3". */
+  readonly protocol: string;
+  readonly cipher: string;
+  /** Present when the bind asks for client certificates. */
+  readonly clientCert?: {
+    readonly used: boolean;
+    /** 0: verified (or none sent); else OpenSSL's X509_V_ERR_* code. */
+    readonly verify: number;
+    /** "/C=FR/O=Acme/CN=client1". */
+    readonly subjectDN?: string | undefined;
+  } | undefined;
+}
+
 /** What a session gives the rules it runs: built once per stream/transaction, read by fetches. */
 export interface SampleContext {
   /** The client's address ("192.0.2.1", "2001:db8::1"). */
   src: string;
+  /** The client connection's TLS, when the bind terminates TLS. */
+  tls?: TlsSample;
   srcPort: number;
   /** The address the client connected to (the proxy's side). */
   dst: string;

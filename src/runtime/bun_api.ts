@@ -14,6 +14,11 @@ export interface BunSocket<T> {
   pause(): void;
   resume(): void;
   setNoDelay(on: boolean): boolean;
+  /** TLS sockets only, once the handshake is done. */
+  readonly alpnProtocol?: string | false | null;
+  getServername?(): string | undefined;
+  getTLSVersion?(): string | null;
+  getCipher?(): { name: string } | null;
 }
 
 export interface BunSocketHandler<T> {
@@ -24,6 +29,16 @@ export interface BunSocketHandler<T> {
   close?(socket: BunSocket<T>, error?: Error): void;
   error?(socket: BunSocket<T>, error: Error): void;
   connectError?(socket: BunSocket<T>, error: Error): void;
+  /** TLS: the handshake ended (`success` false: the socket is to be closed). */
+  handshake?(socket: BunSocket<T>, success: boolean, authorizationError: Error | null): void;
+}
+
+/** Bun's TLS settings of a listener (the ones tsproxy uses). */
+export interface BunTlsOptions {
+  cert: string;
+  key: string;
+  /** Wire format: each protocol prefixed by its length. */
+  ALPNProtocols?: string;
 }
 
 export interface BunTcpListener {
@@ -39,6 +54,7 @@ export interface BunApi {
     port: number;
     reusePort?: boolean;
     allowHalfOpen?: boolean;
+    tls?: BunTlsOptions;
     socket: BunSocketHandler<T>;
   }): BunTcpListener;
   connect<T>(options: {

@@ -1,8 +1,21 @@
 /** A node:tls TLSSocket (Deno and Bun alike) behind the runtime's Socket interface, with its handshake facts. */
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import { HIGH_WATER_MARK, type Socket, type SocketHandlers } from "./types.ts";
-import { type TlsInfo, verifyCode } from "./tls_types.ts";
+import { type TlsCertificate, type TlsInfo, verifyCode } from "./tls_types.ts";
+
+/** Throws, naming the certificate, when its PEM cannot be read or its key is not the leaf's. */
+export function checkKeyPair(c: TlsCertificate): void {
+  let ok: boolean;
+  try {
+    ok = new X509Certificate(c.cert).checkPrivateKey(createPrivateKey(c.key));
+  } catch (err) {
+    throw new Error(`certificate ${c.source}: ${(err as Error).message}`);
+  }
+  if (!ok) {
+    throw new Error(`certificate ${c.source}: the private key does not match the certificate`);
+  }
+}
 
 /** The TLS facts of a socket whose handshake is done; `askedCert`: the server side asked for one. */
 export function tlsInfoOf(s: TLSSocket, askedCert: boolean): TlsInfo {
@@ -41,7 +54,17 @@ function oneLineDN(der: Uint8Array): string | undefined {
   }
 }
 
-/** One TLS connection: node stream events turned into the Socket model (see types.ts). */
+/** How a socket stops reading: node's pause(), or holding what arrives in the adapter (see {@link NodeTlsSocket}). */
+export type PauseMode = "stream" | "hold";
+
+/**
+ * One TLS connection: node stream events turned into the Socket model (see types.ts).
+ *
+ * With pause mode "hold" (Deno), `pause()` never reaches the stream: bytes that arrive while paused
+ * are held here and delivered on `resume()`. Deno's node:tls reads the whole socket into memory
+ * even when paused, and after a pause/resume it can lose the peer's end of stream; holding costs
+ * no more memory than it already spends and keeps the end.
+ */
 export class NodeTlsSocket implements Socket {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -50,6 +73,9 @@ export class NodeTlsSocket implements Socket {
   readonly tls: TlsInfo;
   #s: TLSSocket;
   #h: SocketHandlers | null = null;
+  #hold: boolean;
+  /** Events held while paused in "hold" mode: chunks, then "end" / "close" last. */
+  #held: (Uint8Array | "end" | "close")[] = [];
   #pending = 0;
   #needDrain = false;
   #paused = false;
@@ -58,16 +84,17 @@ export class NodeTlsSocket implements Socket {
   #closed = false;
   #error: Error | undefined;
 
-  constructor(s: TLSSocket, info: TlsInfo) {
+  constructor(s: TLSSocket, info: TlsInfo, pauseMode: PauseMode = "stream") {
     this.#s = s;
     this.tls = info;
+    this.#hold = pauseMode === "hold";
     this.remoteAddress = s.remoteAddress ?? "";
     this.remotePort = s.remotePort ?? 0;
     this.localAddress = s.localAddress ?? "";
     this.localPort = s.localPort ?? 0;
     s.on("error", (err: Error) => (this.#error ??= err));
-    s.on("end", () => this.#onEnd());
-    s.on("close", () => this.#onClosed());
+    s.on("end", () => this.#event("end"));
+    s.on("close", () => this.#event("close"));
   }
 
   get pending(): number {
@@ -81,9 +108,33 @@ export class NodeTlsSocket implements Socket {
     const first = this.#h === null;
     this.#h = handlers;
     if (!first) return;
-    this.#s.on("data", (chunk: Uint8Array) => this.#h!.data(chunk));
-    if (this.#paused) this.#s.pause();
+    this.#s.on("data", (chunk: Uint8Array) => this.#event(chunk));
+    if (this.#paused && !this.#hold) this.#s.pause();
     else this.#s.resume();
+    if (!this.#paused) this.#release();
+  }
+
+  /** A stream event: delivered now, or held while paused in hold mode (or before handlers). */
+  #event(e: Uint8Array | "end" | "close"): void {
+    if (this.#closed) return;
+    if (this.#h === null || (this.#hold && (this.#paused || this.#held.length > 0))) {
+      this.#held.push(e);
+      return;
+    }
+    this.#deliver(e);
+  }
+
+  #deliver(e: Uint8Array | "end" | "close"): void {
+    if (e === "end") return this.#onEnd();
+    if (e === "close") return this.#onClosed();
+    this.#h!.data(e);
+  }
+
+  /** Delivers held events in order until the consumer pauses again. */
+  #release(): void {
+    while (this.#held.length > 0 && !this.#paused && !this.#closed) {
+      this.#deliver(this.#held.shift()!);
+    }
   }
 
   #onEnd(): void {
@@ -130,12 +181,14 @@ export class NodeTlsSocket implements Socket {
 
   pause(): void {
     this.#paused = true;
-    if (this.#h) this.#s.pause();
+    if (this.#h && !this.#hold) this.#s.pause();
   }
 
   resume(): void {
     this.#paused = false;
-    if (this.#h) this.#s.resume();
+    if (!this.#h) return;
+    if (!this.#hold) this.#s.resume();
+    this.#release();
   }
 
   shutdown(): void {
@@ -149,6 +202,7 @@ export class NodeTlsSocket implements Socket {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = 0;
+    this.#held.length = 0;
     this.#h?.close();
     this.#s.destroy();
   }

@@ -1,7 +1,7 @@
 /** TLS client connections on node:tls (both runtimes): verification, SNI, ALPN, client certificate, session reuse. */
 import { isIP } from "node:net";
 import tls from "node:tls";
-import { NodeTlsSocket, tlsInfoOf } from "./node_tls.ts";
+import { NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
 import { ConnectError, type Socket, type TlsConnectOptions } from "./types.ts";
 
 /** Error codes meaning the TCP connection itself failed, before any TLS byte. */
@@ -16,7 +16,10 @@ const TCP_ERRORS = new Set([
 ]);
 
 /** Connects and completes the handshake; rejects with a ConnectError ("tls" when the handshake failed). */
-export function connectNodeTls(o: TlsConnectOptions): Promise<Socket> {
+export function connectNodeTls(
+  o: TlsConnectOptions,
+  pauseMode: PauseMode = "stream",
+): Promise<Socket> {
   const t = o.tls;
   const where = `${o.host}:${o.port}`;
   const name = t.servername && isIP(t.servername) === 0 ? t.servername : undefined;
@@ -54,7 +57,7 @@ export function connectNodeTls(o: TlsConnectOptions): Promise<Socket> {
       clearTimeout(timer);
       s.removeListener("error", onError);
       if (o.noDelay !== false) s.setNoDelay(true);
-      resolve(new NodeTlsSocket(s, tlsInfoOf(s, false)));
+      resolve(new NodeTlsSocket(s, tlsInfoOf(s, false), pauseMode));
     });
     const onError = (err: Error & { code?: string }) => {
       if (settled) return;
@@ -62,7 +65,7 @@ export function connectNodeTls(o: TlsConnectOptions): Promise<Socket> {
       clearTimeout(timer);
       s.destroy();
       const code = err.code ?? "";
-      if (!tcpUp && TCP_ERRORS.has(code)) {
+      if (!tcpUp || TCP_ERRORS.has(code)) {
         reject(new ConnectError("refused", `connect to ${where} failed: ${code}`, { cause: err }));
       } else {
         if (cache) cache.session = undefined; // a session that led here is not worth resuming

@@ -1,6 +1,6 @@
 /** TLS listeners on node:tls (both runtimes): certificates by SNI, client certificates, reload, pause. */
 import tls from "node:tls";
-import { NodeTlsSocket, tlsInfoOf } from "./node_tls.ts";
+import { checkKeyPair, NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
 import { SniTable } from "./sni.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
 import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
@@ -26,6 +26,7 @@ export function secureContexts(
 ): SniTable<tls.SecureContext> {
   const shared = contextOptions(o);
   return new SniTable(certificates, (c) => {
+    checkKeyPair(c); // Deno's createSecureContext takes a key that is not the certificate's
     try {
       return tls.createSecureContext({ ...shared, cert: c.cert, key: c.key });
     } catch (err) {
@@ -47,11 +48,14 @@ class NodeTlsListener implements TlsListener {
   #parked: Socket[] = [];
   #closed = false;
 
-  constructor(o: TlsServerOptions, onOpen: (s: Socket) => void, host: string, warnings: string[]) {
+  readonly #pauseMode: PauseMode;
+
+  constructor(o: TlsServerOptions, onOpen: (s: Socket) => void, host: string, how: NodeTlsHow) {
     this.host = host;
     this.#o = o;
     this.#onOpen = onOpen;
-    this.warnings = warnings;
+    this.warnings = how.warnings ?? [];
+    this.#pauseMode = how.pauseMode ?? "stream";
     this.#table = secureContexts(o, o.certificates);
     const strict = o.strictSni === true;
     const verify = o.verify ?? "none";
@@ -92,14 +96,15 @@ class NodeTlsListener implements TlsListener {
 
   #accept(s: tls.TLSSocket, askedCert: boolean): void {
     if (this.#closed) return void s.destroy();
-    const sock = new NodeTlsSocket(s, tlsInfoOf(s, askedCert));
+    const sock = new NodeTlsSocket(s, tlsInfoOf(s, askedCert), this.#pauseMode);
     if (!this.#paused) return this.#onOpen(sock);
     if (this.#parked.length >= MAX_PARKED) return sock.close();
     sock.pause();
     this.#parked.push(sock);
   }
 
-  setCertificates(certificates: readonly TlsCertificate[]): void {
+  // deno-lint-ignore require-await
+  async setCertificates(certificates: readonly TlsCertificate[]): Promise<void> {
     const table = secureContexts(this.#o, certificates); // throws before anything changes
     if (this.#o.strictSni !== true) {
       const first = certificates[0]!;
@@ -135,13 +140,19 @@ class NodeTlsListener implements TlsListener {
   }
 }
 
-/** Binds a node:tls listener; `warnings` are the runtime's notes on settings it cannot honour. */
+/** What the runtime adds: notes on settings its stack cannot honour, and how its sockets pause. */
+export interface NodeTlsHow {
+  warnings?: string[];
+  pauseMode?: PauseMode;
+}
+
+/** Binds a node:tls listener. */
 export async function listenNodeTls(
   options: TlsListenOptions,
   onOpen: (socket: Socket) => void,
-  warnings: string[] = [],
+  how: NodeTlsHow = {},
 ): Promise<TlsListener> {
-  const l = new NodeTlsListener(options.tls, onOpen, options.host, warnings);
+  const l = new NodeTlsListener(options.tls, onOpen, options.host, how);
   await l.listen(options.port, options.reusePort === true);
   return l;
 }

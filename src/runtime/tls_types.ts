@@ -30,6 +30,11 @@ export interface TlsServerOptions {
   readonly verify?: "none" | "optional" | "required" | undefined;
   /** PEM CA certificates client certificates must chain to. */
   readonly ca?: string | undefined;
+  /**
+   * Connections' SNI, protocol and cipher are read (rules use ssl_fc_sni, ssl_fc_protocol or
+   * ssl_fc_cipher): only a stack that reports them may serve the listener.
+   */
+  readonly facts?: boolean | undefined;
   /** Close a connection whose handshake is not done after this many ms (default 10 s). */
   readonly handshakeTimeoutMs?: number | undefined;
 }
@@ -43,10 +48,10 @@ export interface TlsListenerExtras {
   /** Settings the stack cannot honour (e.g. TLS 1.0 on rustls), to be logged once. */
   readonly warnings: readonly string[];
   /**
-   * Offer `certificates` to new handshakes from now on; open connections keep theirs. Throws
+   * Offer `certificates` to new handshakes from now on; open connections keep theirs. Rejects
    * (naming the certificate) when one cannot be used, and then nothing changed.
    */
-  setCertificates(certificates: readonly TlsCertificate[]): void;
+  setCertificates(certificates: readonly TlsCertificate[]): Promise<void>;
 }
 
 /** A client certificate as the server saw it (HAProxy's ssl_c_* fetches). */

@@ -1,5 +1,10 @@
 /** The runtime interface: the only surface through which the core touches sockets and signals. */
-import type { TlsClientOptions, TlsInfo, TlsListenerExtras, TlsServerOptions } from "./tls_types.ts";
+import type {
+  TlsClientOptions,
+  TlsInfo,
+  TlsListenerExtras,
+  TlsServerOptions,
+} from "./tls_types.ts";
 
 export * from "./tls_types.ts";
 

@@ -1,10 +1,25 @@
 /** Reading PEM certificates for TLS binds and servers: chain and key checked to match, names read from the certificate. */
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 
 /** A certificate entry of a bind: a PEM file (or a directory of them), or separate files. */
 export type CertificateSource = string | { cert: string; key: string };
+
+/** A file named in the config, relative to `base` (the config file's directory) unless absolute. */
+export function resolveFile(file: string, base: string | undefined): string {
+  return base === undefined || isAbsolute(file) ? file : join(base, file);
+}
+
+/** A certificate entry with its paths resolved against `base`. */
+export function resolveSource(
+  entry: CertificateSource,
+  base: string | undefined,
+): CertificateSource {
+  return typeof entry === "string"
+    ? resolveFile(entry, base)
+    : { cert: resolveFile(entry.cert, base), key: resolveFile(entry.key, base) };
+}
 
 /** One usable certificate: PEM text, the names it answers for, and where it came from. */
 export interface LoadedCertificate {

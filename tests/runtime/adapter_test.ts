@@ -1,10 +1,58 @@
-/** Conformance suite for the runtime adapter of whichever runtime runs it (deno test, bun test). */
+/** Conformance suite for the runtime adapter of whichever runtime runs it (deno test, bun test), over TCP and TLS. */
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { ConnectError, getRuntime, type Socket } from "../../src/runtime/mod.ts";
+import {
+  ConnectError,
+  type ConnectOptions,
+  getRuntime,
+  type Listener,
+  type ListenOptions,
+  type Socket,
+  type TlsCertificate,
+} from "../../src/runtime/mod.ts";
+import { makeCa } from "../e2e/helpers/certs.ts";
 
-const rt = await getRuntime();
+const runtime = await getRuntime();
+
+/** The same cases over plain TCP and over TLS (listenTls/connectTls). */
+interface Transport {
+  name: string;
+  listen(o: ListenOptions, onOpen: (s: Socket) => void): Promise<Listener>;
+  connect(o: ConnectOptions): Promise<Socket>;
+}
+
+const ca = makeCa();
+const localhost = certificate("localhost");
+const other = certificate("other.example");
+
+function certificate(name: string): TlsCertificate {
+  const c = ca.issue(name, name);
+  return { cert: c.cert, key: c.key, names: [name], source: c.pemFile };
+}
+
+function tlsTransport(label: string, certificates: TlsCertificate[]): Transport {
+  return {
+    name: `${runtime.name} ${label}`,
+    listen: (o, onOpen) =>
+      runtime.listenTls({ ...o, tls: { certificates, minVersion: "TLSv1.2" } }, onOpen),
+    connect: (o) =>
+      runtime.connectTls({
+        ...o,
+        tls: { verify: "required", ca: ca.caPem, servername: "localhost" },
+      }),
+  };
+}
+const transports: Transport[] = [
+  {
+    name: runtime.name,
+    listen: (o, onOpen) => runtime.listen(o, onOpen),
+    connect: (o) => runtime.connect(o),
+  },
+  tlsTransport("TLS, one certificate", [localhost]),
+  // several certificates: chosen by SNI, which only node:tls does in both runtimes
+  tlsTransport("TLS, several certificates", [other, localhost]),
+];
 
 function sha(parts: Uint8Array[]): string {
   const h = createHash("sha256");
@@ -46,137 +94,143 @@ function send(sock: Socket, data: Uint8Array, chunk = 256 * 1024): Promise<void>
   });
 }
 
-test(`${rt.name}: echo server with backpressure returns 16 MiB intact and honours half-close`, async () => {
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
-    s.setHandlers({
-      data: (c) => {
-        if (!s.write(c)) s.pause();
-      },
-      drain: () => s.resume(),
-      end: () => s.shutdown(),
-      close: () => {},
-    });
-  });
-  try {
-    const payload = randomBytes(16 * 1024 * 1024);
-    const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    const parts: Uint8Array[] = [];
-    const done = new Promise<void>((resolve, reject) => {
-      let off = 0;
-      const pump = () => {
-        while (off < payload.length) {
-          const ok = sock.write(payload.subarray(off, off + 100_000));
-          off += 100_000;
-          if (!ok) return;
-        }
-        sock.shutdown();
-      };
-      sock.setHandlers({
-        data: (c) => parts.push(c),
-        drain: pump,
-        end: () => resolve(),
-        close: (err) => (err ? reject(err) : resolve()),
+for (const rt of transports) {
+  test(`${rt.name}: echo server with backpressure returns 16 MiB intact and honours half-close`, async () => {
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      s.setHandlers({
+        data: (c) => {
+          if (!s.write(c)) s.pause();
+        },
+        drain: () => s.resume(),
+        end: () => s.shutdown(),
+        close: () => {},
       });
-      pump();
     });
-    await done;
-    sock.close();
-    assert.equal(sha(parts), sha([payload]));
-  } finally {
-    listener.close();
-  }
-});
+    try {
+      const payload = randomBytes(16 * 1024 * 1024);
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const parts: Uint8Array[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        let off = 0;
+        const pump = () => {
+          while (off < payload.length) {
+            const ok = sock.write(payload.subarray(off, off + 100_000));
+            off += 100_000;
+            if (!ok) return;
+          }
+          sock.shutdown();
+        };
+        sock.setHandlers({
+          data: (c) => parts.push(c),
+          drain: pump,
+          end: () => resolve(),
+          close: (err) => (err ? reject(err) : resolve()),
+        });
+        pump();
+      });
+      await done;
+      sock.close();
+      assert.equal(sha(parts), sha([payload]));
+    } finally {
+      listener.close();
+    }
+  });
 
-test(`${rt.name}: a half-closed client still reads the reply written after its FIN`, async () => {
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
-    let n = 0;
-    s.setHandlers({
-      data: (c) => (n += c.length),
-      drain: () => {},
-      end: () => {
-        s.write(new TextEncoder().encode(`got ${n}`));
-        s.shutdown();
-      },
-      close: () => {},
+  test(`${rt.name}: a half-closed client still reads the reply written after its FIN`, async () => {
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      let n = 0;
+      s.setHandlers({
+        data: (c) => (n += c.length),
+        drain: () => {},
+        end: () => {
+          s.write(new TextEncoder().encode(`got ${n}`));
+          s.shutdown();
+        },
+        close: () => {},
+      });
+    });
+    try {
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const reply = collect(sock);
+      sock.write(new TextEncoder().encode("hello"));
+      sock.shutdown();
+      const parts = await reply;
+      sock.close();
+      assert.equal(new TextDecoder().decode(Buffer.concat(parts)), "got 5");
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`${rt.name}: payload sent by the client arrives intact at the server (8 MiB)`, async () => {
+    let received: Promise<Uint8Array[]> | undefined;
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      received = collect(s, () => s.shutdown());
+    });
+    try {
+      const payload = randomBytes(8 * 1024 * 1024);
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      await send(sock, payload);
+      for (let i = 0; i < 100 && !received; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(sha(await received!), sha([payload]));
+      sock.close();
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`${rt.name}: connect to a closed port fails with ConnectError "refused"`, async () => {
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, () => {});
+    const port = listener.port;
+    listener.close();
+    await assert.rejects(rt.connect({ host: "127.0.0.1", port, timeoutMs: 2000 }), (err) => {
+      assert.ok(err instanceof ConnectError);
+      assert.equal(err.kind, "refused");
+      return true;
     });
   });
-  try {
-    const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    const reply = collect(sock);
-    sock.write(new TextEncoder().encode("hello"));
-    sock.shutdown();
-    const parts = await reply;
-    sock.close();
-    assert.equal(new TextDecoder().decode(Buffer.concat(parts)), "got 5");
-  } finally {
-    listener.close();
-  }
-});
 
-test(`${rt.name}: payload sent by the client arrives intact at the server (8 MiB)`, async () => {
-  let received: Promise<Uint8Array[]> | undefined;
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
-    received = collect(s, () => s.shutdown());
+  test(`${rt.name}: binding an address in use fails naming the address`, async () => {
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, () => {});
+    try {
+      await assert.rejects(
+        rt.listen({ host: "127.0.0.1", port: listener.port }, () => {}),
+        new RegExp(`127\\.0\\.0\\.1:${listener.port}`),
+      );
+    } finally {
+      listener.close();
+    }
   });
-  try {
-    const payload = randomBytes(8 * 1024 * 1024);
-    const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    await send(sock, payload);
-    for (let i = 0; i < 100 && !received; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(sha(await received!), sha([payload]));
-    sock.close();
-  } finally {
-    listener.close();
-  }
-});
 
-test(`${rt.name}: connect to a closed port fails with ConnectError "refused"`, async () => {
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, () => {});
-  const port = listener.port;
-  listener.close();
-  await assert.rejects(rt.connect({ host: "127.0.0.1", port, timeoutMs: 2000 }), (err) => {
-    assert.ok(err instanceof ConnectError);
-    assert.equal(err.kind, "refused");
-    return true;
+  test(`${rt.name}: a paused listener holds new connections until resumed`, async () => {
+    const opened: Socket[] = [];
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      opened.push(s);
+      s.setHandlers({ data: () => {}, drain: () => {}, end: () => s.shutdown(), close: () => {} });
+    });
+    try {
+      const first = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      for (let i = 0; i < 100 && opened.length < 1; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(opened.length, 1);
+      listener.pause();
+      await new Promise((r) => setTimeout(r, 20));
+      const second = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.ok(opened.length <= 2, "at most one accept was already under way");
+      const before = opened.length;
+      const third = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(opened.length, before, "no connection is handed over while paused");
+      listener.resume();
+      for (let i = 0; i < 100 && opened.length < 3; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(opened.length, 3);
+      for (const s of [first, second, third, ...opened]) s.close();
+    } finally {
+      listener.close();
+    }
   });
-});
-
-test(`${rt.name}: binding an address in use fails naming the address`, async () => {
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, () => {});
-  try {
-    await assert.rejects(
-      rt.listen({ host: "127.0.0.1", port: listener.port }, () => {}),
-      new RegExp(`127\\.0\\.0\\.1:${listener.port}`),
-    );
-  } finally {
-    listener.close();
-  }
-});
-
-test(`${rt.name}: a paused listener holds new connections until resumed`, async () => {
-  const opened: Socket[] = [];
-  const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
-    opened.push(s);
-    s.setHandlers({ data: () => {}, drain: () => {}, end: () => s.shutdown(), close: () => {} });
-  });
-  try {
-    const first = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    for (let i = 0; i < 100 && opened.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(opened.length, 1);
-    listener.pause();
-    await new Promise((r) => setTimeout(r, 20));
-    const second = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    await new Promise((r) => setTimeout(r, 100));
-    assert.ok(opened.length <= 2, "at most one accept was already under way");
-    const before = opened.length;
-    const third = await rt.connect({ host: "127.0.0.1", port: listener.port });
-    await new Promise((r) => setTimeout(r, 100));
-    assert.equal(opened.length, before, "no connection is handed over while paused");
-    listener.resume();
-    for (let i = 0; i < 100 && opened.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(opened.length, 3);
-    for (const s of [first, second, third, ...opened]) s.close();
-  } finally {
-    listener.close();
-  }
-});
+}

@@ -17,7 +17,7 @@ export interface TestCa {
   readonly dir: string;
   readonly caFile: string;
   readonly caPem: string;
-  /** A certificate for `cn` with DNS `names` (default: just cn), signed by this CA. */
+  /** A certificate for `cn` with DNS `names` (default: just cn; none: no subjectAltName), signed by this CA. */
   issue(file: string, cn: string, names?: string[], subject?: string): IssuedCert;
 }
 
@@ -31,8 +31,21 @@ export function makeCa(name = "tsproxy test CA", dir?: string): TestCa {
   const slug = name.replace(/[^a-z0-9]+/gi, "_");
   const caKey = join(d, `${slug}.key`), caFile = join(d, `${slug}.pem`);
   openssl([
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", caKey, "-out", caFile, "-days", "30", "-subj", `/O=tsproxy tests/CN=${name}`,
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    caKey,
+    "-out",
+    caFile,
+    "-days",
+    "30",
+    "-subj",
+    `/O=tsproxy tests/CN=${name}`,
   ], d);
   return {
     dir: d,
@@ -42,13 +55,25 @@ export function makeCa(name = "tsproxy test CA", dir?: string): TestCa {
       const keyFile = join(d, `${file}.key`), certFile = join(d, `${file}.crt`);
       const csr = join(d, `${file}.csr`), ext = join(d, `${file}.ext`);
       openssl([
-        "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-        "-keyout", keyFile, "-out", csr, "-subj", subject ?? `/C=FR/O=tsproxy tests/CN=${cn}`,
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        csr,
+        "-subj",
+        subject ?? `/C=FR/O=tsproxy tests/CN=${cn}`,
       ], d);
+      // no names: no subjectAltName at all, the CN names the certificate
+      const extension = names.length === 0 ? [] : ["-extfile", ext];
       writeFileSync(ext, `subjectAltName=${names.map((n) => `DNS:${n}`).join(",")}\n`);
       openssl([
-        "x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial",
-        "-out", certFile, "-days", "30", "-extfile", ext,
+        ...["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial"],
+        ...["-out", certFile, "-days", "30", ...extension],
       ], d);
       const cert = readFileSync(certFile, "utf8"), key = readFileSync(keyFile, "utf8");
       const pemFile = join(d, `${file}.pem`);

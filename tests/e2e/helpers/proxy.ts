@@ -76,7 +76,7 @@ export async function startProxy(
     const onData = (d: Buffer) => {
       out += d.toString();
       const found = [...out.matchAll(/listening on [^\s]+:(\d+)/g)].map((m) => Number(m[1]));
-      if (found.length >= binds) {
+      if (found.length >= binds && ports.length === 0) {
         ports.push(...found.slice(0, binds));
         res();
       }

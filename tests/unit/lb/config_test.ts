@@ -100,3 +100,37 @@ test("crossCheck: hashBalanceFactor on a hash-based backend needs hashType consi
   assert.ok(config("    balance: roundrobin\n    hashBalanceFactor: 150").ok, "not hash-based");
   assert.ok(config("    balance: source\n    hashType: consistent\n    hashBalanceFactor: 150").ok);
 });
+
+test("config: hashFunction takes HAProxy's functions and modifier, inherited from defaults", () => {
+  const own = config("    hashFunction: djb2 avalanche", "defaults: { hashFunction: sdbm }");
+  assert.ok(own.ok);
+  assert.equal(effective(own.config).backends[0]!.hashFunction, "djb2 avalanche");
+  const inherited = config("    retries: 1", "defaults: { hashFunction: crc32 }");
+  assert.ok(inherited.ok);
+  assert.equal(effective(inherited.config).backends[0]!.hashFunction, "crc32");
+  const plain = config("    retries: 1");
+  assert.ok(plain.ok);
+  assert.equal(effective(plain.config).backends[0]!.hashFunction, "fnv1a", "tsproxy's by default");
+  assert.deepEqual(errors(config("    hashFunction: md5")).map(([line, path]) => [line, path]), [
+    [6, "backends.app.hashFunction"],
+  ]);
+});
+
+test("config: a server's slowstart is a duration in milliseconds", () => {
+  const result = parseConfigText(
+    `frontends:
+  web: { bind: ["127.0.0.1:0"], defaultBackend: app }
+backends:
+  app:
+    servers: [{ name: a, address: "127.0.0.1:9000", check: true, slowstart: 30s }]
+`,
+    "t.yaml",
+  );
+  assert.ok(result.ok, result.ok ? "" : result.errors[0]?.message);
+  assert.equal(result.config.backends["app"]!.servers[0]!.slowstart, 30_000);
+  const bad = parseConfigText(
+    `backends:\n  app:\n    servers: [{ name: a, address: "127.0.0.1:9000", slowstart: soon }]\n`,
+    "t.yaml",
+  );
+  assert.ok(!bad.ok && bad.errors[0]!.path === "backends.app.servers[0].slowstart");
+});

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseBalance } from "../../../src/lb/parse.ts";
-import { createBalancer } from "../../../src/lb/registry.ts";
+import { createBalancer, isHashed } from "../../../src/lb/registry.ts";
 import type { Balancer, BalancerOptions } from "../../../src/lb/types.ts";
 import { contextFor, FakeServer, farm, seeded, tally } from "./fake.ts";
 
@@ -12,7 +12,7 @@ export interface ConformanceCase {
   readonly spec: string;
   readonly options?: BalancerOptions;
   /** Checks this setup skips, each with the reason. */
-  readonly skip?: { readonly distribution?: string };
+  readonly skip?: { readonly distribution?: string; readonly slowstart?: string };
 }
 
 /** Picks in the distribution check, and how many connections stay open at once meanwhile. */
@@ -49,9 +49,24 @@ export function simulate(b: Balancer<FakeServer>, n: number, from = 0): Map<stri
 
 function label(c: ConformanceCase): string {
   const o = c.options;
-  const extra = [o?.hashType, o?.hashBalanceFactor ? `factor ${o.hashBalanceFactor}` : ""]
+  const extra = [
+    o?.hashType,
+    o?.hashFunction,
+    o?.hashBalanceFactor ? `factor ${o.hashBalanceFactor}` : "",
+  ]
     .filter(Boolean).join(", ");
   return extra ? `${c.spec} (${extra})` : c.spec;
+}
+
+/**
+ * True when `c` is a static algorithm (HAProxy's: static-rr, map-based hashing): weights are the
+ * configured ones, a later weight counts only as 0 or not 0, and slowstart does not apply.
+ */
+export function isStatic(c: ConformanceCase): boolean {
+  const parsed = parseBalance(c.spec);
+  if (!parsed.ok) throw new TypeError(`conformance: bad spec "${c.spec}": ${parsed.error}`);
+  if (parsed.spec.name === "static-rr") return true;
+  return isHashed(parsed.spec) && c.options?.hashType !== "consistent";
 }
 
 /** Registers the suite's tests for `c`. */
@@ -96,7 +111,8 @@ export function runConformance(c: ConformanceCase): void {
     servers[0]!.weight = 0;
     const counts = simulate(b, 300, 300);
     assert.equal(counts.get("a"), undefined, "a was picked at weight 0");
-    if (!c.spec.startsWith("static-rr")) assert.ok((counts.get("b") ?? 0) > 0);
+    // A static algorithm never takes b: its configured weight is 0.
+    if (!isStatic(c)) assert.ok((counts.get("b") ?? 0) > 0);
   });
 
   test(`${name}: uses backups only when every active server is down`, () => {
@@ -142,4 +158,16 @@ export function runConformance(c: ConformanceCase): void {
     const b = build(c, servers);
     assert.ok(b.pick() !== null && b.pick({}) !== null);
   });
+
+  if (c.skip?.slowstart === undefined) {
+    test(`${name}: ${isStatic(c) ? "ignores" : "follows"} a warming server's effective weight`, () => {
+      const servers = farm(["a", "b"], [4, 4]);
+      servers[1]!.effective = 0.25; // 1/16 of 4: b just came back, slowstart has begun
+      const b = build(c, servers);
+      const share = (simulate(b, 1600).get("b") ?? 0) / 1600;
+      if (isStatic(c)) {
+        assert.ok(Math.abs(share - 0.5) < 0.1, `b got ${share} of the picks, expected about 0.5`);
+      } else assert.ok(share < 0.2, `b got ${share} of the picks at 1/16 of a's weight`);
+    });
+  }
 }

@@ -10,6 +10,8 @@ export class FakeServer implements LbServer {
   cur = 0;
   maxconn: number;
   up = true;
+  /** What `effectiveWeight` reports when set (a server warming up); `weight` otherwise. */
+  effective: number | undefined = undefined;
 
   constructor(
     name: string,
@@ -20,6 +22,11 @@ export class FakeServer implements LbServer {
     this.weight = o.weight ?? 1;
     this.backup = o.backup ?? false;
     this.maxconn = o.maxconn ?? 0;
+  }
+
+  /** Like `Server.effectiveWeight`: `effective` when a test set it, else `weight`. */
+  get effectiveWeight(): number {
+    return this.effective ?? this.weight;
   }
 
   /** Like `Server.usable`: up and below its maxconn. */

@@ -3,9 +3,22 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { roundrobin } from "../../../src/lb/roundrobin.ts";
 import type { LbServer } from "../../../src/lb/types.ts";
+import { farm, tally } from "./fake.ts";
 
 function srv(name: string, weight = 1, more: Partial<LbServer> = {}): LbServer {
-  return { name, id: 0, weight, usable: true, backup: false, cur: 0, maxconn: 0, ...more };
+  const usable = more.usable ?? true;
+  return {
+    name,
+    id: 0,
+    weight,
+    effectiveWeight: weight,
+    up: usable,
+    usable,
+    backup: false,
+    cur: 0,
+    maxconn: 0,
+    ...more,
+  };
 }
 
 function picks(servers: LbServer[], n: number, exclude?: Set<LbServer>): string[] {
@@ -47,4 +60,31 @@ test("roundrobin() skips excluded servers while another is usable", () => {
   const a = srv("a"), b = srv("b");
   assert.deepEqual(picks([a, b], 3, new Set([a])), ["b", "b", "b"]);
   assert.deepEqual(picks([a, b], 2, new Set([a, b])), ["a", "b"], "all excluded: retry them all");
+});
+
+test("roundrobin() follows a weight change at once, off its share by at most one pick", () => {
+  const servers = farm(["a", "b"], [1, 1]);
+  const b = roundrobin.create(servers);
+  const near = (got: number | undefined, want: number) =>
+    assert.ok(Math.abs((got ?? 0) - want) <= 1, `got ${got}, expected ${want} ± 1`);
+  for (let i = 0; i < 3; i++) b.pick(); // mid-cycle
+  servers[1]!.effective = 3; // b's effective weight now 3 (say, back to whole after a slowstart)
+  const counts = tally(Array.from({ length: 400 }, () => b.pick()?.name));
+  near(counts.get("a"), 100);
+  near(counts.get("b"), 300);
+  servers[1]!.effective = 1 / 16; // fractions (a ramp's steps) add up exactly too
+  const more = tally(Array.from({ length: 1700 }, () => b.pick()?.name));
+  near(more.get("a"), 1600);
+  near(more.get("b"), 100);
+});
+
+test("roundrobin() brings a server back neutral: no burst, no starvation", () => {
+  const servers = farm(["a", "b", "c"]);
+  const b = roundrobin.create(servers);
+  for (let i = 0; i < 4; i++) b.pick();
+  servers[1]!.up = false;
+  for (let i = 0; i < 5; i++) assert.notEqual(b.pick()?.name, "b");
+  servers[1]!.up = true;
+  const next = Array.from({ length: 3 }, () => b.pick()?.name).sort();
+  assert.deepEqual(next, ["a", "b", "c"]);
 });

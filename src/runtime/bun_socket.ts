@@ -1,0 +1,231 @@
+/** Bun's socket and listener in the runtime's model: Bun.listen/Bun.connect callbacks, write queue, parking. */
+import type { BunSocket, BunSocketHandler } from "./bun_api.ts";
+import {
+  HIGH_WATER_MARK,
+  type Listener,
+  type Socket,
+  type SocketHandlers,
+  type TlsInfo,
+} from "./types.ts";
+
+/** Connections accepted while a listener is paused wait here, paused, up to this many. */
+const MAX_PARKED = 1024;
+
+/** One Bun socket (TCP or TLS) in the Socket model: what the kernel did not take is queued here. */
+export class BunSock implements Socket {
+  remoteAddress = "";
+  remotePort = 0;
+  localAddress = "";
+  localPort = 0;
+  /** The handshake's facts, on a TLS connection. */
+  tls?: TlsInfo;
+  #s: BunSocket<BunSock> | null = null;
+  #h: SocketHandlers | null = null;
+  #early: Uint8Array[] | null = null;
+  #earlyEnd = false;
+  #endSeen = false;
+  #queue: Uint8Array[] = [];
+  #pending = 0;
+  #needDrain = false;
+  #paused = false;
+  #shutdownAsked = false;
+  #closed = false;
+  /** Set when the connect attempt was abandoned (timeout): the socket is closed as soon as it opens. */
+  abandoned = false;
+
+  attach(s: BunSocket<BunSock>): void {
+    this.#s = s;
+    this.remoteAddress = s.remoteAddress ?? "";
+    this.remotePort = s.remotePort ?? 0;
+    this.localAddress = s.localAddress ?? "";
+    this.localPort = s.localPort ?? 0;
+  }
+
+  get pending(): number {
+    return this.#pending;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  setHandlers(handlers: SocketHandlers): void {
+    this.#h = handlers;
+    const early = this.#early;
+    if (early) {
+      this.#early = null;
+      for (const chunk of early) handlers.data(chunk);
+      if (!this.#paused) this.#s?.resume();
+    }
+    if (this.#earlyEnd) {
+      this.#earlyEnd = false;
+      handlers.end();
+    }
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.#h) this.#h.data(chunk);
+    else {
+      (this.#early ??= []).push(chunk);
+      this.#s?.pause();
+    }
+  }
+
+  onEnd(): void {
+    this.#endSeen = true;
+    if (this.#h) this.#h.end();
+    else this.#earlyEnd = true;
+  }
+
+  onClosed(error?: Error): void {
+    if (this.#closed) return;
+    // Bun reports a FIN that arrives after our own shutdown as a plain close: surface it as end first.
+    if (!error && !this.#endSeen && this.#h) {
+      this.#endSeen = true;
+      this.#h.end();
+      if (this.#closed) return;
+    }
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#pending = 0;
+    this.#h?.close(error);
+  }
+
+  write(chunk: Uint8Array): boolean {
+    const s = this.#s;
+    if (this.#closed || this.#shutdownAsked || !s) return false;
+    if (this.#pending === 0) {
+      const n = s.write(chunk);
+      if (n >= chunk.length) return true;
+      chunk = n > 0 ? chunk.subarray(n) : chunk;
+    }
+    this.#queue.push(chunk);
+    this.#pending += chunk.length;
+    if (this.#pending >= HIGH_WATER_MARK) {
+      this.#needDrain = true;
+      return false;
+    }
+    return true;
+  }
+
+  /** The kernel can take more: write what is queued, then report drain. */
+  onWritable(): void {
+    const s = this.#s, q = this.#queue;
+    if (!s || this.#closed) return;
+    while (q.length > 0) {
+      const chunk = q[0]!;
+      const n = s.write(chunk);
+      if (n < chunk.length) {
+        if (n > 0) {
+          q[0] = chunk.subarray(n);
+          this.#pending -= n;
+        }
+        return;
+      }
+      q.shift();
+      this.#pending -= chunk.length;
+    }
+    if (this.#shutdownAsked) s.shutdown();
+    if (this.#needDrain) {
+      this.#needDrain = false;
+      this.#h?.drain();
+    }
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#s?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    if (!this.#early) this.#s?.resume();
+  }
+
+  shutdown(): void {
+    if (this.#closed || this.#shutdownAsked) return;
+    this.#shutdownAsked = true;
+    if (this.#pending === 0) this.#s?.shutdown();
+    else this.#needDrain = true; // report when the queue is flushed and FIN sent
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    const s = this.#s;
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#pending = 0;
+    this.#h?.close();
+    s?.end(); // FIN after what the kernel already has, not a reset
+  }
+
+  setNoDelay(on: boolean): void {
+    this.#s?.setNoDelay(on);
+  }
+}
+
+/** The event handlers of every Bun socket; a listener replaces `open`. */
+export const clientHandler: BunSocketHandler<BunSock> = {
+  open(s) {
+    if (s.data.abandoned) s.terminate();
+    else s.data.attach(s);
+  },
+  data: (s, chunk) => s.data.onData(chunk),
+  drain: (s) => s.data.onWritable(),
+  end: (s) => s.data.onEnd(),
+  close: (s, err) => s.data.onClosed(err),
+  error: (s, err) => s.data.onClosed(err),
+};
+
+/** A listener's accepted sockets: handed over, or parked (paused) while the listener is paused. */
+export class BunListener implements Listener {
+  readonly host: string;
+  port = 0;
+  stopFn: () => void = () => {};
+  #onOpen: (s: Socket) => void;
+  #paused = false;
+  #parked: BunSock[] = [];
+  #closed = false;
+
+  constructor(host: string, onOpen: (s: Socket) => void) {
+    this.host = host;
+    this.#onOpen = onOpen;
+  }
+
+  accept(s: BunSocket<BunSock>): void {
+    const sock = new BunSock();
+    s.data = sock;
+    sock.attach(s);
+    this.admit(sock);
+  }
+
+  /** A socket ready for the session (a TLS one once its handshake is done). */
+  admit(sock: BunSock): void {
+    if (this.#closed) return sock.close();
+    if (!this.#paused) return this.#onOpen(sock);
+    if (this.#parked.length >= MAX_PARKED) return sock.close();
+    sock.pause();
+    this.#parked.push(sock);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    while (!this.#paused && this.#parked.length > 0) {
+      const sock = this.#parked.shift()!;
+      if (sock.closed) continue;
+      sock.resume();
+      this.#onOpen(sock);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.stopFn();
+    for (const sock of this.#parked) sock.close();
+    this.#parked.length = 0;
+  }
+}

@@ -1,0 +1,170 @@
+/** Deno's native TLS listener (Deno.listenTls, rustls): one certificate, no client certificates; re-bound on reload. */
+import { DenoSocket } from "./deno_socket.ts";
+import { checkKeyPair } from "./node_tls.ts";
+import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
+import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+/** Connections whose handshake ended while the listener is paused wait here, paused, up to this many. */
+const MAX_PARKED = 1024;
+/** A reload binds the port again: tries, 1 ms apart, while the old listener lets go of it. */
+const REBIND_TRIES = 1000;
+
+/**
+ * Whether Deno.listenTls can serve `o`: it takes one certificate (no SNI choice, no strict SNI),
+ * asks for no client certificate, speaks TLS 1.2 and 1.3, and tells only the ALPN protocol of a
+ * connection (so `facts` — rules reading the SNI, protocol or cipher — need node:tls).
+ */
+export function denoNativeServes(o: TlsServerOptions): boolean {
+  return o.certificates.length === 1 && (o.verify ?? "none") === "none" && o.strictSni !== true &&
+    o.facts !== true && o.minVersion !== "TLSv1.3" && (o.maxVersion ?? "TLSv1.3") === "TLSv1.3" &&
+    o.ciphers === undefined;
+}
+
+class DenoTlsListener implements TlsListener {
+  readonly host: string;
+  readonly port: number;
+  readonly stack = "deno" as const;
+  readonly warnings: readonly string[] = [];
+  readonly #o: TlsServerOptions;
+  readonly #onOpen: (s: Socket) => void;
+  #l: Deno.TlsListener;
+  /** The certificate served now (what a failed re-bind falls back to). */
+  #current: TlsCertificate;
+  #paused = false;
+  #parked: Socket[] = [];
+  #closed = false;
+
+  constructor(o: TlsListenOptions, onOpen: (s: Socket) => void) {
+    this.host = o.host;
+    this.#o = o.tls;
+    this.#onOpen = onOpen;
+    this.#current = o.tls.certificates[0]!;
+    this.#l = this.#bind(o.port, this.#current);
+    this.port = this.#l.addr.port;
+    this.#acceptLoop(this.#l);
+  }
+
+  #bind(port: number, c: TlsCertificate): Deno.TlsListener {
+    const alpn = this.#o.alpn;
+    return Deno.listenTls({
+      hostname: this.host,
+      port,
+      cert: c.cert,
+      key: c.key,
+      ...(alpn?.length ? { alpnProtocols: [...alpn] } : {}),
+    });
+  }
+
+  async #acceptLoop(l: Deno.TlsListener): Promise<void> {
+    // accepting goes on while paused, as for the other TLS stacks: a client's connect waits for
+    // its handshake, so connections are handshaken, then parked until resume
+    while (!this.#closed && l === this.#l) {
+      let conn: Deno.TlsConn;
+      try {
+        conn = await l.accept();
+      } catch (err) {
+        if (this.#closed || l !== this.#l || err instanceof Deno.errors.BadResource) return;
+        continue; // EMFILE and friends: keep the listener alive
+      }
+      void this.#handshake(conn);
+    }
+  }
+
+  /** The socket is handed over once its handshake is done; a failed or late one is closed. */
+  async #handshake(conn: Deno.TlsConn): Promise<void> {
+    const limit = this.#o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    const timer = setTimeout(() => conn.close(), limit);
+    let alpn: string | null;
+    try {
+      ({ alpnProtocol: alpn } = await conn.handshake());
+    } catch {
+      try {
+        conn.close();
+      } catch { /* already closed by the timer */ }
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.#closed) return conn.close();
+    // rustls reports neither the protocol nor the cipher here; SNI is not read either
+    const sock = new DenoSocket(conn, { protocol: "", cipher: "", ...(alpn ? { alpn } : {}) });
+    if (!this.#paused) return this.#onOpen(sock);
+    if (this.#parked.length >= MAX_PARKED) return sock.close();
+    sock.pause();
+    this.#parked.push(sock);
+  }
+
+  /**
+   * Deno.listenTls cannot change its certificate: the listener is bound again with the new one.
+   * Open connections stay; connections arriving in the few milliseconds the port takes to be
+   * free again (the old listener's pending accept is cancelled first) are refused.
+   */
+  async setCertificates(certificates: readonly TlsCertificate[]): Promise<void> {
+    const c = certificates[0]!;
+    if (certificates.length !== 1) {
+      throw new Error(
+        `Deno's native TLS listener serves one certificate, got ${certificates.length}`,
+      );
+    }
+    checkKeyPair(c); // refuse before letting go of the port
+    this.#l.close();
+    let target = c, refused: Error | undefined;
+    for (let i = 0; i < REBIND_TRIES && !this.#closed; i++) {
+      try {
+        this.#l = this.#bind(this.port, target);
+      } catch (err) {
+        if (err instanceof Deno.errors.AddrInUse) {
+          // free once the old listener's pending accept is cancelled
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        } else if (target === c) {
+          refused = new Error(`certificate ${c.source}: ${(err as Error).message}`);
+          target = this.#current; // Deno refused the new one: bind the one that worked
+        } else throw err;
+        continue;
+      }
+      this.#current = target;
+      this.#acceptLoop(this.#l);
+      if (refused) throw refused;
+      return;
+    }
+    if (!this.#closed) throw new Error(`cannot bind ${this.host}:${this.port} again`);
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    this.#paused = false;
+    while (!this.#paused && this.#parked.length > 0) {
+      const sock = this.#parked.shift()!;
+      if (sock.closed) continue;
+      sock.resume();
+      this.#onOpen(sock);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#l.close();
+    } catch { /* already closed */ }
+    for (const sock of this.#parked) sock.close();
+    this.#parked.length = 0;
+  }
+}
+
+/** Binds a native Deno TLS listener (see {@link denoNativeServes} for when it can). */
+export function listenDenoTls(
+  options: TlsListenOptions,
+  onOpen: (socket: Socket) => void,
+): Promise<TlsListener> {
+  try {
+    return Promise.resolve(new DenoTlsListener(options, onOpen));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return Promise.reject(new Error(`cannot bind ${options.host}:${options.port}: ${why}`));
+  }
+}

@@ -1,0 +1,173 @@
+/** Tests for server and backend counters, the stats table, and DRAIN's persistence. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Backend } from "../../../src/backend/backend.ts";
+import { connectToBackend } from "../../../src/backend/connect.ts";
+import { Server, type ServerOptions } from "../../../src/backend/server.ts";
+import type { ServerObserver } from "../../../src/backend/server_hooks.ts";
+import { BACKEND_FIELDS, readStats, SERVER_FIELDS } from "../../../src/backend/stats_fields.ts";
+import { retryServer } from "../../../src/proxy/http_retry.ts";
+import { FakeRuntime } from "../check/fake_runtime.ts";
+
+function backend(
+  o: { retries?: number; redispatch?: number; servers?: Partial<ServerOptions>[] } = {},
+): Backend {
+  return new Backend({
+    name: "app",
+    mode: "http",
+    balance: { name: "roundrobin" },
+    hashType: "map-based",
+    hashBalanceFactor: 0,
+    retries: o.retries ?? 2,
+    redispatch: o.redispatch ?? 1,
+    connectTimeout: 1000,
+    serverTimeout: 1000,
+    poolMaxConn: 0,
+    poolPurgeDelay: 1000,
+    servers: (o.servers ?? [{}, {}]).map((s, i) => ({
+      name: `s${i + 1}`,
+      host: "127.0.0.1",
+      port: 9000 + i,
+      weight: 1,
+      ...s,
+    })),
+  });
+}
+
+/** An observer that records what traffic told it. */
+function spy(): ServerObserver & { seen: string[] } {
+  const seen: string[] = [];
+  return {
+    seen,
+    connected: (ok) => void seen.push(ok ? "L4 ok" : "L4 err"),
+    status: (code) => void seen.push(`status ${code}`),
+    responseFailed: (kind) => void seen.push(kind),
+  };
+}
+
+test("connectToBackend counts redispatches on the server left, retries, econ once", async () => {
+  const be = backend(), rt = new FakeRuntime();
+  const [s1, s2] = be.servers as [Server, Server];
+  const o1 = spy(), o2 = spy();
+  s1.observer = o1;
+  s2.observer = o2;
+  rt.behaviour = { kind: "refuse" };
+  const r = await connectToBackend(rt, be, () => false);
+  assert.equal(r.ok, false);
+  assert.deepEqual(rt.connects.map((c) => c.port), [9000, 9001, 9001], "s1, then s2 twice");
+  assert.deepEqual([s1.redispatched, s1.retried, s2.redispatched, s2.retried], [1, 0, 0, 1]);
+  assert.deepEqual([be.redispatched, be.retried], [1, 1]);
+  assert.deepEqual([s1.connectErrors, s2.connectErrors, be.connectErrors], [0, 1, 1]);
+  assert.deepEqual(o1.seen, ["L4 err"], "observe hears every failed attempt");
+  assert.deepEqual(o2.seen, ["L4 err", "L4 err"]);
+  rt.behaviour = { kind: "open" };
+  const ok = await connectToBackend(rt, be, () => false);
+  assert.ok(ok.ok);
+  assert.equal(be.connectErrors, 1, "a success counts no error");
+  assert.equal((ok.server === s1 ? o1 : o2).seen.at(-1), "L4 ok");
+});
+
+test("connectToBackend: retries stay without redispatch; no server is a backend econ", async () => {
+  const be = backend({ redispatch: 0 }), rt = new FakeRuntime();
+  rt.behaviour = { kind: "timeout" };
+  await connectToBackend(rt, be, () => false);
+  const s1 = be.servers[0]!;
+  assert.deepEqual([s1.retried, s1.redispatched, s1.connectErrors], [2, 0, 1]);
+  assert.equal(be.retried, 2);
+  const down = backend({ servers: [{ disabled: true }] });
+  const r = await connectToBackend(rt, down, () => false);
+  assert.ok(!r.ok && r.noServer);
+  assert.equal(down.connectErrors, 1);
+  const cancelled = backend({ retries: 0 });
+  await connectToBackend(rt, cancelled, () => true);
+  assert.equal(cancelled.connectErrors, 0, "a client that left is no connect error");
+});
+
+test("retryServer() counts an HTTP retry-on as a retry or a redispatch", () => {
+  const be = backend();
+  const [s1, s2] = be.servers as [Server, Server];
+  assert.equal(retryServer(be, s1, 1, new Set(), {}), s2);
+  assert.equal(s1.redispatched, 1);
+  const stay = backend({ redispatch: 0 });
+  const t1 = stay.servers[0]!;
+  assert.equal(retryServer(stay, t1, 1, new Set(), {}), t1);
+  assert.deepEqual([t1.retried, stay.retried, stay.redispatched], [1, 1, 0]);
+});
+
+test("Backend.opened()/closed() keep cur, max and total; countBytes() counts both levels", () => {
+  const be = backend();
+  const s1 = be.servers[0]!;
+  const a = { serverShutdown() {} }, b = { serverShutdown() {} };
+  for (const x of [a, b]) {
+    s1.cur++;
+    be.opened(s1, x);
+  }
+  be.closed(s1, a);
+  s1.cur++;
+  be.opened(s1, a);
+  be.closed(s1, a);
+  be.closed(s1, b);
+  assert.deepEqual([s1.cur, s1.max, s1.total, be.cur, be.max, be.total], [0, 2, 3, 0, 2, 3]);
+  be.countBytes(s1, 100, 2000);
+  be.countBytes(null, 5, 7);
+  assert.deepEqual([s1.bytesIn, s1.bytesOut, be.bytesIn, be.bytesOut], [100, 2000, 105, 2007]);
+});
+
+test("the stats table reads every counter under HAProxy's field names", () => {
+  const be = backend();
+  const s1 = be.servers[0]!;
+  s1.retried = 3;
+  s1.redispatched = 4;
+  s1.responseErrors = 5;
+  s1.failedChecks = 6;
+  s1.lastChange = 10_000;
+  const row = readStats(SERVER_FIELDS, s1, 15_500);
+  assert.deepEqual(Object.keys(row), [
+    "qcur",
+    "qmax",
+    "scur",
+    "smax",
+    "stot",
+    "bin",
+    "bout",
+    "econ",
+    "eresp",
+    "wretr",
+    "wredis",
+    "chkfail",
+    "chkdown",
+    "lastchg",
+    "hanafail",
+  ]);
+  assert.deepEqual([row.wretr, row.wredis, row.eresp, row.chkfail, row.lastchg], [3, 4, 5, 6, 5]);
+  be.queue.max = 7;
+  be.connectErrors = 2;
+  const b = readStats(BACKEND_FIELDS, be);
+  assert.deepEqual([b.qcur, b.qmax, b.econ, b.lastchg], [0, 7, 2, 0]);
+  assert.ok(!("chkfail" in b), "chkfail is a server field in HAProxy");
+});
+
+test("DRAIN: never balanced, but taken by a persistence cookie while its checks say UP", () => {
+  const s = new Server({ name: "d", host: "127.0.0.1", port: 1, weight: 1, drain: true });
+  assert.equal(s.state, "DRAIN");
+  assert.equal(s.usable, false);
+  assert.equal(s.acceptsPersistent, true);
+  s.running = false; // its health checks took it DOWN: it keeps its admin state
+  assert.equal(s.acceptsPersistent, false);
+  const full = new Server({ name: "f", host: "h", port: 1, weight: 1, drain: true, maxconn: 1 });
+  full.cur = 1;
+  assert.equal(full.acceptsPersistent, false, "maxconn still applies");
+  const maint = new Server({
+    name: "m",
+    host: "h",
+    port: 1,
+    weight: 1,
+    drain: true,
+    disabled: true,
+  });
+  assert.equal(maint.state, "MAINT", "disabled wins");
+  assert.equal(maint.acceptsPersistent, false);
+  const down = new Server({ name: "x", host: "h", port: 1, weight: 1 });
+  down.state = "DOWN";
+  assert.equal(down.acceptsPersistent, false);
+});
