@@ -4,10 +4,12 @@ import { encodeLatin1 } from "../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../http1/types.ts";
 import {
   evaluateHttpRules,
+  type BackendSample,
   type HttpRule,
   type RequestSample,
   type ResponseSample,
   type SampleContext,
+  type TlsSample,
   type Verdict,
 } from "../rules/mod.ts";
 import { statusReason } from "../rules/actions/reasons.ts";
@@ -24,24 +26,24 @@ const REDIRECT_REASONS: Record<number, string> = {
   308: "Permanent Redirect",
 };
 
-const env = (name: string) => process.env[name];
-
 /** A live view of a request head: rewrites by earlier rules are what later rules read. */
-function requestView(req: RequestHead): RequestSample {
-  return {
-    get method() {
-      return req.method;
-    },
-    get target() {
-      return req.target;
-    },
-    get version() {
-      return req.minor;
-    },
-    get headers() {
-      return req.headers;
-    },
-  };
+class RequestView implements RequestSample {
+  readonly #req: RequestHead;
+  constructor(req: RequestHead) {
+    this.#req = req;
+  }
+  get method(): string {
+    return this.#req.method;
+  }
+  get target(): string {
+    return this.#req.target;
+  }
+  get version(): number {
+    return this.#req.minor;
+  }
+  get headers(): RequestHead["headers"] {
+    return this.#req.headers;
+  }
 }
 
 /** A live view of a response head (set-status is seen by the rules after it). */
@@ -56,6 +58,60 @@ export function responseView(res: ResponseHead): ResponseSample {
   };
 }
 
+/**
+ * The sample context of one transaction, a class so that building one per request allocates one
+ * object (its variables only when a rule uses them).
+ */
+class TransactionContext implements SampleContext {
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+  readonly feName: string;
+  beName: string;
+  readonly feConn: number;
+  readonly req: RequestSample;
+  res?: ResponseSample;
+  tls?: TlsSample;
+  backend?: BackendSample;
+  final?: boolean;
+  readonly #owner: ContextOwner;
+  readonly #sess: Map<string, unknown>;
+  #vars: ScopedVars | null = null;
+
+  constructor(
+    client: Socket,
+    owner: ContextOwner,
+    beName: string,
+    req: RequestHead,
+    sess: Map<string, unknown>,
+  ) {
+    this.src = client.remoteAddress;
+    this.srcPort = client.remotePort;
+    this.dst = client.localAddress;
+    this.dstPort = client.localPort;
+    this.feName = owner.name;
+    this.beName = beName;
+    this.feConn = owner.cur;
+    this.req = new RequestView(req);
+    if (client.tls) this.tls = client.tls;
+    this.#owner = owner;
+    this.#sess = sess;
+  }
+
+  get vars(): Map<string, unknown> {
+    return this.#vars ??= new ScopedVars(this.#sess);
+  }
+
+  env(name: string): string | undefined {
+    return process.env[name];
+  }
+
+  backends(name: string): BackendSample | undefined {
+    return this.#owner.sampleBackend(name);
+  }
+}
+
 /** The sample context of one transaction: the client connection's addresses and the request. */
 export function transactionContext(
   client: Socket,
@@ -65,20 +121,7 @@ export function transactionContext(
   /** The connection's `sess.` variables, kept across its requests. */
   sessVars: Map<string, unknown>,
 ): SampleContext {
-  return {
-    src: client.remoteAddress,
-    srcPort: client.remotePort,
-    dst: client.localAddress,
-    dstPort: client.localPort,
-    feName: owner.name,
-    beName,
-    feConn: owner.cur,
-    backends: (name) => owner.sampleBackend(name),
-    req: requestView(req),
-    vars: new ScopedVars(sessVars),
-    env,
-    ...(client.tls ? { tls: client.tls } : {}),
-  };
+  return new TransactionContext(client, owner, beName, req, sessVars);
 }
 
 /**
