@@ -3,6 +3,7 @@ import { exists, type Options, ROOT, TMP, TREE } from "./options.ts";
 import { load } from "./proc.ts";
 import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
 import { COMPRESSION_PATH_IDS, compressionRows, pageLocation } from "./http_compression.ts";
+import { TLS_PATH_IDS, tlsRows } from "./http_tls.ts";
 
 const ORIGIN_PORT = 21020;
 const TSPROXY_PORT = 21021;
@@ -20,6 +21,7 @@ export const HTTP_PATH_IDS = [
   "nginx",
   "bun-naive",
   ...COMPRESSION_PATH_IDS,
+  ...TLS_PATH_IDS,
 ];
 const SMALL_BODY = "hello world\n";
 
@@ -286,7 +288,7 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     cpuRow: `${spec.name}: proxy CPU per request`,
     cpuUnit: "µs/req",
     cpuScale: 1e6,
-    runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id),
+    runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id) && !TLS_PATH_IDS.includes(id),
     async measure(port) {
       const out = await load([
         "wrk",
@@ -329,6 +331,19 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
   });
   allPaths.push(...compression.paths);
   workloads.push(...compression.workloads);
+  const tls = tlsRows({
+    duration,
+    cfg,
+    nginxUser,
+    origin: nginx(`${TMP}/nginx-origin`, originConf),
+    originPort: ORIGIN_PORT,
+    ports: { tsproxy: TSPROXY_PORT, haproxy: HAPROXY_PORT, nginx: NGINX_PORT },
+    noCli,
+    small: { url: "/small", body: SMALL_BODY.length },
+    parseWrk,
+  });
+  allPaths.push(...tls.paths);
+  workloads.push(...tls.workloads);
   const paths = allPaths.filter((p) =>
     opts.paths ? opts.paths.includes(p.id) : p.id !== "binary" || !p.missing
   );

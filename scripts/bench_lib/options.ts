@@ -17,6 +17,8 @@ const HELP = `usage: scripts/bench [--quick] [--only tcp|http] [--paths ID,...] 
               http only:  bun-rules, bun-nolog, nginx, bun-naive
               http, 1 MiB HTML compressed (gzip, br): haproxy-comp, nginx-comp,
                 bun-comp, deno-comp
+              http, TLS (keep-alive; a handshake per request): haproxy-tls,
+                nginx-tls, bun-tls, bun-tls-node, deno-tls
   --runs    repeat every measurement N times and report the best (default 3, 1 with --quick)`;
 
 export function die(msg: string): never {

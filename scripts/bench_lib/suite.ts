@@ -268,7 +268,9 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     const values = new Map([...samples].map(([id, xs]) => [id, pick(...xs)]));
     best.set(row, values);
     // HAProxy's figure, from the HAProxy path that runs this row's workload
-    const base = row === s.logRow ? undefined : values.get("haproxy") ?? values.get("haproxy-comp");
+    const base = row === s.logRow
+      ? undefined
+      : values.get("haproxy") ?? values.get("haproxy-comp") ?? values.get("haproxy-tls");
     const cpuRow = s.workloads.some((w) => w.cpuRow === row);
     const runsOn = row === s.logRow ? undefined : st.rowWorkload.get(row)?.runsOn;
     const cells = s.paths.map((p) => {
