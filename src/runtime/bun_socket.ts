@@ -1,4 +1,5 @@
 /** Bun's socket and listener in the runtime's model: Bun.listen/Bun.connect callbacks, write queue, parking. */
+import { AcceptGate } from "./accept_gate.ts";
 import type { BunSocket, BunSocketHandler } from "./bun_api.ts";
 import {
   HIGH_WATER_MARK,
@@ -8,8 +9,6 @@ import {
   type TlsInfo,
 } from "./types.ts";
 
-/** Connections accepted while a listener is paused wait here, paused, up to this many. */
-const MAX_PARKED = 1024;
 
 /** One Bun socket (TCP or TLS) in the Socket model: what the kernel did not take is queued here. */
 export class BunSock implements Socket {
@@ -181,14 +180,12 @@ export class BunListener implements Listener {
   readonly host: string;
   port = 0;
   stopFn: () => void = () => {};
-  #onOpen: (s: Socket) => void;
-  #paused = false;
-  #parked: BunSock[] = [];
+  readonly #gate: AcceptGate;
   #closed = false;
 
   constructor(host: string, onOpen: (s: Socket) => void) {
     this.host = host;
-    this.#onOpen = onOpen;
+    this.#gate = new AcceptGate(onOpen);
   }
 
   accept(s: BunSocket<BunSock>): void {
@@ -201,31 +198,21 @@ export class BunListener implements Listener {
   /** A socket ready for the session (a TLS one once its handshake is done). */
   admit(sock: BunSock): void {
     if (this.#closed) return sock.close();
-    if (!this.#paused) return this.#onOpen(sock);
-    if (this.#parked.length >= MAX_PARKED) return sock.close();
-    sock.pause();
-    this.#parked.push(sock);
+    this.#gate.admit(sock);
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#gate.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    while (!this.#paused && this.#parked.length > 0) {
-      const sock = this.#parked.shift()!;
-      if (sock.closed) continue;
-      sock.resume();
-      this.#onOpen(sock);
-    }
+    this.#gate.resume();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.stopFn();
-    for (const sock of this.#parked) sock.close();
-    this.#parked.length = 0;
+    this.#gate.closeParked();
   }
 }

@@ -1,12 +1,11 @@
 /** Deno's native TLS listener (Deno.listenTls, rustls): one certificate, no client certificates; re-bound on reload. */
+import { AcceptGate } from "./accept_gate.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { checkKeyPair } from "./node_tls.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
 import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
 
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
-/** Connections whose handshake ended while the listener is paused wait here, paused, up to this many. */
-const MAX_PARKED = 1024;
 /** A reload binds the port again: tries, 1 ms apart, while the old listener lets go of it. */
 const REBIND_TRIES = 1000;
 
@@ -27,18 +26,16 @@ class DenoTlsListener implements TlsListener {
   readonly stack = "deno" as const;
   readonly warnings: readonly string[] = [];
   readonly #o: TlsServerOptions;
-  readonly #onOpen: (s: Socket) => void;
   #l: Deno.TlsListener;
   /** The certificate served now (what a failed re-bind falls back to). */
   #current: TlsCertificate;
-  #paused = false;
-  #parked: Socket[] = [];
+  readonly #gate: AcceptGate;
   #closed = false;
 
   constructor(o: TlsListenOptions, onOpen: (s: Socket) => void) {
     this.host = o.host;
     this.#o = o.tls;
-    this.#onOpen = onOpen;
+    this.#gate = new AcceptGate(onOpen);
     this.#current = o.tls.certificates[0]!;
     this.#l = this.#bind(o.port, this.#current);
     this.port = this.#l.addr.port;
@@ -89,10 +86,7 @@ class DenoTlsListener implements TlsListener {
     if (this.#closed) return conn.close();
     // rustls reports neither the protocol nor the cipher here; SNI is not read either
     const sock = new DenoSocket(conn, { protocol: "", cipher: "", ...(alpn ? { alpn } : {}) });
-    if (!this.#paused) return this.#onOpen(sock);
-    if (this.#parked.length >= MAX_PARKED) return sock.close();
-    sock.pause();
-    this.#parked.push(sock);
+    this.#gate.admit(sock);
   }
 
   /**
@@ -132,17 +126,11 @@ class DenoTlsListener implements TlsListener {
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#gate.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    while (!this.#paused && this.#parked.length > 0) {
-      const sock = this.#parked.shift()!;
-      if (sock.closed) continue;
-      sock.resume();
-      this.#onOpen(sock);
-    }
+    this.#gate.resume();
   }
 
   close(): void {
@@ -151,8 +139,7 @@ class DenoTlsListener implements TlsListener {
     try {
       this.#l.close();
     } catch { /* already closed */ }
-    for (const sock of this.#parked) sock.close();
-    this.#parked.length = 0;
+    this.#gate.closeParked();
   }
 }
 

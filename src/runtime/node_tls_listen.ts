@@ -1,12 +1,11 @@
 /** TLS listeners on node:tls (both runtimes): certificates by SNI, client certificates, reload, pause. */
+import { AcceptGate } from "./accept_gate.ts";
 import tls from "node:tls";
 import { checkKeyPair, NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
 import { SniTable } from "./sni.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
 import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
 
-/** Connections accepted while a listener is paused wait here, paused, up to this many. */
-const MAX_PARKED = 1024;
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /** The SecureContext settings every certificate of a listener shares. */
@@ -42,10 +41,8 @@ class NodeTlsListener implements TlsListener {
   readonly warnings: readonly string[];
   readonly #o: TlsServerOptions;
   readonly #server: tls.Server;
-  readonly #onOpen: (s: Socket) => void;
   #table: SniTable<tls.SecureContext>;
-  #paused = false;
-  #parked: Socket[] = [];
+  readonly #gate: AcceptGate;
   #closed = false;
 
   readonly #pauseMode: PauseMode;
@@ -53,7 +50,7 @@ class NodeTlsListener implements TlsListener {
   constructor(o: TlsServerOptions, onOpen: (s: Socket) => void, host: string, how: NodeTlsHow) {
     this.host = host;
     this.#o = o;
-    this.#onOpen = onOpen;
+    this.#gate = new AcceptGate(onOpen);
     this.warnings = how.warnings ?? [];
     this.#pauseMode = how.pauseMode ?? "stream";
     this.#table = secureContexts(o, o.certificates);
@@ -97,10 +94,7 @@ class NodeTlsListener implements TlsListener {
   #accept(s: tls.TLSSocket, askedCert: boolean): void {
     if (this.#closed) return void s.destroy();
     const sock = new NodeTlsSocket(s, tlsInfoOf(s, askedCert), this.#pauseMode);
-    if (!this.#paused) return this.#onOpen(sock);
-    if (this.#parked.length >= MAX_PARKED) return sock.close();
-    sock.pause();
-    this.#parked.push(sock);
+    this.#gate.admit(sock);
   }
 
   // deno-lint-ignore require-await
@@ -118,25 +112,18 @@ class NodeTlsListener implements TlsListener {
   }
 
   pause(): void {
-    this.#paused = true;
+    this.#gate.pause();
   }
 
   resume(): void {
-    this.#paused = false;
-    while (!this.#paused && this.#parked.length > 0) {
-      const sock = this.#parked.shift()!;
-      if (sock.closed) continue;
-      sock.resume();
-      this.#onOpen(sock);
-    }
+    this.#gate.resume();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#server.close();
-    for (const sock of this.#parked) sock.close();
-    this.#parked.length = 0;
+    this.#gate.closeParked();
   }
 }
 
