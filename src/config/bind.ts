@@ -1,21 +1,9 @@
 /** A frontend's bind entries: `"host:port"`, or an object adding TLS termination and PROXY protocol (accept-proxy). */
 import { z } from "zod";
-import { type Address, parseAddress } from "./address.ts";
+import type { Address } from "./address.ts";
+import { address } from "./fields.ts";
 
-const bindAddress = z
-  .string({ error: "expected a host:port string" })
-  .transform((value, ctx) => {
-    try {
-      return parseAddress(value, "bind");
-    } catch (error) {
-      ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
-      return z.NEVER;
-    }
-  })
-  .meta({
-    description: "host:port to listen on; port 0 lets the OS choose.",
-    examples: ["127.0.0.1:7000", "[::]:80", ":443"],
-  });
+const bindAddress = address("bind", "host:port to listen on; port 0 lets the OS choose.");
 
 const certificate = z.union([
   z.string().min(1).describe(

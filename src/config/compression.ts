@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Algo, ALGOS, AVAILABLE_ALGOS } from "../compress/negotiate.ts";
 import { LEVELS } from "../compress/encoder.ts";
+import { parsing } from "./fields.ts";
 import { parseSize } from "./size.ts";
 import type { Config } from "./schema.ts";
 
@@ -19,14 +20,7 @@ const mediaType = z.string().regex(
 
 const size = z
   .union([z.string(), z.number()], { error: "expected a size such as 256, 1k or 2m" })
-  .transform((value, ctx) => {
-    try {
-      return parseSize(value);
-    } catch (error) {
-      ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
-      return z.NEVER;
-    }
-  });
+  .transform(parsing(parseSize));
 
 /** Highest level any algorithm takes (zstd's 19): a single number is clamped per algorithm. */
 const MAX_LEVEL = Math.max(...Object.values(LEVELS).map((l) => l.max));

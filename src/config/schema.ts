@@ -2,49 +2,16 @@
 import { z } from "zod";
 import { parseBalance } from "../lb/parse.ts";
 import { balancers, HASH_FUNCTIONS } from "../lb/registry.ts";
-import { type AddressKind, parseAddress } from "./address.ts";
+import { parseAddress } from "./address.ts";
+import { address, duration, orThrow, parsing } from "./fields.ts";
 import { bindSchema } from "./bind.ts";
 import { parseRetryOn } from "../backend/retry.ts";
 import { parseCookiePolicy } from "../backend/cookie.ts";
-import { parseDuration } from "./duration.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { parseExpect } from "../check/expect.ts";
 import { serverTlsFields } from "./server_tls.ts";
 import { serverHealthFields } from "./server_health.ts";
 import { compressionSchema, defaultsCompressionSchema } from "./compression.ts";
-
-function duration(description: string) {
-  return z
-    .union([z.string(), z.number()], {
-      error: "expected a duration such as 5s, 250ms, 1m30s or a number of milliseconds",
-    })
-    .transform((value, ctx) => {
-      try {
-        return parseDuration(value);
-      } catch (error) {
-        ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
-        return z.NEVER;
-      }
-    })
-    .meta({ description, examples: ["5s", "250ms", "1m30s"] });
-}
-
-function address(kind: AddressKind, description: string) {
-  return z
-    .string({ error: "expected a host:port string" })
-    .transform((value, ctx) => {
-      try {
-        return parseAddress(value, kind);
-      } catch (error) {
-        ctx.issues.push({ code: "custom", message: (error as Error).message, input: value });
-        return z.NEVER;
-      }
-    })
-    .meta({
-      description,
-      examples: kind === "bind" ? ["127.0.0.1:7000", "[::]:80"] : ["10.0.0.5:5432"],
-    });
-}
 
 const name = z
   .string()
@@ -60,12 +27,7 @@ const mode = z.enum(["tcp", "http"]).describe(
 
 const balance = z
   .string({ error: "expected a balance algorithm such as roundrobin, leastconn or uri depth 2" })
-  .transform((value, ctx) => {
-    const parsed = parseBalance(value);
-    if (parsed.ok) return parsed.spec;
-    ctx.issues.push({ code: "custom", message: parsed.error, input: value });
-    return z.NEVER;
-  })
+  .transform(parsing((value: string) => orThrow(parseBalance(value)).spec))
   .meta({
     description: "How a server is picked, in HAProxy syntax, one of:\n" +
       Object.values(balancers).map((b) => `- ${b.syntax}: ${b.description}`).join("\n"),
@@ -97,12 +59,7 @@ const retries = z.number().int().min(0).max(100).describe(
     "which server each goes to is redispatch's choice.",
 );
 
-const retryOn = z.string().transform((value, ctx) => {
-  const r = parseRetryOn(value);
-  if (r.ok) return r.value;
-  ctx.issues.push({ code: "custom", message: r.error, input: value });
-  return z.NEVER;
-}).meta({
+const retryOn = z.string().transform(parsing((v: string) => orThrow(parseRetryOn(v)).value)).meta({
   description: "What makes a request be sent again (retry-on): conn-failure (the default), " +
     "empty-response, junk-response, response-timeout, 404 408 425 500 501 502 503 504, " +
     "all-retryable-errors, none. Beyond conn-failure only requests without a body are " +
@@ -132,12 +89,7 @@ const httpCheck = z.strictObject({
     z.string().regex(/^[^\r\n\0]*$/, "a header value may not hold CR, LF or NUL"),
   ).default({}).describe("Header fields sent with the check request (http-check send hdr)."),
   expect: z.string({ error: "expected an http-check expect line such as status 200" })
-    .transform((value, ctx) => {
-      const parsed = parseExpect(value);
-      if (parsed.ok) return parsed.expect;
-      ctx.issues.push({ code: "custom", message: parsed.error, input: value });
-      return z.NEVER;
-    })
+    .transform(parsing((value: string) => orThrow(parseExpect(value)).expect))
     .optional().meta({
       description: "http-check expect in HAProxy syntax, `[!] status|rstatus|string|rstring " +
         "PATTERN`; default: a 2xx or 3xx status.",
@@ -417,12 +369,8 @@ export const backendSchema = z.strictObject({
     "option allbackups: when no active server is up, every backup server takes traffic; " +
       "default false: only the first backup (in config order) that is up.",
   ),
-  cookie: z.string().transform((value, ctx) => {
-    const r = parseCookiePolicy(value);
-    if (r.ok) return r.value;
-    ctx.issues.push({ code: "custom", message: r.error, input: value });
-    return z.NEVER;
-  }).optional().meta({
+  cookie: z.string().transform(parsing((v: string) => orThrow(parseCookiePolicy(v)).value))
+    .optional().meta({
     description: "Cookie persistence, HAProxy's line: `NAME insert|rewrite|prefix [indirect] " +
       "[nocache] [postonly] [preserve] [httponly] [secure] [domain D]`; servers set `cookie`.",
     examples: ["SERVERID insert indirect nocache", "JSESSIONID prefix"],

@@ -1,6 +1,7 @@
 /** A server's TLS settings (HAProxy's `server ... ssl verify ca-file sni alpn crt check-ssl`), spread into serverSchema. */
 import { z } from "zod";
 import type { SniSpec } from "../backend/server_tls.ts";
+import { orThrow, parsing } from "./fields.ts";
 
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
@@ -21,12 +22,7 @@ export function parseSni(text: string): { ok: true; sni: SniSpec } | { ok: false
   };
 }
 
-const sni = z.string().transform((value, ctx) => {
-  const r = parseSni(value);
-  if (r.ok) return r.sni;
-  ctx.issues.push({ code: "custom", message: r.error, input: value });
-  return z.NEVER;
-}).meta({
+const sni = z.string().transform(parsing((value: string) => orThrow(parseSni(value)).sni)).meta({
   description: "The server name sent by SNI and, with verify required, checked against the " +
     "certificate: a host name, or req.hdr(host) to send the request's Host (its port removed). " +
     "Default: none (only the chain is verified).",
