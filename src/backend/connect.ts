@@ -46,6 +46,17 @@ export async function connectToBackend(
   let timedOut = false;
   let tlsError: string | undefined;
   let queueMs = 0;
+  /** A failed outcome: nothing picked or queued yet unless `o` says otherwise. */
+  const failed = (o: Partial<Extract<ConnectOutcome, { ok: false }>>): ConnectOutcome => ({
+    ok: false,
+    noServer: false,
+    timedOut: false,
+    queueMs,
+    retries: 0,
+    ms: Date.now() - started,
+    server: null,
+    ...o,
+  });
   const retries = backend.retryOn.connFailure ? Math.max(0, backend.retries - (retried ?? 0)) : 0;
   for (let attempt = 0; attempt <= retries; attempt++) {
     let srv = attempt === 0 && first ? first : null;
@@ -63,16 +74,7 @@ export async function connectToBackend(
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
         backend.connectErrors++;
-        return {
-          ok: false,
-          noServer: false,
-          timedOut: false,
-          queueFull: true,
-          queueMs: 0,
-          retries: 0,
-          ms: Date.now() - started,
-          server: null,
-        };
+        return failed({ queueFull: true });
       }
       const q0 = Date.now();
       const got = await backend.queue.wait(backend.queueTimeout);
@@ -80,32 +82,20 @@ export async function connectToBackend(
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
         else backend.connectErrors++;
-        return {
-          ok: false,
-          noServer: false,
-          timedOut: false,
-          queueTimeout: !got,
-          queueMs,
-          retries: 0,
-          ms: Date.now() - started,
-          server: null,
-        };
+        return failed({ queueTimeout: !got });
       }
       srv = backend.balancer.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
       backend.connectErrors++;
-      return {
-        ok: false,
+      return failed({
         noServer: attempt === 0,
         timedOut,
         tlsError,
-        queueMs,
         retries: Math.max(0, attempt - 1),
-        ms: Date.now() - started,
         server: last,
-      };
+      });
     }
     if (attempt > 0 && last) countRetry(backend, last, srv);
     tried.add(srv);
@@ -137,16 +127,7 @@ export async function connectToBackend(
     backend.connectErrors++;
     if (last) last.connectErrors++;
   }
-  return {
-    ok: false,
-    noServer: false,
-    timedOut,
-    tlsError,
-    queueMs,
-    retries,
-    ms: Date.now() - started,
-    server: last,
-  };
+  return failed({ timedOut, tlsError, retries, server: last });
 }
 
 /**
