@@ -6,12 +6,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import type net from "node:net";
 import process from "node:process";
 import { test } from "node:test";
 import { htmlLike } from "../unit/compress/html.ts";
 import { httpConfig } from "./helpers/http.ts";
-import { tcpServer } from "./helpers/net.ts";
+import { drained, tcpServer } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { procKb, sampleRss } from "./helpers/rss.ts";
 
@@ -38,18 +37,6 @@ function block(i: number): Buffer {
   const b = Buffer.from(PATTERNS[i % PATTERNS.length]!);
   b.write(`<!-- block ${String(i).padStart(8, "0")} -->`, 0, "latin1");
   return b;
-}
-
-function drained(sock: net.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      sock.off("drain", done);
-      sock.off("close", done);
-      resolve();
-    };
-    sock.on("drain", done);
-    sock.on("close", done);
-  });
 }
 
 /** Answers every request with the 1 GiB body (Content-Length), hashing what it sends. */

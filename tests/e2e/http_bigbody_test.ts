@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import net from "node:net";
 import process from "node:process";
 import { test } from "node:test";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
-import { tcpServer } from "./helpers/net.ts";
+import { drained, tcpServer } from "./helpers/net.ts";
+import { procKb, sampleRss } from "./helpers/rss.ts";
 import { httpConfig } from "./helpers/http.ts";
 
 const MiB = 1024 * 1024;
@@ -40,47 +40,6 @@ function block(i: number): Buffer {
   b.writeUInt32LE(i, 0);
   b.writeUInt32LE(i ^ 0x5a5a5a5a, MiB - 4);
   return b;
-}
-
-/** Resolves once `sock` drains or closes, leaving no listener behind. */
-function drained(sock: net.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      sock.off("drain", done);
-      sock.off("close", done);
-      resolve();
-    };
-    sock.on("drain", done);
-    sock.on("close", done);
-  });
-}
-
-/** A /proc/PID/status field in bytes (VmRSS, VmHWM). */
-function procKb(pid: number, field: string): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
-      readFileSync(`/proc/${pid}/status`, "utf8"),
-    );
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Samples the process's VmRSS every 100ms until stopped; reports the peak. */
-function sampleRss(pid: number): { stop(): { peak: number; samples: number; hwm: number } } {
-  let peak = 0, samples = 0;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, procKb(pid, "VmRSS"));
-    samples++;
-  }, 100);
-  return {
-    stop() {
-      clearInterval(timer);
-      peak = Math.max(peak, procKb(pid, "VmRSS"));
-      return { peak, samples, hwm: procKb(pid, "VmHWM") };
-    },
-  };
 }
 
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;

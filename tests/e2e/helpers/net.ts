@@ -143,3 +143,16 @@ time.sleep(300)
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `sock` drains or closes, leaving no listener behind. */
+export function drained(sock: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sock.off("drain", done);
+      sock.off("close", done);
+      resolve();
+    };
+    sock.on("drain", done);
+    sock.on("close", done);
+  });
+}
