@@ -67,71 +67,12 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * A fixed port to try: 24000-28999, below the kernel's ephemeral range (32768 up) and clear of the
- * bench's 21000-21010; it varies with the pid so parallel runs rarely collide.
+ * Starts `haproxy -db -f CFG` in front of `originPort` and waits until its frontend accepts (one
+ * frontend of {@link startHaproxyConfig}: HAProxy cannot report an OS-chosen port, so a busy one
+ * means another try).
  */
-function candidatePort(attempt: number): number {
-  return 24000 + ((process.pid * 7 + attempt * 811) % 5000);
-}
-
-/**
- * Starts `haproxy -db -f CFG` in front of `originPort` and waits until its frontend accepts. The
- * port is fixed (HAProxy cannot report an OS-chosen one); a port in use means another try on
- * another port, up to five.
- */
-export async function startHaproxy(originPort: number): Promise<RunningHaproxy> {
-  const version = await new Promise<string>((resolve) => {
-    const p = spawn(HAPROXY_BIN, ["-v"], { stdio: ["ignore", "pipe", "ignore"] });
-    let out = "";
-    p.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    p.on("close", () => resolve(out.split("\n")[0] ?? ""));
-  });
-  let lastError = "";
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = candidatePort(attempt);
-    if (await accepts(port)) continue;
-    const cfg = writeTemp("haproxy.cfg", haproxyConfig(port, originPort));
-    const proc = spawn(HAPROXY_BIN, ["-db", "-f", cfg], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
-    proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-    let exitCode: number | string | null = null;
-    const exited = new Promise<number | string>((resolve) => {
-      proc.on("exit", (code, sig) => {
-        exitCode = code ?? sig ?? -1;
-        resolve(exitCode);
-      });
-    });
-    let up = false;
-    for (let i = 0; i < 100 && exitCode === null; i++) {
-      if (await accepts(port)) {
-        up = true;
-        break;
-      }
-      await sleep(50);
-    }
-    if (up && exitCode === null) {
-      return {
-        proc,
-        port,
-        version,
-        output: () => out,
-        async stop() {
-          if (exitCode !== null) return exitCode;
-          proc.kill("SIGTERM");
-          const t = setTimeout(() => proc.kill("SIGKILL"), 5000);
-          const code = await exited;
-          clearTimeout(t);
-          return code;
-        },
-      };
-    }
-    if (exitCode === null) proc.kill("SIGKILL");
-    await exited;
-    lastError = `haproxy on port ${port} exited with ${exitCode}:\n${out}`;
-    if (!/cannot bind|Address already in use/i.test(out)) break;
-  }
-  throw new Error(`could not start haproxy: ${lastError || "every candidate port was busy"}`);
+export function startHaproxy(originPort: number): Promise<RunningHaproxy> {
+  return startHaproxyConfig(1, ([port]) => haproxyConfig(port!, originPort));
 }
 
 /** The `haproxy -v` first line. */
@@ -145,8 +86,7 @@ export function haproxyVersion(): Promise<string> {
 }
 
 /**
- * A free run of `count` ports in 29000-31999 (below the ephemeral range, clear of `candidatePort`'s
- * 24000-28999); the start varies with the pid and `attempt`.
+ * A free run of `count` ports in 29000-31999 (below the ephemeral range); the start varies with the pid and `attempt`.
  */
 async function freePortRun(count: number, attempt: number): Promise<number[]> {
   const span = 3000 - count;
