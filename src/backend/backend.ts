@@ -156,10 +156,9 @@ export class Backend {
    * would be picked is only full (UP, at its maxconn), not down.
    */
   get saturated(): boolean {
-    const active = this.servers.some((s) => !s.backup && s.state === "UP" && s.weight > 0);
+    const active = this.servers.some((s) => !s.backup && s.up && s.weight > 0);
     return this.servers.some((s) =>
-      s.backup === !active && s.state === "UP" && s.weight > 0 && s.maxconn > 0 &&
-      s.cur >= s.maxconn
+      s.backup === !active && s.up && s.weight > 0 && s.maxconn > 0 && s.cur >= s.maxconn
     );
   }
 }
