@@ -9,6 +9,8 @@ export type HeadStep =
   | { state: "error"; rejection: Rejection };
 
 const MORE: HeadStep = { state: "more" };
+/** The bytes after a head when there are none (shared: an empty view cannot be written). */
+const NOTHING = new Uint8Array(0);
 
 /**
  * Accumulates the head of one message: the start line through the empty line.
@@ -92,12 +94,13 @@ export class HeadReader {
     const local = end - base;
     let head: Uint8Array;
     if (base === 0) {
-      head = c.subarray(0, local);
+      head = local === c.length ? c : c.subarray(0, local);
     } else {
-      this.#append(c.subarray(0, local));
+      this.#append(local === c.length ? c : c.subarray(0, local));
       head = this.#buf!.subarray(0, end);
     }
-    const rest = c.subarray(local);
+    // the usual case, a chunk holding exactly one head, allocates no views
+    const rest = local === c.length ? NOTHING : c.subarray(local);
     this.reset();
     return { state: "head", head, rest };
   }

@@ -126,10 +126,17 @@ export function removeHopByHop(h: HeaderField[], keep?: ReadonlySet<string>): nu
     }
   }
   if (!any) return 0;
-  const drop = new Set(HOP_BY_HOP);
-  for (const t of listElements(h, "connection")) if (!NEVER_DROPPED.has(t)) drop.add(t);
-  if (keep) { for (const k of keep) drop.delete(k); }
-  return removeWhere(h, (f) => drop.has(f.lname));
+  // Names Connection lists beyond the standard ones (usually none: "keep-alive" or "close").
+  let extra: string[] | null = null;
+  for (const t of listElements(h, "connection")) {
+    if (!HOP_BY_HOP.has(t) && !NEVER_DROPPED.has(t)) (extra ??= []).push(t);
+  }
+  return removeWhere(
+    h,
+    (f) =>
+      (HOP_BY_HOP.has(f.lname) || (extra !== null && extra.includes(f.lname))) &&
+      !(keep?.has(f.lname) ?? false),
+  );
 }
 
 function removeWhere(h: HeaderField[], pred: (f: HeaderField) => boolean): number {

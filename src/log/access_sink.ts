@@ -1,12 +1,24 @@
-/** Hands formatted access log lines to LogTape's "tsproxy·access" category (buffered, off the data path). */
-import { getLogger } from "@logtape/logtape";
+/** Access log lines go straight to the access sink set up by configureLogging (one call per line, no LogTape record). */
 import { type AccessFormat, accessFormats, type AccessRecord } from "./access.ts";
 
-const logger = getLogger(["tsproxy", "access"]);
+/** Where lines go; null until logging is configured (and after it is disposed): lines are dropped. */
+let output: ((line: string) => void) | null = null;
 
-/** A function writing one line per record in `format`, or null when the format is "off". */
+/** Sets (or with null, clears) the function access log lines are written with. */
+export function setAccessOutput(write: ((line: string) => void) | null): void {
+  output = write;
+}
+
+/**
+ * A function writing one line per record in `format`, or null when the format is "off". It skips
+ * LogTape on purpose: a LogTape record per request (category lookup, property snapshot, sanitising)
+ * cost about 5% of the proxy's CPU at 10k requests/s; the sink itself batches the writes.
+ */
 export function accessLogger(format: AccessFormat): ((record: AccessRecord) => void) | null {
   if (format === "off") return null;
   const render = accessFormats[format];
-  return (record) => logger.info([render(record)] as unknown as TemplateStringsArray);
+  return (record) => {
+    const write = output;
+    if (write !== null) write(render(record));
+  };
 }

@@ -23,11 +23,14 @@ function output(target: string): Output {
   return { write: (t, done) => file.write(t, done), end: (done) => file.end(done) };
 }
 
+/** A LogTape sink that also takes lines directly (the access log's path, which skips LogTape's records). */
+export type BatchSink = Sink & AsyncDisposable & { writeLine(text: string): void };
+
 /**
  * A sink writing each record's message, as is, one per line to `target` ("stdout", "stderr" or a
  * file path). One write is in flight at a time; lines arriving meanwhile join the next batch.
  */
-export function batchSink(target: string): Sink & AsyncDisposable {
+export function batchSink(target: string): BatchSink {
   const out = output(target);
   let lines: string[] = [];
   let pending = 0;
@@ -63,8 +66,9 @@ export function batchSink(target: string): Sink & AsyncDisposable {
     else timer ??= setTimeout(flush, FLUSH_MS);
   }
 
-  const sink = (record: LogRecord) => {
-    const line = `${record.message.join("")}\n`;
+  /** Queues one line (without its newline). */
+  const writeLine = (text: string) => {
+    const line = text + "\n";
     if (pending + line.length > MAX_PENDING) {
       dropped++;
       return;
@@ -73,7 +77,9 @@ export function batchSink(target: string): Sink & AsyncDisposable {
     pending += line.length;
     if (!writing) schedule();
   };
+  const sink = (record: LogRecord) => writeLine(record.message.join(""));
   return Object.assign(sink, {
+    writeLine,
     [Symbol.asyncDispose]: () =>
       new Promise<void>((resolve) => {
         idle = () => {

@@ -8,6 +8,7 @@ import {
   type LogLevel,
   type Sink,
 } from "@logtape/logtape";
+import { setAccessOutput } from "./access_sink.ts";
 import { batchSink } from "./batch_sink.ts";
 
 export type { LogLevel };
@@ -54,7 +55,11 @@ export async function configureLogging(
       nonBlocking: { bufferSize: 256, flushInterval: 50 },
     }),
   };
-  if (access !== "none") sinks.access = batchSink(access);
+  if (access !== "none") {
+    const sink = batchSink(access);
+    sinks.access = sink;
+    setAccessOutput(sink.writeLine);
+  } else setAccessOutput(null);
   await configure({
     reset: true,
     sinks,
@@ -73,5 +78,6 @@ export async function configureLogging(
 
 /** Writes out every buffered record and closes the sink; logging is off afterwards. */
 export async function flushLogging(): Promise<void> {
+  setAccessOutput(null);
   await dispose();
 }
