@@ -72,8 +72,15 @@ export interface Suite {
   rssRows: "per-workload" | "max";
   /** Row for access log lines per request (paths with `accessLog`). */
   logRow?: string;
-  /** Extra lines under the table, from the best value of each row and the peak RSS per path id. */
-  summary?: (best: Map<string, Map<string, number>>, rss: Map<string, number>) => string[];
+  /**
+   * Extra lines under the table, from the best value of each row, the peak RSS per path id, and
+   * every run's value per row and path (in round order: index i of two paths is the same round).
+   */
+  summary?: (
+    best: Map<string, Map<string, number>>,
+    rss: Map<string, number>,
+    runs: Map<string, Map<string, number[]>>,
+  ) => string[];
 }
 
 interface State {
@@ -313,7 +320,9 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     "ratios are against HAProxy (higher is better for req/s and Gbit/s, lower for the rest).",
     "",
     ...lines,
-    ...(s.summary ? ["", ...s.summary(best, peak)] : []),
+    ...(s.summary
+      ? ["", ...s.summary(best, peak, new Map([...st.rows].map(([row, r]) => [row, r.samples])))]
+      : []),
     ...list(
       "Warnings (the run completed, but its figures are suspect; cells marked ⚠):",
       [...st.warnings].map(([label, xs]) => `**${label}**: ${xs.join("; ")}`),

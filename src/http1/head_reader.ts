@@ -82,7 +82,7 @@ export class HeadReader {
       const start = this.#skipEmptyLines(c);
       if (start < 0) return this.#error!;
       if (this.#skipping) return MORE;
-      c = c.subarray(start);
+      if (start > 0) c = c.subarray(start);
     }
     const base = this.#len;
     const end = this.#scan(c, base);
