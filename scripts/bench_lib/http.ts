@@ -56,6 +56,8 @@ export function parseWrk(out: string): Wrk {
 
 export function httpSuite(opts: Options): Suite {
   const duration = opts.quick ? 3 : 10;
+  /** Seconds of the same load before each measured run (not counted): the JITs settle. */
+  const warmupSecs = opts.quick ? 1 : 3;
   const uid = Deno.uid();
   const nginxUser = uid === 0 ? "user root root;\n" : ""; // workers read the 64 KiB file in $TMP (0700)
   const cfg = (name: string, text: string) => {
@@ -289,6 +291,14 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     cpuUnit: "µs/req",
     cpuScale: 1e6,
     runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id) && !TLS_PATH_IDS.includes(id),
+    async warmup(port) {
+      await load([
+        "wrk",
+        ...["-t1", `-c${spec.conns}`, `-d${warmupSecs}s`],
+        ...(spec.close ? ["-H", "Connection: close"] : []),
+        `http://127.0.0.1:${port}${spec.url}`,
+      ], warmupSecs + 60);
+    },
     async measure(port) {
       const out = await load([
         "wrk",
@@ -321,6 +331,7 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
 
   const compression = compressionRows({
     duration,
+    warmup: warmupSecs,
     cfg,
     nginxUser,
     origin: nginx(`${TMP}/nginx-origin`, originConf),
@@ -333,6 +344,7 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
   workloads.push(...compression.workloads);
   const tls = tlsRows({
     duration,
+    warmup: warmupSecs,
     cfg,
     nginxUser,
     origin: nginx(`${TMP}/nginx-origin`, originConf),

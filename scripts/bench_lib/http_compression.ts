@@ -13,6 +13,8 @@ export const COMPRESSION_PATH_IDS = ["haproxy-comp", "nginx-comp", "bun-comp", "
 /** What the HTTP suite shares with these rows. */
 export interface CompressionContext {
   duration: number;
+  /** Seconds of unmeasured load before each run. */
+  warmup: number;
   /** Writes a config file into $BENCH_TMP; returns its path. */
   cfg: (name: string, text: string) => string;
   nginxUser: string;
@@ -148,6 +150,13 @@ http {
     cpuUnit: "µs/req",
     cpuScale: 1e6,
     runsOn: (id) => e.on.includes(id),
+    async warmup(port) {
+      await load([
+        "wrk",
+        ...["-t1", "-c8", `-d${c.warmup}s`, "-H", `Accept-Encoding: ${e.ae}`],
+        `http://127.0.0.1:${port}/1m.html`,
+      ], c.warmup + 60);
+    },
     async measure(port) {
       const out = await load([
         "wrk",

@@ -8,6 +8,8 @@ export const TLS_PATH_IDS = ["haproxy-tls", "nginx-tls", "bun-tls", "bun-tls-nod
 /** What the HTTP suite shares with these rows. */
 export interface TlsContext {
   duration: number;
+  /** Seconds of unmeasured load before each run. */
+  warmup: number;
   /** Writes a config file into $BENCH_TMP; returns its path. */
   cfg: (name: string, text: string) => string;
   nginxUser: string;
@@ -183,6 +185,14 @@ http {
     cpuUnit: "µs/req",
     cpuScale: 1e6,
     runsOn: (id) => TLS_PATH_IDS.includes(id),
+    async warmup(port) {
+      await load([
+        "wrk",
+        ...["-t1", "-c64", `-d${c.warmup}s`],
+        ...(spec.close ? ["-H", "Connection: close"] : []),
+        `https://127.0.0.1:${port}${c.small.url}`,
+      ], c.warmup + 60);
+    },
     async measure(port) {
       // wrk (Debian's, built with OpenSSL) does not resume sessions: with Connection: close every
       // request is a full handshake (TLS 1.3, X25519, ECDSA P-256).

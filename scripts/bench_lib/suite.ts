@@ -52,6 +52,11 @@ export interface Workload {
   /** Set when the origin's stdout must not go to its log. */
   originStdout?: string;
   measure(port: number): Promise<Result>;
+  /**
+   * Load run before each measurement and outside it (its CPU time and requests are not counted),
+   * so that every path is measured in its steady state: JIT-compiled code on Deno and Bun.
+   */
+  warmup?(port: number): Promise<void>;
   /** Row for the proxy's CPU time over one measurement, times `cpuScale`, per unit of work. */
   cpuRow: string;
   cpuUnit: Unit;
@@ -130,6 +135,7 @@ async function measureOnce(
       const name = `${s.mode}-${path.id}-${w.id}`;
       proxy = await startServer(name, path.argv, PROXY_CPU, path.port, path.stdout, path.cwd);
     }
+    await w.warmup?.(path.port);
     const cpuBefore = proxy && cpuSeconds(proxy);
     result = await w.measure(path.port);
     if (proxy?.exited) throw new Error(`${path.label} exited:\n${tail(proxy.log)}`);
