@@ -1,7 +1,8 @@
-/** Phase "PROXY header" of an accept-proxy connection: read the header (bounded in time and size) before any session starts. */
+/** Phase "PROXY header" of an accept-proxy connection: read the header (bounded in time and size), then on a TLS bind the handshake, before any session starts. */
 import { getLogger } from "@logtape/logtape";
 import { parseProxyHeader, PROXY_V2_MAX_LENGTH } from "../proxy_protocol/mod.ts";
 import { NOT_A_HEADER } from "../proxy_protocol/v1.ts";
+import type { Socket } from "../runtime/types.ts";
 import type { ProxiedSocket } from "./proxied_socket.ts";
 
 const log = getLogger(["tsproxy", "proxy"]);
@@ -16,8 +17,8 @@ export interface ProxyHeaderOwner {
   readonly clientTimeout: number;
   /** Connections closed for a missing, malformed or late PROXY header. */
   proxyHeaderErrors: number;
-  /** The header was read: start the connection's session in the slot the wait held. */
-  proxyHeaderRead(wait: ProxyHeaderWait, sock: ProxiedSocket): void;
+  /** The header was read (and TLS set up on a TLS bind): start the session in the slot the wait held. */
+  proxyHeaderRead(wait: ProxyHeaderWait, sock: Socket): void;
   /** The wait is over without a session (connection closed). */
   release(wait: ProxyHeaderWait): void;
 }
@@ -27,6 +28,8 @@ export interface ProxyHeaderOwner {
  * the codec refuses, a close before it is complete, or `timeout client` passing first closes the
  * connection, counts it and logs one line (HAProxy's connection error texts, with the real peer).
  * The buffer stays under the codec's bound: at most PROXY_V2_MAX_LENGTH bytes plus one read.
+ * On an acceptProxy + tls bind the TLS handshake then runs over the same connection, still in the
+ * slot (bounded by the acceptor's handshake timeout); a failed one closes the connection.
  */
 export class ProxyHeaderWait {
   readonly #owner: ProxyHeaderOwner;
@@ -34,6 +37,8 @@ export class ProxyHeaderWait {
   #buf: Uint8Array | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #done = false;
+  /** The wait ended from outside (kill) while the TLS handshake ran. */
+  #killed = false;
 
   constructor(owner: ProxyHeaderOwner, sock: ProxiedSocket) {
     this.#owner = owner;
@@ -84,7 +89,17 @@ export class ProxyHeaderWait {
     this.#buf = null;
     clearTimeout(this.#timer);
     this.#sock.headerRead(r.header, buf.subarray(r.length));
-    this.#owner.proxyHeaderRead(this, this.#sock);
+    const tls = this.#sock.handshake;
+    if (tls === null) return this.#owner.proxyHeaderRead(this, this.#sock);
+    tls.accept(this.#sock).then((secured) => {
+      if (this.#killed) return secured.close();
+      this.#owner.proxyHeaderRead(this, secured);
+    }, (err: Error) => {
+      if (this.#killed) return;
+      this.#killed = true;
+      log.debug`frontend ${this.#owner.name}: ${err.message}`;
+      this.#owner.release(this);
+    });
   }
 
   #fail(reason: string): void {
@@ -106,8 +121,10 @@ export class ProxyHeaderWait {
   }
 
   kill(): void {
-    if (this.#done) return;
+    if (this.#killed) return;
+    if (this.#done && this.#sock.handshake === null) return; // the session owns the socket now
     this.#done = true;
+    this.#killed = true;
     clearTimeout(this.#timer);
     this.#sock.close();
     this.#owner.release(this);
