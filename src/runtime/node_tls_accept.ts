@@ -26,14 +26,20 @@ class NodeTlsAcceptor implements TlsAcceptor {
     this.#bare = o.strictSni === true ? tls.createSecureContext(contextOptions(o)) : null;
   }
 
-  accept(sock: Socket): Promise<Socket> {
+  accept(sock: Socket, servername?: string): Promise<Socket> {
     const o = this.#o;
     const verify = o.verify ?? "none";
     const strict = o.strictSni === true;
+    const picked = servername === undefined ? undefined : this.#table.pick(servername, strict);
+    if (servername !== undefined && picked === undefined) {
+      sock.close();
+      const why = `no certificate for server name "${servername}" (strict SNI)`;
+      return Promise.reject(new Error(`TLS handshake with ${sock.remoteAddress} failed: ${why}`));
+    }
     const duplex = new SocketDuplex(sock);
     const t = new tls.TLSSocket(duplex, {
       isServer: true,
-      secureContext: this.#bare ?? this.#table.default,
+      secureContext: picked ?? this.#bare ?? this.#table.default,
       SNICallback: (name, cb) => {
         const ctx = this.#table.pick(name ?? "", strict);
         if (ctx) cb(null, ctx);

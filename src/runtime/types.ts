@@ -93,9 +93,11 @@ export interface TlsAcceptor extends TlsListenerExtras {
    * Runs the server handshake over `socket` (its handlers are taken over; bytes it still holds,
    * such as what followed a PROXY header, are the first the handshake reads). Resolves with the
    * TLS connection (`tls` set, the addresses `socket` reports); rejects when the handshake fails
-   * or outlasts `handshakeTimeoutMs`, `socket` then closed.
+   * or outlasts `handshakeTimeoutMs`, `socket` then closed. `servername`: the SNI of the
+   * ClientHello, read by the caller ("" for none), which picks the certificate (Bun's node:tls
+   * asks no SNICallback over a stream that is not a net.Socket).
    */
-  accept(socket: Socket): Promise<Socket>;
+  accept(socket: Socket, servername?: string): Promise<Socket>;
 }
 
 /** A client connection that starts TLS once connected; the timeout covers the handshake too. */
