@@ -1,10 +1,22 @@
 /** The connect phase shared by TCP and HTTP: pick a server, try it, and on failure the next, `retries` more times. */
 import type { PickContext } from "../lb/types.ts";
+import type { SampleContext } from "../rules/types.ts";
 import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
 import type { Backend } from "./backend.ts";
 import { redispatches } from "./retry.ts";
 import type { Server } from "./server.ts";
 import { clientTls } from "./server_tls.ts";
+
+/** What a connect attempt knows of its client connection, besides what the balancer reads. */
+export interface ConnectContext extends Omit<PickContext, "exclude"> {
+  /**
+   * The PROXY header a new connection to `server` starts with (sendProxy), or null. Sent here
+   * only to a TLS server (in clear, before the handshake); the caller writes it on a plain one.
+   */
+  readonly hello?: ((server: Server) => Uint8Array | null) | undefined;
+  /** The rules' view of the client connection, for a server's `sni` expression. */
+  readonly sample?: (() => SampleContext) | undefined;
+}
 
 export type ConnectOutcome =
   | { ok: true; server: Server; socket: Socket; retries: number; ms: number; queueMs: number }
@@ -36,7 +48,7 @@ export async function connectToBackend(
   backend: Backend,
   cancelled: () => boolean,
   first?: Server | null,
-  ctx?: Omit<PickContext, "exclude">,
+  ctx?: ConnectContext,
   /** Retries the request already used (an HTTP retry-on), counted against `retries`. */
   retried?: number,
 ): Promise<ConnectOutcome> {
@@ -105,7 +117,11 @@ export async function connectToBackend(
     try {
       const target = { host: srv.host, port: srv.port, timeoutMs: backend.connectTimeout };
       socket = await (srv.tls
-        ? runtime.connectTls({ ...target, tls: clientTls(srv.tls, srv.tlsSessions, ctx) })
+        ? runtime.connectTls({
+          ...target,
+          tls: clientTls(srv.tls, srv.tlsSessions, ctx?.sample),
+          preamble: ctx?.hello?.(srv) ?? undefined,
+        })
         : runtime.connect(target));
     } catch (err) {
       backend.release(srv);

@@ -1,9 +1,14 @@
-/** TLS to a server: its settings as loaded at start, and the client options of one connection (SNI per request). */
-import type { PickContext } from "../lb/types.ts";
+/** TLS to a server: its settings as loaded at start, and the client options of one connection (SNI per connection). */
+import type { SampleContext } from "../rules/types.ts";
 import type { TlsClientOptions, TlsSessionCache } from "../runtime/types.ts";
 
-/** What `sni` sends: a fixed name, or a header of the request (HAProxy's `sni req.hdr(host)`). */
-export type SniSpec = { kind: "literal"; name: string } | { kind: "header"; name: string };
+/**
+ * What `sni` sends: a fixed name, or a sample expression evaluated against the connection's rules
+ * context when a server connection opens (HAProxy's `sni <expr>`, compiled by config/server_sni.ts).
+ */
+export type SniSpec =
+  | { kind: "literal"; name: string }
+  | { kind: "expr"; text: string; value(ctx: SampleContext): unknown };
 
 /** A server's TLS settings with files already read. */
 export interface ServerTls {
@@ -17,7 +22,7 @@ export interface ServerTls {
   readonly sni: SniSpec | null;
 }
 
-/** The name a header gives: the Host field without its port ("[::1]:8443" → "::1"). */
+/** A name as a Host field gives it: without its port ("[::1]:8443" → "::1", "a.example:80" → "a.example"). */
 function hostOf(value: string): string {
   const v = value.trim();
   if (v.startsWith("[")) return v.slice(1, v.indexOf("]") > 0 ? v.indexOf("]") : undefined);
@@ -25,25 +30,36 @@ function hostOf(value: string): string {
   return colon > 0 && v.indexOf(":") === colon ? v.slice(0, colon) : v;
 }
 
-/** The server name of a connection made for `ctx` (a request's header, or the fixed name). */
-export function serverName(tls: ServerTls, ctx?: Omit<PickContext, "exclude">): string | undefined {
+/**
+ * The server name of a connection made for `ctx`: the fixed name, or the expression's value
+ * (a port removed; empty or absent: no SNI). Without a context (health checks) an expression
+ * gives none.
+ */
+export function serverName(tls: ServerTls, ctx?: () => SampleContext): string | undefined {
   const sni = tls.sni;
   if (sni === null) return undefined;
   if (sni.kind === "literal") return sni.name;
-  const value = ctx?.http?.header(sni.name);
-  return value ? hostOf(value) || undefined : undefined;
+  if (ctx === undefined) return undefined;
+  const value = sni.value(ctx());
+  if (value === undefined || value === null) return undefined;
+  const text = typeof value === "string"
+    ? value
+    : ArrayBuffer.isView(value)
+    ? new TextDecoder().decode(value)
+    : String(value);
+  return hostOf(text) || undefined;
 }
 
 /** True when connections to this server may carry different names (not to be shared by requests). */
 export function sniVaries(tls: ServerTls | null): boolean {
-  return tls?.sni?.kind === "header";
+  return tls?.sni?.kind === "expr";
 }
 
 /** The runtime's client options for one connection; `sessions`: the server's resumption cache, if any. */
 export function clientTls(
   tls: ServerTls,
   sessions: TlsSessionCache | undefined,
-  ctx?: Omit<PickContext, "exclude">,
+  ctx?: () => SampleContext,
 ): TlsClientOptions {
   const servername = serverName(tls, ctx);
   return {
@@ -53,6 +69,6 @@ export function clientTls(
     ...(tls.alpn?.length ? { alpn: tls.alpn } : {}),
     ...(tls.cert ? { cert: tls.cert, key: tls.key } : {}),
     // a session is tied to the name it was made for: only a fixed name shares one cache
-    ...(sessions && tls.sni?.kind !== "header" ? { sessions } : {}),
+    ...(sessions && !sniVaries(tls) ? { sessions } : {}),
   };
 }

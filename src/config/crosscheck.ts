@@ -6,6 +6,7 @@ import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 import { tlsIssues } from "./tls_check.ts";
 import { healthIssues } from "./health_check.ts";
+import { serverSnis } from "./server_sni.ts";
 
 /** One cross-check failure; `key` marks errors about a name rather than a value. */
 export interface CrossIssue {
@@ -40,13 +41,6 @@ export function crossCheck(config: Config): CrossIssue[] {
             message: `"${key}" on a bind is not implemented yet`,
           });
         }
-      }
-      if (address.tls && address.acceptProxy) {
-        // the header comes before the TLS handshake: the runtime cannot start TLS on read bytes yet
-        issues.push({
-          path: ["frontends", name, "bind", index, "acceptProxy"],
-          message: `"acceptProxy" together with "tls" on a bind is not supported yet`,
-        });
       }
       if (address.port === 0) return;
       const text = formatAddress({ host: address.host.toLowerCase(), port: address.port });
@@ -149,6 +143,7 @@ export function crossCheck(config: Config): CrossIssue[] {
     });
   }
   issues.push(...tlsIssues(config));
+  issues.push(...serverSnis(config).issues);
   issues.push(...healthIssues(config));
   return issues;
 }

@@ -3,13 +3,13 @@ import { configDir } from "./base_dir.ts";
 import {
   type BackendRule,
   compileAcls,
-  type CompileOptions,
   compileBackendRules,
   compileHttpRules,
+  type CompileOptions,
+  compileTcpRules,
   formatRuleError,
   type HttpRule,
   type RuleError,
-  compileTcpRules,
   type TcpRules,
 } from "../rules/mod.ts";
 import type { CrossIssue } from "./crosscheck.ts";
@@ -40,7 +40,7 @@ const RULE_OPTIONS = new WeakMap<Config, WeakMap<CompileOptions, CompileOptions>
  * `srv_conn(x/y)` naming none is an error. One per config and options object, so map files are
  * read once for all the frontends and backends compiled with the same options.
  */
-function ruleOptions(config: Config, options: CompileOptions): CompileOptions {
+export function ruleOptions(config: Config, options: CompileOptions = NO_OPTIONS): CompileOptions {
   let known = RULE_OPTIONS.get(config);
   if (!known) RULE_OPTIONS.set(config, known = new WeakMap());
   let o = known.get(options);

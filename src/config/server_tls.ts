@@ -1,32 +1,37 @@
 /** A server's TLS settings (HAProxy's `server ... ssl verify ca-file sni alpn crt check-ssl`), spread into serverSchema. */
 import { z } from "zod";
-import type { SniSpec } from "../backend/server_tls.ts";
-import { orThrow, parsing } from "./fields.ts";
+import { FETCHES } from "../rules/mod.ts";
 
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
-const HEADER_FETCH = /^(?:req\.)?hdr\(\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*\)$/;
 const STR_FETCH = /^str\(([^()]*)\)$/;
 
-/** Parses an `sni` value; returns an error message when it is neither form. */
-export function parseSni(text: string): { ok: true; sni: SniSpec } | { ok: false; error: string } {
+/**
+ * A server's `sni` as written: a fixed name (a host name, or `str(NAME)` alone), or a sample
+ * expression (HAProxy's `sni <expr>`) compiled by the config check and the plan (server_sni.ts).
+ */
+export type SniConfig = { kind: "literal"; name: string } | { kind: "expr"; text: string };
+
+/**
+ * Sorts an `sni` value: a host name that names no fetch (`api.example.com`, `localhost`) or
+ * `str(host.name)` is a fixed name; anything else (`ssl_fc_sni`, `req.hdr(host),lower`) is an
+ * expression, checked when it is compiled.
+ */
+export function parseSni(text: string): SniConfig {
   const t = text.trim();
-  const header = HEADER_FETCH.exec(t);
-  if (header) return { ok: true, sni: { kind: "header", name: header[1]!.toLowerCase() } };
-  const literal = STR_FETCH.exec(t)?.[1] ?? t;
-  if (HOST_NAME.test(literal)) return { ok: true, sni: { kind: "literal", name: literal } };
-  return {
-    ok: false,
-    error: `expected a host name (api.example.com, or str(api.example.com)) or req.hdr(NAME), ` +
-      `got "${text}"`,
-  };
+  const str = STR_FETCH.exec(t)?.[1]?.trim();
+  if (str !== undefined && HOST_NAME.test(str)) return { kind: "literal", name: str };
+  if (HOST_NAME.test(t) && !FETCHES.has(t)) return { kind: "literal", name: t };
+  return { kind: "expr", text: t };
 }
 
-const sni = z.string().transform(parsing((value: string) => orThrow(parseSni(value)).sni)).meta({
+const sni = z.string().min(1).transform(parseSni).meta({
   description: "The server name sent by SNI and, with verify required, checked against the " +
-    "certificate: a host name, or req.hdr(host) to send the request's Host (its port removed). " +
-    "Default: none (only the chain is verified).",
-  examples: ["api.internal", "req.hdr(host)"],
+    "certificate: a host name, or a sample expression evaluated for each new connection " +
+    "(HAProxy's sni <expr>: req.hdr(host), ssl_fc_sni, var(txn.sni), str(NAME), with " +
+    "converters). A result with a port loses it; an empty result or an IP address sends no " +
+    "SNI. Default: none (only the chain is verified).",
+  examples: ["api.internal", "req.hdr(host)", "ssl_fc_sni", "req.hdr(host),field(1,:),lower"],
 });
 
 /** The TLS fields of a server entry. */

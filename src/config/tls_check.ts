@@ -56,13 +56,6 @@ export function tlsIssues(config: Config): CrossIssue[] {
       const at = ["backends", name, "servers", i];
       if (s.caFile !== undefined) attempt([...at, "caFile"], () => loadCaFile(file(s.caFile!)));
       if (s.crt !== undefined) attempt([...at, "crt"], () => loadCertificateEntry(file(s.crt!)));
-      if (s.ssl && (s.sendProxy || s.sendProxyV2)) {
-        issues.push({
-          path: [...at, "ssl"],
-          message: `"ssl" with a PROXY header (sendProxy) is not supported yet: the header would ` +
-            `have to go before the TLS handshake`,
-        });
-      }
       if (s.ssl || s.checkSsl) return;
       for (const key of ["verify", "caFile", "sni", "alpn", "crt"] as const) {
         if (s[key] !== undefined) {

@@ -3,7 +3,7 @@ import type { Backend } from "../backend/backend.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
 import { type BackendSample, evaluateTcpRules } from "../rules/mod.ts";
-import type { Listener, Runtime, Socket } from "../runtime/types.ts";
+import type { Listener, Runtime, Socket, TlsAcceptor } from "../runtime/types.ts";
 import type { HttpFrontendOptions, HttpOwner } from "./http_options.ts";
 import { HttpSession } from "./http_session.ts";
 import { backendSample } from "./backend_sample.ts";
@@ -150,16 +150,17 @@ export class Frontend implements SessionOwner, HttpOwner {
 
   /**
    * Phase "accept": start a session now, or make the connection wait for a slot. On an acceptProxy
-   * bind the session starts once the PROXY header is read (ProxyHeaderWait, in the slot).
+   * bind the session starts once the PROXY header is read (ProxyHeaderWait, in the slot), and with
+   * `tls` (acceptProxy + tls) once the TLS handshake that follows the header is done.
    */
-  accept(sock: Socket, acceptProxy = false): void {
+  accept(sock: Socket, acceptProxy = false, tls: TlsAcceptor | null = null): void {
     if (this.#stopping) return sock.close();
     // Every write we make is a whole message part: Nagle would hold the second of two small writes
     // (head, then body) until the client's delayed ACK, 40 ms later.
     sock.setNoDelay(true);
     if (!this.#connectionAllowed(sock)) return sock.close();
     // tcp-request connection rules see the real peer (as HAProxy's); all the rest, the header's
-    if (acceptProxy) sock = new ProxiedSocket(sock);
+    if (acceptProxy) sock = new ProxiedSocket(sock, tls);
     if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
     if (this.#waiting.length >= MAX_WAITING) return sock.close();
     this.#waiting.push(sock);
@@ -224,8 +225,11 @@ export class Frontend implements SessionOwner, HttpOwner {
     return this.mode === "http" ? new HttpSession(this, sock) : new TcpSession(this, sock);
   }
 
-  /** An accept-proxy connection's header was read: its session takes the slot the wait held. */
-  proxyHeaderRead(wait: ProxyHeaderWait, sock: ProxiedSocket): void {
+  /**
+   * An accept-proxy connection's header was read (and its TLS handshake done, on a TLS bind): its
+   * session takes the slot the wait held.
+   */
+  proxyHeaderRead(wait: ProxyHeaderWait, sock: Socket): void {
     if (!this.#sessions.delete(wait)) return sock.close();
     const session = this.#newSession(sock);
     this.#sessions.add(session);

@@ -3,7 +3,9 @@ import type { Backend } from "../backend/backend.ts";
 import { connectToBackend, countRetry } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
 import type { RequestHead } from "../http1/types.ts";
+import type { SampleContext } from "../rules/types.ts";
 import type { Socket } from "../runtime/types.ts";
+import { proxyHeaderFor } from "./proxy_out.ts";
 import { readPersistCookie } from "./http_cookie.ts";
 import { mayRetry, type ResponseFailure, retryServer } from "./http_retry.ts";
 import type { HttpSession } from "./http_session.ts";
@@ -20,6 +22,8 @@ export interface ConnectHost {
   attach(server: Server, sock: Socket): void;
   /** Lets the failed server's connection go before the request is sent again. */
   letGo(): void;
+  /** The rules' view of the transaction (a server's sni expression reads it). */
+  sampleContext(): SampleContext;
 }
 
 /** How one transaction gets its server connection, and gets another when a server fails it. */
@@ -89,7 +93,11 @@ export class HttpConnect {
         return t.attach(server, pooled);
       }
     }
-    const r = await connectToBackend(s.owner.runtime, be, () => t.done, server, ctx, this.#retries);
+    const r = await connectToBackend(s.owner.runtime, be, () => t.done, server, {
+      ...ctx,
+      hello: (srv) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
+      sample: () => t.sampleContext(),
+    }, this.#retries);
     this.#retries += r.retries;
     this.#tw = r.queueMs;
     this.#tc = r.ms - r.queueMs;

@@ -201,7 +201,10 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
     });
     this.#sentHead ??= buildRequestHead(this.#s, this.req, this.#upgrade);
     // send-proxy: a new connection starts with the client's PROXY header (never pooled afterwards)
-    const hello = this.#link.reused ? null : proxyHeaderFor(server.proxyProtocol, this.#s.client);
+    // (a TLS server's went before the handshake)
+    const hello = this.#link.reused || server.tls
+      ? null
+      : proxyHeaderFor(server.proxyProtocol, this.#s.client);
     const first = this.#pendingBody.length > 0 || hello !== null
       ? concat([...(hello ? [hello] : []), this.#sentHead, ...this.#pendingBody])
       : this.#sentHead;
@@ -403,6 +406,19 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
   }
   get done(): boolean {
     return this.#phase === "done";
+  }
+  /** The rules' context (built now when the frontend has no rules): a server's sni reads it. */
+  sampleContext(): SampleContext {
+    const s = this.#s;
+    const ctx = this.#ctx ??= transactionContext(
+      s.client,
+      s.owner,
+      this.#be.name,
+      this.req,
+      s.sessVars,
+    );
+    ctx.backend ??= backendSample(this.#be);
+    return ctx;
   }
   closeClientAfter(): void {
     this.#clientKeepAlive = false;

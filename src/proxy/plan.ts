@@ -23,6 +23,7 @@ import type { ProxyPlan } from "./proxy.ts";
 import { bindTlsPlan, readsTlsFacts } from "./tls_plan.ts";
 import { configDir } from "../config/base_dir.ts";
 import { serverTlsPlan } from "../tls/server_plan.ts";
+import { serverSnis } from "../config/server_sni.ts";
 
 export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   const eff = effective(config);
@@ -63,6 +64,11 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
     });
   }
+  const { snis, issues: sniIssues } = serverSnis(config);
+  if (sniIssues.length > 0) {
+    const first = sniIssues[0]!;
+    throw new Error(`${first.path.join(".")}: ${first.message}`);
+  }
   const backendRules = new Map<string, BackendHttpRules>();
   for (const name of Object.keys(config.backends)) {
     const compiled = compileBackendHttpRules(config, name);
@@ -94,7 +100,7 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       serverTimeout: b.timeout.server,
       poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
       poolPurgeDelay: b.poolPurgeDelay,
-      servers: b.servers.map((s) => ({
+      servers: b.servers.map((s, i) => ({
         name: s.name,
         host: s.address.host,
         port: s.address.port,
@@ -111,7 +117,9 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
         slowstart: s.slowstart,
         sendProxy: s.sendProxy,
         sendProxyV2: s.sendProxyV2,
-        tls: serverTlsPlan(s, `backend ${b.name} server ${s.name}`, base) ?? undefined,
+        tls:
+          serverTlsPlan(s, `backend ${b.name} server ${s.name}`, base, snis.get(b.name)?.get(i)) ??
+            undefined,
       })),
     })),
   };

@@ -1,6 +1,6 @@
 /** An accept-proxy connection: the accepted socket seen with its PROXY header's addresses, the bytes after the header first. */
 import type { ProxyHeader } from "../proxy_protocol/mod.ts";
-import type { Socket, SocketHandlers } from "../runtime/types.ts";
+import type { Socket, SocketHandlers, TlsAcceptor } from "../runtime/types.ts";
 
 /**
  * Wraps a socket accepted on an `acceptProxy` bind. Until {@link ProxiedSocket.headerRead} it is
@@ -21,6 +21,8 @@ export class ProxiedSocket implements Socket {
   /** ALPN and AUTHORITY the header carried (v2 TLVs), passed on by sendProxyV2. */
   alpn: string | undefined;
   authority: string | undefined;
+  /** The TLS handshake that follows the header on an `acceptProxy` + `tls` bind; null: none. */
+  readonly handshake: TlsAcceptor | null;
   readonly #inner: Socket;
   #h: SocketHandlers | null = null;
   /** Bytes due before the inner socket's (the header's leftover); null once delivered. */
@@ -29,8 +31,9 @@ export class ProxiedSocket implements Socket {
   #paused = false;
   #flushQueued = false;
 
-  constructor(inner: Socket) {
+  constructor(inner: Socket, handshake: TlsAcceptor | null = null) {
     this.#inner = inner;
+    this.handshake = handshake;
     this.remoteAddress = inner.remoteAddress;
     this.remotePort = inner.remotePort;
     this.localAddress = inner.localAddress;

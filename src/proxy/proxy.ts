@@ -4,7 +4,13 @@ import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts
 import type { Config } from "../config/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
 import type { AccessRecord } from "../log/access.ts";
-import type { Runtime, Socket, TlsListener, TlsStack } from "../runtime/types.ts";
+import type {
+  Runtime,
+  Socket,
+  TlsAcceptor,
+  TlsListenerExtras,
+  TlsStack,
+} from "../runtime/types.ts";
 import type { HttpFrontendOptions } from "./http_options.ts";
 import { type Admission, Frontend } from "./frontend.ts";
 import { planFromConfig } from "./plan.ts";
@@ -86,14 +92,24 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     );
   }
   const binds: ProxyHandle["binds"] = [];
-  const tlsBinds: { plan: BindTlsPlan; listener: TlsListener }[] = [];
+  const tlsBinds: { plan: BindTlsPlan; listener: TlsListenerExtras }[] = [];
   try {
     for (const [i, f] of plan.frontends.entries()) {
       const fe = frontends[i]!;
       for (const b of f.binds) {
         const proxied = b.acceptProxy === true;
-        const open = (sock: Socket) => fe.accept(sock, proxied);
         const where = { host: b.host, port: b.port };
+        if (b.tls && proxied) {
+          // accept-proxy ssl: a plain listener; TLS starts after the PROXY header (ProxyHeaderWait)
+          const acceptor = tlsAcceptor(runtime, { ...where, tls: b.tls.options }, b.tls.where);
+          const l = await runtime.listen(where, (sock) => fe.accept(sock, true, acceptor));
+          fe.listeners.push(l);
+          tlsBinds.push({ plan: b.tls, listener: acceptor });
+          const tls = { stack: acceptor.stack, warnings: acceptor.warnings };
+          binds.push({ frontend: fe.name, host: b.host, port: l.port, tls });
+          continue;
+        }
+        const open = (sock: Socket) => fe.accept(sock, proxied);
         if (b.tls) {
           const l = await runtime.listenTls({ ...where, tls: b.tls.options }, open);
           fe.listeners.push(l);
@@ -143,6 +159,19 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
       return errors;
     },
   };
+}
+
+/** The runtime's acceptor for an acceptProxy + tls bind; its refusal names the bind. */
+function tlsAcceptor(
+  runtime: Runtime,
+  options: Parameters<Runtime["tlsAcceptor"]>[0],
+  where: string,
+): TlsAcceptor {
+  try {
+    return runtime.tlsAcceptor(options);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /** Starts the proxy described by a validated config (see {@link startPlan}). */

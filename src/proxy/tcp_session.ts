@@ -9,7 +9,7 @@ import type { FrontendRules } from "../config/rules.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../rules/mod.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
 import { backendSample } from "./backend_sample.ts";
-import { type ContextOwner, connectionContext } from "./l4_context.ts";
+import { connectionContext, type ContextOwner } from "./l4_context.ts";
 import { proxyHeaderFor } from "./proxy_out.ts";
 import { SessionTimer } from "./session_timer.ts";
 
@@ -150,8 +150,11 @@ export class TcpSession {
 
   /** Phase "connect": pick a server, try it, and on failure the next one, up to `retries` more times. */
   async #connect(): Promise<void> {
+    const client = this.client;
     const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done, null, {
-      src: this.client.remoteAddress,
+      src: client.remoteAddress,
+      hello: (srv) => proxyHeaderFor(srv.proxyProtocol, client), // a TLS server's, before TLS
+      sample: () => this.#sampleContext(),
     });
     this.retries = r.retries;
     this.queueMs = r.queueMs;
@@ -160,6 +163,14 @@ export class TcpSession {
     if (!r.ok) return this.#abort(r.queueTimeout || r.queueFull ? "sQ" : r.timedOut ? "sC" : "SC");
     this.server = r.server;
     this.#attach(r.socket);
+  }
+
+  /** The rules' view of the connection with the backend chosen (a server's sni expression reads it). */
+  #sampleContext(): SampleContext {
+    const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
+    ctx.beName = this.backend.name;
+    ctx.backend ??= backendSample(this.backend);
+    return ctx;
   }
 
   /** Phase "forward": splice both directions with backpressure and half-close. */
@@ -172,7 +183,8 @@ export class TcpSession {
       end: () => this.#onServerEnd(),
       close: (err) => this.#onServerClose(err),
     });
-    const hello = proxyHeaderFor(this.server!.proxyProtocol, this.client); // send-proxy: first
+    // send-proxy: first (a TLS server's went before the handshake)
+    const hello = this.server!.tls ? null : proxyHeaderFor(this.server!.proxyProtocol, this.client);
     if (hello !== null) sock.write(hello);
     for (const chunk of this.#early) sock.write(chunk);
     this.#early.length = 0;

@@ -10,12 +10,14 @@ import {
   type Runtime,
   type SignalName,
   type Socket,
+  type TlsAcceptor,
   type TlsConnectOptions,
   type TlsListener,
   type TlsListenOptions,
 } from "./types.ts";
 import { connectNodeTls } from "./node_tls_connect.ts";
 import { listenNodeTls } from "./node_tls_listen.ts";
+import { nodeTlsAcceptor } from "./node_tls_accept.ts";
 import { bunNativeServes, listenBunTls } from "./bun_tls.ts";
 
 declare const Bun: BunApi;
@@ -88,8 +90,12 @@ export const bunRuntime: Runtime = {
     return listenNodeTls(options, onOpen);
   },
 
+  tlsAcceptor(options: TlsListenOptions): TlsAcceptor {
+    return nodeTlsAcceptor(options.tls);
+  },
+
   connectTls(options: TlsConnectOptions): Promise<Socket> {
-    return connectNodeTls(options);
+    return connectNodeTls(options, "stream", (o) => bunRuntime.connect(o));
   },
 
   onSignal(signal: SignalName, handler: () => void): () => void {

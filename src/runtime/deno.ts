@@ -8,12 +8,14 @@ import {
   type Runtime,
   type SignalName,
   type Socket,
+  type TlsAcceptor,
   type TlsConnectOptions,
   type TlsListener,
   type TlsListenOptions,
 } from "./types.ts";
 import { connectNodeTls } from "./node_tls_connect.ts";
 import { listenNodeTls } from "./node_tls_listen.ts";
+import { nodeTlsAcceptor } from "./node_tls_accept.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { denoNativeServes, listenDenoTls } from "./deno_tls.ts";
 
@@ -154,8 +156,22 @@ export const denoRuntime: Runtime = {
     });
   },
 
+  tlsAcceptor(options: TlsListenOptions): TlsAcceptor {
+    const verify = options.tls.verify ?? "none";
+    if (verify !== "none") {
+      // measured on Deno 2.9: authorized stays false and a certificate from any CA is taken
+      throw new Error(
+        `${options.host}:${options.port}: acceptProxy with tls and verify ${verify} is not ` +
+          `supported on Deno: its node:tls does not check client certificates on a connection ` +
+          `accepted before the handshake (the PROXY header comes first), so any certificate ` +
+          `would pass; run this config on Bun (or the compiled binary), or use verify none`,
+      );
+    }
+    return nodeTlsAcceptor(options.tls, { warnings: denoTlsWarnings(options), pauseMode: "hold" });
+  },
+
   connectTls(options: TlsConnectOptions): Promise<Socket> {
-    return connectNodeTls(options, "hold");
+    return connectNodeTls(options, "hold", (o) => denoRuntime.connect(o));
   },
 
   onSignal(signal: SignalName, handler: () => void): () => void {

@@ -54,6 +54,14 @@ function oneLineDN(der: Uint8Array): string | undefined {
   }
 }
 
+/** The two ends of a connection, as a node socket or a runtime Socket gives them. */
+export interface Addresses {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly localAddress?: string | undefined;
+  readonly localPort?: number | undefined;
+}
+
 /** How a socket stops reading: node's pause(), or holding what arrives in the adapter (see {@link NodeTlsSocket}). */
 export type PauseMode = "stream" | "hold";
 
@@ -84,14 +92,20 @@ export class NodeTlsSocket implements Socket {
   #closed = false;
   #error: Error | undefined;
 
-  constructor(s: TLSSocket, info: TlsInfo, pauseMode: PauseMode = "stream") {
+  /** `addresses`: the connection's, when `s` runs over a stream that has none (SocketDuplex). */
+  constructor(
+    s: TLSSocket,
+    info: TlsInfo,
+    pauseMode: PauseMode = "stream",
+    addresses: Addresses = s,
+  ) {
     this.#s = s;
     this.tls = info;
     this.#hold = pauseMode === "hold";
-    this.remoteAddress = s.remoteAddress ?? "";
-    this.remotePort = s.remotePort ?? 0;
-    this.localAddress = s.localAddress ?? "";
-    this.localPort = s.localPort ?? 0;
+    this.remoteAddress = addresses.remoteAddress ?? "";
+    this.remotePort = addresses.remotePort ?? 0;
+    this.localAddress = addresses.localAddress ?? "";
+    this.localPort = addresses.localPort ?? 0;
     s.on("error", (err: Error) => (this.#error ??= err));
     s.on("end", () => this.#event("end"));
     s.on("close", () => this.#event("close"));

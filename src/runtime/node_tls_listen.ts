@@ -9,7 +9,7 @@ import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
 
 /** The SecureContext settings every certificate of a listener shares. */
-function contextOptions(o: TlsServerOptions): tls.SecureContextOptions {
+export function contextOptions(o: TlsServerOptions): tls.SecureContextOptions {
   return {
     minVersion: o.minVersion,
     ...(o.maxVersion ? { maxVersion: o.maxVersion } : {}),

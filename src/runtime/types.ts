@@ -84,9 +84,27 @@ export interface TlsListenOptions extends ListenOptions {
 
 export interface TlsListener extends Listener, TlsListenerExtras {}
 
+/**
+ * TLS server handshakes over connections accepted on a plain listener, once something was read in
+ * clear (HAProxy's `bind ... accept-proxy ssl`: the PROXY header comes first).
+ */
+export interface TlsAcceptor extends TlsListenerExtras {
+  /**
+   * Runs the server handshake over `socket` (its handlers are taken over; bytes it still holds,
+   * such as what followed a PROXY header, are the first the handshake reads). Resolves with the
+   * TLS connection (`tls` set, the addresses `socket` reports); rejects when the handshake fails
+   * or outlasts `handshakeTimeoutMs`, `socket` then closed. `servername`: the SNI of the
+   * ClientHello, read by the caller ("" for none), which picks the certificate (Bun's node:tls
+   * asks no SNICallback over a stream that is not a net.Socket).
+   */
+  accept(socket: Socket, servername?: string): Promise<Socket>;
+}
+
 /** A client connection that starts TLS once connected; the timeout covers the handshake too. */
 export interface TlsConnectOptions extends ConnectOptions {
   tls: TlsClientOptions;
+  /** Bytes sent in clear before the handshake (HAProxy's `ssl send-proxy`: the PROXY header). */
+  preamble?: Uint8Array | undefined;
 }
 
 /** Why a connect attempt failed: refused/unreachable, the connect timeout, or a failed TLS handshake. */
@@ -110,6 +128,11 @@ export interface Runtime {
   connect(options: ConnectOptions): Promise<Socket>;
   /** Bind a TLS listener; `onOpen` gets sockets whose handshake succeeded (`socket.tls` set). */
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener>;
+  /**
+   * TLS handshakes for connections `listen` accepted (see {@link TlsAcceptor}). Throws, saying
+   * why, when this runtime cannot honour `options.tls` that way.
+   */
+  tlsAcceptor(options: TlsListenOptions): TlsAcceptor;
   /** Open a client connection and complete a TLS handshake on it (ConnectError "tls" if it fails). */
   connectTls(options: TlsConnectOptions): Promise<Socket>;
   /** Subscribe to a process signal; returns the unsubscribe function. */

@@ -1,15 +1,19 @@
 /** A server's TLS as the plan needs it: CA file and client certificate read, for traffic (ssl) and for checks (check-ssl). */
-import type { ServerTls } from "../backend/server_tls.ts";
+import type { ServerTls, SniSpec } from "../backend/server_tls.ts";
 import type { ServerConfig } from "../config/schema.ts";
 import { loadCaFile, loadCertificateEntry, resolveFile } from "./certificates.ts";
 
-/** A server's TLS settings (ssl) with its CA file and client certificate read; null without ssl. */
+/**
+ * A server's TLS settings (ssl) with its CA file and client certificate read; null without ssl.
+ * `sni`: the server's sni compiled (config/server_sni.ts), absent when it has none.
+ */
 export function serverTlsPlan(
   s: ServerConfig,
   where: string,
   base: string | undefined,
+  sni?: SniSpec,
 ): ServerTls | null {
-  return s.ssl ? clientSettings(s, where, base) : null;
+  return s.ssl ? clientSettings(s, where, base, sni ?? null) : null;
 }
 
 /**
@@ -22,10 +26,17 @@ export function checkTlsPlan(
   base: string | undefined,
 ): ServerTls | null {
   const tls = s.checkSsl ?? (s.ssl === true && s.port === undefined && s.addr === undefined);
-  return tls ? clientSettings(s, where, base) : null;
+  // a check has no client connection to evaluate an sni expression on: only a fixed name is sent
+  const sni = s.sni?.kind === "literal" ? s.sni : null;
+  return tls ? clientSettings(s, where, base, sni) : null;
 }
 
-function clientSettings(s: ServerConfig, where: string, base: string | undefined): ServerTls {
+function clientSettings(
+  s: ServerConfig,
+  where: string,
+  base: string | undefined,
+  sni: SniSpec | null,
+): ServerTls {
   const fail = (key: string, err: unknown) => {
     throw new Error(`${where}: ${key}: ${(err as Error).message}`);
   };
@@ -46,6 +57,6 @@ function clientSettings(s: ServerConfig, where: string, base: string | undefined
     alpn: s.alpn,
     cert,
     key,
-    sni: s.sni ?? null,
+    sni,
   };
 }

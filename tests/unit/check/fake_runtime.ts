@@ -6,6 +6,7 @@ import {
   type Runtime,
   type Socket,
   type SocketHandlers,
+  type TlsAcceptor,
   type TlsListener,
 } from "../../../src/runtime/types.ts";
 
@@ -73,6 +74,10 @@ export class FakeRuntime implements Runtime {
 
   connectTls(): Promise<Socket> {
     return Promise.reject(new Error("FakeRuntime: connectTls is not scripted"));
+  }
+
+  tlsAcceptor(): TlsAcceptor {
+    throw new Error("FakeRuntime: tlsAcceptor is not scripted");
   }
 
   listen(): Promise<Listener> {

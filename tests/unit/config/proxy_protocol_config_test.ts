@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseConfigText } from "../../../src/config/mod.ts";
 import { planFromConfig } from "../../../src/proxy/plan.ts";
+import { makeCa } from "../../e2e/helpers/certs.ts";
 
 const CONFIG = `frontends:
   web:
@@ -35,23 +36,35 @@ test("acceptProxy and sendProxy/sendProxyV2 are accepted and reach the plan", as
   );
 });
 
-test("acceptProxy together with tls on one bind is refused as not supported yet", () => {
+test("acceptProxy together with tls on one bind, and ssl with sendProxy(V2), reach the plan", async () => {
+  const ca = makeCa();
+  const site = ca.issue("site", "site.example");
   const r = parseConfigText(
     `frontends:
   web:
     bind:
       - address: "127.0.0.1:0"
         acceptProxy: true
-        tls: { certificates: [/etc/ssl/site.pem] }
+        tls: { certificates: ["${site.pemFile}"], verify: required, caFile: "${ca.caFile}" }
     defaultBackend: app
 backends:
-  app: {}
+  app:
+    servers:
+      - { name: a, address: "127.0.0.1:8443", ssl: true, sendProxyV2: true, caFile: "${ca.caFile}", sni: site.example }
+      - { name: b, address: "127.0.0.1:8444", ssl: true, verify: none, sendProxy: true }
 `,
     "t.yaml",
   );
-  assert.ok(!r.ok);
-  const mine = r.errors.find((e) => e.path === "frontends.web.bind[0].acceptProxy");
-  assert.ok(mine, JSON.stringify(r.errors));
-  assert.equal(mine.line, 5);
-  assert.match(mine.message, /"acceptProxy" together with "tls" on a bind is not supported yet/);
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  const plan = await planFromConfig(r.config);
+  const bind = plan.frontends[0]!.binds[0]!;
+  assert.equal(bind.acceptProxy, true);
+  assert.equal(bind.tls?.options.verify, "required");
+  const [a, b] = plan.backends[0]!.servers;
+  assert.deepEqual([a!.sendProxyV2, a!.tls?.sni, a!.tls?.verify], [
+    true,
+    { kind: "literal", name: "site.example" },
+    "required",
+  ]);
+  assert.deepEqual([b!.sendProxy, b!.tls?.verify], [true, "none"]);
 });

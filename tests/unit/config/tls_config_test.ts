@@ -90,7 +90,7 @@ backends:
 test("server TLS fields: ssl with verify, caFile, sni, alpn, crt are accepted", () => {
   accepted(
     backend(
-      `{ name: s1, address: "10.0.0.1:443", ssl: true, caFile: "${ca.caFile}", sni: req.hdr(host), alpn: [http/1.1], crt: "${site.pemFile}", checkSsl: true }`,
+      `{ name: s1, address: "10.0.0.1:443", ssl: true, caFile: "${ca.caFile}", sni: ssl_fc_sni, alpn: [http/1.1], crt: "${site.pemFile}", checkSsl: true }`,
     ),
   );
   accepted(
@@ -107,12 +107,45 @@ test("server TLS fields without ssl, a bad sni, an unreadable crt are refused at
     ],
   ]);
   const sni = errors(
-    backend(`{ name: s1, address: "10.0.0.1:443", ssl: true, sni: "req.cook(x)" }`),
+    backend(`{ name: s1, address: "10.0.0.1:443", ssl: true, sni: "req.cookie(x)" }`),
   );
-  assert.equal(sni[0]![1], "backends.app.servers[0].sni");
-  assert.match(sni[0]![2], /expected a host name/);
+  assert.deepEqual(sni, [[
+    6,
+    "backends.app.servers[0].sni",
+    'unknown fetch "req.cookie" at column 1 (did you mean "req.cook"?)',
+  ]]);
   const crt = errors(
     backend(`{ name: s1, address: "10.0.0.1:443", ssl: true, crt: "${keyless}" }`),
   );
   assert.deepEqual(crt, [[6, "backends.app.servers[0].crt", `no private key in ${keyless}`]]);
+});
+
+const httpBackend = (server: string) =>
+  `frontends:
+  web: { bind: ["127.0.0.1:0"], mode: http, defaultBackend: app }
+backends:
+  app:
+    mode: http
+    servers:
+      - ${server}
+`;
+
+test("server sni expressions: fetches and converters of the rules engine, checked for the mode", () => {
+  for (const sni of ["req.hdr(host),field(1,:),lower", "var(txn.sni)", "ssl_fc_sni", "str(a.b)"]) {
+    accepted(httpBackend(`{ name: s1, address: "10.0.0.1:443", ssl: true, sni: "${sni}" }`));
+  }
+  const conv = errors(
+    httpBackend(`{ name: s1, address: "10.0.0.1:443", ssl: true, sni: "req.hdr(host),lowr" }`),
+  );
+  assert.deepEqual(conv, [[
+    7,
+    "backends.app.servers[0].sni",
+    'unknown converter "lowr" at column 15 (did you mean "lower"?)',
+  ]]);
+  const tcp = errors(
+    backend(`{ name: s1, address: "10.0.0.1:443", ssl: true, sni: req.hdr(host) }`),
+  );
+  assert.equal(tcp.length, 1);
+  assert.equal(tcp[0]![1], "backends.app.servers[0].sni");
+  assert.match(tcp[0]![2], /"req\.hdr" is an HTTP fetch; not allowed in the sni of a tcp-mode/);
 });
