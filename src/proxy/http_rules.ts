@@ -58,6 +58,11 @@ export function responseView(res: ResponseHead): ResponseSample {
   };
 }
 
+/** Where a connection's `sess.` variables live (its HttpSession), created on first use. */
+export interface SessionVars {
+  readonly sessVars: Map<string, unknown>;
+}
+
 /**
  * The sample context of one transaction, a class so that building one per request allocates one
  * object (its variables only when a rule uses them).
@@ -76,7 +81,7 @@ class TransactionContext implements SampleContext {
   backend?: BackendSample;
   final?: boolean;
   readonly #owner: ContextOwner;
-  readonly #sess: Map<string, unknown>;
+  readonly #sess: SessionVars;
   #vars: ScopedVars | null = null;
 
   constructor(
@@ -84,7 +89,7 @@ class TransactionContext implements SampleContext {
     owner: ContextOwner,
     beName: string,
     req: RequestHead,
-    sess: Map<string, unknown>,
+    sess: SessionVars,
   ) {
     this.src = client.remoteAddress;
     this.srcPort = client.remotePort;
@@ -100,7 +105,7 @@ class TransactionContext implements SampleContext {
   }
 
   get vars(): Map<string, unknown> {
-    return this.#vars ??= new ScopedVars(this.#sess);
+    return this.#vars ??= new ScopedVars(this.#sess.sessVars);
   }
 
   env(name: string): string | undefined {
@@ -118,8 +123,8 @@ export function transactionContext(
   owner: ContextOwner,
   beName: string,
   req: RequestHead,
-  /** The connection's `sess.` variables, kept across its requests. */
-  sessVars: Map<string, unknown>,
+  /** Holds the connection's `sess.` variables, kept across its requests (read when a rule needs them). */
+  sessVars: SessionVars,
 ): SampleContext {
   return new TransactionContext(client, owner, beName, req, sessVars);
 }

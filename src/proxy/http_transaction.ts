@@ -98,7 +98,7 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
       s.owner,
       this.#be.name,
       this.req,
-      s.sessVars,
+      s,
     );
     if (rules !== null) {
       if (rules.tcp.content.length > 0) {
@@ -415,7 +415,7 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
       s.owner,
       this.#be.name,
       this.req,
-      s.sessVars,
+      s,
     );
     ctx.backend ??= backendSample(this.#be);
     return ctx;
