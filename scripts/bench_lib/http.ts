@@ -57,7 +57,7 @@ export function parseWrk(out: string): Wrk {
 export function httpSuite(opts: Options): Suite {
   const duration = opts.quick ? 3 : 10;
   /** Seconds of the same load before each measured run (not counted): the JITs settle. */
-  const warmupSecs = opts.quick ? 1 : 3;
+  const warmupSecs = opts.quick ? 1 : 5;
   const uid = Deno.uid();
   const nginxUser = uid === 0 ? "user root root;\n" : ""; // workers read the 64 KiB file in $TMP (0700)
   const cfg = (name: string, text: string) => {

@@ -199,19 +199,53 @@ function strings(
     }
     return { t, icase: p.icase };
   });
-  const one = {
+  const ts = list.map((p) => p.t);
+  const anyIcase = list.some((p) => p.icase);
+  const allIcase = list.every((p) => p.icase);
+  // one loop per method, so that a test is one closure call (the hot path of every string ACL)
+  const test = {
     beg: (s: string, t: string) => s.startsWith(t),
     end: (s: string, t: string) => s.endsWith(t),
     sub: (s: string, t: string) => s.includes(t),
     dir: (s: string, t: string) => word(s, t, delims),
     dom: (s: string, t: string) => word(s, t, delims),
   }[method];
+  if (!anyIcase || allIcase) {
+    // every pattern alike: lower-case the sample once (or not at all), no per-pattern choice
+    const n = ts.length;
+    if (method === "beg") {
+      return (v) => {
+        const s = allIcase ? (v as string).toLowerCase() : v as string;
+        for (let i = 0; i < n; i++) if (s.startsWith(ts[i]!)) return true;
+        return false;
+      };
+    }
+    if (method === "end") {
+      return (v) => {
+        const s = allIcase ? (v as string).toLowerCase() : v as string;
+        for (let i = 0; i < n; i++) if (s.endsWith(ts[i]!)) return true;
+        return false;
+      };
+    }
+    if (method === "sub") {
+      return (v) => {
+        const s = allIcase ? (v as string).toLowerCase() : v as string;
+        for (let i = 0; i < n; i++) if (s.includes(ts[i]!)) return true;
+        return false;
+      };
+    }
+    return (v) => {
+      const s = allIcase ? (v as string).toLowerCase() : v as string;
+      for (let i = 0; i < n; i++) if (word(s, ts[i]!, delims)) return true;
+      return false;
+    };
+  }
   return (v) => {
     const s = v as string;
     let lower: string | undefined;
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
-      if (one(p.icase ? (lower ??= s.toLowerCase()) : s, p.t)) return true;
+      if (test(p.icase ? (lower ??= s.toLowerCase()) : s, p.t)) return true;
     }
     return false;
   };

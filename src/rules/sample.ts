@@ -174,10 +174,12 @@ export function buildSample(
     }
     return v;
   };
+  const get = fetch.fetch;
   const value = chain.length === 0
-    ? (ctx: SampleContext) => fetch.fetch(ctx, args)
-    : (ctx: SampleContext) => convert(fetch.fetch(ctx, args), ctx);
-  const each = fetch.each?.bind(fetch);
+    ? (ctx: SampleContext) => get(ctx, args)
+    : (ctx: SampleContext) => convert(get(ctx, args), ctx);
+  // fetch functions are arrow functions (no `this`): called directly, not through a bound copy
+  const each = fetch.each;
   return {
     text: word.text,
     fetch: head.name,
@@ -188,10 +190,16 @@ export function buildSample(
     test(pred) {
       let t: (ctx: SampleContext) => boolean;
       if (!each) {
-        t = (ctx) => {
-          const v = value(ctx);
-          return v !== undefined && pred(v);
-        };
+        // one closure between the condition and the fetch when there is no converter
+        t = chain.length === 0
+          ? (ctx) => {
+            const v = get(ctx, args);
+            return v !== undefined && pred(v);
+          }
+          : (ctx) => {
+            const v = value(ctx);
+            return v !== undefined && pred(v);
+          };
       } else {
         const visit = chain.length === 0 ? pred : (v: Value, ctx: SampleContext) => {
           const c = convert(v, ctx);
