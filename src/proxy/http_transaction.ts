@@ -7,13 +7,7 @@ import type { Backend } from "../backend/backend.ts";
 import { sniVaries } from "../backend/server_tls.ts";
 import type { Server } from "../backend/server.ts";
 import type { BodyFraming, RequestHead } from "../http1/types.ts";
-import {
-  chooseBackend,
-  evaluateHttpRules,
-  evaluateTcpRules,
-  type SampleContext,
-  type Verdict,
-} from "../rules/mod.ts";
+import type { SampleContext } from "../rules/mod.ts";
 import type { Socket } from "../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
 import { backendSample } from "./backend_sample.ts";
@@ -30,12 +24,13 @@ import {
 } from "./http_heads.ts";
 import { logTransaction } from "./http_log.ts";
 import { proxyHeaderFor } from "./proxy_out.ts";
-import { localResponse, transactionContext } from "./http_rules.ts";
+import { runRequestRules, type RequestRulesHost } from "./http_request_rules.ts";
+import { transactionContext } from "./http_rules.ts";
 import type { HttpSession } from "./http_session.ts";
 
 type Phase = "connect" | "request" | "response-head" | "response-body" | "tunnel" | "done";
 
-export class HttpTransaction implements ConnectHost, ResponseHost {
+export class HttpTransaction implements ConnectHost, ResponseHost, RequestRulesHost {
   readonly #s: HttpSession;
   readonly req: RequestHead;
   readonly #reqBody: BodyMeter;
@@ -80,73 +75,29 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
     if (this.req.method === "CONNECT" && !this.#s.owner.http.acceptConnect) {
       return this.fail(405, "PR", "CONNECT is not accepted here");
     }
-    if (this.#s.owner.hasRequestRules && this.#requestRules(rest)) return;
+    if (this.#s.owner.hasRequestRules) {
+      const r = runRequestRules(this, this.#s, rest);
+      this.#ctx = r.ctx;
+      if (r.answered) return;
+    }
     this.#res.negotiate(this.#be, this.#ctx);
     if (rest.length > 0) this.#takeRequestBytes(rest);
     if (this.#phase === "connect") void this.#link.connect(null);
   }
 
-  /**
-   * Phase "http-request rules", then "choose backend", then the backend's http-request rules:
-   * rewrites change `req` in place; a deny, return or redirect answers here. Returns true when
-   * the transaction was answered.
-   */
-  #requestRules(rest: Uint8Array): boolean {
-    const s = this.#s, rules = s.owner.rules;
-    const ctx = this.#ctx = transactionContext(
-      s.client,
-      s.owner,
-      this.#be.name,
-      this.req,
-      s,
-    );
-    if (rules !== null) {
-      if (rules.tcp.content.length > 0) {
-        // tcp-request content rules of an HTTP frontend see each whole request head (HAProxy's HTX)
-        ctx.final = true;
-        if (evaluateTcpRules(rules.tcp.content, ctx).verdict === "reject") {
-          this.abort("PR", "rejected by tcp-request content rule");
-          return true;
-        }
-      }
-      if (this.#answered(evaluateHttpRules(rules.request, { ctx, req: this.req }), rest)) {
-        return true;
-      }
-      const name = chooseBackend(rules.backends, ctx);
-      if (name !== undefined) this.#be = s.owner.backendNamed(name) ?? this.#be;
-      ctx.beName = this.#be.name;
-    }
-    ctx.backend = backendSample(this.#be);
-    const own = s.owner.backendRules(this.#be.name);
-    if (own === undefined || own.request.length === 0) return false;
-    return this.#answered(evaluateHttpRules(own.request, { ctx, req: this.req }), rest);
-  }
-
-  /** Answers a deny, return or redirect verdict; false when there is none (the request goes on). */
-  #answered(v: Verdict | undefined, rest: Uint8Array): boolean {
-    if (v === undefined || v.type === "allow") return false;
+  /** A rule's own response (return, redirect): written, logged; the connection goes on if `keep`. */
+  answerLocally(status: number, bytes: Uint8Array, keep: boolean, rest: Uint8Array): void {
     const s = this.#s;
-    if (v.type === "deny") {
-      this.fail(
-        v.status,
-        "PR",
-        v.status === 500 ? "rewrite failed" : "denied by http-request rule",
-      );
-      return true;
-    }
-    const keep = this.#clientKeepAlive && this.#reqBody.done && !s.stopping;
-    const r = localResponse(v, this.req, keep);
-    this.#status = r.status;
+    this.#status = status;
     this.#phase = "done";
-    this.#bytesOut += r.bytes.length;
-    s.client.write(r.bytes);
+    this.#bytesOut += bytes.length;
+    s.client.write(bytes);
     this.#log("LR");
     if (!keep) s.closeGracefully();
     else {
       if (rest.length > 0) s.transactionStash(rest);
       s.transactionDone(true);
     }
-    return true;
   }
 
   /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
@@ -394,6 +345,12 @@ export class HttpTransaction implements ConnectHost, ResponseHost {
   // what the connect and response sides (http_connect.ts, http_response.ts) use of this transaction
   get backend(): Backend {
     return this.#be;
+  }
+  set backend(be: Backend) {
+    this.#be = be;
+  }
+  get mayKeepClient(): boolean {
+    return this.#clientKeepAlive && this.#reqBody.done && !this.#s.stopping;
   }
   get serverSocket(): Socket | null {
     return this.#srv;

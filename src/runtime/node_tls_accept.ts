@@ -1,7 +1,12 @@
 /** TLS server handshakes on node:tls over connections accepted as plain TCP (a PROXY header came first), both runtimes. */
 import tls from "node:tls";
 import { NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
-import { contextOptions, type NodeTlsHow, secureContexts } from "./node_tls_listen.ts";
+import {
+  contextOptions,
+  type NodeTlsHow,
+  secureContexts,
+  sniCallback,
+} from "./node_tls_listen.ts";
 import { SocketDuplex } from "./socket_duplex.ts";
 import type { SniTable } from "./sni.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
@@ -40,11 +45,7 @@ class NodeTlsAcceptor implements TlsAcceptor {
     const t = new tls.TLSSocket(duplex, {
       isServer: true,
       secureContext: picked ?? this.#bare ?? this.#table.default,
-      SNICallback: (name, cb) => {
-        const ctx = this.#table.pick(name ?? "", strict);
-        if (ctx) cb(null, ctx);
-        else cb(new Error(`no certificate for server name "${name}" (strict SNI)`), undefined);
-      },
+      SNICallback: sniCallback(() => this.#table, strict),
       ...(o.alpn?.length ? { ALPNProtocols: [...o.alpn] } : {}),
       requestCert: verify !== "none",
       rejectUnauthorized: verify === "required",

@@ -60,11 +60,7 @@ class NodeTlsListener implements TlsListener {
       ...contextOptions(o),
       // under strict SNI there is no default certificate: a handshake without a known name fails
       ...(strict ? {} : { cert: o.certificates[0]!.cert, key: o.certificates[0]!.key }),
-      SNICallback: (name, cb) => {
-        const ctx = this.#table.pick(name ?? "", strict);
-        if (ctx) cb(null, ctx);
-        else cb(new Error(`no certificate for server name "${name}" (strict SNI)`), undefined);
-      },
+      SNICallback: sniCallback(() => this.#table, strict),
       ...(o.alpn?.length ? { ALPNProtocols: [...o.alpn] } : {}),
       requestCert: verify !== "none",
       rejectUnauthorized: verify === "required",
@@ -128,6 +124,18 @@ class NodeTlsListener implements TlsListener {
 }
 
 /** What the runtime adds: notes on settings its stack cannot honour, and how its sockets pause. */
+/** node:tls's SNICallback over the current table (`table()` is read per handshake: reload swaps it). */
+export function sniCallback(
+  table: () => SniTable<tls.SecureContext>,
+  strict: boolean,
+): (name: string, cb: (err: Error | null, ctx?: tls.SecureContext) => void) => void {
+  return (name, cb) => {
+    const ctx = table().pick(name ?? "", strict);
+    if (ctx) cb(null, ctx);
+    else cb(new Error(`no certificate for server name "${name}" (strict SNI)`), undefined);
+  };
+}
+
 export interface NodeTlsHow {
   warnings?: string[];
   pauseMode?: PauseMode;

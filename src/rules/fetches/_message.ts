@@ -91,6 +91,11 @@ export function eachValue(
       continue;
     }
     const v = f.value;
+    if (v.indexOf(",") < 0) {
+      // no comma, so one element (the usual case): no scan in JavaScript
+      if (visit(trimmed(v, 0, v.length), ctx)) return true;
+      continue;
+    }
     for (let a = 0; a <= v.length;) {
       const b = elementEnd(v, a);
       if (visit(trimmed(v, a, b), ctx)) return true;
