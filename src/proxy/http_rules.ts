@@ -26,38 +26,6 @@ const REDIRECT_REASONS: Record<number, string> = {
   308: "Permanent Redirect",
 };
 
-/** A live view of a request head: rewrites by earlier rules are what later rules read. */
-class RequestView implements RequestSample {
-  readonly #req: RequestHead;
-  constructor(req: RequestHead) {
-    this.#req = req;
-  }
-  get method(): string {
-    return this.#req.method;
-  }
-  get target(): string {
-    return this.#req.target;
-  }
-  get version(): number {
-    return this.#req.minor;
-  }
-  get headers(): RequestHead["headers"] {
-    return this.#req.headers;
-  }
-}
-
-/** A live view of a response head (set-status is seen by the rules after it). */
-export function responseView(res: ResponseHead): ResponseSample {
-  return {
-    get status() {
-      return res.status;
-    },
-    get headers() {
-      return res.headers;
-    },
-  };
-}
-
 /** Where a connection's `sess.` variables live (its HttpSession), created on first use. */
 export interface SessionVars {
   readonly sessVars: Map<string, unknown>;
@@ -98,7 +66,8 @@ class TransactionContext implements SampleContext {
     this.feName = owner.name;
     this.beName = beName;
     this.feConn = owner.cur;
-    this.req = new RequestView(req);
+    // the head itself: rewrites by earlier rules change it in place, and later rules read that
+    this.req = req;
     if (client.tls) this.tls = client.tls;
     this.#owner = owner;
     this.#sess = sess;
@@ -178,7 +147,7 @@ export function runResponseRules(
 ): { status: number; reason: string } | null {
   if (rules.length === 0) return null;
   const before = res.status;
-  ctx.res = responseView(res);
+  ctx.res = res; // live: a set-status is seen by the rules after it
   // as HAProxy: variables of the "req" scope live only while the request is processed
   for (const name of ctx.vars.keys()) if (name.startsWith("req.")) ctx.vars.delete(name);
   const v = evaluateHttpRules(rules, { ctx, req, res });

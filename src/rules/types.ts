@@ -28,8 +28,8 @@ export interface RequestSample {
   method: string;
   /** The request target as sent: "/p?q", "http://h/p", "h:443" or "*". */
   target: string;
-  /** The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1. */
-  version: number;
+  /** The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1 (a RequestHead is a RequestSample as it is). */
+  minor: number;
   /** The fields in arrival order (the codec's HeaderField). */
   headers: readonly HeaderField[];
 }

@@ -228,7 +228,7 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
     args: [],
     type: "str",
     needs: "http-req",
-    fetch: (ctx) => ctx.req && `1.${ctx.req.version}`,
+    fetch: (ctx) => ctx.req && `1.${ctx.req.minor}`,
   }),
   defineFetch({
     name: "status",

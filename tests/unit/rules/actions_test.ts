@@ -47,7 +47,7 @@ function run(lines: string[], raw: string) {
   assert.deepEqual(errors, []);
   const req = request(raw);
   const ctx = l4Context({
-    req: { method: req.method, target: req.target, version: 1, headers: req.headers },
+    req: { method: req.method, target: req.target, minor: 1, headers: req.headers },
   });
   Object.defineProperty(ctx.req, "target", { get: () => req.target });
   return { verdict: evaluateHttpRules(rules, { ctx, req }), req };
@@ -193,7 +193,7 @@ test("compileBackendRules() checks names; chooseBackend() takes the first match"
     'unknown backend "apii" at column 1 (did you mean "api"?)',
   ]);
   const req = request("GET /api HTTP/1.1\nHost: h");
-  const sample = { method: req.method, target: req.target, version: 1, headers: req.headers };
+  const sample = { method: req.method, target: req.target, minor: 1, headers: req.headers };
   assert.equal(chooseBackend(r.rules, l4Context({ req: sample, src: "10.1.2.3" })), "api");
   assert.equal(chooseBackend(r.rules, l4Context({ src: "10.1.2.3" })), "edge");
   assert.equal(chooseBackend(r.rules, l4Context()), undefined);

@@ -30,7 +30,7 @@ export function requestContext(raw: string, over: Partial<SampleContext> = {}): 
   const r = parseRequestHead(head(raw), DEFAULT_LIMITS);
   if (!r.ok) throw new Error(`test request refused: ${r.rejection.reason}`);
   const { method, target, minor, headers } = r.head;
-  return l4Context({ req: { method, target, version: minor, headers }, ...over });
+  return l4Context({ req: { method, target, minor, headers }, ...over });
 }
 
 /** A context with a request and the response `rawRes` ("HTTP/1.1 404 Not Found\nServer: x\n"). */

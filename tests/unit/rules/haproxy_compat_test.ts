@@ -31,7 +31,7 @@ function run(lines: string[], raw: string) {
   assert.deepEqual(errors, []);
   const req = request(raw);
   const ctx = l4Context({
-    req: { method: req.method, target: req.target, version: 1, headers: req.headers },
+    req: { method: req.method, target: req.target, minor: 1, headers: req.headers },
   });
   Object.defineProperty(ctx.req, "target", { get: () => req.target });
   return { verdict: evaluateHttpRules(rules, { ctx, req }), req };

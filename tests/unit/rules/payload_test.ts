@@ -228,7 +228,7 @@ test("req.proto_http: HTTP/1.x request lines from the bytes, or a parsed request
   }
   assert.equal(sample("req_proto_http", buffered(text("GET /"), true)).v, false);
   // In HTTP mode the session's parsed request decides.
-  const req = { method: "GET", target: "/", version: 1, headers: [] };
+  const req = { method: "GET", target: "/", minor: 1, headers: [] };
   assert.equal(sample("req.proto_http", l4Context({ req })).v, true);
   assert.equal(sample("req.proto_http", l4Context()).v, false);
 });
