@@ -1,6 +1,6 @@
 // HTTP-mode suite: wrk against an nginx origin through HAProxy, tsproxy, nginx, a naive Bun proxy, direct.
 import { exists, type Options, ROOT, TMP, TREE } from "./options.ts";
-import { load } from "./proc.ts";
+import { wrk } from "./proc.ts";
 import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
 import { COMPRESSION_PATH_IDS, compressionRows, pageLocation } from "./http_compression.ts";
 import { TLS_PATH_IDS, tlsRows } from "./http_tls.ts";
@@ -284,6 +284,11 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     close: true,
   });
 
+  const wrkArgs = (spec: (typeof specs)[number], port: number) => [
+    `-c${spec.conns}`,
+    ...(spec.close ? ["-H", "Connection: close"] : []),
+    `http://127.0.0.1:${port}${spec.url}`,
+  ];
   const workloads: Workload[] = specs.map((spec) => ({
     id: spec.id,
     origin: nginx(`${TMP}/nginx-origin`, originConf),
@@ -292,20 +297,10 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     cpuScale: 1e6,
     runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id) && !TLS_PATH_IDS.includes(id),
     async warmup(port) {
-      await load([
-        "wrk",
-        ...["-t1", `-c${spec.conns}`, `-d${warmupSecs}s`],
-        ...(spec.close ? ["-H", "Connection: close"] : []),
-        `http://127.0.0.1:${port}${spec.url}`,
-      ], warmupSecs + 60);
+      await wrk(wrkArgs(spec, port), warmupSecs);
     },
     async measure(port) {
-      const out = await load([
-        "wrk",
-        ...["-t1", `-c${spec.conns}`, `-d${duration}s`, "--latency"],
-        ...(spec.close ? ["-H", "Connection: close"] : []),
-        `http://127.0.0.1:${port}${spec.url}`,
-      ], duration + 60);
+      const out = await wrk(wrkArgs(spec, port), duration, true);
       const r = parseWrk(out);
       if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
       const warnings: string[] = [];
@@ -329,7 +324,8 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     },
   }));
 
-  const compression = compressionRows({
+  // what the compression and TLS rows share with the rows above
+  const shared = {
     duration,
     warmup: warmupSecs,
     cfg,
@@ -339,21 +335,11 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     ports: { tsproxy: TSPROXY_PORT, haproxy: HAPROXY_PORT, nginx: NGINX_PORT },
     noCli,
     parseWrk,
-  });
+  };
+  const compression = compressionRows(shared);
   allPaths.push(...compression.paths);
   workloads.push(...compression.workloads);
-  const tls = tlsRows({
-    duration,
-    warmup: warmupSecs,
-    cfg,
-    nginxUser,
-    origin: nginx(`${TMP}/nginx-origin`, originConf),
-    originPort: ORIGIN_PORT,
-    ports: { tsproxy: TSPROXY_PORT, haproxy: HAPROXY_PORT, nginx: NGINX_PORT },
-    noCli,
-    small: { url: "/small", body: SMALL_BODY.length },
-    parseWrk,
-  });
+  const tls = tlsRows({ ...shared, small: { url: "/small", body: SMALL_BODY.length } });
   allPaths.push(...tls.paths);
   workloads.push(...tls.workloads);
   const paths = allPaths.filter((p) =>

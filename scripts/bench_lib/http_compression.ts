@@ -1,7 +1,7 @@
 // HTTP suite's compression rows: MiB/s of a 1 MiB HTML page compressed by HAProxy, nginx and tsproxy.
 import { htmlLike } from "../../tests/unit/compress/html.ts";
 import { exists, TMP, TREE } from "./options.ts";
-import { load } from "./proc.ts";
+import { wrk } from "./proc.ts";
 import { fmt, type Path, type Workload } from "./suite.ts";
 
 /** The page: HTML-like text (tests/unit/compress/html.ts), about 3:1 at gzip level 1. */
@@ -143,6 +143,11 @@ http {
       on: ["bun-comp", "deno-comp", ...(brotli ? ["nginx-comp"] : [])],
     },
   ];
+  const args = (e: (typeof encodings)[number], port: number) => [
+    "-c8",
+    ...["-H", `Accept-Encoding: ${e.ae}`],
+    `http://127.0.0.1:${port}/1m.html`,
+  ];
   const workloads: Workload[] = encodings.map((e) => ({
     id: e.id,
     origin: c.origin,
@@ -151,18 +156,10 @@ http {
     cpuScale: 1e6,
     runsOn: (id) => e.on.includes(id),
     async warmup(port) {
-      await load([
-        "wrk",
-        ...["-t1", "-c8", `-d${c.warmup}s`, "-H", `Accept-Encoding: ${e.ae}`],
-        `http://127.0.0.1:${port}/1m.html`,
-      ], c.warmup + 60);
+      await wrk(args(e, port), c.warmup);
     },
     async measure(port) {
-      const out = await load([
-        "wrk",
-        ...["-t1", "-c8", `-d${c.duration}s`, "--latency", "-H", `Accept-Encoding: ${e.ae}`],
-        `http://127.0.0.1:${port}/1m.html`,
-      ], c.duration + 60);
+      const out = await wrk(args(e, port), c.duration, true);
       const r = c.parseWrk(out);
       if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
       const perReq = r.bytes / r.requests;

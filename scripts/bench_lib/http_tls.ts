@@ -1,6 +1,6 @@
 // HTTP suite's TLS rows: HAProxy `bind ... ssl crt`, nginx `listen ... ssl`, tsproxy TLS binds, wrk over https.
 import { TMP, TREE } from "./options.ts";
-import { load } from "./proc.ts";
+import { wrk } from "./proc.ts";
 import { fmt, type Path, type Workload } from "./suite.ts";
 
 export const TLS_PATH_IDS = ["haproxy-tls", "nginx-tls", "bun-tls", "bun-tls-node", "deno-tls"];
@@ -178,6 +178,11 @@ http {
       close: true,
     },
   ];
+  const args = (spec: (typeof specs)[number], port: number) => [
+    "-c64",
+    ...(spec.close ? ["-H", "Connection: close"] : []),
+    `https://127.0.0.1:${port}${c.small.url}`,
+  ];
   const workloads: Workload[] = specs.map((spec) => ({
     id: spec.id,
     origin: c.origin,
@@ -186,22 +191,12 @@ http {
     cpuScale: 1e6,
     runsOn: (id) => TLS_PATH_IDS.includes(id),
     async warmup(port) {
-      await load([
-        "wrk",
-        ...["-t1", "-c64", `-d${c.warmup}s`],
-        ...(spec.close ? ["-H", "Connection: close"] : []),
-        `https://127.0.0.1:${port}${c.small.url}`,
-      ], c.warmup + 60);
+      await wrk(args(spec, port), c.warmup);
     },
     async measure(port) {
       // wrk (Debian's, built with OpenSSL) does not resume sessions: with Connection: close every
       // request is a full handshake (TLS 1.3, X25519, ECDSA P-256).
-      const out = await load([
-        "wrk",
-        ...["-t1", "-c64", `-d${c.duration}s`, "--latency"],
-        ...(spec.close ? ["-H", "Connection: close"] : []),
-        `https://127.0.0.1:${port}${c.small.url}`,
-      ], c.duration + 60);
+      const out = await wrk(args(spec, port), c.duration, true);
       const r = c.parseWrk(out);
       if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
       const warnings: string[] = [];

@@ -120,6 +120,17 @@ export async function startServer(
 }
 
 /** Run a load generator pinned to GEN_CPU, killed after `timeoutSec`; returns stdout. */
+/**
+ * One wrk run of `seconds` on the load generator's core: `args` are its connections, headers and
+ * URL; `latency` asks for the percentiles. The warm-up and the measured run of a workload share it.
+ */
+export function wrk(args: string[], seconds: number, latency = false): Promise<string> {
+  return load(
+    ["wrk", "-t1", `-d${seconds}s`, ...(latency ? ["--latency"] : []), ...args],
+    seconds + 60,
+  );
+}
+
 export async function load(argv: string[], timeoutSec: number): Promise<string> {
   if (stopping) throw new Error("interrupted");
   const child = new Deno.Command("taskset", {
