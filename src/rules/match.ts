@@ -202,7 +202,6 @@ function strings(
   const ts = list.map((p) => p.t);
   const anyIcase = list.some((p) => p.icase);
   const allIcase = list.every((p) => p.icase);
-  // one loop per method, so that a test is one closure call (the hot path of every string ACL)
   const test = {
     beg: (s: string, t: string) => s.startsWith(t),
     end: (s: string, t: string) => s.endsWith(t),
@@ -212,31 +211,9 @@ function strings(
   }[method];
   if (!anyIcase || allIcase) {
     // every pattern alike: lower-case the sample once (or not at all), no per-pattern choice
-    const n = ts.length;
-    if (method === "beg") {
-      return (v) => {
-        const s = allIcase ? (v as string).toLowerCase() : v as string;
-        for (let i = 0; i < n; i++) if (s.startsWith(ts[i]!)) return true;
-        return false;
-      };
-    }
-    if (method === "end") {
-      return (v) => {
-        const s = allIcase ? (v as string).toLowerCase() : v as string;
-        for (let i = 0; i < n; i++) if (s.endsWith(ts[i]!)) return true;
-        return false;
-      };
-    }
-    if (method === "sub") {
-      return (v) => {
-        const s = allIcase ? (v as string).toLowerCase() : v as string;
-        for (let i = 0; i < n; i++) if (s.includes(ts[i]!)) return true;
-        return false;
-      };
-    }
     return (v) => {
       const s = allIcase ? (v as string).toLowerCase() : v as string;
-      for (let i = 0; i < n; i++) if (word(s, ts[i]!, delims)) return true;
+      for (let i = 0; i < ts.length; i++) if (test(s, ts[i]!)) return true;
       return false;
     };
   }
