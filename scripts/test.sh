@@ -8,8 +8,9 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 mkdir -p .test-logs
 
 fail=0
-echo "== check_core, type check, lint"
+echo "== check_core, format check, type check, lint"
 deno run --allow-read scripts/check_core.ts || fail=$((fail + 1))
+deno fmt --check -q || { echo "deno fmt --check: unformatted files (run deno fmt)"; fail=$((fail + 1)); }
 deno check mod.ts cli.ts src tests scripts/*.ts 2>&1 | grep -v '^.\[0m.\[32mCheck' ; [ "${PIPESTATUS[0]}" -eq 0 ] || fail=$((fail + 1))
 deno lint -q || fail=$((fail + 1))
 

@@ -429,7 +429,9 @@ function rulesCost(
   runs: Map<string, Map<string, number[]>>,
 ): string[] {
   const withRules = paths.find((p) => p.id === "bun-rules");
-  if (!withRules || withRules.missing || !paths.some((p) => p.id === "bun" && !p.missing)) return [];
+  if (!withRules || withRules.missing || !paths.some((p) => p.id === "bun" && !p.missing)) {
+    return [];
+  }
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     const m = s.length >> 1;

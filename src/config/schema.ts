@@ -332,7 +332,11 @@ export const frontendSchema = z.strictObject({
       "content rules may wait for bytes), `connection accept|reject [cond]` (at accept, " +
       "connection fetches only), `content accept|reject|set-var(name) expr|unset-var(name) [cond]` " +
       "(on the buffered payload: req.ssl_sni, req.payload, ...). Content accept ends inspection.",
-    ["inspect-delay 5s", "connection reject if { src 192.0.2.0/24 }", "content accept if { req.ssl_hello_type 1 }"],
+    [
+      "inspect-delay 5s",
+      "connection reject if { src 192.0.2.0/24 }",
+      "content accept if { req.ssl_hello_type 1 }",
+    ],
   ),
   useBackend: ruleList(
     "Backend switching rules, `backend [if|unless condition]`: the first that matches wins.",
@@ -371,10 +375,10 @@ export const backendSchema = z.strictObject({
   ),
   cookie: z.string().transform(parsing((v: string) => orThrow(parseCookiePolicy(v)).value))
     .optional().meta({
-    description: "Cookie persistence, HAProxy's line: `NAME insert|rewrite|prefix [indirect] " +
-      "[nocache] [postonly] [preserve] [httponly] [secure] [domain D]`; servers set `cookie`.",
-    examples: ["SERVERID insert indirect nocache", "JSESSIONID prefix"],
-  }),
+      description: "Cookie persistence, HAProxy's line: `NAME insert|rewrite|prefix [indirect] " +
+        "[nocache] [postonly] [preserve] [httponly] [secure] [domain D]`; servers set `cookie`.",
+      examples: ["SERVERID insert indirect nocache", "JSESSIONID prefix"],
+    }),
   timeout: z.strictObject({
     connect: duration("Give up a connect attempt to a server after this long.").optional(),
     server: duration("Close a server connection idle for this long.").optional(),

@@ -3,8 +3,8 @@ import process from "node:process";
 import { encodeLatin1 } from "../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../http1/types.ts";
 import {
-  evaluateHttpRules,
   type BackendSample,
+  evaluateHttpRules,
   type HttpRule,
   type RequestSample,
   type ResponseSample,

@@ -24,7 +24,7 @@ import {
 } from "./http_heads.ts";
 import { logTransaction } from "./http_log.ts";
 import { proxyHeaderFor } from "./proxy_out.ts";
-import { runRequestRules, type RequestRulesHost } from "./http_request_rules.ts";
+import { type RequestRulesHost, runRequestRules } from "./http_request_rules.ts";
 import { transactionContext } from "./http_rules.ts";
 import type { HttpSession } from "./http_session.ts";
 

@@ -9,7 +9,6 @@ import {
   type TlsInfo,
 } from "./types.ts";
 
-
 /** One Bun socket (TCP or TLS) in the Socket model: what the kernel did not take is queued here. */
 export class BunSock implements Socket {
   remoteAddress = "";

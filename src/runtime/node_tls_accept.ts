@@ -1,12 +1,7 @@
 /** TLS server handshakes on node:tls over connections accepted as plain TCP (a PROXY header came first), both runtimes. */
 import tls from "node:tls";
 import { NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
-import {
-  contextOptions,
-  type NodeTlsHow,
-  secureContexts,
-  sniCallback,
-} from "./node_tls_listen.ts";
+import { contextOptions, type NodeTlsHow, secureContexts, sniCallback } from "./node_tls_listen.ts";
 import { SocketDuplex } from "./socket_duplex.ts";
 import type { SniTable } from "./sni.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";

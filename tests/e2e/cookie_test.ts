@@ -26,7 +26,11 @@ backends:
   be:
     cookie: "${cookie}"
     servers:
-${ports.map((p, i) => `      - { name: s${i}, address: "127.0.0.1:${p}", cookie: c${i} }`).join("\n")}
+${
+    ports.map((p, i) => `      - { name: s${i}, address: "127.0.0.1:${p}", cookie: c${i} }`).join(
+      "\n",
+    )
+  }
 `;
 }
 
@@ -34,7 +38,11 @@ async function get(port: number, cookie?: string) {
   const r = await fetch(`http://127.0.0.1:${port}/`, {
     headers: cookie ? { cookie } : {},
   });
-  return { body: await r.text(), setCookie: r.headers.getSetCookie(), cc: r.headers.get("cache-control") };
+  return {
+    body: await r.text(),
+    setCookie: r.headers.getSetCookie(),
+    cc: r.headers.get("cache-control"),
+  };
 }
 
 for (const rt of RUNTIMES) {
@@ -71,7 +79,12 @@ for (const rt of RUNTIMES) {
 
   test(`${rt}: cookie prefix and rewrite change the server's own cookie`, async () => {
     const origins = await Promise.all([named("s0", true), named("s1", true)]);
-    for (const [mode, want] of [["prefix", /^JSESSIONID=c(\d)~abc123; Path=\/app$/], ["rewrite", /^JSESSIONID=c(\d); Path=\/app$/]] as const) {
+    for (
+      const [mode, want] of [["prefix", /^JSESSIONID=c(\d)~abc123; Path=\/app$/], [
+        "rewrite",
+        /^JSESSIONID=c(\d); Path=\/app$/,
+      ]] as const
+    ) {
       const proxy = await startProxy(rt, config(origins.map((o) => o.port), `JSESSIONID ${mode}`));
       try {
         const port = proxy.ports[0]!;
@@ -82,7 +95,9 @@ for (const rt of RUNTIMES) {
         const value = first.setCookie[0]!.split(";")[0]!.slice("JSESSIONID=".length);
         const again = await get(port, `JSESSIONID=${value}`);
         assert.equal(again.body.split(" ")[0], `s${m[1]}`, `${mode}: sticks`);
-        if (mode === "prefix") assert.match(again.body, /cookie=JSESSIONID=abc123$/, "prefix stripped");
+        if (mode === "prefix") {
+          assert.match(again.body, /cookie=JSESSIONID=abc123$/, "prefix stripped");
+        }
       } finally {
         await proxy.stop();
       }

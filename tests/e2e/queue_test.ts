@@ -90,7 +90,8 @@ for (const rt of RUNTIMES) {
         const status = await getStatus(proxy.ports[0]!);
         return { status, ms: Date.now() - t0 };
       }));
-      const ok = timed.filter((t) => t.status === 200), full = timed.filter((t) => t.status === 503);
+      const ok = timed.filter((t) => t.status === 200),
+        full = timed.filter((t) => t.status === 503);
       assert.equal(ok.length, 3, JSON.stringify(timed));
       assert.equal(full.length, 3);
       // refused at once: before the queued requests were served (each holds the server 300 ms)
@@ -151,13 +152,16 @@ for (const rt of RUNTIMES) {
       starts.push(Date.now());
       s.end("hi");
     });
-    const proxy = await startProxy(rt, `
+    const proxy = await startProxy(
+      rt,
+      `
 global: { log: none }
 frontends:
   fe: { bind: ["127.0.0.1:0"], mode: tcp, defaultBackend: be, rateLimitSessions: 20 }
 backends:
   be: { mode: tcp, servers: [{ name: s, address: "127.0.0.1:${origin.port}" }] }
-`);
+`,
+    );
     try {
       const t0 = Date.now();
       const replies = await Promise.all(

@@ -124,7 +124,8 @@ backends:
       assert.equal((await host("www.example.com", "/pro/gold/x")).headers["x-tier"], "gold");
       assert.equal((await host("www.example.com", "/pro/x")).headers["x-tier"], "paid");
       assert.equal((await host("www.example.com", "/x")).headers["x-tier"], "free");
-      const text = async (path: string) => await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+      const text = async (path: string) =>
+        await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
       assert.equal(await text("/nbsrv"), "1/0", "be_d's only server is in maintenance");
       // sess. variables live as long as the connection, txn. ones for one request
       const sock = await connect(port);

@@ -46,7 +46,7 @@ test("accessLogger() drops lines while no output is set, and writes them once on
   log(record(2));
   setAccessOutput(null);
   assert.deepEqual(lines, [
-    '127.0.0.1:40002 [25/Nov/2026:10:00:00.123] web app/s1 0/0/1/2/3 200 122 - - ---- ' +
+    "127.0.0.1:40002 [25/Nov/2026:10:00:00.123] web app/s1 0/0/1/2/3 200 122 - - ---- " +
     '1/1/1/1/0 0/0 "GET /2 HTTP/1.1"',
   ]);
 });

@@ -216,7 +216,7 @@ test("bool, not, odd and even give booleans", () => {
   assert.equal(value("int(0),even"), true);
   assert.equal(value("int(5),even"), false);
   assert.equal(value("str(12),even"), true, "a string is cast to an integer");
-  assert.equal(value("str(x),even"), true, "HAProxy casts \"x\" to 0");
+  assert.equal(value("str(x),even"), true, 'HAProxy casts "x" to 0');
 });
 
 test("json_query() walks simple paths, as text or as an integer", () => {
