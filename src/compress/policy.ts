@@ -267,3 +267,14 @@ function splitList(v: string): string[] {
   }
   return out;
 }
+
+/** The compression a frontend applies to responses from one backend. */
+export interface EffectiveCompression {
+  algos: Algo[];
+  /** Empty: every type (but multipart). */
+  types: string[];
+  offload: boolean;
+  /** Bytes. */
+  minsize: number;
+  levels: Record<Algo, number>;
+}

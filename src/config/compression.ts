@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { type Algo, ALGOS, AVAILABLE_ALGOS } from "../compress/negotiate.ts";
 import { LEVELS } from "../compress/encoder.ts";
+import type { EffectiveCompression } from "../compress/policy.ts";
 import { parsing } from "./fields.ts";
 import { parseSize } from "./size.ts";
 import type { Config } from "./schema.ts";
@@ -90,17 +91,6 @@ export const defaultsCompressionSchema = z.strictObject({
 }).describe(description);
 
 export type CompressionConfig = z.output<typeof compressionSchema>;
-
-/** The compression a frontend applies to responses from one backend. */
-export interface EffectiveCompression {
-  algos: Algo[];
-  /** Empty: every type (but multipart). */
-  types: string[];
-  offload: boolean;
-  /** Bytes. */
-  minsize: number;
-  levels: Record<Algo, number>;
-}
 
 /**
  * How frontend `fe` compresses responses of backend `be`: each key from the backend if it sets it,

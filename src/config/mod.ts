@@ -1,11 +1,7 @@
 /** The config layer's table of contents: load, validate, merge defaults, describe. */
 export { type Address, type AddressKind, formatAddress, parseAddress } from "./address.ts";
 export { formatDuration, parseDuration } from "./duration.ts";
-export {
-  type CompressionConfig,
-  type EffectiveCompression,
-  effectiveCompression,
-} from "./compression.ts";
+export { type CompressionConfig, effectiveCompression } from "./compression.ts";
 export { parseSize } from "./size.ts";
 export {
   type ConfigError,

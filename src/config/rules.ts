@@ -1,33 +1,17 @@
 /** A frontend's rule lists compiled (ACLs, httpRequest, httpResponse, useBackend), errors located by config path. */
 import { configDir } from "./base_dir.ts";
 import {
-  type BackendRule,
   compileAcls,
   compileBackendRules,
   compileHttpRules,
   type CompileOptions,
   compileTcpRules,
   formatRuleError,
-  type HttpRule,
   type RuleError,
-  type TcpRules,
 } from "../rules/mod.ts";
+import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { CrossIssue } from "./crosscheck.ts";
 import type { Config } from "./schema.ts";
-
-/** The compiled rules of one frontend, in the order the transaction runs them. */
-export interface FrontendRules {
-  request: HttpRule[];
-  response: HttpRule[];
-  backends: BackendRule[];
-  tcp: TcpRules;
-}
-
-/** True when the frontend has any rule to run (the transaction then builds a sample context). */
-export function hasRules(r: FrontendRules): boolean {
-  return r.request.length + r.response.length + r.backends.length + r.tcp.content.length +
-      r.tcp.connection.length > 0;
-}
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
 const NO_OPTIONS: CompileOptions = {};
@@ -107,12 +91,6 @@ export function compileFrontendRules(
     },
     issues,
   };
-}
-
-/** A backend's own http-request and http-response rules (run after the frontend's request rules, before its response rules). */
-export interface BackendHttpRules {
-  request: HttpRule[];
-  response: HttpRule[];
 }
 
 /**

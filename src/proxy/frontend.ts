@@ -1,6 +1,6 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
 import type { Backend } from "../backend/backend.ts";
-import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
 import { type BackendSample, evaluateTcpRules } from "../rules/mod.ts";
 import type { Listener, Runtime, Socket, TlsAcceptor } from "../runtime/types.ts";

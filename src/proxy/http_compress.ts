@@ -8,7 +8,7 @@ import {
   rewriteResponseHead,
   shouldCompress,
 } from "../compress/mod.ts";
-import type { EffectiveCompression } from "../config/compression.ts";
+import type { EffectiveCompression } from "../compress/policy.ts";
 import { ChunkedParser } from "../http1/chunked.ts";
 import { LAST_CHUNK, serializeChunk } from "../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../http1/types.ts";

@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { HeadLimits } from "../http1/types.ts";
 import type { AccessRecord } from "../log/access.ts";
-import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { ContextOwner } from "./l4_context.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { ErrorPages } from "./http_errors.ts";

@@ -4,16 +4,12 @@ import { checkPlans } from "../check/plan.ts";
 import {
   type Config,
   effective,
-  type EffectiveCompression,
   effectiveCompression,
   type EffectiveFrontend,
 } from "../config/mod.ts";
-import {
-  type BackendHttpRules,
-  compileBackendHttpRules,
-  compileFrontendRules,
-  hasRules,
-} from "../config/rules.ts";
+import type { EffectiveCompression } from "../compress/policy.ts";
+import { type BackendHttpRules, hasRules } from "../rules/rule_sets.ts";
+import { compileBackendHttpRules, compileFrontendRules } from "../config/rules.ts";
 import { accessLogger } from "../log/access_sink.ts";
 import { cidrMatcher } from "../net/cidr.ts";
 import { ErrorPages } from "./http_errors.ts";

@@ -2,7 +2,7 @@
 import { Backend, type BackendOptions } from "../backend/backend.ts";
 import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts";
 import type { Config } from "../config/mod.ts";
-import type { BackendHttpRules, FrontendRules } from "../config/rules.ts";
+import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type {
   Runtime,

@@ -5,7 +5,7 @@
 import type { Backend } from "../backend/backend.ts";
 import { connectToBackend } from "../backend/connect.ts";
 import type { Server } from "../backend/server.ts";
-import type { FrontendRules } from "../config/rules.ts";
+import type { FrontendRules } from "../rules/rule_sets.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../rules/mod.ts";
 import type { Runtime, Socket } from "../runtime/types.ts";
 import { backendSample } from "./backend_sample.ts";

@@ -38,3 +38,4 @@ export {
 export { PREDEFINED_ACLS, predefinedAcl } from "./predefined.ts";
 export * from "./condition.ts";
 export * from "./actions/mod.ts";
+export * from "./rule_sets.ts";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import * as zlib from "node:zlib";
-import type { EffectiveCompression } from "../../../src/config/compression.ts";
+import type { EffectiveCompression } from "../../../src/compress/policy.ts";
 import type { RequestHead, ResponseHead } from "../../../src/http1/types.ts";
 import {
   type BodyCompressor,

@@ -1,0 +1,23 @@
+/** The compiled rule lists a frontend and a backend carry into the data path, in the order the transaction runs them. */
+import type { TcpRules } from "./actions/tcp.ts";
+import type { BackendRule, HttpRule } from "./actions/types.ts";
+
+/** The compiled rules of one frontend, in the order the transaction runs them. */
+export interface FrontendRules {
+  request: HttpRule[];
+  response: HttpRule[];
+  backends: BackendRule[];
+  tcp: TcpRules;
+}
+
+/** True when the frontend has any rule to run (the transaction then builds a sample context). */
+export function hasRules(r: FrontendRules): boolean {
+  return r.request.length + r.response.length + r.backends.length + r.tcp.content.length +
+      r.tcp.connection.length > 0;
+}
+
+/** A backend's own http-request and http-response rules (run after the frontend's request rules, before its response rules). */
+export interface BackendHttpRules {
+  request: HttpRule[];
+  response: HttpRule[];
+}
