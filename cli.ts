@@ -11,7 +11,8 @@ import {
   loadConfigFile,
 } from "./src/config/mod.ts";
 import { configureLogging, flushLogging } from "./src/log/setup.ts";
-import { type ProxyHandle, startProxy } from "./src/proxy/proxy.ts";
+import type { ProxyHandle } from "./src/proxy/proxy.ts";
+import { startProxy } from "./src/plan/mod.ts";
 import { getRuntime, type Runtime } from "./src/runtime/mod.ts";
 import { VERSION } from "./src/version.ts";
 

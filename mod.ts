@@ -40,7 +40,8 @@ export {
   validateConfig,
 } from "./src/config/mod.ts";
 export { configureLogging, flushLogging, type LogLevel } from "./src/log/setup.ts";
-export { type ProxyHandle, startProxy } from "./src/proxy/proxy.ts";
+export { type ProxyHandle } from "./src/proxy/proxy.ts";
+export { startProxy } from "./src/plan/mod.ts";
 export {
   type ConnectOptions,
   getRuntime,

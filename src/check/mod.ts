@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * const checks = startChecks(checkPlans(effective(config).backends), backends, runtime);
+ * const checks = startChecks(plan.checks, backends, runtime); // plans from src/plan/checks.ts
  * // ... on shutdown:
  * checks.stop();
  * ```
@@ -19,7 +19,6 @@ export { Checker, type CheckPlan, checkTimeouts } from "./checker.ts";
 export { DEFAULT_EXPECT, type Expect, parseExpect } from "./expect.ts";
 export { Health, type HealthParams, type Transition } from "./health.ts";
 export { checkRequest, evaluateResponse, type HttpCheckSpec } from "./http_check.ts";
-export { checkPlans } from "./plan.ts";
 export type { Verdict } from "./verdict.ts";
 
 /** The running checkers of a proxy. */

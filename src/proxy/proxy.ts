@@ -1,31 +1,21 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
 import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts";
-import type { Config } from "../config/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
-import type {
-  Runtime,
-  Socket,
-  TlsAcceptor,
-  TlsListenerExtras,
-  TlsStack,
-} from "../runtime/types.ts";
-import type { HttpFrontendOptions } from "./http_options.ts";
-import { type Admission, Frontend } from "./frontend.ts";
-import { planFromConfig } from "./plan.ts";
-import type { BindTlsPlan } from "./tls_plan.ts";
+import type { Runtime } from "../runtime/types.ts";
+import type { HttpFrontendOptions } from "./http/options.ts";
+import { type Admission, Frontend } from "./accept/frontend.ts";
+import { type BindSpec, type BoundAddress, ListenerGroup } from "./accept/listeners.ts";
 
-/** Everything the proxy needs, with defaults already merged (see plan.ts for the config → plan step). */
+/** Everything the proxy needs, with defaults already merged (src/plan/ turns a checked config into one). */
 export interface ProxyPlan {
   maxconn: number;
   hardStopAfter: number;
   frontends: {
     name: string;
     mode: "tcp" | "http";
-    /** acceptProxy: every connection starts with a PROXY protocol header (v1 or v2). */
-    /** tls: TLS termination (certificates loaded, and how to load them again). */
-    binds: { host: string; port: number; acceptProxy?: boolean; tls?: BindTlsPlan }[];
+    binds: BindSpec[];
     maxconn: number;
     clientTimeout: number;
     defaultBackend: string;
@@ -46,13 +36,7 @@ export interface ProxyPlan {
 
 export interface ProxyHandle {
   /** Each bound address, with the port the OS chose where 0 was asked. */
-  readonly binds: {
-    frontend: string;
-    host: string;
-    port: number;
-    /** On TLS binds: the stack serving it, and settings it cannot honour. */
-    tls?: { stack: TlsStack; warnings: readonly string[] };
-  }[];
+  readonly binds: BoundAddress[];
   readonly frontends: readonly Frontend[];
   readonly backends: ReadonlyMap<string, Backend>;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
@@ -91,46 +75,22 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
       new Frontend({ ...f, backend, backends, backendRules: plan.backendRules }, admission),
     );
   }
-  const binds: ProxyHandle["binds"] = [];
-  const tlsBinds: { plan: BindTlsPlan; listener: TlsListenerExtras }[] = [];
+  const groups: ListenerGroup[] = [];
   try {
     for (const [i, f] of plan.frontends.entries()) {
       const fe = frontends[i]!;
-      for (const b of f.binds) {
-        const proxied = b.acceptProxy === true;
-        const where = { host: b.host, port: b.port };
-        if (b.tls && proxied) {
-          // accept-proxy ssl: a plain listener; TLS starts after the PROXY header (ProxyHeaderWait)
-          const acceptor = tlsAcceptor(runtime, { ...where, tls: b.tls.options }, b.tls.where);
-          const l = await runtime.listen(where, (sock) => fe.accept(sock, true, acceptor));
-          fe.listeners.push(l);
-          tlsBinds.push({ plan: b.tls, listener: acceptor });
-          const tls = { stack: acceptor.stack, warnings: acceptor.warnings };
-          binds.push({ frontend: fe.name, host: b.host, port: l.port, tls });
-          continue;
-        }
-        const open = (sock: Socket) => fe.accept(sock, proxied);
-        if (b.tls) {
-          const l = await runtime.listenTls({ ...where, tls: b.tls.options }, open);
-          fe.listeners.push(l);
-          tlsBinds.push({ plan: b.tls, listener: l });
-          const tls = { stack: l.stack, warnings: l.warnings };
-          binds.push({ frontend: fe.name, host: b.host, port: l.port, tls });
-          continue;
-        }
-        const l = await runtime.listen(where, open);
-        fe.listeners.push(l);
-        binds.push({ frontend: fe.name, host: b.host, port: l.port });
-      }
+      const group = await ListenerGroup.bind(runtime, fe.name, f.binds, fe);
+      groups.push(group);
+      fe.serve(group);
     }
   } catch (err) {
-    for (const fe of frontends) for (const l of fe.listeners) l.close();
+    for (const g of groups) g.close();
     throw err;
   }
   const checks: RunningChecks = startChecks(plan.checks ?? [], backends, runtime);
   let stopping: Promise<void> | undefined;
   return {
-    binds,
+    binds: groups.flatMap((g) => g.bound),
     frontends,
     backends,
     shutdown() {
@@ -141,40 +101,7 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
       return stopping;
     },
     async reloadCertificates() {
-      const errors: string[] = [];
-      for (const { plan: tls, listener } of tlsBinds) {
-        let certificates;
-        try {
-          certificates = tls.reload(); // its errors name the bind already
-        } catch (err) {
-          errors.push((err as Error).message);
-          continue;
-        }
-        try {
-          await listener.setCertificates(certificates);
-        } catch (err) {
-          errors.push(`${tls.where}: ${(err as Error).message}`);
-        }
-      }
-      return errors;
+      return (await Promise.all(groups.map((g) => g.reloadCertificates()))).flat();
     },
   };
-}
-
-/** The runtime's acceptor for an acceptProxy + tls bind; its refusal names the bind. */
-function tlsAcceptor(
-  runtime: Runtime,
-  options: Parameters<Runtime["tlsAcceptor"]>[0],
-  where: string,
-): TlsAcceptor {
-  try {
-    return runtime.tlsAcceptor(options);
-  } catch (err) {
-    throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** Starts the proxy described by a validated config (see {@link startPlan}). */
-export async function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
-  return startPlan(await planFromConfig(config), runtime);
 }

@@ -1,8 +1,8 @@
 /** TLS after bytes in clear (deno test, bun test): connectTls with a preamble, tlsAcceptor behind a PROXY header read by ProxyHeaderWait. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ProxiedSocket } from "../../src/proxy/proxied_socket.ts";
-import { type ProxyHeaderOwner, ProxyHeaderWait } from "../../src/proxy/proxy_header_wait.ts";
+import { ProxiedSocket } from "../../src/proxy/accept/proxied_socket.ts";
+import { type ProxyHeaderOwner, ProxyHeaderWait } from "../../src/proxy/accept/proxy_header_wait.ts";
 import { buildProxyV2 } from "../../src/proxy_protocol/mod.ts";
 import {
   ConnectError,

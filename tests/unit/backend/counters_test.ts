@@ -6,7 +6,7 @@ import { connectToBackend } from "../../../src/backend/connect.ts";
 import { Server, type ServerOptions } from "../../../src/backend/server.ts";
 import type { ServerObserver } from "../../../src/backend/server_hooks.ts";
 import { BACKEND_FIELDS, readStats, SERVER_FIELDS } from "../../../src/backend/stats_fields.ts";
-import { retryServer } from "../../../src/proxy/http_retry.ts";
+import { retryServer } from "../../../src/proxy/http/retry.ts";
 import { FakeRuntime } from "../check/fake_runtime.ts";
 
 function backend(

@@ -1,9 +1,9 @@
 /** Tests for observe, onError, onMarkedDown/Up and drain: planned, or refused where inert. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { checkPlans } from "../../../src/check/plan.ts";
+import { checkPlans } from "../../../src/plan/checks.ts";
 import { effective, parseConfigText } from "../../../src/config/mod.ts";
-import { planFromConfig } from "../../../src/proxy/plan.ts";
+import { planFromConfig } from "../../../src/plan/plan.ts";
 
 function config(servers: string, mode = "http") {
   return `

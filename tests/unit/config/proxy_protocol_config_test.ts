@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseConfigText } from "../../../src/config/mod.ts";
-import { planFromConfig } from "../../../src/proxy/plan.ts";
+import { planFromConfig } from "../../../src/plan/plan.ts";
 import { makeCa } from "../../e2e/helpers/certs.ts";
 
 const CONFIG = `frontends:

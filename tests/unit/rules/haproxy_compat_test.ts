@@ -5,7 +5,7 @@ import { encodeLatin1 } from "../../../src/http1/serialize.ts";
 import { DEFAULT_LIMITS, type RequestHead } from "../../../src/http1/types.ts";
 import { parseRequestHead } from "../../../src/http1/parse.ts";
 import { parseResponseHead } from "../../../src/http1/parse.ts";
-import { localResponse, runResponseRules } from "../../../src/proxy/http_rules.ts";
+import { localResponse, runResponseRules } from "../../../src/proxy/http/rules_context.ts";
 import { statusReason } from "../../../src/rules/actions/reasons.ts";
 import {
   compileAcls,

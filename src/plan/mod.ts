@@ -1,0 +1,18 @@
+/**
+ * @module
+ * From a checked config to a running proxy: `planFromConfig` turns the config into the plan the data
+ * path runs (defaults merged, rules compiled, files read); `startProxy` starts that plan. The data
+ * path (`src/proxy/`) never imports `src/config/`: it receives a plan.
+ */
+import type { Config } from "../config/mod.ts";
+import { type ProxyHandle, startPlan } from "../proxy/proxy.ts";
+import type { Runtime } from "../runtime/types.ts";
+import { planFromConfig } from "./plan.ts";
+
+export { planFromConfig } from "./plan.ts";
+export { checkPlans } from "./checks.ts";
+
+/** Starts the proxy described by a validated config (see {@link startPlan}). */
+export async function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
+  return startPlan(await planFromConfig(config), runtime);
+}

@@ -1,0 +1,319 @@
+/** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
+import type { Backend } from "../../backend/backend.ts";
+import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
+import type { AccessRecord } from "../../log/access.ts";
+import { type BackendSample, evaluateTcpRules } from "../../rules/mod.ts";
+import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
+import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
+import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
+import { HttpSession } from "../http/session.ts";
+import { backendSample } from "../session/backend_sample.ts";
+import { connectionContext } from "../session/l4_context.ts";
+import { FreqCounter } from "./freq.ts";
+import { ProxiedSocket } from "./proxied_socket.ts";
+import { ProxyHeaderWait } from "./proxy_header_wait.ts";
+import { type SessionOwner, TcpSession } from "../tcp/session.ts";
+
+/** What a frontend tracks of a session of either mode. */
+interface Session {
+  kill(): void;
+  /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
+  stopSoftly?(): void;
+}
+
+/** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
+const MAX_WAITING = 4096;
+
+/** The process-wide limit shared by all frontends (global maxconn). */
+export interface Admission {
+  readonly runtime: Runtime;
+  /** True when the global limit allows one more session; counts it if so. */
+  take(): boolean;
+  /** A session ended: give its global slot back and let waiting connections of every frontend in. */
+  give(): void;
+  /** Sessions open in the whole process. */
+  readonly cur: number;
+}
+
+export interface FrontendOptions {
+  name: string;
+  mode: "tcp" | "http";
+  maxconn: number;
+  clientTimeout: number;
+  backend: Backend;
+  /** Every backend by name, for useBackend rules. */
+  backends?: ReadonlyMap<string, Backend>;
+  /** Compiled rules, or null when the frontend has none. */
+  rules?: FrontendRules | null;
+  /** Backends' own http-request/http-response rules, by backend name. */
+  backendRules?: ReadonlyMap<string, BackendHttpRules> | undefined;
+  /** HTTP settings (HTTP mode only). */
+  http: HttpFrontendOptions | null;
+  /** New sessions per second this frontend starts at most (rate-limit sessions); 0: no limit. */
+  rateLimitSessions?: number;
+  /** Most payload bytes buffered for tcp-request content rules (tune.bufsize); default 16384. */
+  inspectBuffer?: number;
+  /** Writes one access log line, or null when logging is off. */
+  accessLog: ((record: AccessRecord) => void) | null;
+}
+
+export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
+  readonly name: string;
+  readonly mode: "tcp" | "http";
+  readonly maxconn: number;
+  readonly clientTimeout: number;
+  readonly backend: Backend;
+  readonly http: HttpFrontendOptions;
+  readonly rules: FrontendRules | null;
+  readonly #backends: ReadonlyMap<string, Backend>;
+  readonly #backendRules: ReadonlyMap<string, BackendHttpRules>;
+  readonly hasRequestRules: boolean;
+  readonly #accessLog: ((record: AccessRecord) => void) | null;
+  /** The listeners feeding this frontend (owned apart, see ListenerGroup); null until bound. */
+  #listeners: ListenerGroup | null = null;
+  /** Sessions open now / ever accepted. */
+  cur = 0;
+  total = 0;
+  /** Connections closed by a tcp-request connection reject. */
+  deniedConnections = 0;
+  /** accept-proxy connections closed for a missing, malformed or late PROXY header. */
+  proxyHeaderErrors = 0;
+  /** Most payload bytes a TCP session buffers for content inspection. */
+  readonly inspectBuffer: number;
+  #admission: Admission;
+  readonly #rateLimit: number;
+  readonly #rate = new FreqCounter();
+  #rateTimer: ReturnType<typeof setTimeout> | undefined;
+  #waiting: Socket[] = [];
+  #sessions = new Set<Session>();
+  #paused = false;
+  #stopping = false;
+  #idle: (() => void) | null = null;
+
+  constructor(o: FrontendOptions, admission: Admission) {
+    this.name = o.name;
+    this.mode = o.mode;
+    this.maxconn = o.maxconn;
+    this.clientTimeout = o.clientTimeout;
+    this.backend = o.backend;
+    this.rules = o.rules ?? null;
+    this.#backends = o.backends ?? new Map([[o.backend.name, o.backend]]);
+    this.#backendRules = o.backendRules ?? new Map();
+    this.hasRequestRules = this.rules !== null || this.#backendRules.size > 0;
+    if (o.mode === "http" && !o.http) {
+      throw new TypeError(`frontend ${o.name}: HTTP mode needs HTTP options`);
+    }
+    this.http = o.http!;
+    this.#accessLog = o.accessLog;
+    this.#admission = admission;
+    this.inspectBuffer = o.inspectBuffer ?? 16384;
+    this.#rateLimit = o.rateLimitSessions ?? 0;
+  }
+
+  backendNamed(name: string): Backend | undefined {
+    return this.#backends.get(name);
+  }
+
+  /** Backend `name` as rules read it (`nbsrv(name)`, `be_conn(name)`). */
+  sampleBackend(name: string): BackendSample | undefined {
+    const b = this.#backends.get(name);
+    return b && backendSample(b);
+  }
+
+  backendRules(name: string): BackendHttpRules | undefined {
+    return this.#backendRules.get(name);
+  }
+
+  /**
+   * Phase "tcp-request connection rules": true when the connection may go on. Returns the rules'
+   * context in `ctx` for the session (variables set here stay visible to content rules).
+   */
+  #connectionAllowed(sock: Socket): boolean {
+    const rules = this.rules?.tcp.connection;
+    if (!rules || rules.length === 0) return true;
+    const ctx = connectionContext(sock, this);
+    ctx.final = true;
+    if (evaluateTcpRules(rules, ctx).verdict !== "reject") return true;
+    this.deniedConnections++;
+    return false;
+  }
+
+  /** Takes connections from `group` (and pauses or closes it with the frontend's limits). */
+  serve(group: ListenerGroup): void {
+    this.#listeners = group;
+    group.retarget(this);
+    if (this.#paused) group.pause();
+  }
+
+  get runtime(): Runtime {
+    return this.#admission.runtime;
+  }
+
+  get processCur(): number {
+    return this.#admission.cur;
+  }
+
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
+  /**
+   * Phase "accept": start a session now, or make the connection wait for a slot. On an acceptProxy
+   * bind the session starts once the PROXY header is read (ProxyHeaderWait, in the slot), and with
+   * `tls` (acceptProxy + tls) once the TLS handshake that follows the header is done.
+   */
+  accept(sock: Socket, acceptProxy = false, tls: TlsAcceptor | null = null): void {
+    if (this.#stopping) return sock.close();
+    // Every write we make is a whole message part: Nagle would hold the second of two small writes
+    // (head, then body) until the client's delayed ACK, 40 ms later.
+    sock.setNoDelay(true);
+    if (!this.#connectionAllowed(sock)) return sock.close();
+    // tcp-request connection rules see the real peer (as HAProxy's); all the rest, the header's
+    if (acceptProxy) sock = new ProxiedSocket(sock, tls);
+    if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
+    if (this.#waiting.length >= MAX_WAITING) return sock.close();
+    this.#waiting.push(sock);
+    this.#pauseListeners();
+  }
+
+  /** Start waiting connections while both limits allow; resume listening when none wait. */
+  admit(): void {
+    while (this.#waiting.length > 0) {
+      const sock = this.#waiting[0]!;
+      if (sock.closed) {
+        this.#waiting.shift();
+        continue;
+      }
+      if (!this.#tryStart(sock)) return;
+      this.#waiting.shift();
+    }
+    if (this.#paused && !this.#stopping && this.cur < this.maxconn && this.#rateAllows()) {
+      this.#paused = false;
+      this.#listeners?.resume();
+    }
+  }
+
+  /** True under rate-limit sessions; otherwise arms one timer that admits again when it is. */
+  #rateAllows(): boolean {
+    if (this.#rateLimit === 0) return true;
+    const wait = this.#rate.msUntilBelow(this.#rateLimit);
+    if (wait === 0) return true;
+    this.#rateTimer ??= setTimeout(() => {
+      this.#rateTimer = undefined;
+      this.admit();
+    }, wait);
+    return false;
+  }
+
+  #tryStart(sock: Socket): boolean {
+    if (!this.#rateAllows()) {
+      this.#pauseListeners();
+      return false;
+    }
+    if (this.cur >= this.maxconn) {
+      this.#pauseListeners();
+      return false;
+    }
+    if (!this.#admission.take()) {
+      this.#pauseListeners();
+      return false;
+    }
+    this.cur++;
+    this.total++;
+    if (this.#rateLimit > 0) this.#rate.add();
+    if (this.cur >= this.maxconn) this.#pauseListeners();
+    const session = sock instanceof ProxiedSocket && sock.header === null
+      ? new ProxyHeaderWait(this, sock)
+      : this.#newSession(sock);
+    this.#sessions.add(session);
+    session.start();
+    return true;
+  }
+
+  #newSession(sock: Socket): TcpSession | HttpSession {
+    return this.mode === "http" ? new HttpSession(this, sock) : new TcpSession(this, sock);
+  }
+
+  /**
+   * An accept-proxy connection's header was read (and its TLS handshake done, on a TLS bind): its
+   * session takes the slot the wait held.
+   */
+  proxyHeaderRead(wait: ProxyHeaderWait, sock: Socket): void {
+    if (!this.#sessions.delete(wait)) return sock.close();
+    const session = this.#newSession(sock);
+    this.#sessions.add(session);
+    session.start();
+  }
+
+  #pauseListeners(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    this.#listeners?.pause();
+  }
+
+  release(session: Session): void {
+    if (!this.#sessions.delete(session)) return;
+    this.cur--;
+    this.#admission.give(); // calls admit() on every frontend, this one included
+    if (this.#stopping && this.#sessions.size === 0) this.#idle?.();
+  }
+
+  /** Phase "log" of a TCP session: one tcplog line per connection. */
+  logSession(s: TcpSession): void {
+    if (!this.#accessLog) return;
+    const now = Date.now();
+    this.#accessLog({
+      clientIp: s.client.remoteAddress,
+      clientPort: s.client.remotePort,
+      start: s.acceptedAt,
+      frontend: this.name,
+      backend: s.backend.name,
+      server: s.server?.name ?? "<NOSRV>",
+      tr: -1,
+      tw: s.queueMs,
+      tc: s.connectMs,
+      tresp: -1,
+      ta: now - s.acceptedAt,
+      status: -1,
+      bytes: s.bytesFromServer,
+      termination: s.termination,
+      actconn: this.#admission.cur,
+      feconn: this.cur,
+      beconn: s.backend.cur,
+      srvconn: s.server?.cur ?? 0,
+      retries: s.retries,
+      srvQueue: 0,
+      beQueue: s.backend.queue.length,
+      request: "",
+    });
+  }
+
+  get logsAccess(): boolean {
+    return this.#accessLog !== null;
+  }
+
+  logAccess(record: AccessRecord): void {
+    this.#accessLog?.(record);
+  }
+
+  /** Stop listening and wait for open sessions to end, killing what is left after `hardStopMs`. */
+  async stop(hardStopMs: number): Promise<void> {
+    this.#stopping = true;
+    clearTimeout(this.#rateTimer);
+    this.#listeners?.close();
+    for (const sock of this.#waiting) sock.close();
+    this.#waiting.length = 0;
+    for (const s of [...this.#sessions]) s.stopSoftly?.();
+    if (this.#sessions.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        for (const s of [...this.#sessions]) s.kill();
+        resolve();
+      }, hardStopMs);
+      this.#idle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/** The proxy's own HTTP responses (400, 403, 404, 408, 500, 502, 503, 504 ...), HAProxy-like, overridable by errorfiles. */
+import { encodeLatin1 } from "../../http1/serialize.ts";
+
+const REASONS: Record<number, string> = {
+  200: "OK",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Time-out",
+  413: "Payload Too Large",
+  414: "URI Too Long",
+  421: "Misdirected Request",
+  425: "Too Early",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Time-out",
+  505: "HTTP Version Not Supported",
+};
+
+const MESSAGES: Record<number, string> = {
+  400: "Your browser sent an invalid request.",
+  403: "Request forbidden by administrative rules.",
+  404: "The requested URL was not found.",
+  408: "Your browser didn't send a complete request in time.",
+  413: "The request body is too large.",
+  414: "The request line is too long.",
+  429: "You have sent too many requests in a given amount of time.",
+  431: "The request header fields are too large.",
+  500: "An internal server error occurred.",
+  501: "The request uses something this server does not implement.",
+  502: "The server returned an invalid or incomplete response.",
+  503: "No server is available to handle this request.",
+  504: "The server didn't respond in time.",
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? "Unknown";
+}
+
+/** The default page for `status`: a complete HTTP/1.1 response that closes the connection. */
+export function defaultErrorResponse(status: number): Uint8Array {
+  const reason = reasonPhrase(status);
+  const body = `<html><body><h1>${status} ${reason}</h1>\n${
+    MESSAGES[status] ?? reason
+  }\n</body></html>\n`;
+  return encodeLatin1(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\ncache-control: no-cache\r\n` +
+      `content-type: text/html\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * The error responses of one frontend: defaults, replaced by files that hold a whole HTTP response
+ * (status line, headers, body) like HAProxy's errorfiles.
+ */
+export class ErrorPages {
+  #pages = new Map<number, Uint8Array>();
+
+  constructor(files: ReadonlyMap<number, Uint8Array> = new Map()) {
+    for (const [status, bytes] of files) this.#pages.set(status, bytes);
+  }
+
+  get(status: number): Uint8Array {
+    let page = this.#pages.get(status);
+    if (!page) this.#pages.set(status, page = defaultErrorResponse(status));
+    return page;
+  }
+}

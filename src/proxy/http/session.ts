@@ -1,0 +1,256 @@
+/** One client connection in HTTP mode: reads requests one at a time and runs each as an HttpTransaction. */
+import { HeadReader } from "../../http1/head_reader.ts";
+import { parseRequestHead } from "../../http1/parse.ts";
+import { requestFraming } from "../../http1/framing.ts";
+import type { Rejection } from "../../http1/types.ts";
+import type { Socket } from "../../runtime/types.ts";
+import type { HttpOwner } from "./options.ts";
+import { HttpTransaction } from "./transaction.ts";
+import { SessionTimer } from "../session/timer.ts";
+
+type State = "head" | "txn" | "tunnel" | "closed";
+
+export class HttpSession {
+  readonly client: Socket;
+  readonly owner: HttpOwner;
+  readonly timer: SessionTimer;
+  /** Requests completed on this connection (the first one may not reuse another client's connection). */
+  requests = 0;
+  /** The connection's `sess.` variables, created when a rule first needs them. */
+  #sessVars: Map<string, unknown> | null = null;
+  #state: State = "head";
+  #reader: HeadReader;
+  /** Client bytes received while a transaction runs that belong to the next request (pipelining). */
+  #stash: Uint8Array[] = [];
+  #txn: HttpTransaction | null = null;
+  /** When the first byte of the current request head arrived (-1 before it). */
+  #headStart = -1;
+  #closing = false;
+
+  constructor(owner: HttpOwner, client: Socket) {
+    this.owner = owner;
+    this.client = client;
+    this.#reader = new HeadReader(owner.http.limits);
+    this.timer = new SessionTimer((kind) => this.#onTimeout(kind));
+  }
+
+  get sessVars(): Map<string, unknown> {
+    return this.#sessVars ??= new Map();
+  }
+
+  start(): void {
+    this.client.setHandlers({
+      data: (chunk) => this.#onData(chunk),
+      drain: () => {
+        this.#txn?.onClientDrain();
+        this.#finishIfFlushed();
+      },
+      end: () => this.#onEnd(),
+      close: () => this.#onClose(),
+    });
+    this.timer.fixed("http-request", this.owner.http.httpRequestTimeout);
+  }
+
+  #onData(chunk: Uint8Array): void {
+    switch (this.#state) {
+      case "head":
+        return this.#onHeadBytes(chunk);
+      case "txn":
+        if (this.#txn!.wantsRequestBytes()) return this.#txn!.onClientData(chunk);
+        this.#stash.push(chunk);
+        this.client.pause();
+        return;
+      case "tunnel":
+        return this.#txn!.onClientData(chunk);
+      case "closed":
+        return;
+    }
+  }
+
+  /** Phase "wait for request": accumulate the head, then validate it. */
+  #onHeadBytes(chunk: Uint8Array): void {
+    if (this.#headStart < 0) {
+      this.#headStart = Date.now();
+      this.timer.fixed("http-request", this.owner.http.httpRequestTimeout);
+    }
+    const step = this.#reader.push(chunk);
+    if (step.state === "more") return;
+    if (step.state === "error") return this.#reject(step.rejection, chunk);
+    const parsed = parseRequestHead(step.head, this.owner.http.limits);
+    if (!parsed.ok) return this.#reject(parsed.rejection, step.head);
+    const framing = requestFraming(parsed.head);
+    if (!framing.ok) return this.#reject(framing.rejection, step.head);
+    this.#state = "txn";
+    const headStart = this.#headStart;
+    this.#headStart = -1;
+    this.timer.idle(this.owner.http.clientTimeout, this.owner.backend.serverTimeout);
+    const txn = new HttpTransaction(this, parsed.head, framing.framing, headStart);
+    this.#txn = txn;
+    txn.start(step.rest);
+  }
+
+  /** A request the normalizer refused: answer with its status, log it, close. Nothing reaches a server. */
+  #reject(rejection: Rejection, raw: Uint8Array): void {
+    const start = this.#headStart >= 0 ? this.#headStart : Date.now();
+    this.#headStart = -1;
+    this.respondAndClose(rejection.status, "PR", start, firstLine(raw), rejection.reason);
+  }
+
+  /** Writes one of the proxy's own responses and closes once it is out; returns its size for the log. */
+  sendErrorAndClose(status: number): number {
+    const page = this.owner.http.errors.get(status);
+    this.client.write(page);
+    this.closeGracefully();
+    return page.length;
+  }
+
+  /** Bytes after a request's body: the next pipelined request, held until this one is answered. */
+  transactionStash(chunk: Uint8Array): void {
+    this.#stash.push(chunk);
+    this.client.pause();
+  }
+
+  /** Sends one of the proxy's own responses, logs it, and closes the connection once it is written. */
+  respondAndClose(
+    status: number,
+    termination: string,
+    start: number,
+    request: string,
+    reason?: string,
+  ): void {
+    const bytes = this.sendErrorAndClose(status);
+    if (!this.owner.logsAccess) return;
+    this.owner.logAccess({
+      clientIp: this.client.remoteAddress,
+      clientPort: this.client.remotePort,
+      start,
+      frontend: this.owner.name,
+      backend: this.owner.name,
+      server: "<NOSRV>",
+      tr: Date.now() - start,
+      tw: -1,
+      tc: -1,
+      tresp: -1,
+      ta: Date.now() - start,
+      status,
+      bytes,
+      termination,
+      actconn: this.owner.processCur,
+      feconn: this.owner.cur,
+      beconn: this.owner.backend.cur,
+      srvconn: 0,
+      retries: 0,
+      srvQueue: 0,
+      beQueue: 0,
+      request: reason ? `${request}" reason="${reason}` : request,
+    });
+  }
+
+  /** The transaction is over; keep the connection for the next request or close it. */
+  transactionDone(keepAlive: boolean): void {
+    this.#txn = null;
+    this.requests++;
+    if (this.#state === "closed") return;
+    if (!keepAlive || this.stopping) return this.closeGracefully();
+    this.#state = "head";
+    this.timer.fixed("http-keep-alive", this.owner.http.httpKeepAliveTimeout);
+    const stash = this.#stash;
+    this.#stash = [];
+    for (const chunk of stash) {
+      this.#onData(chunk);
+      if (this.#state !== "head") {
+        // a transaction started from the stash: the rest waits behind it again
+        this.#stash.push(...stash.slice(stash.indexOf(chunk) + 1));
+        return;
+      }
+    }
+    this.client.resume();
+  }
+
+  /** The transaction switched protocols (101 or CONNECT): bytes now flow raw both ways. */
+  enterTunnel(): void {
+    this.#state = "tunnel";
+    for (const chunk of this.#stash) this.#txn!.onClientData(chunk);
+    this.#stash = [];
+    this.client.resume();
+  }
+
+  #onEnd(): void {
+    if (this.#closing) return this.#finishIfFlushed();
+    if (this.#state === "head") {
+      // a client that half-closes between requests is done; mid-head it aborted its request
+      return this.close();
+    }
+    this.#txn?.onClientEnd();
+  }
+
+  #onClose(): void {
+    if (this.#state === "closed") return;
+    const txn = this.#txn;
+    this.#state = "closed";
+    this.timer.stop();
+    txn?.onClientClose();
+    this.owner.release(this);
+  }
+
+  #onTimeout(kind: string): void {
+    if (kind === "http-request") {
+      if (this.#headStart >= 0) {
+        return this.respondAndClose(408, "cR", this.#headStart, "<BADREQ>");
+      }
+      return this.close(); // idle before any byte of a first request: close silently
+    }
+    if (kind === "http-keep-alive") return this.close();
+    this.#txn?.onTimeout(kind as "client" | "server");
+  }
+
+  /** Close after everything queued to the client is written. */
+  closeGracefully(): void {
+    if (this.#state === "closed") return;
+    this.#closing = true;
+    this.client.shutdown();
+    this.#finishIfFlushed();
+  }
+
+  #finishIfFlushed(): void {
+    if (this.#closing && this.client.pending === 0) this.close();
+  }
+
+  close(): void {
+    if (this.#state === "closed") return;
+    this.client.close();
+    this.#onClose();
+  }
+
+  /** True once the proxy is stopping: the current response says "connection: close" and is the last. */
+  stopping = false;
+
+  /**
+   * Soft stop (HAProxy's): an idle keep-alive connection is closed now; one with a request under
+   * way gets its response, marked to close, and is closed after it.
+   */
+  stopSoftly(): void {
+    this.stopping = true;
+    if (this.#state === "head" && this.#headStart < 0) this.close();
+  }
+
+  /** Ends the session from outside (hard stop). */
+  kill(): void {
+    this.close();
+  }
+}
+
+/** The request line of a raw head for the log, or <BADREQ>. */
+function firstLine(raw: Uint8Array): string {
+  let end = raw.indexOf(13);
+  if (end < 0) end = raw.indexOf(10);
+  if (end < 0) end = Math.min(raw.length, 200);
+  let s = "";
+  for (let i = 0; i < end && i < 200; i++) {
+    const c = raw[i]!;
+    s += c >= 32 && c < 127 && c !== 34
+      ? String.fromCharCode(c)
+      : `\\x${c.toString(16).padStart(2, "0")}`;
+  }
+  return s || "<BADREQ>";
+}

@@ -1,0 +1,30 @@
+/** The sample context of a client connection (addresses, frontend), shared by tcp-request rules and the session after them. */
+import process from "node:process";
+import type { BackendSample, SampleContext } from "../../rules/mod.ts";
+import type { Socket } from "../../runtime/types.ts";
+
+const env = (name: string) => process.env[name];
+
+/** What a context reads from the frontend: its name, connection count and backends (`nbsrv(x)`). */
+export interface ContextOwner {
+  readonly name: string;
+  readonly cur: number;
+  sampleBackend(name: string): BackendSample | undefined;
+}
+
+/** A fresh context for connection `sock` accepted by frontend `owner`; no backend chosen yet. */
+export function connectionContext(sock: Socket, owner: ContextOwner): SampleContext {
+  return {
+    src: sock.remoteAddress,
+    srcPort: sock.remotePort,
+    dst: sock.localAddress,
+    dstPort: sock.localPort,
+    feName: owner.name,
+    beName: "",
+    feConn: owner.cur,
+    backends: (name) => owner.sampleBackend(name),
+    vars: new Map(),
+    env,
+    ...(sock.tls ? { tls: sock.tls } : {}),
+  };
+}

@@ -1,0 +1,312 @@
+/**
+ * One client connection in TCP mode, through its phases: accept → tcp-request content rules
+ * (inspection) → choose backend → connect → forward → log.
+ */
+import type { Backend } from "../../backend/backend.ts";
+import { connectToBackend } from "../../backend/connect.ts";
+import type { Server } from "../../backend/server.ts";
+import type { FrontendRules } from "../../rules/rule_sets.ts";
+import { chooseBackend, evaluateTcpRules, type SampleContext } from "../../rules/mod.ts";
+import type { Runtime, Socket } from "../../runtime/types.ts";
+import { backendSample } from "../session/backend_sample.ts";
+import { connectionContext, type ContextOwner } from "../session/l4_context.ts";
+import { proxyHeaderFor } from "../session/proxy_out.ts";
+import { SessionTimer } from "../session/timer.ts";
+
+/** What a session needs from the frontend that accepted it. */
+export interface SessionOwner extends ContextOwner {
+  readonly name: string;
+  readonly clientTimeout: number;
+  readonly runtime: Runtime;
+  /** The backend when no useBackend rule picks one. */
+  readonly backend: Backend;
+  readonly rules: FrontendRules | null;
+  backendNamed(name: string): Backend | undefined;
+  /** Most payload bytes buffered while content rules inspect it (tune.bufsize). */
+  readonly inspectBuffer: number;
+  /** Called once when the session is over (both sockets closed). */
+  release(session: TcpSession): void;
+  /** Reports the session's end (the log phase). */
+  logSession(session: TcpSession): void;
+}
+
+/**
+ * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, K kill,
+ * D/U a health change: on-marked-down/up, - normal), second the phase (C connect, D data, - normal).
+ */
+export type Termination =
+  | "--"
+  | "CC"
+  | "CD"
+  | "SC"
+  | "sC"
+  | "SD"
+  | "cD"
+  | "sD"
+  | "PC"
+  | "KD"
+  | "DD"
+  | "UD"
+  | "PR"
+  | "sQ";
+
+const EMPTY = new Uint8Array(0);
+
+export class TcpSession {
+  readonly client: Socket;
+  /** The owner's default until the backend is chosen (after content inspection). */
+  backend: Backend;
+  readonly acceptedAt = Date.now();
+  server: Server | null = null;
+  /** Connect attempts beyond the first. */
+  retries = 0;
+  bytesFromClient = 0;
+  bytesFromServer = 0;
+  termination: Termination = "--";
+  connectMs = -1;
+  /** Time spent in the backend's queue (Tw). */
+  queueMs = 0;
+  #owner: SessionOwner;
+  #srv: Socket | null = null;
+  #early: Uint8Array[] = [];
+  #clientEnded = false;
+  #serverEnded = false;
+  #closing = false;
+  #done = false;
+  #timer: SessionTimer;
+  /** The rules' view of the connection; null when the frontend has no rules. */
+  #ctx: SampleContext | null;
+  /** True while tcp-request content rules wait for bytes. */
+  #inspecting = false;
+  /** The next content rule to run (a rule that missed runs again when bytes come). */
+  #rule = 0;
+
+  constructor(owner: SessionOwner, client: Socket, ctx: SampleContext | null = null) {
+    this.#owner = owner;
+    this.client = client;
+    this.backend = owner.backend;
+    this.#ctx = ctx;
+    this.#timer = new SessionTimer((kind) => {
+      if (kind === "inspect-delay") return this.#inspectionOver();
+      this.#abort(kind === "client" ? "cD" : "sD");
+    });
+  }
+
+  /** Phase "accept": take the client's events, then inspect the payload or go on to connect. */
+  start(): void {
+    this.client.setHandlers({
+      data: (chunk) => this.#onClientData(chunk),
+      drain: () => this.#onClientDrain(),
+      end: () => this.#onClientEnd(),
+      close: (err) => this.#onClientClose(err),
+    });
+    const tcp = this.#owner.rules?.tcp;
+    if (tcp && tcp.content.length > 0) {
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
+      this.#inspecting = true;
+      ctx.payload = EMPTY;
+      ctx.final = tcp.inspectDelay === 0;
+      if (tcp.inspectDelay > 0) this.#timer.fixed("inspect-delay", tcp.inspectDelay);
+      return this.#inspect();
+    }
+    this.#route();
+  }
+
+  /** Phase "tcp-request content rules": run them on the bytes so far; a miss waits for more. */
+  #inspect(): void {
+    const ctx = this.#ctx!;
+    const r = evaluateTcpRules(this.#owner.rules!.tcp.content, ctx, this.#rule);
+    this.#rule = r.at;
+    if (r.verdict === "wait") return;
+    this.#inspecting = false;
+    this.#timer.stop();
+    if (r.verdict === "reject") return this.#abort("PR");
+    if (this.#srv === null) this.client.pause();
+    this.#route();
+  }
+
+  /** The inspect delay ran out: the rules decide on what they have. */
+  #inspectionOver(): void {
+    if (!this.#inspecting) return;
+    this.#ctx!.waitEnd = true;
+    this.#ctx!.final = true;
+    this.#inspect();
+  }
+
+  /** Phase "choose backend": the first useBackend rule that matches, else the default; then connect. */
+  #route(): void {
+    const rules = this.#owner.rules?.backends;
+    if (rules && rules.length > 0) {
+      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
+      ctx.final = true;
+      const name = chooseBackend(rules, ctx);
+      if (name !== undefined) this.backend = this.#owner.backendNamed(name) ?? this.backend;
+      ctx.beName = this.backend.name;
+      ctx.backend = backendSample(this.backend);
+    }
+    this.#timer.idle(this.#owner.clientTimeout, this.backend.serverTimeout);
+    this.#connect();
+  }
+
+  /** Phase "connect": pick a server, try it, and on failure the next one, up to `retries` more times. */
+  async #connect(): Promise<void> {
+    const client = this.client;
+    const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done, null, {
+      src: client.remoteAddress,
+      hello: (srv) => proxyHeaderFor(srv.proxyProtocol, client), // a TLS server's, before TLS
+      sample: () => this.#sampleContext(),
+    });
+    this.retries = r.retries;
+    this.queueMs = r.queueMs;
+    this.connectMs = r.ms - r.queueMs;
+    if (this.#done) return;
+    if (!r.ok) return this.#abort(r.queueTimeout || r.queueFull ? "sQ" : r.timedOut ? "sC" : "SC");
+    this.server = r.server;
+    this.#attach(r.socket);
+  }
+
+  /** The rules' view of the connection with the backend chosen (a server's sni expression reads it). */
+  #sampleContext(): SampleContext {
+    const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
+    ctx.beName = this.backend.name;
+    ctx.backend ??= backendSample(this.backend);
+    return ctx;
+  }
+
+  /** Phase "forward": splice both directions with backpressure and half-close. */
+  #attach(sock: Socket): void {
+    this.#srv = sock;
+    this.backend.opened(this.server!, this);
+    sock.setHandlers({
+      data: (chunk) => this.#onServerData(chunk),
+      drain: () => this.#onServerDrain(),
+      end: () => this.#onServerEnd(),
+      close: (err) => this.#onServerClose(err),
+    });
+    // send-proxy: first (a TLS server's went before the handshake)
+    const hello = this.server!.tls ? null : proxyHeaderFor(this.server!.proxyProtocol, this.client);
+    if (hello !== null) sock.write(hello);
+    for (const chunk of this.#early) sock.write(chunk);
+    this.#early.length = 0;
+    if (this.#clientEnded) sock.shutdown();
+    else this.client.resume();
+  }
+
+  #onClientData(chunk: Uint8Array): void {
+    this.#timer.touchClient();
+    this.bytesFromClient += chunk.length;
+    const srv = this.#srv;
+    if (srv !== null) {
+      if (!srv.write(chunk)) this.client.pause();
+      return;
+    }
+    this.#early.push(chunk);
+    if (!this.#inspecting) return this.client.pause();
+    const ctx = this.#ctx!, held = ctx.payload!;
+    const payload = new Uint8Array(held.length + chunk.length);
+    payload.set(held);
+    payload.set(chunk, held.length);
+    ctx.payload = payload;
+    if (payload.length >= this.#owner.inspectBuffer) {
+      this.client.pause(); // a full buffer is final: nothing more will come before a decision
+      ctx.final = true;
+    }
+    this.#inspect();
+  }
+
+  #onServerData(chunk: Uint8Array): void {
+    this.#timer.touchServer();
+    this.bytesFromServer += chunk.length;
+    if (!this.client.write(chunk)) this.#srv!.pause();
+  }
+
+  #onClientDrain(): void {
+    this.#timer.touchClient();
+    if (this.#closing) this.#finishIfFlushed();
+    else if (!this.#serverEnded) this.#srv?.resume();
+  }
+
+  #onServerDrain(): void {
+    this.#timer.touchServer();
+    if (this.#closing) this.#finishIfFlushed();
+    else if (!this.#clientEnded) this.client.resume();
+  }
+
+  #onClientEnd(): void {
+    this.#clientEnded = true;
+    if (this.#inspecting) {
+      this.#ctx!.final = true;
+      this.#inspect();
+      if (this.#done) return;
+    }
+    if (this.#srv) this.#srv.shutdown();
+    if (this.#serverEnded) this.#closeGracefully();
+  }
+
+  #onServerEnd(): void {
+    this.#serverEnded = true;
+    this.client.shutdown();
+    if (this.#clientEnded) this.#closeGracefully();
+  }
+
+  #onClientClose(err?: Error): void {
+    if (this.#done) return;
+    if (this.#srv === null) return this.#abort("CC");
+    if (err || !this.#clientEnded) return this.#abort("CD");
+    this.#closeGracefully();
+  }
+
+  #onServerClose(err?: Error): void {
+    if (this.#done) return;
+    if (err || !this.#serverEnded) {
+      if (this.client.pending > 0 && !err) {
+        this.#serverEnded = true;
+        this.client.shutdown();
+        return this.#closeGracefully();
+      }
+      return this.#abort("SD");
+    }
+    this.#closeGracefully();
+  }
+
+  /** Both directions are over: close once everything queued on either side is written. */
+  #closeGracefully(): void {
+    this.#closing = true;
+    this.#finishIfFlushed();
+  }
+
+  #finishIfFlushed(): void {
+    const srv = this.#srv;
+    if (this.client.pending === 0 && (srv === null || srv.pending === 0)) this.#finish("--");
+  }
+
+  #abort(termination: Termination): void {
+    this.#finish(termination);
+  }
+
+  /** Ends the session from outside (hard stop): counted as killed by the proxy. */
+  kill(): void {
+    this.#finish("KD");
+  }
+
+  /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
+  serverShutdown(why: "D" | "U"): void {
+    this.#finish(why === "D" ? "DD" : "UD");
+  }
+
+  /** Phase "log": close what is open, count, report once. */
+  #finish(termination: Termination): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.termination = termination;
+    this.#timer.stop();
+    this.client.close();
+    if (this.#srv) {
+      this.#srv.close();
+      this.backend.closed(this.server!, this);
+      this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
+    }
+    this.#owner.logSession(this);
+    this.#owner.release(this);
+  }
+}
