@@ -2,6 +2,7 @@
 import type { PickContext } from "../lb/types.ts";
 import type { SampleContext } from "../rules/types.ts";
 import { ConnectError, type Runtime, type Socket } from "../runtime/types.ts";
+import { type Failure, failure } from "../failure/failure.ts";
 import type { Backend } from "./backend.ts";
 import { redispatches } from "./retry.ts";
 import type { Server } from "./server.ts";
@@ -20,23 +21,42 @@ export interface ConnectContext extends Omit<PickContext, "exclude"> {
 
 export type ConnectOutcome =
   | { ok: true; server: Server; socket: Socket; retries: number; ms: number; queueMs: number }
-  /** `noServer`: no usable server at all (HAProxy's 503 "no server available"), else all attempts failed. */
-  /** `timedOut`: the last attempt ran into the connect timeout (HAProxy's "sC"), else it was refused ("SC"). */
-  /** `queueTimeout`: every server stayed full for `timeout queue` (HAProxy's 503 "sQ"). */
   | {
     ok: false;
-    noServer: boolean;
-    timedOut: boolean;
-    queueTimeout?: boolean;
-    /** The queue already held maxqueue requests: refused at once (503). */
-    queueFull?: boolean;
-    /** The last attempt's TLS handshake failed: the runtime's message (log reason). */
-    tlsError?: string | undefined;
+    /** Why no connection: no server, queue full or timed out, the last attempt refused or timed out. */
+    failure: Failure;
     queueMs: number;
     retries: number;
     ms: number;
     server: Server | null;
   };
+
+/** 503 `sQ`: every server stayed full for `timeout queue`. */
+const QUEUE_TIMEOUT = failure("server-timeout", "queue", { status: 503, reason: "timeout queue" });
+/** 503 `sQ`: the queue already held maxqueue requests (refused at once). */
+const QUEUE_FULL = failure("server-timeout", "queue", {
+  status: 503,
+  reason: "queue full (maxqueue)",
+});
+/** 503 `SC`: no usable server (HAProxy's "no server available"). */
+const NO_SERVER = failure("server-abort", "connect", {
+  status: 503,
+  reason: "no server available",
+});
+
+/** The failure of the last connect attempt: `sC` timeout, `SC` refused or a failed TLS handshake. */
+function attemptFailed(timedOut: boolean, tlsError: string | undefined): Failure {
+  const reason = timedOut
+    ? "connect timeout"
+    : tlsError
+    ? `TLS handshake failed: ${tlsError.replace(/^TLS handshake with \S+ failed: /, "")}`
+    : "connection refused";
+  return failure(timedOut ? "server-timeout" : "server-abort", "connect", {
+    status: 503,
+    reason,
+    retryOn: "conn-failure",
+  });
+}
 
 /**
  * Connects to a server of `backend`. Each attempt picks a server not tried yet when one is usable.
@@ -59,10 +79,12 @@ export async function connectToBackend(
   let tlsError: string | undefined;
   let queueMs = 0;
   /** A failed outcome: nothing picked or queued yet unless `o` says otherwise. */
-  const failed = (o: Partial<Extract<ConnectOutcome, { ok: false }>>): ConnectOutcome => ({
+  const failed = (
+    f: Failure,
+    o: Partial<Extract<ConnectOutcome, { ok: false }>> = {},
+  ): ConnectOutcome => ({
     ok: false,
-    noServer: false,
-    timedOut: false,
+    failure: f,
     queueMs,
     retries: 0,
     ms: Date.now() - started,
@@ -86,7 +108,7 @@ export async function connectToBackend(
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
         backend.connectErrors++;
-        return failed({ queueFull: true });
+        return failed(QUEUE_FULL);
       }
       const q0 = Date.now();
       const got = await backend.queue.wait(backend.queueTimeout);
@@ -94,17 +116,14 @@ export async function connectToBackend(
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
         else backend.connectErrors++;
-        return failed({ queueTimeout: !got });
+        return failed(got ? attemptFailed(false, undefined) : QUEUE_TIMEOUT);
       }
       srv = backend.balancer.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
       backend.connectErrors++;
-      return failed({
-        noServer: attempt === 0,
-        timedOut,
-        tlsError,
+      return failed(attempt === 0 ? NO_SERVER : attemptFailed(timedOut, tlsError), {
         retries: Math.max(0, attempt - 1),
         server: last,
       });
@@ -143,7 +162,7 @@ export async function connectToBackend(
     backend.connectErrors++;
     if (last) last.connectErrors++;
   }
-  return failed({ timedOut, tlsError, retries, server: last });
+  return failed(attemptFailed(timedOut, tlsError), { retries, server: last });
 }
 
 /**

@@ -1,7 +1,7 @@
 /** What live traffic tells a server (observe), and what its health changes may cut (onMarked*). */
+import type { ResponseFailureKind } from "../failure/failure.ts";
 
-/** How a response failed, for observe layer7 (HAProxy's HANA_STATUS_HTTP_*). */
-export type ResponseFailureKind = "junk" | "closed" | "timeout";
+export type { ResponseFailureKind };
 
 /**
  * The passive health observer of a server with `observe` (src/check/observe.ts implements it). A

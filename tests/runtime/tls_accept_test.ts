@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ProxiedSocket } from "../../src/proxy/accept/proxied_socket.ts";
-import { type ProxyHeaderOwner, ProxyHeaderWait } from "../../src/proxy/accept/proxy_header_wait.ts";
+import {
+  type ProxyHeaderOwner,
+  ProxyHeaderWait,
+} from "../../src/proxy/accept/proxy_header_wait.ts";
 import { buildProxyV2 } from "../../src/proxy_protocol/mod.ts";
 import {
   ConnectError,

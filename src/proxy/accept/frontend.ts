@@ -258,36 +258,6 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     if (this.#stopping && this.#sessions.size === 0) this.#idle?.();
   }
 
-  /** Phase "log" of a TCP session: one tcplog line per connection. */
-  logSession(s: TcpSession): void {
-    if (!this.#accessLog) return;
-    const now = Date.now();
-    this.#accessLog({
-      clientIp: s.client.remoteAddress,
-      clientPort: s.client.remotePort,
-      start: s.acceptedAt,
-      frontend: this.name,
-      backend: s.backend.name,
-      server: s.server?.name ?? "<NOSRV>",
-      tr: -1,
-      tw: s.queueMs,
-      tc: s.connectMs,
-      tresp: -1,
-      ta: now - s.acceptedAt,
-      status: -1,
-      bytes: s.bytesFromServer,
-      termination: s.termination,
-      actconn: this.#admission.cur,
-      feconn: this.cur,
-      beconn: s.backend.cur,
-      srvconn: s.server?.cur ?? 0,
-      retries: s.retries,
-      srvQueue: 0,
-      beQueue: s.backend.queue.length,
-      request: "",
-    });
-  }
-
   get logsAccess(): boolean {
     return this.#accessLog !== null;
   }

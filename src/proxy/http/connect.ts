@@ -1,36 +1,45 @@
-/** The connect side of one transaction: cookie persistence, pooled or new connection (queue, retries), retry-on. */
+/** Phase "connect" of one transaction: cookie persistence, a pooled or new connection (queue, retries), the server for a retry. */
 import type { Backend } from "../../backend/backend.ts";
 import { connectToBackend, countRetry } from "../../backend/connect.ts";
 import type { Server } from "../../backend/server.ts";
+import { type Failure, failure } from "../../failure/failure.ts";
 import type { RequestHead } from "../../http1/types.ts";
 import type { SampleContext } from "../../rules/types.ts";
-import type { Socket } from "../../runtime/types.ts";
+import type { Runtime, Socket } from "../../runtime/types.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { readPersistCookie } from "./cookie.ts";
 import { mayRetry, type ResponseFailure, retryServer } from "./retry.ts";
-import type { HttpSession } from "./session.ts";
 import { httpPickContext } from "./pick_view.ts";
 
-/** What the connect side uses of its transaction (HttpTransaction implements it). */
-export interface ConnectHost {
-  /** The backend the rules chose. */
-  readonly backend: Backend;
-  /** The transaction is over: a connection that comes after that is not its business. */
-  readonly done: boolean;
-  fail(status: number, termination: string, reason: string): void;
-  /** Phase "send request", on the connection this side found. */
-  attach(server: Server, sock: Socket): void;
-  /** Lets the failed server's connection go before the request is sent again. */
-  letGo(): void;
-  /** The rules' view of the transaction (a server's sni expression reads it). */
-  sampleContext(): SampleContext;
+/** What the connect side reads of its session: the client, the runtime, how many requests came before. */
+export interface ConnectSession {
+  readonly client: Socket;
+  readonly owner: { readonly runtime: Runtime };
+  /** Requests completed on this client connection (a first one never takes a pooled connection). */
+  readonly requests: number;
+  readonly stopping: boolean;
 }
 
-/** How one transaction gets its server connection, and gets another when a server fails it. */
+/** The outcome of the phase: connected (`server` and `socket` are set), or why not. */
+export type ConnectStep = "attached" | Failure;
+
+/** 503 `SC`: the request's persistence cookie names a server that is not available (no redispatch). */
+const COOKIE_SERVER_DOWN = failure("server-abort", "connect", {
+  status: 503,
+  reason: "the cookie's server is not available",
+});
+const NO_SERVER = failure("server-abort", "connect", {
+  status: 503,
+  reason: "no server available",
+});
+
+/** How one transaction gets its server connection, and which server a retry goes to. */
 export class HttpConnect {
-  readonly #t: ConnectHost;
-  readonly #s: HttpSession;
+  readonly #s: ConnectSession;
   readonly #req: RequestHead;
+  /** The connection found (valid after "attached"). */
+  server: Server | null = null;
+  socket: Socket | null = null;
   #reused = false;
   #retries = 0;
   /** Whether the persistence cookie was read, and the server it named. */
@@ -42,8 +51,7 @@ export class HttpConnect {
   #tw = 0;
   #tc = -1;
 
-  constructor(host: ConnectHost, session: HttpSession, req: RequestHead) {
-    this.#t = host;
+  constructor(session: ConnectSession, req: RequestHead) {
     this.#s = session;
     this.#req = req;
   }
@@ -65,9 +73,17 @@ export class HttpConnect {
     return this.#tc;
   }
 
-  /** Phase "connect": an idle pooled connection when this client already made a request, else a new one. */
-  async connect(first: Server | null): Promise<void> {
-    const t = this.#t, s = this.#s, be = t.backend;
+  /**
+   * Phase "connect": an idle pooled connection when this client already made a request (answered at
+   * once), else a new one. `cancelled` is asked after each wait; `sample` serves a server's sni.
+   */
+  connect(
+    be: Backend,
+    first: Server | null,
+    cancelled: () => boolean,
+    sample: () => SampleContext,
+  ): ConnectStep | Promise<ConnectStep> {
+    const s = this.#s;
     const ctx = httpPickContext(this.#req, s.client.remoteAddress);
     let persisted: Server | null = null;
     if (be.cookie !== null && !this.#persistRead) {
@@ -75,75 +91,75 @@ export class HttpConnect {
       this.#persistRead = true;
       this.#cookieHad = readPersistCookie(be.cookie, be.servers, this.#req.headers).server;
       if (this.#cookieHad?.acceptsPersistent) persisted = this.#cookieHad; // DRAIN too
-      else if (this.#cookieHad && be.redispatch === 0) {
-        return t.fail(503, "SC", "the cookie's server is not available");
-      }
+      else if (this.#cookieHad && be.redispatch === 0) return COOKIE_SERVER_DOWN;
     }
     // while requests wait in the backend's queue, a new one goes behind them
     const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.balancer.pick(ctx));
-    if (server === null && !be.saturated && be.queue.length === 0) {
-      return t.fail(503, "SC", "no server available");
-    }
+    if (server === null && !be.saturated && be.queue.length === 0) return NO_SERVER;
     if (server !== null && s.requests > 0 && !first) {
       const pooled = be.pool.take(server);
       if (pooled) {
         server.cur++;
         this.#reused = true;
         this.#tc = 0;
-        return t.attach(server, pooled);
+        this.server = server;
+        this.socket = pooled;
+        return "attached";
       }
     }
-    const r = await connectToBackend(s.owner.runtime, be, () => t.done, server, {
+    return this.#open(be, server, cancelled, {
       ...ctx,
-      hello: (srv) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
-      sample: () => t.sampleContext(),
-    }, this.#retries);
+      hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
+      sample,
+    });
+  }
+
+  async #open(
+    be: Backend,
+    server: Server | null,
+    cancelled: () => boolean,
+    ctx: Parameters<typeof connectToBackend>[4],
+  ): Promise<ConnectStep> {
+    const r = await connectToBackend(
+      this.#s.owner.runtime,
+      be,
+      cancelled,
+      server,
+      ctx,
+      this.#retries,
+    );
     this.#retries += r.retries;
     this.#tw = r.queueMs;
     this.#tc = r.ms - r.queueMs;
-    if (t.done) return;
-    if (!r.ok && r.queueTimeout) return t.fail(503, "sQ", "timeout queue");
-    if (!r.ok && r.queueFull) return t.fail(503, "sQ", "queue full (maxqueue)");
-    if (!r.ok && r.noServer) return t.fail(503, "SC", "no server available");
-    if (!r.ok) {
-      return t.fail(
-        503,
-        r.timedOut ? "sC" : "SC",
-        r.timedOut
-          ? "connect timeout"
-          : r.tlsError
-          ? `TLS handshake failed: ${r.tlsError.replace(/^TLS handshake with \S+ failed: /, "")}`
-          : "connection refused",
-      );
-    }
+    if (!r.ok) return r.failure;
     this.#reused = false;
-    t.attach(r.server, r.socket);
+    this.server = r.server;
+    this.socket = r.socket;
+    return "attached";
   }
 
   /** The classic keep-alive race: the server closed an idle connection as we reused it; send again. */
-  replay(server: Server): void {
-    this.#t.letGo();
+  replayServer(be: Backend, server: Server): Server {
     this.#retries++;
-    void this.connect(countRetry(this.#t.backend, server, server));
+    return countRetry(be, server, server);
   }
 
   /**
-   * Sends the request again after the server failed it (retry-on), to the server option
-   * redispatch picks; false when retry-on, the retry budget or the request forbid it.
+   * The server to send the request to again after `failed` failed it with `on` (a failure's
+   * retry-on condition, or a status), as option
+   * redispatch picks; null when retry-on, the retry budget, the request or a stop forbid it.
    */
-  retry(
-    failure: ResponseFailure,
+  retryServer(
+    be: Backend,
+    on: ResponseFailure,
     failed: Server | null,
     bodiless: boolean,
     bytesOut: number,
-  ): boolean {
-    const t = this.#t, be = t.backend;
+  ): Server | null {
     const state = { retries: this.#retries, bodiless, bytesOut };
-    if (failed === null || this.#s.stopping || !mayRetry(be, failure, state)) return false;
-    t.letGo();
+    if (failed === null || this.#s.stopping || !mayRetry(be, on, state)) return null;
     this.#retries++;
     const ctx = httpPickContext(this.#req, this.#s.client.remoteAddress);
-    void this.connect(retryServer(be, failed, this.#retries, this.#tried, ctx));
-    return true;
+    return retryServer(be, failed, this.#retries, this.#tried, ctx);
   }
 }

@@ -2,8 +2,8 @@
 import { addHeader, getHeader, hasToken, removeHopByHop, setHeader } from "../../http1/headers.ts";
 import { serializeRequestHead, serializeResponseHead } from "../../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../../http1/types.ts";
-import type { HttpConnectionMode } from "./options.ts";
-import type { HttpSession } from "./session.ts";
+import type { Socket } from "../../runtime/types.ts";
+import type { HttpConnectionMode, HttpFrontendOptions } from "./options.ts";
 
 const KEEP_UPGRADE = new Set(["upgrade"]);
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
@@ -13,7 +13,11 @@ export function isIdempotent(method: string): boolean {
 }
 
 /** The request head for the server. Mutates `req.headers` (the transaction owns them). */
-export function buildRequestHead(s: HttpSession, req: RequestHead, upgrade: boolean): Uint8Array {
+export function buildRequestHead(
+  s: { readonly client: Socket; readonly owner: { readonly http: HttpFrontendOptions } },
+  req: RequestHead,
+  upgrade: boolean,
+): Uint8Array {
   const h = req.headers, o = s.owner.http;
   removeHopByHop(h, upgrade ? KEEP_UPGRADE : undefined);
   if (upgrade) addHeader(h, "Connection", "upgrade");

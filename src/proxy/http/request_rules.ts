@@ -1,5 +1,6 @@
-/** Phase "http-request rules" of an HTTP transaction: the frontend's rules, choose backend, the backend's rules. */
+/** Phase "http-request-rules" of an HTTP transaction: the frontend's rules, choose-backend, the backend's rules. */
 import type { Backend } from "../../backend/backend.ts";
+import { type Failure, failure } from "../../failure/failure.ts";
 import type { RequestHead } from "../../http1/types.ts";
 import {
   chooseBackend,
@@ -8,66 +9,86 @@ import {
   type SampleContext,
   type Verdict,
 } from "../../rules/mod.ts";
+import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
+import type { Socket } from "../../runtime/types.ts";
 import { backendSample } from "../session/backend_sample.ts";
-import { localResponse, transactionContext } from "./rules_context.ts";
-import type { HttpSession } from "./session.ts";
+import type { ContextOwner } from "../session/l4_context.ts";
+import { localResponse, type SessionVars, transactionContext } from "./rules_context.ts";
 
-/** What the phase reads and changes of its transaction. */
-export interface RequestRulesHost {
-  readonly req: RequestHead;
-  /** The backend: the frontend's default, until a useBackend rule names another. */
-  backend: Backend;
-  /** Whether a local answer may keep the client connection (keep-alive, whole body read, not stopping). */
-  readonly mayKeepClient: boolean;
-  fail(status: number, termination: string, reason: string): void;
-  abort(termination: string, reason?: string): void;
-  /** Sends a rule's own response (return, redirect) and ends the transaction. */
-  answerLocally(status: number, bytes: Uint8Array, keep: boolean, rest: Uint8Array): void;
+/** What the phase reads of its session: the client, the frontend's rules and backends, `sess.` variables. */
+export interface RulesSession extends SessionVars {
+  readonly client: Socket;
+  readonly owner: ContextOwner & {
+    readonly rules: FrontendRules | null;
+    backendNamed(name: string): Backend | undefined;
+    backendRules(name: string): BackendHttpRules | undefined;
+  };
 }
+
+/** How the rules answered instead of the server: a refusal, or their own response (return, redirect). */
+export type RuleAnswer =
+  | { failure: Failure }
+  | { failure: null; status: number; bytes: Uint8Array };
+
+export interface RulesOutcome {
+  /** The rules' view of the transaction (later phases and a server's sni read it). */
+  ctx: SampleContext;
+  /** The backend chosen: a useBackend rule's, else the default given. */
+  backend: Backend;
+  answer: RuleAnswer | null;
+}
+
+const TCP_REJECT: RuleAnswer = {
+  failure: failure("proxy", "tcp-request-rules", {
+    reason: "rejected by tcp-request content rule",
+  }),
+};
 
 /**
  * Runs the phase: rewrites change `req` in place; a tcp-request content reject, deny, return or
- * redirect answers here. Returns the transaction's sample context and whether it was answered
- * (`rest`, the bytes after the head, then goes to the session for the next request).
+ * redirect is the answer. `keep`: a local answer may keep the client connection.
  */
 export function runRequestRules(
-  t: RequestRulesHost,
-  s: HttpSession,
-  rest: Uint8Array,
-): { ctx: SampleContext; answered: boolean } {
+  s: RulesSession,
+  req: RequestHead,
+  defaultBackend: Backend,
+  keep: boolean,
+): RulesOutcome {
   const rules = s.owner.rules;
-  const ctx = transactionContext(s.client, s.owner, t.backend.name, t.req, s);
+  let backend = defaultBackend;
+  const ctx = transactionContext(s.client, s.owner, backend.name, req, s);
   if (rules !== null) {
     if (rules.tcp.content.length > 0) {
       // tcp-request content rules of an HTTP frontend see each whole request head (HAProxy's HTX)
       ctx.final = true;
       if (evaluateTcpRules(rules.tcp.content, ctx).verdict === "reject") {
-        t.abort("PR", "rejected by tcp-request content rule");
-        return { ctx, answered: true };
+        return { ctx, backend, answer: TCP_REJECT };
       }
     }
-    if (answered(t, evaluateHttpRules(rules.request, { ctx, req: t.req }), rest)) {
-      return { ctx, answered: true };
-    }
+    const answer = answerFor(evaluateHttpRules(rules.request, { ctx, req }), req, keep);
+    if (answer !== null) return { ctx, backend, answer };
+    // phase "choose-backend": the first useBackend rule that matches, else the default
     const name = chooseBackend(rules.backends, ctx);
-    if (name !== undefined) t.backend = s.owner.backendNamed(name) ?? t.backend;
-    ctx.beName = t.backend.name;
+    if (name !== undefined) backend = s.owner.backendNamed(name) ?? backend;
+    ctx.beName = backend.name;
   }
-  ctx.backend = backendSample(t.backend);
-  const own = s.owner.backendRules(t.backend.name);
-  if (own === undefined || own.request.length === 0) return { ctx, answered: false };
-  return { ctx, answered: answered(t, evaluateHttpRules(own.request, { ctx, req: t.req }), rest) };
+  ctx.backend = backendSample(backend);
+  const own = s.owner.backendRules(backend.name);
+  if (own === undefined || own.request.length === 0) return { ctx, backend, answer: null };
+  return {
+    ctx,
+    backend,
+    answer: answerFor(evaluateHttpRules(own.request, { ctx, req }), req, keep),
+  };
 }
 
-/** Answers a deny, return or redirect verdict; false when there is none (the request goes on). */
-function answered(t: RequestRulesHost, v: Verdict | undefined, rest: Uint8Array): boolean {
-  if (v === undefined || v.type === "allow") return false;
+/** The answer to a deny, return or redirect verdict; null when there is none (the request goes on). */
+function answerFor(v: Verdict | undefined, req: RequestHead, keep: boolean): RuleAnswer | null {
+  if (v === undefined || v.type === "allow") return null;
   if (v.type === "deny") {
-    t.fail(v.status, "PR", v.status === 500 ? "rewrite failed" : "denied by http-request rule");
-    return true;
+    const reason = v.status === 500 ? "rewrite failed" : "denied by http-request rule";
+    return { failure: failure("proxy", "http-request-rules", { status: v.status, reason }) };
   }
-  const keep = t.mayKeepClient;
-  const r = localResponse(v, t.req, keep);
-  t.answerLocally(r.status, r.bytes, keep, rest);
-  return true;
+  const r = localResponse(v, req, keep);
+  return { failure: null, status: r.status, bytes: r.bytes };
 }

@@ -4,7 +4,9 @@ import type { Server } from "../../backend/server.ts";
 import { responseFraming } from "../../http1/framing.ts";
 import { HeadReader } from "../../http1/head_reader.ts";
 import { parseResponseHead } from "../../http1/parse.ts";
-import type { RequestHead } from "../../http1/types.ts";
+import type { RequestHead, ResponseHead } from "../../http1/types.ts";
+import { type Failure, failure, invalidResponse } from "../../failure/failure.ts";
+import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { BodyMeter } from "./body_meter.ts";
@@ -16,32 +18,40 @@ import {
 } from "./compress.ts";
 import { writePersistCookie } from "./cookie.ts";
 import { buildResponseHead, concat, serverKeepsAlive } from "./heads.ts";
-import type { ResponseFailure } from "./retry.ts";
 import { runResponseRules } from "./rules_context.ts";
-import type { HttpSession } from "./session.ts";
+import type { HttpFrontendOptions } from "./options.ts";
 
-/** What the response side uses of its transaction (HttpTransaction implements it). */
-export interface ResponseHost {
-  /** The server connection while the transaction holds one. */
-  readonly serverSocket: Socket | null;
-  readonly requestDone: boolean;
-  readonly clientKeepAlive: boolean;
-  /** The response will be the client connection's last. */
-  closeClientAfter(): void;
-  enter(phase: "response-head" | "response-body" | "tunnel"): void;
+/** What the response side reads of its session: the frontend's HTTP options and rules, a soft stop. */
+export interface ResponseSession {
+  readonly owner: {
+    readonly http: HttpFrontendOptions;
+    readonly rules: FrontendRules | null;
+    backendRules(name: string): BackendHttpRules | undefined;
+  };
+  readonly stopping: boolean;
+}
+
+/** Where the response goes: the client (bytes counted by the transaction) and the server to pause. */
+export interface ResponseIo {
   /** Writes to the client and counts the bytes; false: congested. */
   sendToClient(bytes: Uint8Array): boolean;
-  respondedWith(status: number): void;
-  retry(failure: ResponseFailure): boolean;
-  fail(status: number, termination: string, reason: string): void;
-  abort(termination: string, reason?: string): void;
-  complete(): void;
+  /** The server connection while the transaction holds one. */
+  readonly serverSocket: Socket | null;
+  /** The compressor failed while the body flowed (an internal error: the transaction cuts both sides). */
+  compressorFailed(err: Error): void;
 }
+
+/**
+ * What a step of the response side asks of the transaction: wait for more bytes, the head is out
+ * and the body follows, the response is complete, the connection became a tunnel, the status is
+ * one retry-on lists (retry, or `proceed()`), or a failure.
+ */
+export type ResponseStep = "more" | "forward" | "complete" | "tunnel" | "retry-status" | Failure;
 
 /** One transaction's response, from the first byte of its head to the end of its body. */
 export class HttpResponse implements CompressorIo {
-  readonly #t: ResponseHost;
-  readonly #s: HttpSession;
+  readonly #t: ResponseIo;
+  readonly #s: ResponseSession;
   readonly #req: RequestHead;
   readonly #upgrade: boolean;
   /** Known once the rules chose: the backend and the rules' view (null when there are no rules). */
@@ -57,10 +67,16 @@ export class HttpResponse implements CompressorIo {
   #enc: BodyCompressor | null = null;
   #sentAt = -1;
   #tresp = -1;
+  /** The status answered (after the response rules), 0 until a final response head. */
+  status = 0;
   #serverKeepAlive = true;
+  #keepClient = true;
+  /** A parsed head held while the transaction decides on a retry-on status. */
+  #held: { head: ResponseHead; raw: Uint8Array; rest: Uint8Array; requestDone: boolean } | null =
+    null;
 
-  constructor(host: ResponseHost, session: HttpSession, req: RequestHead, upgrade: boolean) {
-    this.#t = host;
+  constructor(io: ResponseIo, session: ResponseSession, req: RequestHead, upgrade: boolean) {
+    this.#t = io;
     this.#s = session;
     this.#req = req;
     this.#upgrade = upgrade;
@@ -74,6 +90,16 @@ export class HttpResponse implements CompressorIo {
   /** The server connection may serve another request once the body is through. */
   get serverKeepAlive(): boolean {
     return this.#serverKeepAlive;
+  }
+
+  /** The status of a head held for a retry-on decision (0: none). */
+  get heldStatus(): number {
+    return this.#held?.head.status ?? 0;
+  }
+
+  /** The client connection may serve another request after this response. */
+  get keepClient(): boolean {
+    return this.#keepClient;
   }
 
   /** The body is delimited by the server closing its connection. */
@@ -94,7 +120,8 @@ export class HttpResponse implements CompressorIo {
   }
 
   /** The request just went out to `server`: a response head is expected from now. */
-  expect(server: Server, cookieHad: Server | null): void {
+  expect(server: Server, cookieHad: Server | null, keepClient: boolean): void {
+    this.#keepClient = keepClient;
     this.#server = server;
     this.#cookieHad = cookieHad;
     this.#sentAt = Date.now();
@@ -104,88 +131,95 @@ export class HttpResponse implements CompressorIo {
   /** A retry drops what the failed server sent. */
   forget(): void {
     this.#reader = null;
+    this.#held = null;
   }
 
-  /** Phase "wait response": parse the head; 1xx interim responses pass through; 101 opens a tunnel. */
-  onResponseHeadBytes(chunk: Uint8Array): void {
-    const t = this.#t, s = this.#s, req = this.#req, be = this.#be!;
-    t.enter("response-head");
+  /**
+   * Phase "wait-response": parse the head; 1xx interim responses pass through; 101 opens a tunnel.
+   * `requestDone`: the whole request went out (a response before that closes the client after).
+   */
+  onResponseHeadBytes(chunk: Uint8Array, requestDone: boolean): ResponseStep {
     const step = this.#reader!.push(chunk);
-    if (step.state === "more") return;
-    if (step.state === "error") {
-      if (!t.retry("junk")) t.fail(502, "SH", step.rejection.reason);
-      return;
-    }
-    const parsed = parseResponseHead(step.head, s.owner.http.limits);
-    if (!parsed.ok) {
-      if (!t.retry("junk")) t.fail(502, "SH", parsed.rejection.reason);
-      return;
-    }
+    if (step.state === "more") return "more";
+    if (step.state === "error") return invalidResponse(step.rejection.reason);
+    const parsed = parseResponseHead(step.head, this.#s.owner.http.limits);
+    if (!parsed.ok) return invalidResponse(parsed.rejection.reason);
     const res = parsed.head;
-    if (be.retryOn.statuses.size > 0 && t.retry(res.status)) return;
+    this.#held = { head: res, raw: step.head, rest: step.rest, requestDone };
+    if (this.#be!.retryOn.statuses.has(res.status)) return "retry-status";
+    return this.proceed();
+  }
+
+  /** The status of the response held is the response (no retry took it over): go on with it. */
+  proceed(): ResponseStep {
+    const { head: res, raw, rest, requestDone } = this.#held!;
+    this.#held = null;
+    const s = this.#s, req = this.#req, be = this.#be!;
     this.#server?.observer?.status(res.status);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) {
-      t.sendToClient(step.head); // 100 Continue and friends, as they came
-      if (step.rest.length > 0) this.onResponseHeadBytes(step.rest);
-      return;
+      this.#t.sendToClient(raw); // 100 Continue and friends, as they came
+      return rest.length > 0 ? this.onResponseHeadBytes(rest, requestDone) : "more";
     }
-    if (res.status === 101 && !this.#upgrade) {
-      return t.fail(502, "SH", "101 Switching Protocols without an upgrade request");
-    }
+    if (res.status === 101 && !this.#upgrade) return badFraming(UNASKED_101);
     this.#tresp = Date.now() - this.#sentAt;
-    t.respondedWith(res.status);
+    this.status = res.status;
     const switching = (res.status === 101 && this.#upgrade) ||
       (req.method === "CONNECT" && res.status >= 200 && res.status < 300);
     const framing = responseFraming(res, req.method);
-    if (!framing.ok) return t.fail(502, "SH", framing.rejection.reason);
+    if (!framing.ok) return badFraming(framing.rejection.reason);
     if (this.#ctx !== null) {
-      // after the framing: a set-status cannot change how the body the server sends is delimited;
-      // the backend's rules first, then the frontend's (HAProxy's order)
+      // phase "http-response-rules", after the framing: a set-status cannot change how the body
+      // the server sends is delimited; the backend's rules first, then the frontend's (HAProxy's)
       const own = s.owner.backendRules(be.name)?.response;
       const denied = (own && runResponseRules(own, this.#ctx, req, res)) ||
         runResponseRules(s.owner.rules?.response ?? [], this.#ctx, req, res);
-      if (denied) return t.fail(denied.status, "PH", denied.reason);
-      t.respondedWith(res.status);
+      if (denied) {
+        return failure("proxy", "http-response-rules", {
+          status: denied.status,
+          reason: denied.reason,
+        });
+      }
+      this.status = res.status;
     }
     const persist = be.cookie;
     if (persist !== null && this.#server !== null) {
       writePersistCookie(persist, this.#server, this.#cookieHad, req.method, res.headers);
     }
-    if (framing.framing.type === "close") t.closeClientAfter();
+    // a body delimited by the close, a response before the whole request, a soft stop: the last one
+    if (framing.framing.type === "close" || !requestDone || s.stopping) this.#keepClient = false;
     this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
       serverKeepsAlive(res, s.owner.http.connectionMode);
-    if (!t.requestDone) t.closeClientAfter(); // answered before the whole request: close after
-    if (s.stopping) t.closeClientAfter(); // soft stop: this is the connection's last response
     this.#enc = this.#zip?.respond(req, res, this) ?? null;
-    const head = buildResponseHead(res, req, t.clientKeepAlive, switching);
+    const head = buildResponseHead(res, req, this.#keepClient, switching);
     if (switching) {
-      t.enter("tunnel");
-      this.#write(concat([head, step.rest]));
-      s.timer.idle(s.owner.http.tunnelTimeout, s.owner.http.tunnelTimeout, true);
-      s.enterTunnel();
-      return;
+      this.#write(concat([head, rest]));
+      return "tunnel";
     }
     this.#body = new BodyMeter(framing.framing, "response");
-    t.enter("response-body");
-    s.timer.idle(s.owner.http.clientTimeout, be.serverTimeout);
-    const n = this.#body.feed(step.rest);
-    if (typeof n !== "number") return t.fail(502, "SD", n.reason);
-    if (this.#enc === null) this.#write(n === 0 ? head : concat([head, step.rest.subarray(0, n)]));
+    const n = this.#body.feed(rest);
+    if (typeof n !== "number") {
+      return failure("server-abort", "forward-response", {
+        status: 502,
+        reason: n.reason,
+        observe: "junk",
+      });
+    }
+    if (this.#enc === null) this.#write(n === 0 ? head : concat([head, rest.subarray(0, n)]));
     else {
       this.#write(head);
-      this.#enc.write(step.rest.subarray(0, n));
+      this.#enc.write(rest.subarray(0, n));
     }
-    if (this.#body.done) t.complete();
+    return this.#body.done ? "complete" : "forward";
   }
 
-  /** Phase "forward response body". */
-  forwardResponseBody(chunk: Uint8Array): void {
+  /** Phase "forward-response": the body's bytes, as they came (or through the compressor). */
+  forwardResponseBody(chunk: Uint8Array): "more" | "complete" | Failure {
     const n = this.#body!.feed(chunk);
-    if (typeof n !== "number") return this.#t.abort("SD");
+    if (typeof n !== "number") return BAD_BODY;
     const body = n === chunk.length ? chunk : chunk.subarray(0, n);
     if (this.#enc !== null) this.#enc.write(body);
     else this.#write(body);
-    if (this.#body!.done) this.#t.complete();
+    return this.#body!.done ? "complete" : "more";
   }
 
   /** The server closed a body delimited by its close: the body is whole. */
@@ -223,6 +257,16 @@ export class HttpResponse implements CompressorIo {
   }
 
   failed(err: Error): void {
-    this.#t.abort("ID", err.message); // an internal error during the data phase
+    this.#t.compressorFailed(err);
   }
 }
+
+const UNASKED_101 = "101 Switching Protocols without an upgrade request";
+
+/** A head that parses but cannot be forwarded (`SH`, 502; not retried, as HAProxy). */
+function badFraming(reason: string): Failure {
+  return failure("server-abort", "wait-response", { status: 502, reason, observe: "junk" });
+}
+
+/** A body the server broke after its head went out (`SD`): the client's response is cut. */
+const BAD_BODY = failure("server-abort", "forward-response");

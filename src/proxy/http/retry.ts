@@ -3,10 +3,11 @@ import type { Backend } from "../../backend/backend.ts";
 import { countRetry } from "../../backend/connect.ts";
 import { redispatches } from "../../backend/retry.ts";
 import type { Server } from "../../backend/server.ts";
+import type { RetryCondition } from "../../failure/failure.ts";
 import type { PickContext } from "../../lb/types.ts";
 
-/** Why the response failed: no byte came, bytes that were no response, no answer in time, a status. */
-export type ResponseFailure = "empty" | "junk" | "timeout" | number;
+/** The retry-on condition of a failed response: a failure's, or the status the server answered. */
+export type ResponseFailure = RetryCondition | number | null;
 
 /** What the transaction knows when deciding whether to send the request again. */
 export interface RetryState {
@@ -20,11 +21,12 @@ export interface RetryState {
 
 /** True when `retryOn` lists `failure` and the request can be sent again unchanged. */
 export function mayRetry(be: Backend, failure: ResponseFailure, st: RetryState): boolean {
-  if (!st.bodiless || st.bytesOut > 0 || st.retries >= be.retries) return false;
+  if (failure === null || !st.bodiless || st.bytesOut > 0 || st.retries >= be.retries) return false;
   const on = be.retryOn;
-  if (failure === "empty") return on.emptyResponse;
-  if (failure === "junk") return on.junkResponse;
-  if (failure === "timeout") return on.responseTimeout;
+  if (failure === "empty-response") return on.emptyResponse;
+  if (failure === "junk-response") return on.junkResponse;
+  if (failure === "response-timeout") return on.responseTimeout;
+  if (failure === "conn-failure") return false; // connect retries happen in connectToBackend
   return on.statuses.has(failure);
 }
 

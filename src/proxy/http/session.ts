@@ -6,7 +6,12 @@ import type { Rejection } from "../../http1/types.ts";
 import type { Socket } from "../../runtime/types.ts";
 import type { HttpOwner } from "./options.ts";
 import { HttpTransaction } from "./transaction.ts";
+import { type Failure, failure } from "../../failure/failure.ts";
+import { accessRecord } from "../session/access_record.ts";
 import { SessionTimer } from "../session/timer.ts";
+
+/** timeout http-request ran out with a request head begun: 408, `cR`. */
+const REQUEST_TIMEOUT = failure("client-timeout", "wait-request", { status: 408 });
 
 type State = "head" | "txn" | "tunnel" | "closed";
 
@@ -93,7 +98,11 @@ export class HttpSession {
   #reject(rejection: Rejection, raw: Uint8Array): void {
     const start = this.#headStart >= 0 ? this.#headStart : Date.now();
     this.#headStart = -1;
-    this.respondAndClose(rejection.status, "PR", start, firstLine(raw), rejection.reason);
+    const f = failure("proxy", "wait-request", {
+      status: rejection.status,
+      reason: rejection.reason,
+    });
+    this.#respondAndClose(f, start, firstLine(raw));
   }
 
   /** Writes one of the proxy's own responses and closes once it is out; returns its size for the log. */
@@ -111,39 +120,23 @@ export class HttpSession {
   }
 
   /** Sends one of the proxy's own responses, logs it, and closes the connection once it is written. */
-  respondAndClose(
-    status: number,
-    termination: string,
-    start: number,
-    request: string,
-    reason?: string,
-  ): void {
-    const bytes = this.sendErrorAndClose(status);
+  #respondAndClose(f: Failure, start: number, request: string): void {
+    const bytes = this.sendErrorAndClose(f.status);
     if (!this.owner.logsAccess) return;
-    this.owner.logAccess({
-      clientIp: this.client.remoteAddress,
-      clientPort: this.client.remotePort,
+    const now = Date.now();
+    this.owner.logAccess(accessRecord(this.client, this.owner, null, null, {
       start,
-      frontend: this.owner.name,
-      backend: this.owner.name,
-      server: "<NOSRV>",
-      tr: Date.now() - start,
+      headDone: now,
       tw: -1,
       tc: -1,
       tresp: -1,
-      ta: Date.now() - start,
-      status,
-      bytes,
-      termination,
-      actconn: this.owner.processCur,
-      feconn: this.owner.cur,
-      beconn: this.owner.backend.cur,
-      srvconn: 0,
+      status: f.status,
+      bytesOut: bytes,
       retries: 0,
-      srvQueue: 0,
-      beQueue: 0,
-      request: reason ? `${request}" reason="${reason}` : request,
-    });
+      termination: f.termination,
+      request,
+      reason: f.reason,
+    }));
   }
 
   /** The transaction is over; keep the connection for the next request or close it. */
@@ -196,7 +189,7 @@ export class HttpSession {
   #onTimeout(kind: string): void {
     if (kind === "http-request") {
       if (this.#headStart >= 0) {
-        return this.respondAndClose(408, "cR", this.#headStart, "<BADREQ>");
+        return this.#respondAndClose(REQUEST_TIMEOUT, this.#headStart, "<BADREQ>");
       }
       return this.close(); // idle before any byte of a first request: close silently
     }

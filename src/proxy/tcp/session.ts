@@ -8,10 +8,13 @@ import type { Server } from "../../backend/server.ts";
 import type { FrontendRules } from "../../rules/rule_sets.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../../rules/mod.ts";
 import type { Runtime, Socket } from "../../runtime/types.ts";
+import { type Failure, failure, NORMAL } from "../../failure/failure.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext, type ContextOwner } from "../session/l4_context.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { SessionTimer } from "../session/timer.ts";
+import { accessRecord } from "../session/access_record.ts";
+import type { AccessRecord } from "../../log/access.ts";
 
 /** What a session needs from the frontend that accepted it. */
 export interface SessionOwner extends ContextOwner {
@@ -26,29 +29,26 @@ export interface SessionOwner extends ContextOwner {
   readonly inspectBuffer: number;
   /** Called once when the session is over (both sockets closed). */
   release(session: TcpSession): void;
-  /** Reports the session's end (the log phase). */
-  logSession(session: TcpSession): void;
+  /** Connections open on this frontend, and in the process (for logs). */
+  readonly cur: number;
+  readonly processCur: number;
+  /** False when the frontend's access log is off: sessions then build no records. */
+  readonly logsAccess: boolean;
+  logAccess(record: AccessRecord): void;
 }
 
-/**
- * HAProxy-style termination state: first letter who ended it (C client, S server, P proxy, K kill,
- * D/U a health change: on-marked-down/up, - normal), second the phase (C connect, D data, - normal).
- */
-export type Termination =
-  | "--"
-  | "CC"
-  | "CD"
-  | "SC"
-  | "sC"
-  | "SD"
-  | "cD"
-  | "sD"
-  | "PC"
-  | "KD"
-  | "DD"
-  | "UD"
-  | "PR"
-  | "sQ";
+/** How a TCP session ends other than normally, by cause and phase (the termination code follows). */
+const ENDS = {
+  rejected: failure("proxy", "tcp-request-rules"),
+  clientGoneEarly: failure("client-abort", "connect"),
+  clientAbort: failure("client-abort", "forward"),
+  serverAbort: failure("server-abort", "forward"),
+  clientTimeout: failure("client-timeout", "forward"),
+  serverTimeout: failure("server-timeout", "forward"),
+  killed: failure("killed", "forward"),
+  serverDown: failure("server-down", "forward"),
+  serverUp: failure("server-up", "forward"),
+} as const;
 
 const EMPTY = new Uint8Array(0);
 
@@ -62,7 +62,8 @@ export class TcpSession {
   retries = 0;
   bytesFromClient = 0;
   bytesFromServer = 0;
-  termination: Termination = "--";
+  /** HAProxy's termination state, "--" until the session ends otherwise. */
+  termination = NORMAL;
   connectMs = -1;
   /** Time spent in the backend's queue (Tw). */
   queueMs = 0;
@@ -88,7 +89,7 @@ export class TcpSession {
     this.#ctx = ctx;
     this.#timer = new SessionTimer((kind) => {
       if (kind === "inspect-delay") return this.#inspectionOver();
-      this.#abort(kind === "client" ? "cD" : "sD");
+      this.#finish(kind === "client" ? ENDS.clientTimeout : ENDS.serverTimeout);
     });
   }
 
@@ -120,7 +121,7 @@ export class TcpSession {
     if (r.verdict === "wait") return;
     this.#inspecting = false;
     this.#timer.stop();
-    if (r.verdict === "reject") return this.#abort("PR");
+    if (r.verdict === "reject") return this.#finish(ENDS.rejected);
     if (this.#srv === null) this.client.pause();
     this.#route();
   }
@@ -160,7 +161,7 @@ export class TcpSession {
     this.queueMs = r.queueMs;
     this.connectMs = r.ms - r.queueMs;
     if (this.#done) return;
-    if (!r.ok) return this.#abort(r.queueTimeout || r.queueFull ? "sQ" : r.timedOut ? "sC" : "SC");
+    if (!r.ok) return this.#finish(r.failure);
     this.server = r.server;
     this.#attach(r.socket);
   }
@@ -251,8 +252,8 @@ export class TcpSession {
 
   #onClientClose(err?: Error): void {
     if (this.#done) return;
-    if (this.#srv === null) return this.#abort("CC");
-    if (err || !this.#clientEnded) return this.#abort("CD");
+    if (this.#srv === null) return this.#finish(ENDS.clientGoneEarly);
+    if (err || !this.#clientEnded) return this.#finish(ENDS.clientAbort);
     this.#closeGracefully();
   }
 
@@ -264,7 +265,7 @@ export class TcpSession {
         this.client.shutdown();
         return this.#closeGracefully();
       }
-      return this.#abort("SD");
+      return this.#finish(ENDS.serverAbort);
     }
     this.#closeGracefully();
   }
@@ -277,28 +278,24 @@ export class TcpSession {
 
   #finishIfFlushed(): void {
     const srv = this.#srv;
-    if (this.client.pending === 0 && (srv === null || srv.pending === 0)) this.#finish("--");
-  }
-
-  #abort(termination: Termination): void {
-    this.#finish(termination);
+    if (this.client.pending === 0 && (srv === null || srv.pending === 0)) this.#finish(null);
   }
 
   /** Ends the session from outside (hard stop): counted as killed by the proxy. */
   kill(): void {
-    this.#finish("KD");
+    this.#finish(ENDS.killed);
   }
 
   /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
   serverShutdown(why: "D" | "U"): void {
-    this.#finish(why === "D" ? "DD" : "UD");
+    this.#finish(why === "D" ? ENDS.serverDown : ENDS.serverUp);
   }
 
-  /** Phase "log": close what is open, count, report once. */
-  #finish(termination: Termination): void {
+  /** Phase "log": close what is open, count, report once; `f` null: a normal end. */
+  #finish(f: Failure | null): void {
     if (this.#done) return;
     this.#done = true;
-    this.termination = termination;
+    if (f !== null) this.termination = f.termination;
     this.#timer.stop();
     this.client.close();
     if (this.#srv) {
@@ -306,7 +303,25 @@ export class TcpSession {
       this.backend.closed(this.server!, this);
       this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
     }
-    this.#owner.logSession(this);
+    this.#log();
     this.#owner.release(this);
+  }
+
+  /** Phase "log": one tcplog line per connection. */
+  #log(): void {
+    if (!this.#owner.logsAccess) return;
+    this.#owner.logAccess(accessRecord(this.client, this.#owner, this.backend, this.server, {
+      start: this.acceptedAt,
+      headDone: -1,
+      tw: this.queueMs,
+      tc: this.connectMs,
+      tresp: -1,
+      status: -1,
+      bytesOut: this.bytesFromServer,
+      retries: this.retries,
+      termination: this.termination,
+      request: "",
+      reason: "",
+    }));
   }
 }

@@ -76,7 +76,8 @@ test("connectToBackend: retries stay without redispatch; no server is a backend 
   assert.equal(be.retried, 2);
   const down = backend({ servers: [{ disabled: true }] });
   const r = await connectToBackend(rt, down, () => false);
-  assert.ok(!r.ok && r.noServer);
+  assert.ok(!r.ok && r.failure.termination === "SC" && r.failure.status === 503);
+  assert.equal(!r.ok && r.failure.reason, "no server available");
   assert.equal(down.connectErrors, 1);
   const cancelled = backend({ retries: 0 });
   await connectToBackend(rt, cancelled, () => true);

@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildProxyV2 } from "../../../../src/proxy_protocol/mod.ts";
 import { ProxiedSocket } from "../../../../src/proxy/accept/proxied_socket.ts";
-import { type ProxyHeaderOwner, ProxyHeaderWait } from "../../../../src/proxy/accept/proxy_header_wait.ts";
+import {
+  type ProxyHeaderOwner,
+  ProxyHeaderWait,
+} from "../../../../src/proxy/accept/proxy_header_wait.ts";
 import { FakeSocket, recorder, tick } from "../_fake_socket.ts";
 
 function setup(clientTimeout = 5000) {

@@ -1,11 +1,17 @@
-/** Tests for responseFailed(): which proxy answers are response errors (eresp) and what observe hears. */
+/** Tests for countFailure(): which failures are response errors (eresp) and what observe hears. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Backend } from "../../../../src/backend/backend.ts";
 import type { ResponseFailureKind } from "../../../../src/backend/server_hooks.ts";
-import { responseFailed, SERVER_CLOSED } from "../../../../src/proxy/http/observe.ts";
+import {
+  failure,
+  invalidResponse,
+  SERVER_TIMEOUT,
+  serverClosed,
+} from "../../../../src/failure/failure.ts";
+import { countFailure } from "../../../../src/proxy/http/observe.ts";
 
-test("responseFailed() counts SH/sH/SD answers as eresp and tells observe their kind", () => {
+test("countFailure() counts SH/sH/SD answers as eresp and tells observe their kind", () => {
   const be = new Backend({
     name: "app",
     mode: "http",
@@ -22,15 +28,26 @@ test("responseFailed() counts SH/sH/SD answers as eresp and tells observe their 
   const s1 = be.servers[0]!;
   const heard: ResponseFailureKind[] = [];
   s1.observer = { connected() {}, status() {}, responseFailed: (k) => void heard.push(k) };
-  responseFailed(be, s1, "SH", SERVER_CLOSED);
-  responseFailed(be, s1, "SH", "invalid status line");
-  responseFailed(be, s1, "sH", "server timeout");
-  responseFailed(be, s1, "SD", "bad chunk size");
+  const badBody = failure("server-abort", "forward-response", {
+    status: 502,
+    reason: "bad chunk size",
+    observe: "junk",
+  });
+  const answered = [
+    serverClosed(false),
+    invalidResponse("invalid status line"),
+    SERVER_TIMEOUT,
+    badBody,
+  ];
+  assert.deepEqual(answered.map((f) => f.termination), ["SH", "SH", "sH", "SD"]);
+  for (const f of answered) countFailure(f, be, s1);
   assert.deepEqual(heard, ["closed", "junk", "timeout", "junk"]);
-  for (const [t, why] of [["SC", "connection refused"], ["PH", "denied"], ["PR", "x"]]) {
-    responseFailed(be, s1, t!, why!);
-  }
-  responseFailed(be, null, "SH", SERVER_CLOSED);
+  const refused = failure("server-abort", "connect", { status: 503, retryOn: "conn-failure" });
+  const denied = failure("proxy", "http-response-rules", { status: 502 });
+  const badRequest = failure("proxy", "wait-request", { status: 400 });
+  assert.deepEqual([refused, denied, badRequest].map((f) => f.termination), ["SC", "PH", "PR"]);
+  for (const f of [refused, denied, badRequest]) countFailure(f, be, s1);
+  countFailure(serverClosed(false), be, null);
   assert.equal(heard.length, 4, "connect failures and the proxy's own refusals are not eresp");
   assert.deepEqual([s1.responseErrors, be.responseErrors], [4, 4]);
 });
