@@ -1,5 +1,5 @@
 /** `host:port` addresses in the config: IPv4, hostnames and `[v6]:port`. */
-import { isIPv4, isIPv6 } from "node:net";
+import { parseIPv4, parseIPv6 } from "../net/ip.ts";
 
 /** A parsed address; `host` holds an IPv6 address without brackets. */
 export interface Address {
@@ -32,7 +32,7 @@ export function parseAddress(text: string, kind: AddressKind): Address {
     if (close < 0 || text[close + 1] !== ":") throw bad();
     host = text.slice(1, close);
     portText = text.slice(close + 2);
-    if (!isIPv6(host)) throw bad(`"${host}" is not an IPv6 address`);
+    if (!parseIPv6(host, { zone: true })) throw bad(`"${host}" is not an IPv6 address`);
   } else {
     const colon = text.lastIndexOf(":");
     if (colon < 0) throw bad();
@@ -40,7 +40,9 @@ export function parseAddress(text: string, kind: AddressKind): Address {
     portText = text.slice(colon + 1);
     if (host.includes(":")) throw bad("write an IPv6 address in brackets: [::1]:80");
     if (kind === "bind" && (host === "" || host === "*")) host = "0.0.0.0";
-    if (/^[\d.]+$/.test(host) && !isIPv4(host)) throw bad(`"${host}" is not an IPv4 address`);
+    if (/^[\d.]+$/.test(host) && parseIPv4(host) === null) {
+      throw bad(`"${host}" is not an IPv4 address`);
+    }
     if (!HOSTNAME.test(host)) throw bad(`"${host}" is not a valid host name`);
   }
   if (!/^\d{1,5}$/.test(portText)) throw bad(`"${portText}" is not a port number`);

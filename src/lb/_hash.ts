@@ -2,7 +2,7 @@
  * The key hashes of the hash-based balancers: tsproxy's own (FNV-1a then murmur3's finalizer) and
  * HAProxy's (sdbm, djb2, wt6, crc32, the avalanche modifier, the source-address hash), byte for byte.
  */
-import { parseIp } from "../net/cidr.ts";
+import { LENIENT, parseIP, parseIPv4 } from "../net/ip.ts";
 import type { HashFunction } from "./types.ts";
 
 /** 32-bit FNV-1a over the UTF-16 code units of `text` (its bytes when it is ASCII or Latin-1). */
@@ -121,9 +121,9 @@ export function hasherFor(fn: HashFunction | undefined): Hasher {
  * four 32-bit words (the hash function is not used); 0 for text that is no address.
  */
 export function addressHash(ip: string): number {
-  const v4 = ipv4Number(ip);
+  const v4 = parseIPv4(ip, LENIENT);
   if (v4 !== null) return v4;
-  const b = parseIp(ip);
+  const b = parseIP(ip, LENIENT);
   if (b === null) return 0;
   let h = 0;
   for (let i = 0; i < 16; i += 4) {
@@ -134,29 +134,10 @@ export function addressHash(ip: string): number {
 
 /** The bytes of address `ip` as latin1 text (4 or 16 chars), what HAProxy's `hash src` hashes. */
 export function addressBytes(ip: string): string {
-  const v4 = ipv4Number(ip);
+  const v4 = parseIPv4(ip, LENIENT);
   if (v4 !== null) {
     return String.fromCharCode(v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff);
   }
-  const b = parseIp(ip);
+  const b = parseIP(ip, LENIENT);
   return b === null ? ip : String.fromCharCode(...b);
-}
-
-/** A dotted IPv4 address as a number, without allocating; null for anything else. */
-function ipv4Number(ip: string): number | null {
-  let n = 0, part = 0, digits = 0, dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 0x2e /* . */) {
-      if (digits === 0 || ++dots > 3) return null;
-      n = n * 256 + part;
-      part = digits = 0;
-    } else if (c >= 0x30 && c <= 0x39 && digits < 3) {
-      part = part * 10 + c - 0x30;
-      digits++;
-      if (part > 255) return null;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return n * 256 + part;
 }

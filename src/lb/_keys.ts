@@ -1,12 +1,16 @@
 /** The keys hash-based balancers read from a pick: client address, URI prefix, query parameter, header. */
+import { LENIENT, parseIPv4 } from "../net/ip.ts";
 import type { PickContext, PickHttp } from "./types.ts";
 
 /** The client address to hash: IPv4-mapped IPv6 as plain IPv4, IPv6 in lower case; undefined when absent. */
 export function sourceKey(ctx: PickContext | undefined): string | undefined {
   const src = ctx?.src;
   if (!src) return undefined;
-  const v4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(src);
-  return v4 ? v4[1] : src.toLowerCase();
+  if (/^::ffff:/i.test(src)) {
+    const quad = src.slice(7);
+    if (parseIPv4(quad, LENIENT) !== null) return quad;
+  }
+  return src.toLowerCase();
 }
 
 /** The request target as sent, or rebuilt from path and query. */

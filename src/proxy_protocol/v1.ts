@@ -1,4 +1,15 @@
 /** PROXY protocol v1 (the text line), plus the header types and address text rules v2 shares. */
+import {
+  formatIPv4,
+  formatIPv6,
+  ipv4Bytes,
+  isMappedIPv4,
+  mapIPv4,
+  parseIPv4,
+  parseIPv6,
+} from "../net/ip.ts";
+
+export { formatIPv4 as formatIpv4, formatIPv6 as formatIpv6 };
 
 /** The address family a header announces; "unknown" means: use the real connection's addresses. */
 export type ProxyFamily = "tcp4" | "tcp6" | "unix" | "unknown";
@@ -48,85 +59,19 @@ function fail(reason: string): ProxyParse {
 
 /** A dotted quad as 4 bytes: exactly 4 decimal numbers 0..255 without heading zeroes (spec §2.1). */
 export function parseIpv4Text(text: string): Uint8Array | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i]!;
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p) || Number(p) > 255) return null;
-    out[i] = Number(p);
-  }
-  return out;
-}
-
-/** Colon-separated groups of 1-4 hex digits, at most one "::", an optional dotted-quad tail. */
-function hexGroups(text: string, v4Tail: boolean): number[] | null {
-  if (text === "") return [];
-  const parts = text.split(":");
-  const out: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i]!;
-    if (v4Tail && i === parts.length - 1 && p.includes(".")) {
-      const b = parseIpv4Text(p);
-      if (!b) return null;
-      out.push((b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!);
-    } else if (/^[0-9A-Fa-f]{1,4}$/.test(p)) out.push(parseInt(p, 16));
-    else return null;
-  }
-  return out;
+  const n = parseIPv4(text);
+  return n === null ? null : ipv4Bytes(n);
 }
 
 /** An IPv6 address text as 16 bytes (what inet_pton accepts, zone ids refused), or null. */
 export function parseIpv6Text(text: string): Uint8Array | null {
-  if (text.length < 2 || text.length > 45) return null;
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  let words: number[];
-  if (halves.length === 1) {
-    const all = hexGroups(text, true);
-    if (!all || all.length !== 8) return null;
-    words = all;
-  } else {
-    const head = hexGroups(halves[0]!, false), tail = hexGroups(halves[1]!, true);
-    if (!head || !tail || head.length + tail.length > 7) return null;
-    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  }
-  const out = new Uint8Array(16);
-  words.forEach((w, i) => {
-    out[2 * i] = w >> 8;
-    out[2 * i + 1] = w & 0xff;
-  });
-  return out;
-}
-
-/** 4 bytes as a dotted quad. */
-export function formatIpv4(b: Uint8Array, at = 0): string {
-  return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-}
-
-/** 16 bytes as RFC 5952 text: lowercase, longest zero run (≥ 2 groups) as "::", ::ffff:a.b.c.d. */
-export function formatIpv6(b: Uint8Array, at = 0): string {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push((b[at + 2 * i]! << 8) | b[at + 2 * i + 1]!);
-  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) {
-    return "::ffff:" + formatIpv4(b, at + 12);
-  }
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) [best, bestLen] = [i, j - i];
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (list: number[]) => list.map((x) => x.toString(16)).join(":");
-  if (best < 0) return hex(w);
-  return hex(w.slice(0, best)) + "::" + hex(w.slice(best + bestLen));
+  return parseIPv6(text);
 }
 
 /** An IPv6 address text in the compressed canonical form, or null when it is not one. */
 export function normalizeIpv6(text: string): string | null {
-  const b = parseIpv6Text(text);
-  return b ? formatIpv6(b) : null;
+  const b = parseIPv6(text);
+  return b ? formatIPv6(b) : null;
 }
 
 /** Checks one field of a TCP4/TCP6 line; `whole` is false for the last, still growing, field. */
@@ -142,7 +87,7 @@ function fieldProblem(i: number, value: string, v6: boolean, whole: boolean): st
   }
   const suffix = v6 ? " for TCP6" : " for TCP4";
   if (!whole) return (v6 ? PARTIAL_V6 : PARTIAL_V4).test(value) ? null : bad + suffix;
-  return (v6 ? parseIpv6Text(value) : parseIpv4Text(value)) ? null : bad + suffix;
+  return (v6 ? parseIPv6(value) : parseIPv4(value)) !== null ? null : bad + suffix;
 }
 
 /** Checks the line after "PROXY " (without CRLF); `whole` is false while the CRLF is still awaited. */
@@ -243,7 +188,7 @@ export interface InetPair {
 }
 
 function addressBytes(who: string, name: string, text: string | undefined): Uint8Array {
-  const b = text === undefined ? null : parseIpv4Text(text) ?? parseIpv6Text(text);
+  const b = text === undefined ? null : parseIpv4Text(text) ?? parseIPv6(text);
   if (!b) {
     throw new RangeError(`${who}: bad ${name} ${JSON.stringify(text)} (expected IPv4 or IPv6)`);
   }
@@ -253,19 +198,6 @@ function addressBytes(who: string, name: string, text: string | undefined): Uint
 function port(who: string, name: string, value: number | undefined): number {
   if (Number.isInteger(value) && value! >= 0 && value! <= 65535) return value!;
   throw new RangeError(`${who}: bad ${name} ${value} (expected an integer 0..65535)`);
-}
-
-function isMapped(b: Uint8Array): boolean {
-  return b.length === 16 && b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff &&
-    b[11] === 0xff;
-}
-
-function mapped(b: Uint8Array): Uint8Array {
-  if (b.length === 16) return b;
-  const out = new Uint8Array(16);
-  out[10] = out[11] = 0xff;
-  out.set(b, 12);
-  return out;
 }
 
 /**
@@ -284,11 +216,11 @@ export function resolveInet(
   const srcPort = port(who, "source port", h.srcPort);
   const dstPort = port(who, "destination port", h.dstPort);
   if (family === "tcp4") {
-    if (isMapped(src)) src = src.slice(12);
-    if (isMapped(dst)) dst = dst.slice(12);
+    if (isMappedIPv4(src)) src = src.slice(12);
+    if (isMappedIPv4(dst)) dst = dst.slice(12);
   }
   const v6 = family === "tcp6" || src.length === 16 || dst.length === 16;
-  if (v6) [src, dst] = [mapped(src), mapped(dst)];
+  if (v6) [src, dst] = [mapIPv4(src), mapIPv4(dst)];
   return { v6, src, dst, srcPort, dstPort };
 }
 
@@ -299,7 +231,7 @@ export function resolveInet(
 export function buildProxyV1(h: ProxyV1Fields): Uint8Array {
   if (h.family === "unknown") return new TextEncoder().encode("PROXY UNKNOWN\r\n");
   const p = resolveInet("buildProxyV1", h.family, h);
-  const text = (b: Uint8Array) => (p.v6 ? formatIpv6(b) : formatIpv4(b));
+  const text = (b: Uint8Array) => (p.v6 ? formatIPv6(b) : formatIPv4(b));
   const line = `PROXY ${p.v6 ? "TCP6" : "TCP4"} ${text(p.src)} ${text(p.dst)} ` +
     `${p.srcPort} ${p.dstPort}\r\n`;
   return new TextEncoder().encode(line);

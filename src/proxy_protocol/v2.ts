@@ -1,7 +1,6 @@
 /** PROXY protocol v2 (the binary header): parser with TLVs and CRC32C, and builder. */
+import { formatIPv4, formatIPv6 } from "../net/ip.ts";
 import {
-  formatIpv4,
-  formatIpv6,
   NOT_A_HEADER,
   type ProxyHeader,
   type ProxyParse,
@@ -132,7 +131,7 @@ function readAddresses(buf: Uint8Array, af: number, h: ProxyHeader): void {
     return;
   }
   const size = af === 1 ? 4 : 16;
-  const text = af === 1 ? formatIpv4 : formatIpv6;
+  const text = af === 1 ? formatIPv4 : formatIPv6;
   h.family = af === 1 ? "tcp4" : "tcp6";
   h.src = text(buf, 16);
   h.dst = text(buf, 16 + size);

@@ -1,7 +1,6 @@
 /** Implicit conversions between sample types, applied between a fetch, its converters and the matcher. */
-import { parseIp } from "../net/cidr.ts";
+import { isMappedIPv4, LENIENT, parseIP } from "../net/ip.ts";
 import { decodeLatin1 } from "../http1/serialize.ts";
-import { isMappedV4 } from "./_ip.ts";
 import type { SampleType, Value } from "./types.ts";
 
 /** A conversion; undefined when this value cannot be converted (the sample then fails). */
@@ -32,15 +31,15 @@ const CASTS: Readonly<Record<string, Cast>> = {
     const n = Number(m === "" || m === "+" || m === "-" ? 0 : m);
     return n === 0 ? 0 : n; // never -0
   },
-  "str>ip": (v) => (parseIp(v as string) ? v : undefined),
+  "str>ip": (v) => (parseIP(v as string, LENIENT) ? v : undefined),
   "str>bin": (v) => strToBin(v as string),
   "int>str": (v) => String(v),
   "int>bool": (v) => v !== 0,
   "bool>int": (v) => (v ? 1 : 0),
   "ip>bin": (v) => {
-    const b = parseIp(v as string);
+    const b = parseIP(v as string, LENIENT);
     if (!b) return undefined;
-    return isMappedV4(b) ? b.slice(12) : b;
+    return isMappedIPv4(b) ? b.slice(12) : b;
   },
   "bin>str": (v) => decodeLatin1(v as Uint8Array),
 };

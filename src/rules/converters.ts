@@ -1,7 +1,7 @@
 /** Converters (`,lower`, `,field(2,/)`, `,ipmask(24)`, ...): one value into another, arguments checked at load. */
 import { createHash } from "node:crypto";
-import { parseIp } from "../net/cidr.ts";
-import { applyPrefix, formatIp, isMappedV4, maskBits } from "./_ip.ts";
+import { formatIP, isMappedIPv4, LENIENT, parseIP } from "../net/ip.ts";
+import { applyPrefix, maskBits } from "./_ip.ts";
 import { optIntArg, varArg, varText } from "./_prepare.ts";
 import { MAP_CONVERTERS } from "./converters_map.ts";
 import { MATH_CONVERTERS } from "./converters_math.ts";
@@ -79,10 +79,10 @@ export const CONVERTERS: readonly ConverterDef[] = [
       return { m4, m6: optIntArg(a[1], 1, "mask6", -1, 0, 128) };
     },
     convert: (v, a) => {
-      const b = parseIp(v);
+      const b = parseIP(v, LENIENT);
       if (!b) return undefined;
-      if (isMappedV4(b)) return formatIp(applyPrefix(b, 96 + a.m4));
-      return a.m6 < 0 ? undefined : formatIp(applyPrefix(b, a.m6));
+      if (isMappedIPv4(b)) return formatIP(applyPrefix(b, 96 + a.m4));
+      return a.m6 < 0 ? undefined : formatIP(applyPrefix(b, a.m6));
     },
   }),
   defineConverter({

@@ -1,5 +1,5 @@
 /** The map converters (`map_beg(paths.map,default)`, `map_ip_int`, ...): values from map files. */
-import { parseIp } from "../net/cidr.ts";
+import { LENIENT, parseIP } from "../net/ip.ts";
 import { type MapLookup, mapLookup, type MapMatch, readMapFile } from "./maps.ts";
 import {
   ArgumentError,
@@ -29,7 +29,7 @@ type Output = "str" | "int" | "ip";
 function parseOutput(out: Output, text: string): Value | undefined {
   if (out === "str") return text;
   if (out === "int") return /^[+-]?\d{1,15}$/.test(text) ? Number(text) : undefined;
-  return parseIp(text) ? text : undefined;
+  return parseIP(text, LENIENT) ? text : undefined;
 }
 
 const WANT: Readonly<Record<Output, string>> = {

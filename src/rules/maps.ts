@@ -1,6 +1,7 @@
 /** Map files (`key value` per line) and their lookups by match kind, built once at config load. */
 import { RuleFailure } from "./_fail.ts";
-import { ipBytes, isMappedV4, parseNetwork } from "./_ip.ts";
+import { isMappedIPv4 } from "../net/ip.ts";
+import { ipBytes, parseNetwork } from "./_ip.ts";
 import { buildMatcher, type MatchMethod } from "./match.ts";
 import type { LoadContext, Value } from "./types.ts";
 
@@ -143,7 +144,7 @@ function networks(entries: readonly MapEntry[], file: string): MapLookup {
       return at >= 0 ? at : longest(v6, addr);
     }
     const at = longest(v6, addr);
-    return at >= 0 || !isMappedV4(addr) ? at : longest(v4, addr);
+    return at >= 0 || !isMappedIPv4(addr) ? at : longest(v4, addr);
   };
 }
 

@@ -1,27 +1,12 @@
 /** The proxy's own HTTP responses (400, 403, 404, 408, 500, 502, 503, 504 ...), HAProxy-like, overridable by errorfiles. */
+import { messageReason } from "../../http1/reasons.ts";
 import { encodeLatin1 } from "../../http1/serialize.ts";
 
-const REASONS: Record<number, string> = {
-  200: "OK",
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "Not Found",
-  405: "Method Not Allowed",
-  408: "Request Time-out",
-  413: "Payload Too Large",
-  414: "URI Too Long",
-  421: "Misdirected Request",
-  425: "Too Early",
-  429: "Too Many Requests",
-  431: "Request Header Fields Too Large",
-  500: "Internal Server Error",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-  503: "Service Unavailable",
-  504: "Gateway Time-out",
-  505: "HTTP Version Not Supported",
-};
+/** The statuses the proxy words itself; any other says "Unknown" on its default page. */
+// deno-fmt-ignore
+const WORDED = new Set([
+  200, 400, 401, 403, 404, 405, 408, 413, 414, 421, 425, 429, 431, 500, 501, 502, 503, 504, 505,
+]);
 
 const MESSAGES: Record<number, string> = {
   400: "Your browser sent an invalid request.",
@@ -39,8 +24,9 @@ const MESSAGES: Record<number, string> = {
   504: "The server didn't respond in time.",
 };
 
+/** The reason phrase of the proxy's own response with `status` (HAProxy's error pages' words). */
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? "Unknown";
+  return (WORDED.has(status) ? messageReason(status) : undefined) ?? "Unknown";
 }
 
 /** The default page for `status`: a complete HTTP/1.1 response that closes the connection. */

@@ -1,5 +1,6 @@
 /** The rules phase of an HTTP transaction: its sample context, and the responses rules answer with (return, redirect). */
 import process from "node:process";
+import { messageReason, statusReason } from "../../http1/reasons.ts";
 import { encodeLatin1 } from "../../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../../http1/types.ts";
 import {
@@ -12,19 +13,13 @@ import {
   type TlsSample,
   type Verdict,
 } from "../../rules/mod.ts";
-import { statusReason } from "../../rules/actions/reasons.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { reasonPhrase } from "./error_pages.ts";
 import type { ContextOwner } from "../session/l4_context.ts";
 import { ScopedVars } from "../session/vars.ts";
 
-const REDIRECT_REASONS: Record<number, string> = {
-  301: "Moved Permanently",
-  302: "Found",
-  303: "See Other",
-  307: "Temporary Redirect",
-  308: "Permanent Redirect",
-};
+/** Redirect codes: a local response with one is worded as HAProxy's redirects ("302 Found"). */
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 
 /** Where a connection's `sess.` variables live (its HttpSession), created on first use. */
 export interface SessionVars {
@@ -109,7 +104,8 @@ export function localResponse(
 ): { status: number; bytes: Uint8Array } {
   const status = v.type === "return" ? v.status : v.code;
   const body = v.type === "return" ? new TextEncoder().encode(v.body) : new Uint8Array(0);
-  const reason = REDIRECT_REASONS[status] ?? statusReason(status);
+  const reason = (REDIRECT_CODES.has(status) ? messageReason(status) : undefined) ??
+    statusReason(status);
   let head = `HTTP/1.1 ${status} ${reason}\r\n`;
   if (v.type === "redirect") {
     head += `content-length: 0\r\nlocation: ${v.location}\r\n`;

@@ -1,7 +1,7 @@
 /** Actions that rewrite the heads in place: header fields, the request line, the response status. */
 import { removeHeader } from "../../http1/headers.ts";
 import { mapElements } from "../fetches/_message.ts";
-import { statusReason } from "./reasons.ts";
+import { statusReason } from "../../http1/reasons.ts";
 import { fail } from "../_fail.ts";
 import type { Word } from "../tokenize.ts";
 import {

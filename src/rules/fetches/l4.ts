@@ -1,5 +1,5 @@
 /** Layer 4 and internal fetches: addresses, ports, names, constants, env, vars, backend state. */
-import { parseIp } from "../../net/cidr.ts";
+import { LENIENT, parseIPv4, parseIPv6 } from "../../net/ip.ts";
 import { suggest } from "../_suggest.ts";
 import { intArg, varArg, varText } from "../_prepare.ts";
 import {
@@ -110,8 +110,8 @@ export const L4_FETCHES: readonly FetchDef[] = [
     "bool",
     (t) => (t === "1" || t === "true" ? true : t === "0" || t === "false" ? false : undefined),
   ),
-  constant("ipv4", "ip", (t) => (/^[\d.]+$/.test(t) && parseIp(t) ? t : undefined)),
-  constant("ipv6", "ip", (t) => (t.includes(":") && parseIp(t) ? t : undefined)),
+  constant("ipv4", "ip", (t) => (parseIPv4(t, LENIENT) !== null ? t : undefined)),
+  constant("ipv6", "ip", (t) => (parseIPv6(t, LENIENT) ? t : undefined)),
   constant(
     "bin",
     "bin",
