@@ -1,6 +1,6 @@
 // Benchmark harness (run via scripts/bench): TCP and HTTP mode, HAProxy vs tsproxy vs others, docs/bench.md.
-import { HTTP_PATH_IDS, httpSuite } from "./bench_lib/http.ts";
-import { die, OUT, parseArgs, snapshot } from "./bench_lib/options.ts";
+import { BASE_PATH_IDS, HTTP_PATH_IDS, httpSuite } from "./bench_lib/http.ts";
+import { die, OUT, parseArgs, snapshot, snapshotBase } from "./bench_lib/options.ts";
 import { runSuite, type Suite } from "./bench_lib/suite.ts";
 import { TCP_PATH_IDS, tcpSuite } from "./bench_lib/tcp.ts";
 
@@ -9,9 +9,12 @@ const unknown = opts.paths?.filter((id) =>
   !TCP_PATH_IDS.includes(id) && !HTTP_PATH_IDS.includes(id)
 );
 if (unknown?.length) die(`--paths: unknown path ${unknown.join(", ")}`);
+const needBase = opts.paths?.filter((id) => BASE_PATH_IDS.includes(id));
+if (needBase?.length && !opts.base) die(`--paths ${needBase.join(",")} needs --base REV`);
 
 Deno.mkdirSync(`${OUT}/logs`, { recursive: true });
 snapshot();
+if (opts.base) snapshotBase(opts.base);
 const suites: Suite[] = [];
 for (const mode of opts.modes) {
   const suite = mode === "tcp" ? tcpSuite(opts) : httpSuite(opts);

@@ -235,10 +235,12 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
   const loadBefore = Deno.loadavg()[0]!.toFixed(2);
   const failed = new Map<string, string>(); // path id -> short reason for cells without a value
   for (const path of s.paths) if (path.missing) failed.set(path.id, `n/a (${path.missing})`);
-  // Interleave the paths within each round, so background load hits them alike.
+  // Interleave the paths within each round, so background load hits them alike; every other round
+  // runs them in reverse order, so that neither of two paths compared round by round (the rules
+  // and --base pairs) always runs first (after the origin's TIME_WAIT sockets of the one before).
   for (const w of s.workloads) {
     for (let round = 1; round <= runs; round++) {
-      for (const path of s.paths) {
+      for (const path of round % 2 ? s.paths : [...s.paths].reverse()) {
         if (path.missing || st.broken.has(`${path.id}/${w.id}`)) continue;
         if (w.runsOn && !w.runsOn(path.id)) continue;
         await measureOnce(st, s, path, w, round, runs);
