@@ -12,7 +12,8 @@ import { connectionContext } from "../session/l4_context.ts";
 import { FreqCounter } from "./freq.ts";
 import { ProxiedSocket } from "./proxied_socket.ts";
 import { ProxyHeaderWait } from "./proxy_header_wait.ts";
-import { type SessionOwner, TcpSession } from "../tcp/session.ts";
+import type { SessionOwner } from "../tcp/owner.ts";
+import { TcpSession } from "../tcp/session.ts";
 
 /** What a frontend tracks of a session of either mode. */
 interface Session {

@@ -20,6 +20,13 @@ export interface ConnectSession {
   readonly stopping: boolean;
 }
 
+/** What the connect side may ask of its transaction: whether it is over, its rules' view. */
+export interface ConnectAsker {
+  readonly done: boolean;
+  /** The rules' view of the transaction (a server's sni expression reads it). */
+  sampleContext(): SampleContext;
+}
+
 /** The outcome of the phase: connected (`server` and `socket` are set), or why not. */
 export type ConnectStep = "attached" | Failure;
 
@@ -75,14 +82,9 @@ export class HttpConnect {
 
   /**
    * Phase "connect": an idle pooled connection when this client already made a request (answered at
-   * once), else a new one. `cancelled` is asked after each wait; `sample` serves a server's sni.
+   * once), else a new one; `t.done` is asked after each wait.
    */
-  connect(
-    be: Backend,
-    first: Server | null,
-    cancelled: () => boolean,
-    sample: () => SampleContext,
-  ): ConnectStep | Promise<ConnectStep> {
+  connect(be: Backend, first: Server | null, t: ConnectAsker): ConnectStep | Promise<ConnectStep> {
     const s = this.#s;
     const ctx = httpPickContext(this.#req, s.client.remoteAddress);
     let persisted: Server | null = null;
@@ -107,10 +109,10 @@ export class HttpConnect {
         return "attached";
       }
     }
-    return this.#open(be, server, cancelled, {
+    return this.#open(be, server, () => t.done, {
       ...ctx,
       hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
-      sample,
+      sample: () => t.sampleContext(),
     });
   }
 

@@ -1,10 +1,19 @@
-/** The socket side of an HTTP transaction: its server connection's events, the client's half-close, a tunnel's two ends. */
+/** The byte side of an HTTP transaction: the request body toward the server, the server connection's events, a tunnel's two ends. */
 import type { Socket } from "../../runtime/types.ts";
 import type { BodyMeter } from "./body_meter.ts";
 import type { HttpSession } from "./session.ts";
 
+/** Where a transaction is: the phase its bytes belong to. */
+export type TransactionState =
+  | "connect"
+  | "send-request"
+  | "wait-response"
+  | "forward-response"
+  | "tunnel"
+  | "done";
+
 /**
- * Routes the events of the transaction's server connection to its phases. Events of a connection
+ * Feeds the request body to the server (held until connected, with backpressure), and routes the events of the transaction's server connection to its phases. Events of a connection
  * the transaction let go of (a retry closes it) are not its business, so each handler checks that
  * the socket is still the transaction's own.
  */
@@ -14,6 +23,9 @@ export abstract class TransactionSockets {
   /** The server connection while the transaction holds one. */
   protected srv: Socket | null = null;
   protected clientEnded = false;
+  protected state: TransactionState = "connect";
+  /** Body bytes that came before the server connection, sent with the head. */
+  protected pendingBody: Uint8Array[] = [];
   #serverEnded = false;
 
   constructor(session: HttpSession, reqBody: BodyMeter) {
@@ -48,7 +60,48 @@ export abstract class TransactionSockets {
   protected abstract tunnelOver(): void;
   /** The client half-closed before its request body was whole. */
   protected abstract clientEndedMidRequest(): void;
-  abstract get inTunnel(): boolean;
+  /** The request is whole and out: the server's turn. */
+  protected abstract awaitResponse(): void;
+  /** The request body broke its framing (status and reason for the answer). */
+  protected abstract requestBodyInvalid(status: number, reason: string): void;
+
+  /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
+  wantsRequestBytes(): boolean {
+    return !this.reqBody.done || this.state === "tunnel";
+  }
+
+  onClientData(chunk: Uint8Array): void {
+    this.s.timer.touchClient();
+    if (this.state === "tunnel") {
+      if (!this.srv!.write(chunk)) this.s.client.pause();
+      return;
+    }
+    this.takeRequestBytes(chunk);
+  }
+
+  /** Request body bytes: validated by the body meter, sent or held; what follows the body is stashed. */
+  protected takeRequestBytes(chunk: Uint8Array): void {
+    const n = this.reqBody.feed(chunk);
+    if (typeof n !== "number") {
+      // a malformed body: whatever part of the request already left is cut off with the server connection
+      if (this.state === "connect") this.state = "done"; // not connected yet: nothing reached a server
+      return this.requestBodyInvalid(n.status, n.reason);
+    }
+    const body = n === chunk.length ? chunk : chunk.subarray(0, n);
+    if (body.length > 0) this.#sendRequestBytes(body);
+    if (this.reqBody.done && this.state === "send-request") this.awaitResponse();
+    if (n < chunk.length) this.s.transactionStash(chunk.subarray(n));
+  }
+
+  #sendRequestBytes(body: Uint8Array): void {
+    const srv = this.srv;
+    if (srv === null || this.state === "connect") {
+      this.pendingBody.push(body);
+      this.s.client.pause();
+      return;
+    }
+    if (!srv.write(body)) this.s.client.pause();
+  }
 
   /** The server half-closed a tunnel: pass the FIN on; over once the client did too. */
   protected tunnelHalfClosed(_side: "server"): void {
@@ -63,7 +116,7 @@ export abstract class TransactionSockets {
 
   onClientEnd(): void {
     this.clientEnded = true;
-    if (this.inTunnel) {
+    if (this.state === "tunnel") {
       this.srv?.shutdown();
       if (this.#serverEnded) this.tunnelOver();
       return;

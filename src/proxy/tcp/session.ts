@@ -5,37 +5,15 @@
 import type { Backend } from "../../backend/backend.ts";
 import { connectToBackend } from "../../backend/connect.ts";
 import type { Server } from "../../backend/server.ts";
-import type { FrontendRules } from "../../rules/rule_sets.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../../rules/mod.ts";
-import type { Runtime, Socket } from "../../runtime/types.ts";
+import type { Socket } from "../../runtime/types.ts";
 import { type Failure, failure, NORMAL } from "../../failure/failure.ts";
 import { backendSample } from "../session/backend_sample.ts";
-import { connectionContext, type ContextOwner } from "../session/l4_context.ts";
+import { connectionContext } from "../session/l4_context.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { SessionTimer } from "../session/timer.ts";
-import { accessRecord } from "../session/access_record.ts";
-import type { AccessRecord } from "../../log/access.ts";
-
-/** What a session needs from the frontend that accepted it. */
-export interface SessionOwner extends ContextOwner {
-  readonly name: string;
-  readonly clientTimeout: number;
-  readonly runtime: Runtime;
-  /** The backend when no useBackend rule picks one. */
-  readonly backend: Backend;
-  readonly rules: FrontendRules | null;
-  backendNamed(name: string): Backend | undefined;
-  /** Most payload bytes buffered while content rules inspect it (tune.bufsize). */
-  readonly inspectBuffer: number;
-  /** Called once when the session is over (both sockets closed). */
-  release(session: TcpSession): void;
-  /** Connections open on this frontend, and in the process (for logs). */
-  readonly cur: number;
-  readonly processCur: number;
-  /** False when the frontend's access log is off: sessions then build no records. */
-  readonly logsAccess: boolean;
-  logAccess(record: AccessRecord): void;
-}
+import { tcplogRecord } from "./log.ts";
+import type { SessionOwner } from "./owner.ts";
 
 /** How a TCP session ends other than normally, by cause and phase (the termination code follows). */
 const ENDS = {
@@ -303,25 +281,7 @@ export class TcpSession {
       this.backend.closed(this.server!, this);
       this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
     }
-    this.#log();
+    if (this.#owner.logsAccess) this.#owner.logAccess(tcplogRecord(this, this.#owner));
     this.#owner.release(this);
-  }
-
-  /** Phase "log": one tcplog line per connection. */
-  #log(): void {
-    if (!this.#owner.logsAccess) return;
-    this.#owner.logAccess(accessRecord(this.client, this.#owner, this.backend, this.server, {
-      start: this.acceptedAt,
-      headDone: -1,
-      tw: this.queueMs,
-      tc: this.connectMs,
-      tresp: -1,
-      status: -1,
-      bytesOut: this.bytesFromServer,
-      retries: this.retries,
-      termination: this.termination,
-      request: "",
-      reason: "",
-    }));
   }
 }

@@ -1,0 +1,229 @@
+/** How an HTTP transaction ends: its server's and client's closes and timeouts, answering a failure, cutting both sides, a retry, the log phase. */
+import type { Backend } from "../../backend/backend.ts";
+import { sniVaries } from "../../backend/server_tls.ts";
+import type { Server } from "../../backend/server.ts";
+import { type Failure, failure, SERVER_TIMEOUT, serverClosed } from "../../failure/failure.ts";
+import type { BodyFraming, RequestHead } from "../../http1/types.ts";
+import type { SampleContext } from "../../rules/mod.ts";
+import type { Socket } from "../../runtime/types.ts";
+import { accessRecord } from "../session/access_record.ts";
+import { BodyMeter } from "./body_meter.ts";
+import { HttpConnect } from "./connect.ts";
+import { clientKeepsAlive, isIdempotent, requestsUpgrade } from "./heads.ts";
+import { countFailure } from "./observe.ts";
+import { HttpResponse, type ResponseIo } from "./response.ts";
+import type { ResponseFailure } from "./retry.ts";
+import type { HttpSession } from "./session.ts";
+import { TransactionSockets } from "./sockets.ts";
+
+/**
+ * The state HttpTransaction's phases share with its endings. Every way a transaction ends goes
+ * through `fail` (the proxy answers), `cut` (both sides closed mid-response) or `finish` (logged,
+ * the server connection kept or closed), and so through the log phase once.
+ */
+export abstract class TransactionEnds extends TransactionSockets implements ResponseIo {
+  readonly req: RequestHead;
+  /** The backend this request goes to: a useBackend rule's, else the frontend's default. */
+  protected be: Backend;
+  /** The rules' view of this transaction, built when the frontend has rules. */
+  protected ctx: SampleContext | null = null;
+  /** The connect side (pool, queue, retries, cookie persistence) and the response side. */
+  protected readonly link: HttpConnect;
+  protected readonly res: HttpResponse;
+  protected server: Server | null = null;
+  /** The request as sent to the server, kept to replay it once on a reused connection that died. */
+  protected sentHead: Uint8Array | null = null;
+  protected clientKeepAlive: boolean;
+  protected readonly upgrade: boolean;
+  // timers and counters for the log
+  readonly #start: number;
+  readonly #headDone = Date.now();
+  protected bytesOut = 0;
+  protected status = 0;
+  #reason = "";
+
+  constructor(session: HttpSession, req: RequestHead, framing: BodyFraming, headStart: number) {
+    super(session, new BodyMeter(framing, "request"));
+    this.req = req;
+    this.#start = headStart;
+    this.be = session.owner.backend;
+    this.clientKeepAlive = clientKeepsAlive(req, session.owner.http.connectionMode);
+    this.upgrade = requestsUpgrade(req);
+    this.link = new HttpConnect(session, req);
+    this.res = new HttpResponse(this, session, req, this.upgrade);
+  }
+
+  /** Phase "connect" (again, for a retry to `first`). */
+  protected abstract connect(first: Server | null): void;
+  /** The response is complete. */
+  abstract complete(): void;
+
+  protected override serverEnded(): void {
+    if (this.state === "tunnel") return this.tunnelHalfClosed("server");
+    if (this.state === "forward-response" && this.res.endsAtClose) {
+      this.res.finishAtClose();
+      return this.complete();
+    }
+    this.#serverGone();
+  }
+
+  protected override serverClosed(err?: Error): void {
+    if (this.state === "done") return;
+    if (!err && this.state === "tunnel") return this.endTunnel();
+    if (!err && this.state === "forward-response" && this.res.endsAtClose) {
+      return this.serverEnded();
+    }
+    this.#serverGone();
+  }
+
+  /** The server closed before the response was complete. */
+  #serverGone(): void {
+    const replay = this.link.reused && this.state === "send-request" &&
+      isIdempotent(this.req.method) && this.reqBody.empty;
+    if (replay) {
+      this.letGo();
+      return this.connect(this.link.replayServer(this.be, this.server!));
+    }
+    if (this.state === "send-request" || this.state === "wait-response") {
+      return this.failOrRetry(serverClosed(this.state === "wait-response"));
+    }
+    this.cut(failure("server-abort", "forward-response"));
+  }
+
+  protected override tunnelOver(): void {
+    this.finish("--", false);
+    this.s.closeGracefully();
+  }
+
+  protected override clientEndedMidRequest(): void {
+    if (this.state !== "connect") this.cut(failure("client-abort", "send-request"));
+  }
+
+  onClientClose(): void {
+    if (this.state === "done") return;
+    const phase = this.state === "connect"
+      ? "connect"
+      : this.state === "send-request" && !this.reqBody.done
+      ? "send-request"
+      : this.state === "send-request"
+      ? "wait-response"
+      : this.state;
+    this.finish(failure("client-abort", phase).termination, false);
+  }
+
+  onTimeout(kind: "client" | "server" | "tunnel"): void {
+    const waiting = this.state === "send-request" || this.state === "wait-response";
+    if (kind === "server" && waiting) return this.failOrRetry(SERVER_TIMEOUT);
+    this.cut(failure(kind === "server" ? "server-timeout" : "client-timeout", "forward-response"));
+  }
+
+  /** Its server went DOWN ("D", on-marked-down) or an active one came UP ("U", on-marked-up). */
+  serverShutdown(why: "D" | "U"): void {
+    const data = this.state === "forward-response" || this.state === "tunnel";
+    this.cut(
+      failure(why === "D" ? "server-down" : "server-up", data ? "tunnel" : "wait-response"),
+    );
+  }
+
+  /** Retry where the failure allows it, else answer it. */
+  protected failOrRetry(f: Failure): void {
+    if (!this.retry(f.retryOn)) this.fail(f);
+  }
+
+  /** A failure with a status is answered; one without cuts the connection. */
+  protected failOrCut(f: Failure): void {
+    if (f.status > 0) this.fail(f);
+    else this.cut(f);
+  }
+
+  /** Answer with the proxy's own response (nothing was sent to the client yet). */
+  fail(f: Failure): void {
+    if (this.state === "done" && this.status !== 0) return;
+    this.status = f.status;
+    this.#reason = f.reason;
+    this.state = "done";
+    this.bytesOut += this.s.sendErrorAndClose(f.status);
+    this.log(f.termination);
+    this.releaseServer(false);
+    countFailure(f, this.be, this.server);
+  }
+
+  /** Cut both sides: the response was already under way, so the client sees a truncated one. */
+  protected cut(f: Failure): void {
+    if (f.reason !== "") this.#reason = f.reason;
+    if (this.state === "done") return;
+    this.finish(f.termination, false);
+    this.s.close();
+  }
+
+  protected finish(termination: string, keepServer: boolean): void {
+    this.state = "done";
+    this.res.destroy();
+    this.log(termination);
+    this.releaseServer(keepServer);
+  }
+
+  protected releaseServer(keep: boolean): void {
+    const srv = this.srv, server = this.server;
+    this.srv = null;
+    if (!srv || !server) return;
+    this.be.closed(server, this);
+    // a connection named by this request's SNI (sni req.hdr(...)) is not another request's to reuse
+    if (!(keep && !sniVaries(server.tls) && this.be.pool.give(server, srv))) srv.close();
+  }
+
+  /** Phase "log": bytes counted on the backend and server, one httplog record. */
+  protected log(termination: string): void {
+    const sent = (this.sentHead?.length ?? 0) + this.reqBody.consumed;
+    this.be.countBytes(this.server, sent, this.bytesOut);
+    const s = this.s;
+    if (!s.owner.logsAccess) return; // no record or request line to build when logging is off
+    s.owner.logAccess(accessRecord(s.client, s.owner, this.be, this.server, {
+      start: this.#start,
+      headDone: this.#headDone,
+      tw: this.link.tw,
+      tc: this.link.tc,
+      tresp: this.res.tresp,
+      status: this.status,
+      bytesOut: this.bytesOut,
+      retries: this.link.retries,
+      termination,
+      request: `${this.req.method} ${this.req.target} HTTP/1.${this.req.minor}`,
+      reason: this.#reason,
+    }));
+  }
+
+  /** Sends the request again (retry-on), to the server option redispatch picks; false if not allowed. */
+  protected retry(on: ResponseFailure): boolean {
+    const next = this.link.retryServer(
+      this.be,
+      on,
+      this.server,
+      this.reqBody.empty,
+      this.bytesOut,
+    );
+    if (next === null) return false;
+    this.letGo();
+    this.connect(next);
+    return true;
+  }
+
+  /** Lets the failed server's connection go before the request is sent again. */
+  protected letGo(): void {
+    this.releaseServer(false);
+    this.state = "connect";
+    this.res.forget();
+  }
+
+  // ResponseIo: what the response side writes through
+  sendToClient(bytes: Uint8Array): boolean {
+    this.bytesOut += bytes.length;
+    return this.s.client.write(bytes);
+  }
+  get serverSocket(): Socket | null {
+    return this.srv;
+  }
+  compressorFailed(err: Error): void {
+    this.cut(failure("internal", "forward-response", { reason: err.message }));
+  }
+}
