@@ -1,19 +1,12 @@
 /** Checks that span several sections (names that must exist, modes that must agree), run after zod. */
 import { isHashed, needsOf } from "../lb/registry.ts";
 import { formatAddress } from "./address.ts";
-import type { ConfigPath } from "./errors.ts";
+import type { CrossIssue } from "./errors.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 import { tlsIssues } from "./tls_check.ts";
 import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
-
-/** One cross-check failure; `key` marks errors about a name rather than a value. */
-export interface CrossIssue {
-  path: ConfigPath;
-  message: string;
-  key?: boolean;
-}
 
 /** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
 function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {

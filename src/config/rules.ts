@@ -10,7 +10,7 @@ import {
   type RuleError,
 } from "../rules/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
-import type { CrossIssue } from "./crosscheck.ts";
+import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
