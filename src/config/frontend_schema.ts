@@ -1,15 +1,13 @@
 /** A frontend: where clients connect (binds), its rules, timeouts and HTTP options. */
 import { z } from "zod";
-import { bindSchema } from "./bind.ts";
+import { bindListSchema } from "./bind.ts";
 import { compressionSchema } from "./compression.ts";
 import { duration, maxconn, mode, name } from "./fields.ts";
 import { httpOptions } from "./http_options.ts";
 import { ruleList, ruleLists } from "./rule_lists.ts";
 
 export const frontendSchema = z.strictObject({
-  bind: z.array(bindSchema)
-    .min(1, "a frontend needs at least one bind address")
-    .describe("Addresses to listen on."),
+  bind: bindListSchema,
   mode: mode.optional(),
   defaultBackend: name.optional().describe(
     "The backend that receives this frontend's traffic when no useBackend rule matches.",

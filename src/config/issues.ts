@@ -5,6 +5,8 @@ import type { ConfigError, ConfigPath } from "./errors.ts";
 /** Builds a located ConfigError; `key` asks for the line of the key rather than the value. */
 export type MakeError = (path: ConfigPath, message: string, key?: boolean) => ConfigError;
 
+const MISSING = "required field is missing";
+
 const EXPECTED: Readonly<Record<string, string>> = {
   int: "an integer",
   number: "a number",
@@ -23,7 +25,7 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   const got = `got ${describe(issue.input)}`;
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return "required field is missing";
+      if (issue.input === undefined) return MISSING;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, ${got}`;
     case "invalid_value":
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, ${got}`;
@@ -54,6 +56,13 @@ export function fromZod(issue: z.core.$ZodIssue, error: MakeError): ConfigError[
     );
     if (fits.length === 1) {
       return fits[0]!.flatMap((i) => fromZod({ ...i, path: [...issue.path, ...i.path] }, error));
+    }
+    // the input is the same for every branch: one saying it is missing speaks for all
+    const roots = issue.errors.flatMap((b) =>
+      b.filter((i) => i.code === "invalid_type" && i.path.length === 0)
+    );
+    if (roots.some((i) => i.message === MISSING)) {
+      return [error(issue.path, MISSING)];
     }
     const kinds = issue.errors.flatMap((b) =>
       b.filter((i) => i.code === "invalid_type" && i.path.length === 0)
