@@ -1,4 +1,4 @@
-/** A frontend's bind entries: `"host:port"`, or an object adding TLS termination and PROXY protocol (accept-proxy). */
+/** A frontend's bind entries: `"host:port"`, or an object adding TLS termination and PROXY protocol (accept-proxy); one string alone is a list of one. */
 import { z } from "zod";
 import type { Address } from "./address.ts";
 import { address } from "./fields.ts";
@@ -68,3 +68,9 @@ export const bindSchema = z.union([
     ...(b.tls ? { tls: b.tls } : {}),
   })),
 ]);
+
+/** A frontend's `bind`: a list of entries, or one "host:port" string (a list of one). */
+export const bindListSchema = z.union([
+  bindAddress.transform((a): BindConfig[] => [a]),
+  z.array(bindSchema).min(1, "a frontend needs at least one bind address"),
+]).describe('Addresses to listen on: a list, or one "host:port".');

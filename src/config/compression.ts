@@ -5,7 +5,6 @@ import { LEVELS } from "../compress/encoder.ts";
 import type { EffectiveCompression } from "../compress/policy.ts";
 import { parsing } from "./fields.ts";
 import { parseSize } from "./size.ts";
-import type { Config } from "./schema.ts";
 
 const algo = z.enum(ALGOS as [Algo, ...Algo[]], {
   error: `expected a compression algorithm: ${ALGOS.join(", ")}`,
@@ -92,12 +91,19 @@ export const defaultsCompressionSchema = z.strictObject({
 
 export type CompressionConfig = z.output<typeof compressionSchema>;
 
+/** The parts of a config compression reads (a `Config` is one). */
+export interface CompressionSections {
+  defaults: { compression?: CompressionConfig | undefined };
+  frontends: Record<string, { compression?: CompressionConfig | undefined }>;
+  backends: Record<string, { compression?: CompressionConfig | undefined }>;
+}
+
 /**
  * How frontend `fe` compresses responses of backend `be`: each key from the backend if it sets it,
  * else the frontend, else defaults. null when no algorithm results (no compression).
  */
 export function effectiveCompression(
-  config: Config,
+  config: CompressionSections,
   fe: string,
   be: string,
 ): EffectiveCompression | null {

@@ -1,19 +1,13 @@
 /** Checks that span several sections (names that must exist, modes that must agree), run after zod. */
 import { isHashed, needsOf } from "../lb/registry.ts";
 import { formatAddress } from "./address.ts";
-import type { ConfigPath } from "./errors.ts";
+import type { CrossIssue } from "./errors.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 import { tlsIssues } from "./tls_check.ts";
 import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
-
-/** One cross-check failure; `key` marks errors about a name rather than a value. */
-export interface CrossIssue {
-  path: ConfigPath;
-  message: string;
-  key?: boolean;
-}
+import { uncheckedBackends } from "./unchecked.ts";
 
 /** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
 function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
@@ -28,7 +22,8 @@ const BIND_FEATURES = new Set<string>(["acceptProxy", "tls"]);
 export function crossCheck(config: Config): CrossIssue[] {
   const issues: CrossIssue[] = [];
   const d = config.defaults;
-  const known = Object.keys(config.backends);
+  const unchecked = uncheckedBackends(config);
+  const known = [...Object.keys(config.backends), ...unchecked.keys()];
   const bound = new Map<string, { frontend: string; index: number }>();
 
   for (const [name, fe] of Object.entries(config.frontends)) {
@@ -71,6 +66,7 @@ export function crossCheck(config: Config): CrossIssue[] {
       continue;
     }
     const be = config.backends[fe.defaultBackend];
+    if (!be && unchecked.has(fe.defaultBackend)) continue; // known, but its mode is not
     if (!be) {
       issues.push({
         path: ["frontends", name, "defaultBackend"],

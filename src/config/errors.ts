@@ -17,6 +17,13 @@ export type LoadResult<T> = { ok: true; config: T } | { ok: false; errors: Confi
 /** A path inside the config as zod and the YAML document see it. */
 export type ConfigPath = readonly PropertyKey[];
 
+/** One cross-check failure; `key` marks errors about a name rather than a value. */
+export interface CrossIssue {
+  path: ConfigPath;
+  message: string;
+  key?: boolean;
+}
+
 /** Renders a path the way users write it: `backends.db.servers[1].address`. */
 export function formatPath(path: ConfigPath): string {
   let out = "";

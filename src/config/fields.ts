@@ -1,4 +1,4 @@
-/** Schema building blocks shared by the config sections: parsed strings, durations, addresses. */
+/** Schema building blocks shared by the config sections: parsed strings, durations, addresses, names, modes. */
 import { z } from "zod";
 import { type AddressKind, parseAddress } from "./address.ts";
 import { parseDuration } from "./duration.ts";
@@ -46,3 +46,18 @@ export function address(kind: AddressKind, description: string) {
       examples: kind === "bind" ? ["127.0.0.1:7000", "[::]:80", ":443"] : ["10.0.0.5:5432"],
     });
 }
+
+/** A frontend, backend or server name. */
+export const name = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/, "a name may hold only letters, digits and _ . : -");
+
+/** A connection limit; `what` completes "Most connections ... at once." */
+export function maxconn(what: string) {
+  return z.number().int().positive().describe(`Most connections ${what} at once.`);
+}
+
+/** A section's mode: tcp or http. */
+export const mode = z.enum(["tcp", "http"]).describe(
+  "tcp: forward bytes as they are; http: parse HTTP/1 requests and responses.",
+);

@@ -1,5 +1,5 @@
 /** Config checks of servers' passive health and health-change settings: what each one needs. */
-import type { CrossIssue } from "./crosscheck.ts";
+import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
 
 /**

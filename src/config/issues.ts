@@ -5,6 +5,8 @@ import type { ConfigError, ConfigPath } from "./errors.ts";
 /** Builds a located ConfigError; `key` asks for the line of the key rather than the value. */
 export type MakeError = (path: ConfigPath, message: string, key?: boolean) => ConfigError;
 
+const MISSING = "required field is missing";
+
 const EXPECTED: Readonly<Record<string, string>> = {
   int: "an integer",
   number: "a number",
@@ -23,7 +25,7 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   const got = `got ${describe(issue.input)}`;
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return "required field is missing";
+      if (issue.input === undefined) return MISSING;
       return `expected ${EXPECTED[issue.expected] ?? issue.expected}, ${got}`;
     case "invalid_value":
       return `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, ${got}`;
@@ -38,10 +40,24 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
   }
 }
 
-/** One zod issue as config errors: an unknown-keys issue becomes one error per key. */
-export function fromZod(issue: z.core.$ZodIssue, error: MakeError): ConfigError[] {
+/** The key an unknown key at `path` was probably meant as (see key_hint.ts); undefined: none. */
+export type KeyHint = (path: ConfigPath, key: string) => string | undefined;
+
+/**
+ * One zod issue as config errors: an unknown-keys issue becomes one error per key, with the
+ * key `hint` proposes: `unknown key "default_backend": did you mean "defaultBackend"?`.
+ */
+export function fromZod(
+  issue: z.core.$ZodIssue,
+  error: MakeError,
+  hint: KeyHint = () => undefined,
+): ConfigError[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((k) => error([...issue.path, k], `unknown key "${k}"`, true));
+    return issue.keys.map((k) => {
+      const meant = hint(issue.path, k);
+      const more = meant === undefined ? "" : `: did you mean "${meant}"?`;
+      return error([...issue.path, k], `unknown key "${k}"${more}`, true);
+    });
   }
   if (issue.code === "invalid_key") {
     const why = issue.issues.map((i) => i.message).join("; ");
@@ -53,7 +69,16 @@ export function fromZod(issue: z.core.$ZodIssue, error: MakeError): ConfigError[
       !branch.some((i) => i.code === "invalid_type" && i.path.length === 0)
     );
     if (fits.length === 1) {
-      return fits[0]!.flatMap((i) => fromZod({ ...i, path: [...issue.path, ...i.path] }, error));
+      return fits[0]!.flatMap((i) =>
+        fromZod({ ...i, path: [...issue.path, ...i.path] }, error, hint)
+      );
+    }
+    // the input is the same for every branch: one saying it is missing speaks for all
+    const roots = issue.errors.flatMap((b) =>
+      b.filter((i) => i.code === "invalid_type" && i.path.length === 0)
+    );
+    if (roots.some((i) => i.message === MISSING)) {
+      return [error(issue.path, MISSING)];
     }
     const kinds = issue.errors.flatMap((b) =>
       b.filter((i) => i.code === "invalid_type" && i.path.length === 0)

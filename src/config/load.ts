@@ -6,9 +6,12 @@ import { pathToFileURL } from "node:url";
 import { LineCounter, parseDocument } from "yaml";
 import { crossCheck } from "./crosscheck.ts";
 import { type ConfigError, formatPath, type LoadResult } from "./errors.ts";
-import { fromZod, issueMessage } from "./issues.ts";
+import { fromZod, issueMessage, type KeyHint } from "./issues.ts";
+import { intendedKey, keysAt } from "./key_hint.ts";
 import { type Locator, locator } from "./locate.ts";
+import { salvage } from "./salvage.ts";
 import { type Config, configSchema } from "./schema.ts";
+import { setUncheckedBackends } from "./unchecked.ts";
 
 const TEXT_EXTENSIONS = [".yaml", ".yml", ".json"];
 const MODULE_EXTENSIONS = [".ts", ".mts", ".js", ".mjs"];
@@ -61,17 +64,26 @@ export function validateConfig(
     if (line !== undefined) e.line = line;
     return e;
   };
+  const checked = (config: Config) => {
+    if (filename !== "" && !filename.startsWith("<")) {
+      setConfigDir(config, dirname(resolve(filename)));
+    }
+    return crossCheck(config).map((i) => error(i.path, i.message, i.key));
+  };
   const parsed = configSchema.safeParse(input, { error: issueMessage });
   if (!parsed.success) {
-    return { ok: false, errors: sortByLine(parsed.error.issues.flatMap((i) => fromZod(i, error))) };
+    // the cross-checks still run on the parts that are valid: every error in one pass
+    const hint: KeyHint = (path, key) => intendedKey(key, keysAt(configSchema, path));
+    const errors = parsed.error.issues.flatMap((i) => fromZod(i, error, hint));
+    const part = salvage(input, parsed.error.issues, hint);
+    if (part !== undefined) {
+      setUncheckedBackends(part.config, part.unchecked);
+      errors.push(...checked(part.config));
+    }
+    return { ok: false, errors: sortByLine(errors) };
   }
-  if (filename !== "" && !filename.startsWith("<")) {
-    setConfigDir(parsed.data, dirname(resolve(filename)));
-  }
-  const issues = crossCheck(parsed.data);
-  if (issues.length > 0) {
-    return { ok: false, errors: sortByLine(issues.map((i) => error(i.path, i.message, i.key))) };
-  }
+  const errors = checked(parsed.data);
+  if (errors.length > 0) return { ok: false, errors: sortByLine(errors) };
   return { ok: true, config: parsed.data };
 }
 

@@ -10,8 +10,9 @@ import {
   type RuleError,
 } from "../rules/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
-import type { CrossIssue } from "./crosscheck.ts";
+import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
+import { uncheckedBackends } from "./unchecked.ts";
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
 const NO_OPTIONS: CompileOptions = {};
@@ -33,6 +34,7 @@ export function ruleOptions(config: Config, options: CompileOptions = NO_OPTIONS
   for (const [n, be] of Object.entries(config.backends)) {
     backends.set(n, be.servers.map((s) => s.name));
   }
+  for (const [n, servers] of uncheckedBackends(config)) backends.set(n, servers);
   const baseDir = configDir(config);
   o = { ...(baseDir === undefined ? {} : { baseDir }), ...options, backends };
   known.set(options, o);
@@ -64,7 +66,7 @@ export function compileFrontendRules(
   const backends = compileBackendRules(
     fe.useBackend ?? [],
     acls,
-    Object.keys(config.backends),
+    [...o.backends!.keys()],
     scope,
     o,
   );
@@ -73,7 +75,9 @@ export function compileFrontendRules(
   tcp.errors.forEach(at("tcpRequest"));
   backends.rules.forEach((r) => {
     if (r.dynamic) return;
-    const beMode = config.backends[r.backend]!.mode ?? config.defaults.mode;
+    const be = config.backends[r.backend];
+    if (be === undefined) return; // a backend that failed validation: its mode is unknown
+    const beMode = be.mode ?? config.defaults.mode;
     if (beMode !== mode) {
       issues.push({
         path: ["frontends", name, "useBackend", r.line],

@@ -1,7 +1,7 @@
 /** A server's `sni` expression compiled with the rules engine (HAProxy's `sni <expr>`), for the config check and the plan. */
 import type { SniSpec } from "../backend/server_tls.ts";
 import { type CompileOptions, compileSample, formatRuleError } from "../rules/mod.ts";
-import type { CrossIssue } from "./crosscheck.ts";
+import type { CrossIssue } from "./errors.ts";
 import { ruleOptions } from "./rules.ts";
 import type { Config } from "./schema.ts";
 import type { SniConfig } from "./server_tls.ts";

@@ -8,7 +8,7 @@ import {
   resolveSource,
 } from "../tls/certificates.ts";
 import { configDir } from "./base_dir.ts";
-import type { CrossIssue } from "./crosscheck.ts";
+import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
 
 /** Every TLS file problem of `config`, each at the path of the entry that names the file. */

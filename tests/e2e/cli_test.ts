@@ -69,6 +69,36 @@ backends:
 `,
 );
 
+/** One error of each family, each on its own line: check must list all of them in one run. */
+const EVERY_FAMILY = file(
+  "every-family.yaml",
+  `defaults:
+  mode: http
+frontends:
+  web:
+    bind: "127.0.0.1:18080"
+    defaultBackend: nope
+    acl: ["odd foo_bar /x"]
+  api:
+    bind: ["127.0.0.1:18080"]
+    defaultBackend: raw
+  legacy:
+    bind: "127.0.0.1:18081"
+    default_backend: app
+backends:
+  app:
+    servers:
+      - { name: a, address: "10.0.0.1" }
+  dup:
+    servers:
+      - { name: s1, address: "127.0.0.1:1" }
+      - { name: s1, address: "127.0.0.1:2" }
+  raw:
+    mode: tcp
+    balance: uri
+`,
+);
+
 for (const runtime of Object.keys(RUNTIMES)) {
   test(`${runtime}: check accepts a valid config`, () => {
     const r = cli(runtime, "check", "-c", GOOD);
@@ -87,6 +117,29 @@ for (const runtime of Object.keys(RUNTIMES)) {
       `${BROKEN}:7: frontends.web.colour: unknown key "colour"`,
       `${BROKEN}:11: backends.app.servers[0].address: port 0 in "127.0.0.1:0" is out of range 1-65535`,
       `${BROKEN}:11: backends.app.servers[0].weight: must be at most 256, got 999`,
+    ]);
+  });
+
+  test(`${runtime}: check lists schema, rule and cross-check errors together in one run`, () => {
+    const r = cli(runtime, "check", "-c", EVERY_FAMILY);
+    assert.equal(r.code, 1);
+    const at = (line: number, rest: string) => `${EVERY_FAMILY}:${line}: ${rest}`;
+    assert.deepEqual(r.stderr.trimEnd().split("\n"), [
+      at(6, `frontends.web.defaultBackend: unknown backend "nope" (known: dup, raw, app)`),
+      at(7, `frontends.web.acl[0]: unknown fetch "foo_bar" at column 5`),
+      at(9, `frontends.api.bind[0]: address 127.0.0.1:18080 is already bound by frontend "web"`),
+      at(
+        10,
+        `frontends.api.defaultBackend: frontend "api" is in http mode but its default backend ` +
+          `"raw" is in tcp mode`,
+      ),
+      at(
+        13,
+        `frontends.legacy.default_backend: unknown key "default_backend": did you mean "defaultBackend"?`,
+      ),
+      at(17, `backends.app.servers[0].address: expected host:port, got "10.0.0.1"`),
+      at(21, `backends.dup.servers[1].name: duplicate server name "s1" (also servers[0])`),
+      at(24, `backends.raw.balance: balance uri needs http mode but backend "raw" is in tcp mode`),
     ]);
   });
 

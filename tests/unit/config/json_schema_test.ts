@@ -51,7 +51,9 @@ test("configJsonSchema() lets durations be strings or numbers, with defaults as 
 
 test("configJsonSchema() shows addresses as strings and carries descriptions", () => {
   const schema = configJsonSchema() as Schema;
-  const bind = at(schema, "frontends", "*", "bind", "[]") as { anyOf?: Schema[] };
+  const binds = at(schema, "frontends", "*", "bind") as { anyOf?: Schema[] };
+  assert.deepEqual(binds.anyOf?.map((s) => s.type), ["string", "array"], "one host:port or a list");
+  const bind = at(binds.anyOf![1]!, "[]") as { anyOf?: Schema[] };
   assert.deepEqual(bind.anyOf?.map((s) => s.type), ["string", "object"], "host:port or an object");
   assert.equal(at(schema, "backends", "*", "servers", "[]", "address").type, "string");
   assert.equal(at(schema, "backends", "*", "balance").type, "string");

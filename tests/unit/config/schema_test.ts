@@ -172,7 +172,7 @@ backends:
   if (result.ok) return;
   assert.deepEqual(result.errors.map((e) => [e.line, e.path, e.message]), [
     [5, "frontends.web.colour", 'unknown key "colour"'],
-    [7, "backends.app.balanse", 'unknown key "balanse"'],
+    [7, "backends.app.balanse", 'unknown key "balanse": did you mean "balance"?'],
   ]);
 });
 

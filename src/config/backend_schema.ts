@@ -1,0 +1,51 @@
+/** A backend: its servers, how to pick among them, retries, persistence and rules. */
+import { z } from "zod";
+import { parseCookiePolicy } from "../backend/cookie.ts";
+import {
+  balance,
+  hashBalanceFactor,
+  hashFunction,
+  hashType,
+  httpCheck,
+  redispatch,
+  retries,
+  retryOn,
+} from "./backend_fields.ts";
+import { compressionSchema } from "./compression.ts";
+import { duration, mode, orThrow, parsing } from "./fields.ts";
+import { ruleLists } from "./rule_lists.ts";
+import { serverSchema } from "./server_schema.ts";
+
+export const backendSchema = z.strictObject({
+  mode: mode.optional(),
+  balance: balance.optional(),
+  httpCheck: httpCheck.optional(),
+  hashType: hashType.optional(),
+  hashFunction: hashFunction.optional(),
+  hashBalanceFactor: hashBalanceFactor.optional(),
+  retries: retries.optional(),
+  retryOn: retryOn.optional(),
+  redispatch: redispatch.optional(),
+  allbackups: z.boolean().optional().describe(
+    "option allbackups: when no active server is up, every backup server takes traffic; " +
+      "default false: only the first backup (in config order) that is up.",
+  ),
+  cookie: z.string().transform(parsing((v: string) => orThrow(parseCookiePolicy(v)).value))
+    .optional().meta({
+      description: "Cookie persistence, HAProxy's line: `NAME insert|rewrite|prefix [indirect] " +
+        "[nocache] [postonly] [preserve] [httponly] [secure] [domain D]`; servers set `cookie`.",
+      examples: ["SERVERID insert indirect nocache", "JSESSIONID prefix"],
+    }),
+  timeout: z.strictObject({
+    connect: duration("Give up a connect attempt to a server after this long.").optional(),
+    server: duration("Close a server connection idle for this long.").optional(),
+    queue: duration("Longest wait for a server slot when all are at maxconn.").optional(),
+    check: duration("Health checks: once connected, wait this long for the reply.").optional(),
+  }).optional(),
+  httpReuse: z.enum(["safe", "never"]).optional(),
+  poolMaxConn: z.number().int().min(0).optional(),
+  poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
+  compression: compressionSchema.optional(),
+  ...ruleLists,
+  servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
+}).describe("A backend: a group of servers and how to pick among them.");
