@@ -85,7 +85,7 @@ export async function connectToBackend(
     if (!srv && attempt === 0 && backend.saturated) {
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
-        backend.connectErrors++;
+        backend.counters.econ++;
         return failed({ queueFull: true });
       }
       const q0 = Date.now();
@@ -93,14 +93,14 @@ export async function connectToBackend(
       queueMs = Date.now() - q0;
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
-        else backend.connectErrors++;
+        else backend.counters.econ++;
         return failed({ queueTimeout: !got });
       }
       srv = backend.balancer.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
-      backend.connectErrors++;
+      backend.counters.econ++;
       return failed({
         noServer: attempt === 0,
         timedOut,
@@ -140,8 +140,8 @@ export async function connectToBackend(
     return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started, queueMs };
   }
   if (!cancelled()) {
-    backend.connectErrors++;
-    if (last) last.connectErrors++;
+    backend.counters.econ++;
+    if (last) last.counters.econ++;
   }
   return failed({ timedOut, tlsError, retries, server: last });
 }
@@ -152,11 +152,11 @@ export async function connectToBackend(
  */
 export function countRetry(backend: Backend, from: Server, to: Server): Server {
   if (to === from) {
-    from.retried++;
-    backend.retried++;
+    from.counters.wretr++;
+    backend.counters.wretr++;
   } else {
-    from.redispatched++;
-    backend.redispatched++;
+    from.counters.wredis++;
+    backend.counters.wredis++;
   }
   return to;
 }

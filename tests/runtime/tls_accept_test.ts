@@ -2,7 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ProxiedSocket } from "../../src/proxy/accept/proxied_socket.ts";
-import { type ProxyHeaderOwner, ProxyHeaderWait } from "../../src/proxy/accept/proxy_header_wait.ts";
+import {
+  type ProxyHeaderOwner,
+  ProxyHeaderWait,
+} from "../../src/proxy/accept/proxy_header_wait.ts";
 import { buildProxyV2 } from "../../src/proxy_protocol/mod.ts";
 import {
   ConnectError,
@@ -48,7 +51,7 @@ async function proxiedTlsServer(
   const owner: ProxyHeaderOwner = {
     name: "fe",
     clientTimeout: 5000,
-    proxyHeaderErrors: 0,
+    counters: { proxyHeaderErrors: 0 },
     proxyHeaderRead(_wait, s) {
       secured.push(s);
       s.setHandlers({

@@ -24,7 +24,7 @@ export function responseFailed(
   else if (termination === "SH") kind = reason === SERVER_CLOSED ? "closed" : "junk";
   else if (termination === "SD") kind = "junk";
   else return;
-  server.responseErrors++;
-  be.responseErrors++;
+  server.counters.eresp++;
+  be.counters.eresp++;
   server.observer?.responseFailed(kind);
 }

@@ -32,5 +32,5 @@ test("responseFailed() counts SH/sH/SD answers as eresp and tells observe their 
   }
   responseFailed(be, null, "SH", SERVER_CLOSED);
   assert.equal(heard.length, 4, "connect failures and the proxy's own refusals are not eresp");
-  assert.deepEqual([s1.responseErrors, be.responseErrors], [4, 4]);
+  assert.deepEqual([s1.counters.eresp, be.counters.eresp], [4, 4]);
 });
