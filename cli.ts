@@ -11,6 +11,7 @@ import {
   loadConfigFile,
 } from "./src/config/mod.ts";
 import { configureLogging, flushLogging } from "./src/log/setup.ts";
+import { ProcessCounters } from "./src/stats/counters.ts";
 import type { ProxyHandle } from "./src/proxy/proxy.ts";
 import { startProxy } from "./src/plan/mod.ts";
 import { getRuntime, type Runtime } from "./src/runtime/mod.ts";
@@ -180,12 +181,13 @@ async function run(file: string, level: LogLevel): Promise<number> {
     await printConfigErrors(result.errors);
     return 1;
   }
-  await configureLogging({ level, access: result.config.global.log });
+  const counters = new ProcessCounters();
+  await configureLogging({ level, access: result.config.global.log, counters });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
   let handle: ProxyHandle;
   try {
-    handle = await startProxy(result.config, runtime);
+    handle = await startProxy(result.config, runtime, counters);
   } catch (e) {
     await flushLogging();
     await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);

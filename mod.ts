@@ -56,6 +56,9 @@ export {
   type TlsListener,
   type TlsListenOptions,
 } from "./src/runtime/mod.ts";
+export { ProcessCounters } from "./src/stats/counters.ts";
+export { type MetricRow, METRICS, prometheusName, rowsFor } from "./src/stats/table.ts";
+export { readRows, type Sample, snapshot, type StatLine } from "./src/stats/snapshot.ts";
 export { VERSION } from "./src/version.ts";
 
 /**

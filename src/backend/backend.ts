@@ -7,6 +7,7 @@ import { Queue } from "./queue.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
 import { Server, type ServerOptions } from "./server.ts";
 import type { ServerSession } from "./server_hooks.ts";
+import { BackendCounters, CompressionCounters } from "../stats/counters.ts";
 
 export interface BackendOptions {
   name: string;
@@ -51,24 +52,14 @@ export class Backend {
   /** Requests waiting because every usable server is at its maxconn. */
   readonly queue: Queue = new Queue();
   readonly queueTimeout: number;
-  /** Connections open through this backend now / at most / ever (HAProxy's scur, smax, stot). */
+  /** Connections open through this backend now / at most (HAProxy's scur, smax). */
   cur = 0;
   max = 0;
-  total = 0;
-  /**
-   * Its requests' retries on the same server (wretr) and moves to another (wredis); requests that
-   * got no connection: attempts all failed, no server, queue timeout or full (econ); responses that
-   * failed: invalid, closed before a response, timed out (eresp).
-   */
-  retried = 0;
-  redispatched = 0;
-  connectErrors = 0;
-  responseErrors = 0;
-  /** Bytes from clients / to clients (bin, bout). */
-  bytesIn = 0;
-  bytesOut = 0;
-  /** Times its last usable server went DOWN (chkdown); when it lost or regained one (lastchg). */
-  downTransitions = 0;
+  /** What it counts for stats (stot, bin, bout, econ, eresp, wretr, ...): see BackendCounters. */
+  readonly counters: BackendCounters = new BackendCounters();
+  /** Compression of its responses (comp_in, comp_out, ...). */
+  readonly compression: CompressionCounters = new CompressionCounters();
+  /** When it last lost or regained its usable servers (lastchg). */
   lastChange = Date.now();
 
   constructor(o: BackendOptions) {
@@ -129,8 +120,8 @@ export class Backend {
   /** `session` starts using a connection to `server` (whose `cur` already counts it). */
   opened(server: Server, session: ServerSession): void {
     if (++this.cur > this.max) this.max = this.cur;
-    this.total++;
-    server.total++;
+    this.counters.stot++;
+    server.counters.stot++;
     if (server.cur > server.max) server.max = server.cur;
     server.sessions?.add(session);
   }
@@ -144,11 +135,11 @@ export class Backend {
 
   /** A session or transaction ended: its bytes from and to the client, for `server` and here. */
   countBytes(server: Server | null, fromClient: number, toClient: number): void {
-    this.bytesIn += fromClient;
-    this.bytesOut += toClient;
+    this.counters.bin += fromClient;
+    this.counters.bout += toClient;
     if (server === null) return;
-    server.bytesIn += fromClient;
-    server.bytesOut += toClient;
+    server.counters.bin += fromClient;
+    server.counters.bout += toClient;
   }
 
   /**

@@ -107,7 +107,7 @@ export async function connectToBackend(
     if (!srv && attempt === 0 && backend.saturated) {
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
-        backend.connectErrors++;
+        backend.counters.econ++;
         return failed(QUEUE_FULL);
       }
       const q0 = Date.now();
@@ -115,14 +115,14 @@ export async function connectToBackend(
       queueMs = Date.now() - q0;
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
-        else backend.connectErrors++;
+        else backend.counters.econ++;
         return failed(got ? attemptFailed(false, undefined) : QUEUE_TIMEOUT);
       }
       srv = backend.balancer.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
-      backend.connectErrors++;
+      backend.counters.econ++;
       return failed(attempt === 0 ? NO_SERVER : attemptFailed(timedOut, tlsError), {
         retries: Math.max(0, attempt - 1),
         server: last,
@@ -159,8 +159,8 @@ export async function connectToBackend(
     return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started, queueMs };
   }
   if (!cancelled()) {
-    backend.connectErrors++;
-    if (last) last.connectErrors++;
+    backend.counters.econ++;
+    if (last) last.counters.econ++;
   }
   return failed(attemptFailed(timedOut, tlsError), { retries, server: last });
 }
@@ -171,11 +171,11 @@ export async function connectToBackend(
  */
 export function countRetry(backend: Backend, from: Server, to: Server): Server {
   if (to === from) {
-    from.retried++;
-    backend.retried++;
+    from.counters.wretr++;
+    backend.counters.wretr++;
   } else {
-    from.redispatched++;
-    backend.redispatched++;
+    from.counters.wredis++;
+    backend.counters.wredis++;
   }
   return to;
 }

@@ -4,6 +4,7 @@ import { rampedWeight } from "./slowstart.ts";
 import type { TlsSessionCache } from "../runtime/types.ts";
 import type { ServerTls } from "./server_tls.ts";
 import type { ServerObserver, ServerSession } from "./server_hooks.ts";
+import { ServerCounters } from "../stats/counters.ts";
 
 export type ServerState = "UP" | "DOWN" | "MAINT" | "DRAIN";
 
@@ -73,31 +74,14 @@ export class Server implements LbServer {
   /** Connections open to this server now (HAProxy's scur) and at most so far (smax). */
   cur = 0;
   max = 0;
-  /** Sessions it ever served: TCP sessions, HTTP requests (stot). */
-  total = 0;
-  /**
-   * Requests whose connect failed on this server after their retries (HAProxy's econ; every
-   * failed attempt still reaches `observer`). Response errors: invalid, closed before a response,
-   * timed out (eresp). Retries kept on this server (wretr) and moves away from it (wredis).
-   */
-  connectErrors = 0;
-  responseErrors = 0;
-  retried = 0;
-  redispatched = 0;
-  /** Bytes from clients / to clients over this server's connections (bin, bout). */
-  bytesIn = 0;
-  bytesOut = 0;
+  /** What it counts for stats (stot, bin, bout, econ, eresp, wretr, ...): see ServerCounters. */
+  readonly counters: ServerCounters = new ServerCounters();
   /** True while an active health check runs for this server (src/check/). */
   checked = false;
   /** HAProxy's check health: 0 to rise-1 is DOWN, rise to rise+fall-1 UP (rise+fall-1: fully UP). */
   checkHealth = 0;
   /** The last health check's outcome; null until one completed. */
   lastCheck: CheckOutcome | null = null;
-  /** Failed health checks while not fully DOWN (chkfail); times checks took it DOWN (chkdown). */
-  failedChecks = 0;
-  downTransitions = 0;
-  /** Times observe's errorLimit was reached (HAProxy's hanafail). */
-  failedHana = 0;
   /** False while health checks say DOWN, whatever the admin state (a DRAIN server may be down). */
   running = true;
   readonly onMarkedDown: "shutdown-sessions" | null;

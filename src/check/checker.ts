@@ -172,7 +172,7 @@ export class Checker {
       else if (onError === "mark-down") this.#health.markDown();
       this.#record({ ok: false, status: HEALTH_ANALYZE, info }, -1);
     }
-    this.#server.failedHana++;
+    this.#server.counters.hanafail++;
     this.#advance();
   }
 
@@ -190,7 +190,7 @@ export class Checker {
     const s = this.#server;
     s.lastCheck = { ...verdict, durationMs, at: Date.now() };
     // HAProxy's chkfail: failed checks of a server not already fully DOWN.
-    if (!verdict.ok && this.#health.health > 0) s.failedChecks++;
+    if (!verdict.ok && this.#health.health > 0) s.counters.chkfail++;
     if (verdict.ok) this.#observer?.reset();
     const to = this.#health.record(verdict.ok);
     s.checkHealth = this.#health.health;
@@ -202,13 +202,13 @@ export class Checker {
     this.#backend.refreshBackups();
     s.running = to === "UP";
     s.lastChange = Date.now();
-    if (to === "DOWN") s.downTransitions++;
+    if (to === "DOWN") s.counters.chkdown++;
     else if (s.state === "UP") s.cameUp(); // its slowstart, if any, begins
     const be = this.#backend;
     const { active, backups } = upServers(be);
     if (active + backups === (to === "UP" && s.state === "UP" && s.weight > 0 ? 1 : 0)) {
       be.lastChange = s.lastChange; // the backend lost its last server, or got one back
-      if (to === "DOWN") be.downTransitions++;
+      if (to === "DOWN") be.counters.chkdown++;
     }
     // on-marked-down / on-marked-up, and a DOWN server's idle connections: before the log line
     if (to === "DOWN") serverWentDown(be, s);

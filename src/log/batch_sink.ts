@@ -2,6 +2,7 @@
 import { createWriteStream } from "node:fs";
 import process from "node:process";
 import type { LogRecord, Sink } from "@logtape/logtape";
+import type { ProcessCounters } from "../stats/counters.ts";
 
 /** Lines waiting beyond this many bytes (the output cannot keep up) are dropped and counted. */
 const MAX_PENDING = 8 * 1024 * 1024;
@@ -29,8 +30,12 @@ export type BatchSink = Sink & AsyncDisposable & { writeLine(text: string): void
 /**
  * A sink writing each record's message, as is, one per line to `target` ("stdout", "stderr" or a
  * file path). One write is in flight at a time; lines arriving meanwhile join the next batch.
+ * Dropped lines are also counted in `counters.droppedLogs` (the process's DroppedLogs).
  */
-export function batchSink(target: string): BatchSink {
+export function batchSink(
+  target: string,
+  counters: Pick<ProcessCounters, "droppedLogs"> = { droppedLogs: 0 },
+): BatchSink {
   const out = output(target);
   let lines: string[] = [];
   let pending = 0;
@@ -71,6 +76,7 @@ export function batchSink(target: string): BatchSink {
     const line = text + "\n";
     if (pending + line.length > MAX_PENDING) {
       dropped++;
+      counters.droppedLogs++;
       return;
     }
     lines.push(line);

@@ -10,6 +10,7 @@ import {
 } from "@logtape/logtape";
 import { setAccessOutput } from "./access_sink.ts";
 import { batchSink } from "./batch_sink.ts";
+import type { ProcessCounters } from "../stats/counters.ts";
 
 export type { LogLevel };
 
@@ -46,7 +47,12 @@ function stdoutStream(): WritableStream<Uint8Array> {
  * ```
  */
 export async function configureLogging(
-  options: { level: LogLevel; access?: string | undefined },
+  options: {
+    level: LogLevel;
+    access?: string | undefined;
+    /** Where dropped access log lines are counted (DroppedLogs); pass the proxy's too. */
+    counters?: ProcessCounters | undefined;
+  },
 ): Promise<void> {
   const access = options.access ?? "stdout";
   const sinks: Record<string, Sink> = {
@@ -56,7 +62,7 @@ export async function configureLogging(
     }),
   };
   if (access !== "none") {
-    const sink = batchSink(access);
+    const sink = batchSink(access, options.counters);
     sinks.access = sink;
     setAccessOutput(sink.writeLine);
   } else setAccessOutput(null);

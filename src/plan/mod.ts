@@ -7,12 +7,20 @@
 import type { Config } from "../config/mod.ts";
 import { type ProxyHandle, startPlan } from "../proxy/proxy.ts";
 import type { Runtime } from "../runtime/types.ts";
+import type { ProcessCounters } from "../stats/counters.ts";
 import { planFromConfig } from "./plan.ts";
 
 export { planFromConfig } from "./plan.ts";
 export { checkPlans } from "./checks.ts";
 
-/** Starts the proxy described by a validated config (see {@link startPlan}). */
-export async function startProxy(config: Config, runtime: Runtime): Promise<ProxyHandle> {
-  return startPlan(await planFromConfig(config), runtime);
+/**
+ * Starts the proxy described by a validated config (see {@link startPlan}); `counters` are the
+ * process's, when the log setup counts into them too.
+ */
+export async function startProxy(
+  config: Config,
+  runtime: Runtime,
+  counters?: ProcessCounters,
+): Promise<ProxyHandle> {
+  return startPlan(await planFromConfig(config), runtime, counters);
 }

@@ -4,6 +4,8 @@ import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type { Runtime } from "../runtime/types.ts";
+import { ProcessCounters } from "../stats/counters.ts";
+import type { ProcessView } from "../stats/views.ts";
 import type { HttpFrontendOptions } from "./http/options.ts";
 import { type Admission, Frontend } from "./accept/frontend.ts";
 import { type BindSpec, type BoundAddress, ListenerGroup } from "./accept/listeners.ts";
@@ -39,6 +41,8 @@ export interface ProxyHandle {
   readonly binds: BoundAddress[];
   readonly frontends: readonly Frontend[];
   readonly backends: ReadonlyMap<string, Backend>;
+  /** The process-wide counters and gauges (connections, requests, dropped log lines). */
+  readonly process: ProcessView;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
   shutdown(): Promise<void>;
   /**
@@ -48,8 +52,15 @@ export interface ProxyHandle {
   reloadCertificates(): Promise<string[]>;
 }
 
-/** Starts every frontend; all binds succeed or none stay open and the error names the address. */
-export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<ProxyHandle> {
+/**
+ * Starts every frontend; all binds succeed or none stay open and the error names the address.
+ * `counters`: the process's counters, shared with the log setup (dropped lines); new by default.
+ */
+export async function startPlan(
+  plan: ProxyPlan,
+  runtime: Runtime,
+  counters: ProcessCounters = new ProcessCounters(),
+): Promise<ProxyHandle> {
   const backends = new Map(plan.backends.map((o) => [o.name, new Backend(o)]));
   const frontends: Frontend[] = [];
   let cur = 0;
@@ -58,6 +69,7 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     take() {
       if (cur >= plan.maxconn) return false;
       cur++;
+      counters.connTot++;
       return true;
     },
     give: () => {
@@ -93,6 +105,13 @@ export async function startPlan(plan: ProxyPlan, runtime: Runtime): Promise<Prox
     binds: groups.flatMap((g) => g.bound),
     frontends,
     backends,
+    process: {
+      counters,
+      get cur() {
+        return cur;
+      },
+      maxconn: plan.maxconn,
+    },
     shutdown() {
       checks.stop();
       stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {

@@ -51,7 +51,7 @@ async function proxiedTlsServer(
   const owner: ProxyHeaderOwner = {
     name: "fe",
     clientTimeout: 5000,
-    proxyHeaderErrors: 0,
+    counters: { proxyHeaderErrors: 0 },
     proxyHeaderRead(_wait, s) {
       secured.push(s);
       s.setHandlers({

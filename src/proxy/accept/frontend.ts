@@ -9,6 +9,7 @@ import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
 import { HttpSession } from "../http/session.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
+import { FrontendCounters } from "../../stats/counters.ts";
 import { FreqCounter } from "./freq.ts";
 import { ProxiedSocket } from "./proxied_socket.ts";
 import { ProxyHeaderWait } from "./proxy_header_wait.ts";
@@ -72,13 +73,11 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   readonly #accessLog: ((record: AccessRecord) => void) | null;
   /** The listeners feeding this frontend (owned apart, see ListenerGroup); null until bound. */
   #listeners: ListenerGroup | null = null;
-  /** Sessions open now / ever accepted. */
+  /** Sessions open now / at most at once (scur, smax). */
   cur = 0;
-  total = 0;
-  /** Connections closed by a tcp-request connection reject. */
-  deniedConnections = 0;
-  /** accept-proxy connections closed for a missing, malformed or late PROXY header. */
-  proxyHeaderErrors = 0;
+  max = 0;
+  /** What it counts for stats (stot, conn_tot, dcon, ...): see FrontendCounters. */
+  readonly counters: FrontendCounters = new FrontendCounters();
   /** Most payload bytes a TCP session buffers for content inspection. */
   readonly inspectBuffer: number;
   #admission: Admission;
@@ -135,7 +134,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     const ctx = connectionContext(sock, this);
     ctx.final = true;
     if (evaluateTcpRules(rules, ctx).verdict !== "reject") return true;
-    this.deniedConnections++;
+    this.counters.dcon++;
     return false;
   }
 
@@ -165,6 +164,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
    */
   accept(sock: Socket, acceptProxy = false, tls: TlsAcceptor | null = null): void {
     if (this.#stopping) return sock.close();
+    this.counters.connTot++;
     // Every write we make is a whole message part: Nagle would hold the second of two small writes
     // (head, then body) until the client's delayed ACK, 40 ms later.
     sock.setNoDelay(true);
@@ -219,8 +219,8 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
       this.#pauseListeners();
       return false;
     }
-    this.cur++;
-    this.total++;
+    if (++this.cur > this.max) this.max = this.cur;
+    this.counters.stot++;
     if (this.#rateLimit > 0) this.#rate.add();
     if (this.cur >= this.maxconn) this.#pauseListeners();
     const session = sock instanceof ProxiedSocket && sock.header === null

@@ -20,8 +20,8 @@ export interface ProxyHeaderOwner {
   readonly name: string;
   /** `timeout client`: the longest the header may take (HAProxy's handshake bound). */
   readonly clientTimeout: number;
-  /** Connections closed for a missing, malformed or late PROXY header. */
-  proxyHeaderErrors: number;
+  /** Its counters: proxyHeaderErrors counts connections closed for a bad or late PROXY header. */
+  readonly counters: { proxyHeaderErrors: number };
   /** The header was read (and TLS set up on a TLS bind): start the session in the slot the wait held. */
   proxyHeaderRead(wait: ProxyHeaderWait, sock: Socket): void;
   /** The wait is over without a session (connection closed). */
@@ -135,7 +135,7 @@ export class ProxyHeaderWait {
     this.#done = true;
     this.#buf = null;
     clearTimeout(this.#timer);
-    this.#owner.proxyHeaderErrors++;
+    this.#owner.counters.proxyHeaderErrors++;
     const s = this.#sock;
     const line = `frontend ${this.#owner.name}: ${peer(s.remoteAddress, s.remotePort)}: ${reason}`;
     log.warn`${line}`;

@@ -13,6 +13,7 @@ import { ChunkedParser } from "../../http1/chunked.ts";
 import { LAST_CHUNK, serializeChunk } from "../../http1/serialize.ts";
 import type { RequestHead, ResponseHead } from "../../http1/types.ts";
 import type { Socket } from "../../runtime/types.ts";
+import { CompressionCounters } from "../../stats/counters.ts";
 
 /**
  * How long encoded bytes may wait in the encoder before a flush pushes them out. The proxy cannot
@@ -23,21 +24,9 @@ import type { Socket } from "../../runtime/types.ts";
  */
 export const FLUSH_DELAY_MS = 10;
 
-/** A frontend's compression counters (HAProxy's comp_in, comp_out, comp_rsp), for stats. */
-export class CompressionStats {
-  /** Body bytes that went into an encoder. */
-  bytesIn = 0;
-  /** Encoded bytes that came out (chunk framing not counted). */
-  bytesOut = 0;
-  /** Responses compressed. */
-  responses = 0;
-  /** Responses sent as they were although compression was configured for them. */
-  bypassed = 0;
-}
-
 /** A frontend's compression settings, per backend (the backend's own settings win), and its counters. */
 export class FrontendCompression {
-  readonly stats: CompressionStats = new CompressionStats();
+  readonly counters: CompressionCounters = new CompressionCounters();
   readonly #byBackend: ReadonlyMap<string, EffectiveCompression>;
 
   constructor(byBackend: ReadonlyMap<string, EffectiveCompression>) {
@@ -68,7 +57,7 @@ export function chooseCompression(
   }
   const algo = chooseEncoding(ae, cfg.algos);
   if (algo !== undefined && cfg.offload) req.headers = requestForOffload(req.headers);
-  return new CompressionChoice(cfg, algo, fc.stats);
+  return new CompressionChoice(cfg, algo, fc.counters);
 }
 
 /** What a BodyCompressor needs from its transaction. */
@@ -84,14 +73,14 @@ export interface CompressorIo {
 /** One request's compression choice, applied to its response head. */
 export class CompressionChoice {
   readonly #cfg: EffectiveCompression;
-  readonly #stats: CompressionStats;
+  readonly #counters: CompressionCounters;
   /** The algorithm picked from Accept-Encoding; undefined: the client accepts none of them. */
   readonly algo: Algo | undefined;
 
-  constructor(cfg: EffectiveCompression, algo: Algo | undefined, stats: CompressionStats) {
+  constructor(cfg: EffectiveCompression, algo: Algo | undefined, counters: CompressionCounters) {
     this.#cfg = cfg;
     this.algo = algo;
-    this.#stats = stats;
+    this.#counters = counters;
   }
 
   /**
@@ -105,14 +94,14 @@ export class CompressionChoice {
       ? null
       : shouldCompress(req, res, { types: this.#cfg.types, minsize: this.#cfg.minsize });
     if (algo === undefined || !verdict?.ok) {
-      this.#stats.bypassed++;
+      this.#counters.bypassed++;
       return null;
     }
     // shouldCompress let through no transfer-coding but chunked: the body comes chunked, or not
     const chunked = res.headers.some((f) => f.lname === "transfer-encoding");
     res.headers = rewriteResponseHead(res.headers, algo);
-    this.#stats.responses++;
-    return new BodyCompressor(algo, this.#cfg.levels[algo], this.#stats, io, chunked);
+    this.#counters.compRsp++;
+    return new BodyCompressor(algo, this.#cfg.levels[algo], this.#counters, io, chunked);
   }
 }
 
@@ -124,7 +113,7 @@ export class CompressionChoice {
 export class BodyCompressor {
   readonly #algo: Algo;
   readonly #level: number;
-  readonly #stats: CompressionStats;
+  readonly #counters: CompressionCounters;
   readonly #io: CompressorIo;
   /** Made at the first body byte or at end(), so a response that never gets there costs nothing. */
   #enc: Encoder | null = null;
@@ -142,14 +131,14 @@ export class BodyCompressor {
   constructor(
     algo: Algo,
     level: number,
-    stats: CompressionStats,
+    counters: CompressionCounters,
     io: CompressorIo,
     chunked: boolean,
   ) {
     this.#dechunk = chunked ? new ChunkedParser("response") : null;
     this.#algo = algo;
     this.#level = level;
-    this.#stats = stats;
+    this.#counters = counters;
     this.#io = io;
   }
 
@@ -172,7 +161,7 @@ export class BodyCompressor {
 
   #encode(body: Uint8Array): void {
     if (body.length === 0) return;
-    this.#stats.bytesIn += body.length;
+    this.#counters.compIn += body.length;
     if (!this.#encoder().write(body) && !this.#serverBlocked) {
       this.#serverBlocked = true;
       this.#io.server()?.pause();
@@ -232,7 +221,7 @@ export class BodyCompressor {
 
   #output(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.#stats.bytesOut += chunk.length;
+    this.#counters.compOut += chunk.length;
     if (!this.#io.write(serializeChunk(chunk)) && !this.#clientBlocked) {
       this.#clientBlocked = true;
       this.#enc?.pause();

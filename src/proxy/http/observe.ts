@@ -11,7 +11,7 @@ import type { Failure } from "../../failure/failure.ts";
  */
 export function countFailure(f: Failure, be: Backend, server: Server | null): void {
   if (server === null || f.observe === null) return;
-  server.responseErrors++;
-  be.responseErrors++;
+  server.counters.eresp++;
+  be.counters.eresp++;
   server.observer?.responseFailed(f.observe);
 }

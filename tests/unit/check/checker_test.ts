@@ -80,7 +80,7 @@ test("Checker: a refused first check takes the server DOWN and logs it HAProxy's
   try {
     await until(() => be.servers[0]!.state === "DOWN", "s1 DOWN");
     assert.equal(rt.connects.length, 1, "health starts at rise: one failure is enough");
-    assert.equal(be.servers[0]!.downTransitions, 1);
+    assert.equal(be.servers[0]!.counters.chkdown, 1);
     assert.equal(be.servers[0]!.lastCheck?.status, "Layer4 connection problem");
     assert.match(
       lines()[0]!,
@@ -110,7 +110,7 @@ test("Checker counts fall and rise exactly, moving state and logging each change
     const down = rt.connects.length;
     await until(() => s1.state === "UP", "s1 UP");
     assert.equal(rt.connects.length - down, 2, "rise 2: two passed checks");
-    assert.equal(s1.failedChecks, 3);
+    assert.equal(s1.counters.chkfail, 3);
     assert.match(
       lines()[1]!,
       new RegExp(

@@ -93,9 +93,9 @@ test("observe mark-down: the errorLimit-th error takes the server DOWN at once",
     s1.observer!.status(500);
     await until(() => s1.state === "DOWN", "s1 DOWN");
     assert.equal(rt.connects.length, 1, "no active check ran: the passive failure did it");
-    assert.equal(s1.failedHana, 1);
-    assert.equal(s1.failedChecks, 1);
-    assert.equal(s1.downTransitions, 1);
+    assert.equal(s1.counters.hanafail, 1);
+    assert.equal(s1.counters.chkfail, 1);
+    assert.equal(s1.counters.chkdown, 1);
     assert.equal(s1.running, false);
     assert.equal(s1.lastCheck?.status, "Health analyze");
     assert.deepEqual(lines(), [
@@ -155,8 +155,8 @@ test("observe fastinter: no state change, next check sooner; a pass clears error
     for (let i = 0; i < 3; i++) s1.observer!.status(502);
     await until(() => rt.connects.length === 2, "the next check at fastinter", 500);
     assert.equal(s1.checkHealth, 4);
-    assert.equal(s1.failedChecks, 0);
-    assert.equal(s1.failedHana, 1);
+    assert.equal(s1.counters.chkfail, 0);
+    assert.equal(s1.counters.hanafail, 1);
     assert.match(
       lines()[0]!,
       /^info Server app\/s1: Detected 3 consecutive errors, last one was: /,
@@ -254,13 +254,13 @@ test("the backend's chkdown and lastchg follow its last server", async () => {
   c.start(0);
   try {
     await until(() => be.servers[0]!.state === "DOWN", "DOWN");
-    assert.equal(be.downTransitions, 1);
+    assert.equal(be.counters.chkdown, 1);
     assert.ok(be.lastChange > before);
     const down = be.lastChange;
     rt.behaviour = { kind: "open" };
     await until(() => be.servers[0]!.state === "UP", "UP");
     assert.ok(be.lastChange >= down);
-    assert.equal(be.downTransitions, 1);
+    assert.equal(be.counters.chkdown, 1);
   } finally {
     c.stop();
   }

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import type { AccessRecord } from "../../../src/log/access.ts";
 import { accessLogger, setAccessOutput } from "../../../src/log/access_sink.ts";
 import { batchSink } from "../../../src/log/batch_sink.ts";
+import { ProcessCounters } from "../../../src/stats/counters.ts";
 
 const record = (n: number): AccessRecord => ({
   clientIp: "127.0.0.1",
@@ -65,6 +66,21 @@ test("batchSink().writeLine: every line reaches the file, in order, once the sin
     assert.equal(lines.pop(), "");
     assert.equal(lines.length, 5000);
     lines.forEach((l, i) => assert.equal(JSON.parse(l).request, `GET /${i} HTTP/1.1`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("batchSink().writeLine: lines beyond the pending bound are dropped and counted in droppedLogs", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsproxy-log-"));
+  try {
+    const counters = new ProcessCounters();
+    const sink = batchSink(join(dir, "access.log"), counters);
+    const line = "x".repeat(1_000_000);
+    // the first line is written at once; 8 more wait (8 MB); the last 3 find no room
+    for (let i = 0; i < 12; i++) sink.writeLine(line);
+    assert.equal(counters.droppedLogs, 3);
+    await sink[Symbol.asyncDispose]();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,7 @@ function setup(clientTimeout = 5000) {
   const owner: ProxyHeaderOwner = {
     name: "fe",
     clientTimeout,
-    proxyHeaderErrors: 0,
+    counters: { proxyHeaderErrors: 0 },
     proxyHeaderRead: (_w, s) => log.push(`read ${s.remoteAddress}:${s.remotePort}`),
     release: () => log.push("release"),
   };
@@ -30,7 +30,7 @@ test("ProxyHeaderWait: a v1 line in pieces, the bytes after it kept for the sess
   inner.send("PROXY TCP4 192.0.2.1 ");
   inner.send("192.0.2.2 5000 80\r\nGET");
   assert.deepEqual(log, ["read 192.0.2.1:5000"]);
-  assert.equal(owner.proxyHeaderErrors, 0);
+  assert.equal(owner.counters.proxyHeaderErrors, 0);
   const r = recorder();
   sock.setHandlers(r.handlers);
   await tick();
@@ -62,7 +62,7 @@ test("ProxyHeaderWait: bytes that are no header close the connection at once, co
     inner.send(bad);
     assert.equal(inner.closed, true, bad);
     assert.deepEqual(log, ["release"]);
-    assert.equal(owner.proxyHeaderErrors, 1);
+    assert.equal(owner.counters.proxyHeaderErrors, 1);
   }
 });
 
@@ -72,7 +72,7 @@ test("ProxyHeaderWait: a close before the header is complete is counted once", (
   inner.handlers!.end();
   inner.handlers!.close();
   assert.deepEqual(log, ["release"]);
-  assert.equal(owner.proxyHeaderErrors, 1);
+  assert.equal(owner.counters.proxyHeaderErrors, 1);
 });
 
 test("ProxyHeaderWait: a header still incomplete after timeout client closes the connection", async () => {
@@ -81,7 +81,7 @@ test("ProxyHeaderWait: a header still incomplete after timeout client closes the
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(inner.closed, true);
   assert.deepEqual(log, ["release"]);
-  assert.equal(owner.proxyHeaderErrors, 1);
+  assert.equal(owner.counters.proxyHeaderErrors, 1);
 });
 
 test("ProxyHeaderWait: kill (stop) closes without counting an error", () => {
@@ -90,5 +90,5 @@ test("ProxyHeaderWait: kill (stop) closes without counting an error", () => {
   wait.kill();
   assert.equal(inner.closed, true);
   assert.deepEqual(log, ["release"]);
-  assert.equal(owner.proxyHeaderErrors, 0);
+  assert.equal(owner.counters.proxyHeaderErrors, 0);
 });

@@ -127,8 +127,8 @@ test("CompressionChoice.respond() rewrites a qualifying head and counts what it 
   );
   const noAlgo = chooseCompression(fc, "app", request([]))!;
   assert.equal(noAlgo.respond(request([]), response([["Content-Type", "text/html"]]), io), null);
-  assert.equal(fc.stats.responses, 1);
-  assert.equal(fc.stats.bypassed, 5);
+  assert.equal(fc.counters.compRsp, 1);
+  assert.equal(fc.counters.bypassed, 5);
 });
 
 for (const [what, chunked] of [["a length-delimited", false], ["a chunked", true]] as const) {
@@ -157,8 +157,8 @@ for (const [what, chunked] of [["a length-delimited", false], ["a chunked", true
     assert.ok(c.finished);
     const decoded = zlib.gunzipSync(unchunk(raw()));
     assert.equal(sha(decoded), sha(body));
-    assert.equal(fc.stats.bytesIn, body.length);
-    assert.ok(fc.stats.bytesOut > 0 && fc.stats.bytesOut < body.length / 2);
+    assert.equal(fc.counters.compIn, body.length);
+    assert.ok(fc.counters.compOut > 0 && fc.counters.compOut < body.length / 2);
   });
 }
 

@@ -49,5 +49,5 @@ test("countFailure() counts SH/sH/SD answers as eresp and tells observe their ki
   for (const f of [refused, denied, badRequest]) countFailure(f, be, s1);
   countFailure(serverClosed(false), be, null);
   assert.equal(heard.length, 4, "connect failures and the proxy's own refusals are not eresp");
-  assert.deepEqual([s1.responseErrors, be.responseErrors], [4, 4]);
+  assert.deepEqual([s1.counters.eresp, be.counters.eresp], [4, 4]);
 });
