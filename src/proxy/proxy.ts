@@ -66,6 +66,7 @@ export async function startPlan(
   let cur = 0;
   const admission: Admission = {
     runtime,
+    counters,
     take() {
       if (cur >= plan.maxconn) return false;
       cur++;

@@ -9,7 +9,7 @@ import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
 import { HttpSession } from "../http/session.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
-import { FrontendCounters } from "../../stats/counters.ts";
+import { FrontendCounters, type ProcessCounters } from "../../stats/counters.ts";
 import { FreqCounter } from "./freq.ts";
 import { ProxiedSocket } from "./proxied_socket.ts";
 import { ProxyHeaderWait } from "./proxy_header_wait.ts";
@@ -35,6 +35,8 @@ export interface Admission {
   give(): void;
   /** Sessions open in the whole process. */
   readonly cur: number;
+  /** The process's counters (CumReq and the like). */
+  readonly counters: ProcessCounters;
 }
 
 export interface FrontendOptions {
@@ -147,6 +149,10 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
 
   get runtime(): Runtime {
     return this.#admission.runtime;
+  }
+
+  get processCounters(): ProcessCounters {
+    return this.#admission.counters;
   }
 
   get processCur(): number {

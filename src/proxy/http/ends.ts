@@ -2,7 +2,13 @@
 import type { Backend } from "../../backend/backend.ts";
 import { sniVaries } from "../../backend/server_tls.ts";
 import type { Server } from "../../backend/server.ts";
-import { type Failure, failure, SERVER_TIMEOUT, serverClosed } from "../../failure/failure.ts";
+import {
+  type Failure,
+  failure,
+  NORMAL,
+  SERVER_TIMEOUT,
+  serverClosed,
+} from "../../failure/failure.ts";
 import type { BodyFraming, RequestHead } from "../../http1/types.ts";
 import type { SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
@@ -10,7 +16,8 @@ import { accessRecord } from "../session/access_record.ts";
 import { BodyMeter } from "./body_meter.ts";
 import { HttpConnect } from "./connect.ts";
 import { clientKeepsAlive, isIdempotent, requestsUpgrade } from "./heads.ts";
-import { countFailure } from "./observe.ts";
+import { countStatus } from "../../stats/counters.ts";
+import { countFailure } from "../session/failure_counts.ts";
 import { HttpResponse, type ResponseIo } from "./response.ts";
 import type { ResponseFailure } from "./retry.ts";
 import type { HttpSession } from "./session.ts";
@@ -91,7 +98,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   }
 
   protected override tunnelOver(): void {
-    this.finish("--", false);
+    this.finish(null, false);
     this.s.closeGracefully();
   }
 
@@ -108,7 +115,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
       : this.state === "send-request"
       ? "wait-response"
       : this.state;
-    this.finish(failure("client-abort", phase).termination, false);
+    this.finish(failure("client-abort", phase), false);
   }
 
   onTimeout(kind: "client" | "server" | "tunnel"): void {
@@ -144,22 +151,24 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     this.state = "done";
     this.bytesOut += this.s.sendErrorAndClose(f.status);
     this.log(f.termination);
+    countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(false);
-    countFailure(f, this.be, this.server);
   }
 
   /** Cut both sides: the response was already under way, so the client sees a truncated one. */
   protected cut(f: Failure): void {
     if (f.reason !== "") this.#reason = f.reason;
     if (this.state === "done") return;
-    this.finish(f.termination, false);
+    this.finish(f, false);
     this.s.close();
   }
 
-  protected finish(termination: string, keepServer: boolean): void {
+  /** Ends the transaction: logged, counted, the server connection kept or closed; `f` null: normal. */
+  protected finish(f: Failure | null, keepServer: boolean): void {
     this.state = "done";
     this.res.destroy();
-    this.log(termination);
+    this.log(f?.termination ?? NORMAL);
+    if (f !== null) countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(keepServer);
   }
 
@@ -176,7 +185,14 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   protected log(termination: string): void {
     const sent = (this.sentHead?.length ?? 0) + this.reqBody.consumed;
     this.be.countBytes(this.server, sent, this.bytesOut);
-    const s = this.s;
+    const s = this.s, fe = s.owner.counters;
+    fe.bin += sent;
+    fe.bout += this.bytesOut;
+    if (this.status > 0) {
+      countStatus(fe, this.status);
+      countStatus(this.be.counters, this.status);
+      if (this.server !== null) countStatus(this.server.counters, this.status);
+    }
     if (!s.owner.logsAccess) return; // no record or request line to build when logging is off
     s.owner.logAccess(accessRecord(s.client, s.owner, this.be, this.server, {
       start: this.#start,

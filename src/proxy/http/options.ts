@@ -7,6 +7,7 @@ import type { ContextOwner } from "../session/l4_context.ts";
 import type { Runtime } from "../../runtime/types.ts";
 import type { ErrorPages } from "./error_pages.ts";
 import type { FrontendCompression } from "./compress.ts";
+import type { FrontendCounters, ProcessCounters } from "../../stats/counters.ts";
 
 /** HAProxy's connection modes: keep both sides alive, close the server side after each response, or close both. */
 export type HttpConnectionMode = "http-keep-alive" | "http-server-close" | "httpclose";
@@ -56,6 +57,9 @@ export interface HttpOwner extends ContextOwner {
   readonly hasRequestRules: boolean;
   /** The http-request/http-response rules of backend `name`, if it has any. */
   backendRules(name: string): BackendHttpRules | undefined;
+  /** The frontend's counters, and the process's. */
+  readonly counters: FrontendCounters;
+  readonly processCounters: ProcessCounters;
   /** Connections open on this frontend, and in the process (for logs). */
   readonly cur: number;
   readonly processCur: number;

@@ -7,7 +7,9 @@ import type { Socket } from "../../runtime/types.ts";
 import type { HttpOwner } from "./options.ts";
 import { HttpTransaction } from "./transaction.ts";
 import { type Failure, failure } from "../../failure/failure.ts";
+import { countStatus } from "../../stats/counters.ts";
 import { accessRecord } from "../session/access_record.ts";
+import { countFailure } from "../session/failure_counts.ts";
 import { SessionTimer } from "../session/timer.ts";
 
 /** timeout http-request ran out with a request head begun: 408, `cR`. */
@@ -122,6 +124,10 @@ export class HttpSession {
   /** Sends one of the proxy's own responses, logs it, and closes the connection once it is written. */
   #respondAndClose(f: Failure, start: number, request: string): void {
     const bytes = this.sendErrorAndClose(f.status);
+    const fe = this.owner.counters;
+    countFailure(f, fe, null, null);
+    fe.bout += bytes;
+    countStatus(fe, f.status);
     if (!this.owner.logsAccess) return;
     const now = Date.now();
     this.owner.logAccess(accessRecord(this.client, this.owner, null, null, {

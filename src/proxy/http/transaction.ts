@@ -34,6 +34,8 @@ export class HttpTransaction extends TransactionEnds {
   /** `rest` holds the bytes that came after the head: the start of the body, maybe a pipelined request. */
   start(rest: Uint8Array): void {
     const s = this.s;
+    s.owner.counters.reqTot++;
+    s.owner.processCounters.reqTot++;
     if (this.req.method === "CONNECT" && !s.owner.http.acceptConnect) {
       return this.fail(CONNECT_REFUSED);
     }
@@ -47,6 +49,7 @@ export class HttpTransaction extends TransactionEnds {
         return this.#answerLocally(r.answer.status, r.answer.bytes, keep, rest);
       }
     }
+    this.be.counters.reqTot++;
     this.res.negotiate(this.be, this.ctx);
     if (rest.length > 0) this.takeRequestBytes(rest);
     if (this.state === "connect") this.connect(null);
@@ -58,6 +61,8 @@ export class HttpTransaction extends TransactionEnds {
     this.status = status;
     this.state = "done";
     this.bytesOut += bytes.length;
+    s.owner.counters.intercepted++;
+    this.be.counters.intercepted++;
     s.client.write(bytes);
     this.log(failure("local", "http-request-rules").termination);
     if (!keep) s.closeGracefully();
@@ -178,7 +183,7 @@ export class HttpTransaction extends TransactionEnds {
       this.s.timer.idle(this.s.owner.http.clientTimeout, 0);
       return this.res.endEncoding(() => this.complete());
     }
-    this.finish("--", keepServer);
+    this.finish(null, keepServer);
     const keep = this.clientKeepAlive && this.res.keepClient;
     this.s.transactionDone(keep && this.reqBody.done && !this.clientEnded);
   }

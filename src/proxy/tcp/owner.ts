@@ -4,6 +4,7 @@ import type { AccessRecord } from "../../log/access.ts";
 import type { FrontendRules } from "../../rules/rule_sets.ts";
 import type { Runtime } from "../../runtime/types.ts";
 import type { ContextOwner } from "../session/l4_context.ts";
+import type { FrontendCounters } from "../../stats/counters.ts";
 
 /** What a session needs from the frontend that accepted it. */
 export interface SessionOwner extends ContextOwner {
@@ -18,6 +19,8 @@ export interface SessionOwner extends ContextOwner {
   readonly inspectBuffer: number;
   /** Called once when the session is over (both sockets closed). */
   release(session: object): void;
+  /** The frontend's counters. */
+  readonly counters: FrontendCounters;
   /** Connections open on this frontend, and in the process (for logs). */
   readonly cur: number;
   readonly processCur: number;

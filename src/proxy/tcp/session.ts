@@ -13,6 +13,7 @@ import { connectionContext } from "../session/l4_context.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { SessionTimer } from "../session/timer.ts";
 import { tcplogRecord } from "./log.ts";
+import { countFailure } from "../session/failure_counts.ts";
 import type { SessionOwner } from "./owner.ts";
 
 /** How a TCP session ends other than normally, by cause and phase (the termination code follows). */
@@ -273,7 +274,12 @@ export class TcpSession {
   #finish(f: Failure | null): void {
     if (this.#done) return;
     this.#done = true;
-    if (f !== null) this.termination = f.termination;
+    if (f !== null) {
+      this.termination = f.termination;
+      countFailure(f, this.#owner.counters, this.backend, this.server);
+    }
+    this.#owner.counters.bin += this.bytesFromClient;
+    this.#owner.counters.bout += this.bytesFromServer;
     this.#timer.stop();
     this.client.close();
     if (this.#srv) {
