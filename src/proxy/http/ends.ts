@@ -20,8 +20,7 @@ import { countStatus } from "../../stats/counters.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import { HttpResponse, type ResponseIo } from "./response.ts";
 import type { ResponseFailure } from "./retry.ts";
-import type { HttpSession } from "./session.ts";
-import { TransactionSockets } from "./sockets.ts";
+import { type TransactionSession, TransactionSockets } from "./sockets.ts";
 
 /**
  * The state HttpTransaction's phases share with its endings. Every way a transaction ends goes
@@ -49,7 +48,12 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   protected status = 0;
   #reason = "";
 
-  constructor(session: HttpSession, req: RequestHead, framing: BodyFraming, headStart: number) {
+  constructor(
+    session: TransactionSession,
+    req: RequestHead,
+    framing: BodyFraming,
+    headStart: number,
+  ) {
     super(session, new BodyMeter(framing, "request"));
     this.req = req;
     this.#start = headStart;

@@ -1,7 +1,31 @@
 /** The byte side of an HTTP transaction: the request body toward the server, the server connection's events, a tunnel's two ends. */
 import type { Socket } from "../../runtime/types.ts";
 import type { BodyMeter } from "./body_meter.ts";
-import type { HttpSession } from "./session.ts";
+import type { SessionTimer } from "../session/timer.ts";
+import type { HttpOwner } from "./options.ts";
+
+/** What a transaction uses of its session (HttpSession): the client, the frontend, the timer, the connection's fate. */
+export interface TransactionSession {
+  readonly client: Socket;
+  readonly owner: HttpOwner;
+  readonly timer: SessionTimer;
+  /** Requests completed on this client connection. */
+  readonly requests: number;
+  /** The proxy is stopping: the current response is the connection's last. */
+  readonly stopping: boolean;
+  /** The connection's `sess.` variables. */
+  readonly sessVars: Map<string, unknown>;
+  /** Writes one of the proxy's own responses and closes once it is out; its size, for the log. */
+  sendErrorAndClose(status: number): number;
+  /** Bytes after a request's body (the next pipelined request), held until this one is answered. */
+  transactionStash(chunk: Uint8Array): void;
+  /** The transaction is over: keep the connection for the next request, or close it. */
+  transactionDone(keepAlive: boolean): void;
+  /** The connection switched protocols: bytes now flow raw both ways. */
+  enterTunnel(): void;
+  closeGracefully(): void;
+  close(): void;
+}
 
 /** Where a transaction is: the phase its bytes belong to. */
 export type TransactionState =
@@ -18,7 +42,7 @@ export type TransactionState =
  * the socket is still the transaction's own.
  */
 export abstract class TransactionSockets {
-  protected readonly s: HttpSession;
+  protected readonly s: TransactionSession;
   protected readonly reqBody: BodyMeter;
   /** The server connection while the transaction holds one. */
   protected srv: Socket | null = null;
@@ -28,7 +52,7 @@ export abstract class TransactionSockets {
   protected pendingBody: Uint8Array[] = [];
   #serverEnded = false;
 
-  constructor(session: HttpSession, reqBody: BodyMeter) {
+  constructor(session: TransactionSession, reqBody: BodyMeter) {
     this.s = session;
     this.reqBody = reqBody;
   }
