@@ -1,30 +1,15 @@
 /** Backup servers: only the first one up takes traffic, unless allbackups; standby follows state changes. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend, type BackendOptions } from "../../../src/backend/backend.ts";
+import type { Backend } from "../../../src/backend/backend.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 function backend(allBackups: boolean): Backend {
-  const o: BackendOptions = {
-    name: "be",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    allBackups,
-    servers: ["a", "bk1", "bk2", "bk3"].map((name, i) => ({
-      name,
-      host: "127.0.0.1",
-      port: 9000 + i,
-      weight: 1,
-      backup: name.startsWith("bk"),
-    })),
-  };
-  return new Backend(o);
+  const servers = ["a", "bk1", "bk2", "bk3"].map((name) => ({
+    name,
+    backup: name.startsWith("bk"),
+  }));
+  return testBackend({ name: "be", allBackups, servers });
 }
 
 function picks(be: Backend, n: number): string[] {

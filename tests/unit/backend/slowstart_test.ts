@@ -1,7 +1,6 @@
 /** slowstart: the ramp, Server.effectiveWeight on a fake clock, balancers following it, checks starting it. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend } from "../../../src/backend/backend.ts";
 import { Server } from "../../../src/backend/server.ts";
 import { rampedWeight } from "../../../src/backend/slowstart.ts";
 import { Checker } from "../../../src/check/mod.ts";
@@ -9,6 +8,7 @@ import { parseBalance } from "../../../src/lb/parse.ts";
 import { createBalancer } from "../../../src/lb/registry.ts";
 import { seeded } from "../lb/fake.ts";
 import { FakeRuntime, until } from "../check/fake_runtime.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 /** A clock a test moves by hand, counting how often it is read. */
 function fakeClock(start = 1_000_000) {
@@ -106,19 +106,8 @@ test("static-rr: slowstart has no effect (a static algorithm)", () => {
 });
 
 test("Checker: a server brought back UP by checks starts its slowstart; at start it does not", async () => {
-  const be = new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: [{ name: "s1", host: "127.0.0.1", port: 9000, weight: 4, slowstart: 60_000 }],
-  });
+  const be = testBackend({ servers: [{ weight: 4, slowstart: 60_000 }] });
+
   const s1 = be.servers[0]!, rt = new FakeRuntime();
   const plan = {
     backend: "app",

@@ -7,6 +7,7 @@ import { Checker, type CheckPlan, checkTimeouts, startChecks } from "../../../sr
 import { parseExpect } from "../../../src/check/expect.ts";
 import type { HttpCheckSpec } from "../../../src/check/http_check.ts";
 import { FakeRuntime, until } from "./fake_runtime.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 let records: LogRecord[] = [];
 const lines = () => records.map((r) => `${r.level} ${r.message.join("")}`);
@@ -28,19 +29,7 @@ afterEach(async () => {
 });
 
 function backend(names = ["s1", "s2"]): Backend {
-  return new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: names.map((name, i) => ({ name, host: "127.0.0.1", port: 9000 + i, weight: 1 })),
-  });
+  return testBackend({ servers: names.map((name) => ({ name })) });
 }
 
 function plan(over: Partial<CheckPlan> = {}): CheckPlan {

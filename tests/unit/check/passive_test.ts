@@ -8,6 +8,7 @@ import type { ServerSession } from "../../../src/backend/server_hooks.ts";
 import { Checker, type CheckPlan } from "../../../src/check/mod.ts";
 import type { OnError } from "../../../src/check/observe.ts";
 import { FakeRuntime, FakeSocket, until } from "./fake_runtime.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 let records: LogRecord[] = [];
 const lines = () => records.map((r) => `${r.level} ${r.message.join("")}`);
@@ -29,25 +30,7 @@ afterEach(async () => {
 });
 
 function backend(servers: Partial<ServerOptions>[] = [{}, {}], poolMaxConn = 0): Backend {
-  return new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn,
-    poolPurgeDelay: 60_000,
-    servers: servers.map((o, i) => ({
-      name: `s${i + 1}`,
-      host: "127.0.0.1",
-      port: 9000 + i,
-      weight: 1,
-      ...o,
-    })),
-  });
+  return testBackend({ servers, poolMaxConn, poolPurgeDelay: 60_000 });
 }
 
 function plan(over: Partial<CheckPlan> = {}, onError: OnError = "mark-down"): CheckPlan {

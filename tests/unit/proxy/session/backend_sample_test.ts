@@ -1,24 +1,13 @@
 /** backendSample(): a Backend's live state as nbsrv, be_conn, connslots and srv_conn read it. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend } from "../../../../src/backend/backend.ts";
 import type { ServerOptions } from "../../../../src/backend/server.ts";
 import { backendSample } from "../../../../src/proxy/session/backend_sample.ts";
+import { testBackend } from "../../_fixtures/backend.ts";
+import type { Backend } from "../../../../src/backend/backend.ts";
 
 function backend(servers: Omit<ServerOptions, "host" | "port">[]): Backend {
-  return new Backend({
-    name: "api",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: servers.map((s, i) => ({ host: "127.0.0.1", port: 8000 + i, ...s })),
-  });
+  return testBackend({ name: "api", servers: servers.map((s, i) => ({ port: 8000 + i, ...s })) });
 }
 
 test("backendSample() is one object per backend, reading live state", () => {

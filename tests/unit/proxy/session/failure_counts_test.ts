@@ -1,7 +1,6 @@
 /** Tests for countFailure(): which failures count where (ereq, dreq, dresp, cli_abrt, srv_abrt, eresp) and what observe hears. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend } from "../../../../src/backend/backend.ts";
 import type { ResponseFailureKind } from "../../../../src/backend/server_hooks.ts";
 import {
   failure,
@@ -11,21 +10,11 @@ import {
 } from "../../../../src/failure/failure.ts";
 import { countFailure } from "../../../../src/proxy/session/failure_counts.ts";
 import { FrontendCounters } from "../../../../src/stats/counters.ts";
+import { testBackend } from "../../_fixtures/backend.ts";
+import type { Backend } from "../../../../src/backend/backend.ts";
 
 function backend(): Backend {
-  return new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
-    retries: 0,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: [{ name: "s1", host: "127.0.0.1", port: 1, weight: 1 }],
-  });
+  return testBackend();
 }
 
 test("countFailure() counts SH/sH/SD answers as eresp and tells observe their kind", () => {
