@@ -72,8 +72,10 @@ export class HttpResponse implements CompressorIo {
   #serverKeepAlive = true;
   #keepClient = true;
   /** A parsed head held while the transaction decides on a retry-on status. */
-  #held: { head: ResponseHead; raw: Uint8Array; rest: Uint8Array; requestDone: boolean } | null =
-    null;
+  #held: ResponseHead | null = null;
+  #heldRaw: Uint8Array = EMPTY;
+  #heldRest: Uint8Array = EMPTY;
+  #heldRequestDone = false;
 
   constructor(io: ResponseIo, session: ResponseSession, req: RequestHead, upgrade: boolean) {
     this.#t = io;
@@ -94,7 +96,7 @@ export class HttpResponse implements CompressorIo {
 
   /** The status of a head held for a retry-on decision (0: none). */
   get heldStatus(): number {
-    return this.#held?.head.status ?? 0;
+    return this.#held?.status ?? 0;
   }
 
   /** The client connection may serve another request after this response. */
@@ -145,14 +147,18 @@ export class HttpResponse implements CompressorIo {
     const parsed = parseResponseHead(step.head, this.#s.owner.http.limits);
     if (!parsed.ok) return invalidResponse(parsed.rejection.reason);
     const res = parsed.head;
-    this.#held = { head: res, raw: step.head, rest: step.rest, requestDone };
+    this.#held = res;
+    this.#heldRaw = step.head;
+    this.#heldRest = step.rest;
+    this.#heldRequestDone = requestDone;
     if (this.#be!.retryOn.statuses.has(res.status)) return "retry-status";
     return this.proceed();
   }
 
   /** The status of the response held is the response (no retry took it over): go on with it. */
   proceed(): ResponseStep {
-    const { head: res, raw, rest, requestDone } = this.#held!;
+    const res = this.#held!, raw = this.#heldRaw, rest = this.#heldRest;
+    const requestDone = this.#heldRequestDone;
     this.#held = null;
     const s = this.#s, req = this.#req, be = this.#be!;
     this.#server?.observer?.status(res.status);
@@ -261,6 +267,7 @@ export class HttpResponse implements CompressorIo {
   }
 }
 
+const EMPTY = new Uint8Array(0);
 const UNASKED_101 = "101 Switching Protocols without an upgrade request";
 
 /** A head that parses but cannot be forwarded (`SH`, 502; not retried, as HAProxy). */
