@@ -159,7 +159,9 @@ export class HttpResponse implements CompressorIo {
   proceed(): ResponseStep {
     const res = this.#held!, raw = this.#heldRaw, rest = this.#heldRest;
     const requestDone = this.#heldRequestDone;
+    // nothing of the response's bytes stays referenced once they are written
     this.#held = null;
+    this.#heldRaw = this.#heldRest = EMPTY;
     const s = this.#s, req = this.#req, be = this.#be!;
     this.#server?.observer?.status(res.status);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) {
