@@ -25,6 +25,8 @@ export interface AccessRecord {
   bytes: number;
   /** Termination state, two characters (e.g. "--", "SD", "cR"). */
   termination: string;
+  /** The phase it ended in (docs/architecture.md's names: "connect", "wait-response", …; "log" when it ended normally). */
+  phase: string;
   actconn: number;
   feconn: number;
   beconn: number;

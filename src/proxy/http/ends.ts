@@ -154,7 +154,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     this.#reason = f.reason;
     this.state = "done";
     this.bytesOut += this.s.sendErrorAndClose(f.status);
-    this.log(f.termination);
+    this.log(f.termination, f.phase);
     countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(false);
   }
@@ -171,7 +171,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   protected finish(f: Failure | null, keepServer: boolean): void {
     this.state = "done";
     this.res.destroy();
-    this.log(f?.termination ?? NORMAL);
+    this.log(f?.termination ?? NORMAL, f?.phase ?? null);
     if (f !== null) countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(keepServer);
   }
@@ -186,7 +186,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   }
 
   /** Phase "log": bytes counted on the backend and server, one httplog record. */
-  protected log(termination: string): void {
+  protected log(termination: string, phase: string | null): void {
     const sent = (this.sentHead?.length ?? 0) + this.reqBody.consumed;
     this.be.countBytes(this.server, sent, this.bytesOut);
     const s = this.s, fe = s.owner.counters;
@@ -208,6 +208,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
       bytesOut: this.bytesOut,
       retries: this.link.retries,
       termination,
+      phase,
       request: `${this.req.method} ${this.req.target} HTTP/1.${this.req.minor}`,
       reason: this.#reason,
     }));

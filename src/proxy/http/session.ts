@@ -140,6 +140,7 @@ export class HttpSession {
       bytesOut: bytes,
       retries: 0,
       termination: f.termination,
+      phase: f.phase,
       request,
       reason: f.reason,
     }));

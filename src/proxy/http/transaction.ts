@@ -64,7 +64,8 @@ export class HttpTransaction extends TransactionEnds {
     s.owner.counters.intercepted++;
     this.be.counters.intercepted++;
     s.client.write(bytes);
-    this.log(failure("local", "http-request-rules").termination);
+    const answered = failure("local", "http-request-rules");
+    this.log(answered.termination, answered.phase);
     if (!keep) s.closeGracefully();
     else {
       if (rest.length > 0) s.transactionStash(rest);

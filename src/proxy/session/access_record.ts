@@ -26,6 +26,8 @@ export interface LogFacts {
   bytesOut: number;
   retries: number;
   termination: string;
+  /** The phase a failure ended it in; null: it ended normally (logged as "log"). */
+  phase: string | null;
   /** The request line ("" in TCP mode); with a reason, the log quotes it after the line. */
   request: string;
   reason: string;
@@ -58,6 +60,7 @@ export function accessRecord(
     status: f.status > 0 ? f.status : -1,
     bytes: f.bytesOut,
     termination: f.termination,
+    phase: f.phase ?? "log",
     actconn: fe.processCur,
     feconn: fe.cur,
     beconn: backend?.cur ?? 0,

@@ -17,6 +17,8 @@ export interface LoggedSession {
   readonly bytesFromServer: number;
   readonly retries: number;
   readonly termination: string;
+  /** The phase a failure ended it in; null: it ended normally. */
+  readonly endPhase: string | null;
 }
 
 /** The session's record: its timers, the bytes the server sent, how it ended. */
@@ -31,6 +33,7 @@ export function tcplogRecord(s: LoggedSession, owner: SessionOwner): AccessRecor
     bytesOut: s.bytesFromServer,
     retries: s.retries,
     termination: s.termination,
+    phase: s.endPhase,
     request: "",
     reason: "",
   });

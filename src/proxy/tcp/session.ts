@@ -43,6 +43,8 @@ export class TcpSession {
   bytesFromServer = 0;
   /** HAProxy's termination state, "--" until the session ends otherwise. */
   termination = NORMAL;
+  /** The phase a failure ended it in (the log's `phase`); null while it ends normally. */
+  endPhase: string | null = null;
   connectMs = -1;
   /** Time spent in the backend's queue (Tw). */
   queueMs = 0;
@@ -276,6 +278,7 @@ export class TcpSession {
     this.#done = true;
     if (f !== null) {
       this.termination = f.termination;
+      this.endPhase = f.phase;
       countFailure(f, this.#owner.counters, this.backend, this.server);
     }
     this.#owner.counters.bin += this.bytesFromClient;

@@ -10,6 +10,7 @@ import { batchSink } from "../../../src/log/batch_sink.ts";
 import { ProcessCounters } from "../../../src/stats/counters.ts";
 
 const record = (n: number): AccessRecord => ({
+  phase: "log",
   clientIp: "127.0.0.1",
   clientPort: 40000 + n,
   start: Date.UTC(2026, 10, 25, 10, 0, 0, 123),
