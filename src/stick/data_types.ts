@@ -104,3 +104,11 @@ export const ARRAY_FALLBACK: ReadonlyMap<number, readonly [number, number]> = ne
   [typeId("gpc0_rate"), [typeId("gpc_rate"), 0]],
   [typeId("gpc1_rate"), [typeId("gpc_rate"), 1]],
 ]);
+
+/** Whether `store` keeps data type `id` element `n`, directly or through its array (`gpc0` in `gpc(1)`). */
+export function storesIn(store: readonly StoredData[], id: number, n = 0): boolean {
+  const name = defs[id]!.name;
+  if (store.some((s) => s.type.name === name && n < s.count)) return true;
+  const fb = ARRAY_FALLBACK.get(id);
+  return fb !== undefined && n === 0 && storesIn(store, fb[0], fb[1]);
+}

@@ -83,6 +83,11 @@ export class StickTable {
     return toKey(this.spec.type, this.spec.len, v);
   }
 
+  /** The key of entry `e`. */
+  keyOf(e: number): Key {
+    return this.#keys[e]!;
+  }
+
   /** Whether data type `id` (element `n`) is stored, directly or through its array. */
   stores(id: number, n = 0): boolean {
     return this.#offset(id, n) >= 0;
