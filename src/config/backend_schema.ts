@@ -13,6 +13,7 @@ import {
 } from "./backend_fields.ts";
 import { compressionSchema } from "./compression.ts";
 import { duration, mode, orThrow, parsing } from "./fields.ts";
+import { stickTableSchema } from "./stick_table.ts";
 import { ruleLists } from "./rule_lists.ts";
 import { serverSchema } from "./server_schema.ts";
 
@@ -47,5 +48,8 @@ export const backendSchema = z.strictObject({
   poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
   compression: compressionSchema.optional(),
   ...ruleLists,
+  stickTable: stickTableSchema.optional().describe(
+    "This section's own stick table, named after it: the default table of its track-sc and src_* rules.",
+  ),
   servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
 }).describe("A backend: a group of servers and how to pick among them.");

@@ -8,6 +8,7 @@ import { tlsIssues } from "./tls_check.ts";
 import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
 import { uncheckedBackends } from "./unchecked.ts";
+import { duplicateTables } from "./stick_table.ts";
 
 /** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
 function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
@@ -25,6 +26,9 @@ export function crossCheck(config: Config): CrossIssue[] {
   const unchecked = uncheckedBackends(config);
   const known = [...Object.keys(config.backends), ...unchecked.keys()];
   const bound = new Map<string, { frontend: string; index: number }>();
+  for (const dup of duplicateTables(config)) {
+    issues.push({ path: dup.path, message: `stick table "${dup.name}" is defined twice` });
+  }
 
   for (const [name, fe] of Object.entries(config.frontends)) {
     issues.push(...compileFrontendRules(config, name).issues);

@@ -4,6 +4,7 @@ import { bindListSchema } from "./bind.ts";
 import { compressionSchema } from "./compression.ts";
 import { duration, maxconn, mode, name } from "./fields.ts";
 import { httpOptions } from "./http_options.ts";
+import { stickTableSchema } from "./stick_table.ts";
 import { ruleList, ruleLists } from "./rule_lists.ts";
 
 export const frontendSchema = z.strictObject({
@@ -13,6 +14,9 @@ export const frontendSchema = z.strictObject({
     "The backend that receives this frontend's traffic when no useBackend rule matches.",
   ),
   ...ruleLists,
+  stickTable: stickTableSchema.optional().describe(
+    "This section's own stick table, named after it: the default table of its track-sc and src_* rules.",
+  ),
   tcpRequest: ruleList(
     "tcp-request rules (HAProxy syntax without the `tcp-request` word): `inspect-delay T` (how long " +
       "content rules may wait for bytes), `connection accept|reject [cond]` (at accept, " +

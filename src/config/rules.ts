@@ -12,6 +12,7 @@ import {
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
+import { stickTableSpecs } from "./stick_table.ts";
 import { uncheckedBackends } from "./unchecked.ts";
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
@@ -36,9 +37,15 @@ export function ruleOptions(config: Config, options: CompileOptions = NO_OPTIONS
   }
   for (const [n, servers] of uncheckedBackends(config)) backends.set(n, servers);
   const baseDir = configDir(config);
-  o = { ...(baseDir === undefined ? {} : { baseDir }), ...options, backends };
+  const stickTables = stickTableSpecs(config);
+  o = { ...(baseDir === undefined ? {} : { baseDir }), ...options, backends, stickTables };
   known.set(options, o);
   return o;
+}
+
+/** The options of a section that has its own stick table: that table is its rules' default. */
+function sectionOptions(o: CompileOptions, name: string, own: boolean): CompileOptions {
+  return own ? { ...o, stickTable: name } : o;
 }
 
 /**
@@ -51,7 +58,7 @@ export function compileFrontendRules(
   options: CompileOptions = NO_OPTIONS,
 ): { rules: FrontendRules; issues: CrossIssue[] } {
   const fe = config.frontends[name]!;
-  const o = ruleOptions(config, options);
+  const o = sectionOptions(ruleOptions(config, options), name, fe.stickTable !== undefined);
   const mode = fe.mode ?? config.defaults.mode;
   const issues: CrossIssue[] = [];
   const at = (key: string) => (e: RuleError & { line: number }) =>
@@ -107,7 +114,7 @@ export function compileBackendHttpRules(
   options: CompileOptions = NO_OPTIONS,
 ): { rules: BackendHttpRules | null; issues: CrossIssue[] } {
   const be = config.backends[name]!;
-  const o = ruleOptions(config, options);
+  const o = sectionOptions(ruleOptions(config, options), name, be.stickTable !== undefined);
   const mode = be.mode ?? config.defaults.mode;
   const issues: CrossIssue[] = [];
   const at = (key: string) => (e: RuleError & { line: number }) =>

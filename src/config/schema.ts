@@ -6,6 +6,7 @@ import { mode, name } from "./fields.ts";
 import { frontendSchema } from "./frontend_schema.ts";
 import { globalSchema } from "./global_schema.ts";
 import { serverSchema } from "./server_schema.ts";
+import { stickTableSchema } from "./stick_table.ts";
 
 export { backendSchema, frontendSchema, serverSchema };
 
@@ -14,6 +15,9 @@ export const configSchema = z.strictObject({
   defaults: defaultsSchema.prefault({}),
   frontends: z.record(name, frontendSchema).default({}).describe("Frontends by name."),
   backends: z.record(name, backendSchema).default({}).describe("Backends by name."),
+  stickTables: z.record(name, stickTableSchema).optional().describe(
+    "Stick tables by name, for rules to track and read (track-sc0 src table NAME).",
+  ),
 }).meta({ title: "tsproxy configuration", description: "A tsproxy configuration file." });
 
 /** A validated config: durations in milliseconds, addresses parsed, defaults filled. */

@@ -20,14 +20,25 @@ import { bindTlsPlan, readsTlsFacts } from "./bind_tls.ts";
 import { configDir } from "../config/base_dir.ts";
 import { serverTlsPlan } from "./server_tls.ts";
 import { serverSnis } from "../config/server_sni.ts";
+import { stickTableSpecs } from "../config/stick_table.ts";
+import { StickTable } from "../stick/table.ts";
+
+/** The config's stick tables, built empty; null when it has none (nothing per request then). */
+function stickTables(config: Config): ReadonlyMap<string, StickTable> | null {
+  const specs = stickTableSpecs(config);
+  if (specs.size === 0) return null;
+  return new Map([...specs].map(([name, spec]) => [name, new StickTable(spec)]));
+}
 
 export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   const eff = effective(config);
   const base = configDir(config);
   const tune = config.global.tune;
   const frontends: ProxyPlan["frontends"] = [];
+  const stick = stickTables(config);
   for (const f of eff.frontends) {
     const compiled = compileFrontendRules(config, f.name);
+    compiled.rules.stick = stick;
     if (compiled.issues.length > 0) {
       throw new Error(`frontend ${f.name}: ${compiled.issues[0]!.message}`);
     }

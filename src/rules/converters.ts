@@ -5,6 +5,7 @@ import { applyPrefix, maskBits } from "./_ip.ts";
 import { optIntArg, varArg, varText } from "./_prepare.ts";
 import { MAP_CONVERTERS } from "./converters_map.ts";
 import { MATH_CONVERTERS } from "./converters_math.ts";
+import { STICK_CONVERTERS } from "./converters_stick.ts";
 import { jsonPath, jsonQuery } from "./_json.ts";
 import { fieldArgs, latin1, pick, portColon, spans, urlDecode } from "./_text.ts";
 import { ArgumentError, type ConverterDef, defineConverter } from "./types.ts";
@@ -191,4 +192,5 @@ export const CONVERTERS: readonly ConverterDef[] = [
   }),
   ...MATH_CONVERTERS,
   ...MAP_CONVERTERS,
+  ...STICK_CONVERTERS,
 ];

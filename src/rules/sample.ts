@@ -11,6 +11,7 @@ import { HTTP_FETCHES } from "./fetches/http.ts";
 import { L4_FETCHES } from "./fetches/l4.ts";
 import { PAYLOAD_FETCHES } from "./fetches/payload.ts";
 import { SSL_FETCHES } from "./fetches/ssl.ts";
+import { STICK_FETCHES } from "./fetches/stick.ts";
 import type { Word } from "./tokenize.ts";
 import {
   ArgumentError,
@@ -43,6 +44,7 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = byName([
   ...PAYLOAD_FETCHES,
   ...HTTP_FETCHES,
   ...SSL_FETCHES,
+  ...STICK_FETCHES,
 ]);
 
 /** Every converter by name. */
@@ -104,6 +106,13 @@ export function compileSample(
 }
 
 const LOADS = new WeakMap<CompileOptions, LoadContext>();
+/** Memos by the options' backends map when there is one: sections compiled with their own table share files. */
+const MEMOS = new WeakMap<object, Map<string, unknown>>();
+
+/** The LoadContext of the enclosing withCompileOptions (actions check table names with it). */
+export function scopedLoad(): LoadContext {
+  return loadContext(scoped ?? {});
+}
 
 /** The LoadContext of `options`: one per options object, so its memo spans a whole compile run. */
 export function loadContext(options: CompileOptions): LoadContext {
@@ -111,15 +120,20 @@ export function loadContext(options: CompileOptions): LoadContext {
   if (load) return load;
   const read = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
   const base = options.baseDir;
-  const memo = new Map<string, unknown>();
+  const owner = options.backends ?? options;
+  let memo = MEMOS.get(owner);
+  if (!memo) MEMOS.set(owner, memo = new Map());
+  const memos = memo;
   load = {
     readFile: (path) => read(base === undefined || isAbsolute(path) ? path : join(base, path)),
     memo<T>(key: string, build: () => T): T {
-      if (!memo.has(key)) memo.set(key, build());
-      return memo.get(key) as T;
+      if (!memos.has(key)) memos.set(key, build());
+      return memos.get(key) as T;
     },
   };
   if (options.backends) load = { ...load, backends: options.backends };
+  if (options.stickTables) load = { ...load, stickTables: options.stickTables };
+  if (options.stickTable !== undefined) load = { ...load, stickTable: options.stickTable };
   LOADS.set(options, load);
   return load;
 }
@@ -152,7 +166,7 @@ export function buildSample(
         step.column,
         suggest(step.name, CONVERTERS_BY_NAME.keys()),
       );
-    const cast = castFor(type, conv.in);
+    const cast = conv.anyInput ? null : castFor(type, conv.in);
     if (cast === undefined) {
       fail(
         `converter "${conv.name}" expects ${TYPE_NAMES[conv.in]} but "${

@@ -1,5 +1,7 @@
 /** The shapes of the rules engine: what a session provides (SampleContext), values, fetch and converter definitions. */
 import type { HeaderField } from "../http1/types.ts";
+import type { StickTableSpec } from "../stick/table.ts";
+import type { StickState } from "../stick/tracker.ts";
 
 /** The type of a sample, as HAProxy names them. */
 export type SampleType = "str" | "int" | "ip" | "bool" | "bin";
@@ -104,6 +106,8 @@ export interface SampleContext {
   backends?: (name: string) => BackendSample | undefined;
   /** Connections open on the frontend now, this one included (`fe_conn`). */
   feConn?: number;
+  /** The stick tables and the entries tracked (`track-sc*`, `sc_*`, `src_*`); absent without tables. */
+  stick?: StickState | null;
 }
 
 /** What backend-state fetches read from a backend, read live at each call. */
@@ -141,6 +145,10 @@ export interface CompileOptions {
    * nothing at run time).
    */
   backends?: ReadonlyMap<string, readonly string[]>;
+  /** The stick tables by name: a rule naming another, or reading what its table does not store, is an error. */
+  stickTables?: ReadonlyMap<string, StickTableSpec>;
+  /** The table of the section being compiled (its own `stickTable`): the default of track-sc and src_*. */
+  stickTable?: string;
 }
 
 /** What a definition's `prepare` gets besides its arguments: files and names, at config load. */
@@ -149,6 +157,10 @@ export interface LoadContext {
   readFile(path: string): string;
   /** CompileOptions.backends. */
   readonly backends?: ReadonlyMap<string, readonly string[]>;
+  /** CompileOptions.stickTables. */
+  readonly stickTables?: ReadonlyMap<string, StickTableSpec>;
+  /** CompileOptions.stickTable. */
+  readonly stickTable?: string;
   /**
    * Builds a value once per CompileOptions object and key, e.g. one index per map file and kind
    * however many converters use it.
@@ -198,6 +210,8 @@ export interface ConverterDef<I extends SampleType = SampleType, A = unknown> {
   aliases?: readonly string[];
   args: readonly string[];
   in: I;
+  /** Takes a value of any type as it is (`table_*` keys: an ip, a string, an integer): `in` is not enforced. */
+  anyInput?: boolean;
   out: SampleType;
   /** The output type when it depends on the arguments (`json_query(path,int)`). */
   outFor?(args: A): SampleType;

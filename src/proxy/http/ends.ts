@@ -192,6 +192,8 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     const s = this.s, fe = s.owner.counters;
     fe.bin += sent;
     fe.bout += this.bytesOut;
+    // stick counters of what this request tracked: errors, bytes, conn_cur released
+    this.ctx?.stick?.tracker?.end(this.status, termination !== NORMAL, sent, this.bytesOut);
     if (this.status > 0) {
       countStatus(fe, this.status);
       countStatus(this.be.counters, this.status);

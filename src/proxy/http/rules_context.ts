@@ -15,7 +15,8 @@ import {
 } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { reasonPhrase } from "./error_pages.ts";
-import type { ContextOwner } from "../session/l4_context.ts";
+import { type ContextOwner, stickState } from "../session/l4_context.ts";
+import type { StickState } from "../../stick/tracker.ts";
 import { ScopedVars } from "../session/vars.ts";
 
 /** Redirect codes: a local response with one is worded as HAProxy's redirects ("302 Found"). */
@@ -43,6 +44,7 @@ class TransactionContext implements SampleContext {
   tls?: TlsSample;
   backend?: BackendSample;
   final?: boolean;
+  readonly stick: StickState | null;
   readonly #owner: ContextOwner;
   readonly #sess: SessionVars;
   #vars: ScopedVars | null = null;
@@ -66,6 +68,7 @@ class TransactionContext implements SampleContext {
     if (client.tls) this.tls = client.tls;
     this.#owner = owner;
     this.#sess = sess;
+    this.stick = stickState(owner);
   }
 
   get vars(): Map<string, unknown> {

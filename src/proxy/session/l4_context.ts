@@ -2,6 +2,8 @@
 import process from "node:process";
 import type { BackendSample, SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
+import type { StickTable } from "../../stick/table.ts";
+import type { StickState } from "../../stick/tracker.ts";
 
 const env = (name: string) => process.env[name];
 
@@ -10,6 +12,16 @@ export interface ContextOwner {
   readonly name: string;
   readonly cur: number;
   sampleBackend(name: string): BackendSample | undefined;
+  /** The frontend's compiled rules: their stick tables go in each context. */
+  readonly rules?: { readonly stick?: StickTables | null | undefined } | null;
+}
+
+type StickTables = ReadonlyMap<string, StickTable>;
+
+/** The stick state of a new context: the proxy's tables, nothing tracked yet; null without tables. */
+export function stickState(owner: ContextOwner): StickState | null {
+  const tables = owner.rules?.stick;
+  return tables ? { tables, tracker: null } : null;
 }
 
 /** A fresh context for connection `sock` accepted by frontend `owner`; no backend chosen yet. */
@@ -25,6 +37,7 @@ export function connectionContext(sock: Socket, owner: ContextOwner): SampleCont
     backends: (name) => owner.sampleBackend(name),
     vars: new Map(),
     env,
+    stick: stickState(owner),
     ...(sock.tls ? { tls: sock.tls } : {}),
   };
 }

@@ -290,6 +290,8 @@ export class TcpSession {
       this.backend.closed(this.server!, this);
       this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
     }
+    const tr = this.#ctx?.stick?.tracker; // what content rules tracked: bytes, conn_cur released
+    if (tr) tr.end(0, f !== null, this.bytesFromClient, this.bytesFromServer);
     if (this.#owner.logsAccess) this.#owner.logAccess(tcplogRecord(this, this.#owner));
     this.#owner.release(this);
   }

@@ -10,6 +10,7 @@ import type { SampleContext } from "../types.ts";
 import type { RuleLineError, RuleScope } from "./compile.ts";
 import type { ArgUse } from "./_action.ts";
 import { HTTP_ACTIONS } from "./http.ts";
+import { TCP_STICK_ACTIONS } from "./stick.ts";
 import type { HttpRuleTarget } from "./types.ts";
 
 /** When a tcp-request rule runs: once at accept (`connection`) or on the buffered payload (`content`). */
@@ -17,7 +18,8 @@ export type TcpRuleStage = "connection" | "content";
 
 /** One compiled tcp-request rule. */
 export interface TcpRule {
-  readonly action: "accept" | "reject" | "set-var" | "unset-var";
+  /** accept, reject, set-var, unset-var, or a stick action (track-sc0, sc-inc-gpc0, ...). */
+  readonly action: string;
   readonly cond: Condition | null;
   /** The line's index in the list, for messages. */
   readonly line: number;
@@ -38,7 +40,7 @@ export type TcpVerdict = "accept" | "reject" | "wait" | undefined;
 
 const ACTIONS: Record<TcpRuleStage, readonly string[]> = {
   connection: ["accept", "reject"],
-  content: ["accept", "reject", "set-var", "unset-var"],
+  content: ["accept", "reject", "set-var", "unset-var", ...TCP_STICK_ACTIONS],
 };
 
 const UNITS: Record<string, number> = {
@@ -119,7 +121,7 @@ function compileRule(
   }
   let run: ((ctx: SampleContext) => void) | undefined;
   const uses: (FetchUse | ArgUse)[] = [];
-  if (name === "set-var" || name === "unset-var") {
+  if (name !== "accept" && name !== "reject") {
     const arg = paren < 0 ? undefined : /^\((.*)\)$/.exec(kw.text.slice(paren))?.[1];
     const def = HTTP_ACTIONS.get(name)!;
     const action = withCompileOptions(
@@ -162,7 +164,7 @@ function compileRule(
       );
     }
   }
-  return { action: name as TcpRule["action"], cond, line, ...(run ? { run } : {}) };
+  return { action: name, cond, line, ...(run ? { run } : {}) };
 }
 
 /**

@@ -36,6 +36,7 @@ test("configJsonSchema() is plain JSON describing the sections", () => {
     "defaults",
     "frontends",
     "global",
+    "stickTables",
   ]);
   assert.equal(schema.additionalProperties, false);
 });

@@ -1,0 +1,84 @@
+/** The entries a session or transaction tracks (track-sc0/1/2) and the counters it updates on them as HAProxy does. */
+import { typeId } from "./data_types.ts";
+import type { StickTable } from "./table.ts";
+
+/** How many track-sc slots there are (HAProxy's default MAX_SESS_STKCTR). */
+export const TRACK_SLOTS = 3;
+
+const CONN_CNT = typeId("conn_cnt"), CONN_CUR = typeId("conn_cur"), CONN_RATE = typeId("conn_rate");
+const SESS_CNT = typeId("sess_cnt"), SESS_RATE = typeId("sess_rate");
+const REQ_CNT = typeId("http_req_cnt"), REQ_RATE = typeId("http_req_rate");
+const ERR_CNT = typeId("http_err_cnt"), ERR_RATE = typeId("http_err_rate");
+const FAIL_CNT = typeId("http_fail_cnt"), FAIL_RATE = typeId("http_fail_rate");
+const IN_CNT = typeId("bytes_in_cnt"), IN_RATE = typeId("bytes_in_rate");
+const OUT_CNT = typeId("bytes_out_cnt"), OUT_RATE = typeId("bytes_out_rate");
+
+function count(t: StickTable, e: number, cnt: number, rate: number, n: number): void {
+  t.add(e, cnt, 0, n);
+  t.add(e, rate, 0, n);
+}
+
+/**
+ * Up to three tracked entries. Tracking holds the entry (it neither expires nor is evicted) and
+ * counts the connection (conn_cnt, conn_rate, conn_cur), the session when tracked by a
+ * tcp-request rule (sess_cnt, sess_rate) and the request when tracked in HTTP (http_req_cnt,
+ * http_req_rate, the current request included); `end` counts errors and bytes and lets go.
+ */
+export class Tracker {
+  readonly #tables: (StickTable | null)[] = [null, null, null];
+  readonly #entries = new Int32Array(TRACK_SLOTS);
+
+  /** The table slot `i` tracks in, or null. */
+  table(i: number): StickTable | null {
+    return this.#tables[i] ?? null;
+  }
+
+  /** The entry slot `i` tracks (valid while `table(i)` is not null). */
+  entry(i: number): number {
+    return this.#entries[i]!;
+  }
+
+  /** Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false then. */
+  track(i: number, t: StickTable, e: number, http: boolean): boolean {
+    if (this.#tables[i] !== null) return false;
+    this.#tables[i] = t;
+    this.#entries[i] = e;
+    t.ref(e);
+    count(t, e, CONN_CNT, CONN_RATE, 1);
+    t.add(e, CONN_CUR, 0, 1);
+    if (http) count(t, e, REQ_CNT, REQ_RATE, 1);
+    else count(t, e, SESS_CNT, SESS_RATE, 1);
+    t.touch(e);
+    return true;
+  }
+
+  /**
+   * The end of what tracked (the transaction, or the TCP session): a 4xx status counts as an
+   * HTTP error, a 5xx other than 501 and 505 (or `failed` with no status) as a failure, the
+   * bytes are added, conn_cur drops and the entries are let go.
+   */
+  end(status: number, failed: boolean, bytesIn: number, bytesOut: number): void {
+    for (let i = 0; i < TRACK_SLOTS; i++) {
+      const t = this.#tables[i];
+      if (t === null || t === undefined) continue;
+      const e = this.#entries[i]!;
+      if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1);
+      else if ((status >= 500 && status !== 501 && status !== 505) || (status === 0 && failed)) {
+        count(t, e, FAIL_CNT, FAIL_RATE, 1);
+      }
+      if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn);
+      if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut);
+      t.add(e, CONN_CUR, 0, -1);
+      t.touch(e);
+      t.unref(e);
+      this.#tables[i] = null;
+    }
+  }
+}
+
+/** What rules read and track through: the proxy's tables by name, and the tracked entries. */
+export interface StickState {
+  readonly tables: ReadonlyMap<string, StickTable>;
+  /** Created by the first track-sc rule that runs. */
+  tracker: Tracker | null;
+}
