@@ -182,7 +182,12 @@ async function run(file: string, level: LogLevel): Promise<number> {
     return 1;
   }
   const counters = new ProcessCounters();
-  await configureLogging({ level, access: result.config.global.log, counters });
+  await configureLogging({
+    level,
+    access: result.config.global.log,
+    syslog: result.config.global.syslog,
+    counters,
+  });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
   let handle: ProxyHandle;
