@@ -58,7 +58,7 @@ export class UdpSender {
 
   /** Sends what is left (waiting at most `ms`), then closes the socket. */
   async close(ms: number): Promise<void> {
-    if (this.#socket === null) return;
+    if (this.#socket === null && this.#host.queue.length === 0) return;
     const deadline = Date.now() + ms;
     while ((this.#host.queue.length > 0 || this.#inFlight > 0) && Date.now() < deadline) {
       this.pump();
@@ -71,7 +71,7 @@ export class UdpSender {
       });
       this.#idle = null;
     }
-    this.#socket.close();
+    this.#socket?.close();
     this.#socket = null;
   }
 }

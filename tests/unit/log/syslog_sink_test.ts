@@ -78,6 +78,24 @@ test("syslogSink() over UDP: one datagram per line, info for access lines, the r
   assert.equal(got.filter((g) => / - - line \d+$/.test(g)).length, 50);
 });
 
+test("syslogSink() over UDP: lines written just before dispose are still sent", async () => {
+  const server = dgram.createSocket("udp4");
+  await new Promise<void>((r) => server.bind(0, "127.0.0.1", r));
+  const got: string[] = [];
+  server.on("message", (m) => got.push(m.toString()));
+  const port = (server.address() as net.AddressInfo).port;
+  const sink = syslogSink({
+    target: { transport: "udp", host: "127.0.0.1", port },
+    envelope,
+    warn: () => {},
+  });
+  sink.writeLine("last words");
+  await sink[Symbol.asyncDispose]();
+  await until(() => got.length === 1);
+  server.close();
+  assert.match(got[0]!, / - - last words$/);
+});
+
 test("syslogSink() over TCP: octet-counted frames, in order, all delivered on dispose", async () => {
   const server = await tcpServer();
   const sink = syslogSink({
