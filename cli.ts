@@ -14,7 +14,7 @@ import { configureLogging, flushLogging } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
 import type { ProxyHandle } from "./src/proxy/proxy.ts";
 import { startProxy } from "./src/plan/mod.ts";
-import { getRuntime, type Runtime } from "./src/runtime/mod.ts";
+import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
 import { VERSION } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
@@ -179,6 +179,11 @@ async function run(file: string, level: LogLevel): Promise<number> {
   const result = await loadConfigFile(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
+    return 1;
+  }
+  const target = result.config.global.log;
+  if (target.startsWith("unix://") && !mayWrite(target.slice("unix://".length))) {
+    await write(process.stderr, `tsproxy: global.log ${target}: Deno needs --allow-write for it\n`);
     return 1;
   }
   const counters = new ProcessCounters();

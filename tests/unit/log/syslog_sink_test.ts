@@ -2,6 +2,9 @@
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import net from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { syslogSink } from "../../../src/log/syslog_sink.ts";
 import type { SyslogEnvelope } from "../../../src/log/syslog_format.ts";
@@ -161,4 +164,55 @@ test("syslogSink() over TCP reconnects once the server is back and sends what wa
   await sink[Symbol.asyncDispose]();
   await new Promise<void>((r) => back.close(() => r()));
   assert.match(frames.join(""), /^\d+ <142>1 .* while down\d+ <142>1 .* after$/);
+});
+
+test("syslogSink() to a TCP server that never reads: writeLine stays fast, the queue bound drops and counts", async () => {
+  const held: net.Socket[] = [];
+  const server = net.createServer((s) => {
+    s.pause();
+    held.push(s);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as net.AddressInfo).port;
+  const counters = new ProcessCounters();
+  const sink = syslogSink({
+    target: { transport: "tcp", host: "127.0.0.1", port },
+    envelope,
+    counters,
+    warn: () => {},
+    maxBytes: 256 * 1024,
+  });
+  const line = "z".repeat(1000);
+  let slowest = 0;
+  for (let round = 0; round < 40; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 1000; i++) sink.writeLine(line);
+    slowest = Math.max(slowest, performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(slowest < 200, `1000 lines took ${slowest.toFixed(0)} ms`);
+  assert.ok(sink.queue.bytes <= 256 * 1024);
+  assert.ok(counters.droppedLogs > 0, "40 MB cannot all sit in kernel buffers and the queue");
+  await sink[Symbol.asyncDispose]();
+  for (const s of held) s.destroy();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+test("syslogSink() over a unix stream socket: octet-counted frames", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsproxy-syslog-"));
+  const path = join(dir, "log.sock");
+  let got = "";
+  const server = net.createServer((s) => s.on("data", (d) => (got += d.toString())));
+  await new Promise<void>((r) => server.listen(path, r));
+  try {
+    const sink = syslogSink({ target: { transport: "unix", path }, envelope, warn: () => {} });
+    sink.writeLine("one");
+    sink.writeLine("two");
+    await sink[Symbol.asyncDispose]();
+    await until(() => got.includes("two"));
+    assert.match(got, /^\d+ <142>1 \S+ lb1 tsproxy 7 - - one\d+ <142>1 \S+ lb1 tsproxy 7 - - two$/);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
