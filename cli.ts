@@ -14,7 +14,7 @@ import { configureLogging, flushLogging } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
 import type { ProxyHandle } from "./src/proxy/proxy.ts";
 import { startProxy } from "./src/plan/mod.ts";
-import { getRuntime, type Runtime } from "./src/runtime/mod.ts";
+import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
 import { VERSION } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
@@ -181,8 +181,18 @@ async function run(file: string, level: LogLevel): Promise<number> {
     await printConfigErrors(result.errors);
     return 1;
   }
+  const target = result.config.global.log;
+  if (target.startsWith("unix://") && !mayWrite(target.slice("unix://".length))) {
+    await write(process.stderr, `tsproxy: global.log ${target}: Deno needs --allow-write for it\n`);
+    return 1;
+  }
   const counters = new ProcessCounters();
-  await configureLogging({ level, access: result.config.global.log, counters });
+  await configureLogging({
+    level,
+    access: result.config.global.log,
+    syslog: result.config.global.syslog,
+    counters,
+  });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
   let handle: ProxyHandle;

@@ -1,14 +1,14 @@
-/** The `global` section: process-wide limits, the access log target and parser limits. */
+/** The `global` section: process-wide limits, the access log target (and syslog envelope) and parser limits. */
 import { z } from "zod";
 import { duration, maxconn } from "./fields.ts";
+import { logTarget, syslogSchema } from "./syslog_schema.ts";
 
 export const globalSchema = z.strictObject({
   maxconn: maxconn("the whole process accepts").prefault(10000),
   hardStopAfter: duration("On shutdown, close connections still open after this long.")
     .prefault("30s"),
-  log: z.string().min(1).default("stdout").describe(
-    'Where access log lines go: "stdout", "stderr", "none", or a file path (appended to).',
-  ),
+  log: logTarget,
+  syslog: syslogSchema,
   tune: z.strictObject({
     bufsize: z.number().int().min(1024).max(1048576).default(16384).describe(
       "Longest HTTP head (request or response) in bytes; a longer request gets 431 (tune.bufsize).",

@@ -1,8 +1,9 @@
-/** Logging setup: one line per record on stdout, buffered so a slow terminal never stalls the proxy. */
+/** Logging setup: one line per record on stdout, buffered so a slow terminal never stalls the proxy; access lines to stdout, a file or syslog. */
 import process from "node:process";
 import {
   configure,
   dispose,
+  getLogger,
   getStreamSink,
   getTextFormatter,
   type LogLevel,
@@ -10,9 +11,18 @@ import {
 } from "@logtape/logtape";
 import { setAccessOutput } from "./access_sink.ts";
 import { batchSink } from "./batch_sink.ts";
+import { hostname } from "node:os";
+import type { SyslogEnvelope } from "./syslog_format.ts";
+import { syslogSink } from "./syslog_sink.ts";
+import { isSyslogTarget, parseSyslogTarget } from "./syslog_target.ts";
 import type { ProcessCounters } from "../stats/counters.ts";
 
 export type { LogLevel };
+
+/** `global.syslog`: the envelope of messages sent to a syslog target (hostname: the machine's when absent). */
+export type SyslogOptions = Omit<SyslogEnvelope, "pid" | "hostname"> & {
+  hostname?: string | undefined;
+};
 
 /** `2026-11-25T10:00:00.000Z INFO tsproxy·proxy: message` */
 const formatter = getTextFormatter({
@@ -52,6 +62,8 @@ export async function configureLogging(
     access?: string | undefined;
     /** Where dropped access log lines are counted (DroppedLogs); pass the proxy's too. */
     counters?: ProcessCounters | undefined;
+    /** The envelope when `access` is a syslog target (udp://, tcp://, unix://). */
+    syslog?: SyslogOptions | undefined;
   },
 ): Promise<void> {
   const access = options.access ?? "stdout";
@@ -61,7 +73,17 @@ export async function configureLogging(
       nonBlocking: { bufferSize: 256, flushInterval: 50 },
     }),
   };
-  if (access !== "none") {
+  const toSyslog = isSyslogTarget(access);
+  if (toSyslog) {
+    const sink = syslogSink({
+      target: parseSyslogTarget(access),
+      envelope: envelope(options.syslog),
+      counters: options.counters,
+      warn: (m) => getLogger(["tsproxy", "syslog"]).warn(m),
+    });
+    sinks.access = sink;
+    setAccessOutput(sink.writeLine);
+  } else if (access !== "none") {
     const sink = batchSink(access, options.counters);
     sinks.access = sink;
     setAccessOutput(sink.writeLine);
@@ -76,10 +98,32 @@ export async function configureLogging(
         sinks: access === "none" ? [] : ["access"],
         parentSinks: "override",
       },
-      { category: ["tsproxy"], lowestLevel: options.level, sinks: ["stdout"] },
+      // The proxy's own lines go to the syslog target too, at their level (not its own warnings).
+      {
+        category: ["tsproxy"],
+        lowestLevel: options.level,
+        sinks: toSyslog ? ["stdout", "access"] : ["stdout"],
+      },
+      {
+        category: ["tsproxy", "syslog"],
+        lowestLevel: "warning",
+        sinks: ["stdout"],
+        parentSinks: "override",
+      },
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stdout"] },
     ],
   });
+}
+
+function envelope(o: SyslogOptions | undefined): SyslogEnvelope {
+  return {
+    facility: o?.facility ?? "local0",
+    framing: o?.framing ?? "rfc5424",
+    tag: o?.tag ?? "tsproxy",
+    hostname: o?.hostname ?? hostname(),
+    pid: process.pid,
+    len: o?.len ?? 1024,
+  };
 }
 
 /** Writes out every buffered record and closes the sink; logging is off afterwards. */
