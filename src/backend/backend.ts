@@ -1,6 +1,6 @@
 /** A backend: its servers, the balancer that picks among them, and its connect settings. */
 import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
-import type { Balancer, HashFunction, HashType } from "../lb/types.ts";
+import type { Balancer, HashFunction, HashType, PickContext } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
 import type { CookiePolicy } from "./cookie.ts";
 import { Queue } from "./queue.ts";
@@ -61,9 +61,11 @@ export class Backend {
   readonly compression: CompressionCounters = new CompressionCounters();
   /** When it last lost or regained its usable servers (lastchg). */
   lastChange = Date.now();
+  readonly #algo: string;
 
   constructor(o: BackendOptions) {
     this.name = o.name;
+    this.#algo = o.balance.name;
     this.mode = o.mode;
     this.retries = o.retries;
     this.retryOn = o.retryOn ?? DEFAULT_RETRY_ON;
@@ -109,6 +111,21 @@ export class Backend {
       sum += s.maxqueue;
     }
     return sum;
+  }
+
+  /** The balancer's choice for `ctx`, counted in lbtot (the backend's and the server's); null: none usable. */
+  pick(ctx?: PickContext): Server | null {
+    const s = this.balancer.pick(ctx);
+    if (s !== null) {
+      this.counters.lbtot++;
+      s.counters.lbtot++;
+    }
+    return s;
+  }
+
+  /** The balancer's name (HAProxy's algo column). */
+  get algo(): string {
+    return this.#algo;
   }
 
   /** A connection to `server` ended: its slot goes to the first queued request, if any. */

@@ -102,7 +102,7 @@ export async function connectToBackend(
     }
     // a request arriving while others wait joins the line behind them (HAProxy's pendconn order)
     if (!srv && (attempt > 0 || backend.queue.length === 0)) {
-      srv = backend.balancer.pick({ ...ctx, exclude: tried });
+      srv = backend.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt === 0 && backend.saturated) {
       const max = backend.maxQueue;
@@ -118,7 +118,7 @@ export async function connectToBackend(
         else backend.counters.econ++;
         return failed(got ? attemptFailed(false, undefined) : QUEUE_TIMEOUT);
       }
-      srv = backend.balancer.pick({ ...ctx, exclude: tried });
+      srv = backend.pick({ ...ctx, exclude: tried });
     }
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {

@@ -80,6 +80,9 @@ export class Server implements LbServer {
   checked = false;
   /** HAProxy's check health: 0 to rise-1 is DOWN, rise to rise+fall-1 UP (rise+fall-1: fully UP). */
   checkHealth = 0;
+  /** The checker's rise and fall (0 while unchecked), for the stats' "UP 1/3", "DOWN 1/2". */
+  checkRise = 0;
+  checkFall = 0;
   /** The last health check's outcome; null until one completed. */
   lastCheck: CheckOutcome | null = null;
   /** False while health checks say DOWN, whatever the admin state (a DRAIN server may be down). */

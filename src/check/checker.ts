@@ -96,6 +96,8 @@ export class Checker {
     if (this.#stopped) throw new Error(`Checker ${this.#name}: start() after stop()`);
     this.#server.checked = true;
     this.#server.checkHealth = this.#health.health;
+    this.#server.checkRise = this.plan.rise;
+    this.#server.checkFall = this.plan.fall;
     if (this.plan.observe) {
       // the action waits for the traffic event that reported to be handled (no re-entry there)
       const act = (info: string) => queueMicrotask(() => this.#passiveFailure(info));

@@ -35,6 +35,8 @@ export class ServerCounters implements StatusCounters {
   chkdown = 0;
   /** Times observe's errorLimit was reached (hanafail). */
   hanafail = 0;
+  /** Times the balancer picked it (lbtot): new requests and redispatches, not persistence. */
+  lbtot = 0;
   /** Responses denied by http-response rules (dresp). */
   dresp = 0;
   /** Data transfers aborted by the client (cli_abrt) / by the server (srv_abrt, also in eresp). */
@@ -64,6 +66,8 @@ export class BackendCounters implements StatusCounters {
   wredis = 0;
   /** Times its last usable server went DOWN (chkdown). */
   chkdown = 0;
+  /** Times its balancer picked a server (lbtot). */
+  lbtot = 0;
   /** HTTP requests it received (req_tot). */
   reqTot = 0;
   /** Requests / responses denied by its rules (dreq, dresp). */

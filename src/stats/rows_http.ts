@@ -33,7 +33,16 @@ export const HTTP_ROWS: readonly MetricRow[] = [
     prometheus: "intercepted_requests_total",
     kind: "counter",
     description: "requests answered by the proxy itself (redirect, return, deny pages)",
-    read: { frontend: field("intercepted"), backend: field("intercepted") },
+    read: { frontend: field("intercepted") },
+  },
+  {
+    // HAProxy's CSV has a backend's intercepted, its exporter has no backend series for it
+    haproxyField: "intercepted",
+    prometheus: "intercepted_requests_total",
+    ownName: true,
+    kind: "counter",
+    description: "requests answered by the proxy itself (redirect, return, deny pages)",
+    read: { backend: field("intercepted") },
   },
   {
     haproxyField: "comp_in",

@@ -9,6 +9,7 @@ import { ERROR_ROWS } from "./rows_errors.ts";
 import { HTTP_ROWS } from "./rows_http.ts";
 import { PROCESS_ROWS } from "./rows_process.ts";
 import { SESSION_ROWS } from "./rows_sessions.ts";
+import { STATE_ROWS } from "./rows_state.ts";
 import type { MetricRow } from "./row.ts";
 import type { Scope } from "./views.ts";
 
@@ -18,6 +19,7 @@ export { type MetricRow, prometheusName, type Readers, scopesOf } from "./row.ts
 export const METRICS: readonly MetricRow[] = [
   ...PROCESS_ROWS,
   ...SESSION_ROWS,
+  ...STATE_ROWS,
   ...ERROR_ROWS,
   ...HTTP_ROWS,
 ];

@@ -18,6 +18,38 @@ export interface ServerView {
   readonly maxqueue: number;
   /** When its state last changed (ms since the epoch). */
   readonly lastChange: number;
+  /** HAProxy's server id (sid) and its address (addr). */
+  readonly id: number;
+  readonly address: string;
+  /** A backup server (bck) rather than an active one (act); `standby`: a backup held in reserve. */
+  readonly backup: boolean;
+  readonly standby: boolean;
+  /** The configured weight (uweight) and the one balancers see now (slowstart ramps it). */
+  readonly weight: number;
+  readonly effectiveWeight: number;
+  /** The admin state; `running`: false while health checks say DOWN. */
+  readonly state: "UP" | "DOWN" | "MAINT" | "DRAIN";
+  readonly running: boolean;
+  /** Health checked; its check health counter, rise and fall (HAProxy's check_health, ...). */
+  readonly checked: boolean;
+  readonly checkHealth: number;
+  readonly checkRise: number;
+  readonly checkFall: number;
+  /** The last completed check, or null. */
+  readonly lastCheck: CheckView | null;
+}
+
+/** A server's last health check (src/backend/server.ts CheckOutcome). */
+export interface CheckView {
+  readonly ok: boolean;
+  /** HAProxy's description, e.g. "Layer4 connection problem". */
+  readonly status: string;
+  readonly code?: number | undefined;
+  readonly info?: string | undefined;
+  /** -1: no probe ran (a passive failure). */
+  readonly durationMs: number;
+  /** When it ended (ms since the epoch). */
+  readonly at: number;
 }
 
 /** What the table reads of a backend (src/backend/backend.ts). */
@@ -32,6 +64,9 @@ export interface BackendView {
   /** When it last lost or regained its usable servers (ms since the epoch). */
   readonly lastChange: number;
   readonly servers: readonly ServerView[];
+  readonly mode: "tcp" | "http";
+  /** The balancing algorithm's name (algo). */
+  readonly algo: string;
 }
 
 /** What the table reads of a frontend (src/proxy/accept/frontend.ts). */
@@ -43,6 +78,7 @@ export interface FrontendView {
   readonly maxconn: number;
   /** Accepted connections waiting for a slot under maxconn. */
   readonly waiting: number;
+  readonly mode: "tcp" | "http";
   /** HTTP settings (null in TCP mode): the compression counters, when it compresses. */
   readonly http:
     | { readonly compression: { readonly counters: Readonly<CompressionCounters> } | null }

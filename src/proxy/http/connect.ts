@@ -96,7 +96,7 @@ export class HttpConnect {
       else if (this.#cookieHad && be.redispatch === 0) return COOKIE_SERVER_DOWN;
     }
     // while requests wait in the backend's queue, a new one goes behind them
-    const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.balancer.pick(ctx));
+    const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.pick(ctx));
     if (server === null && !be.saturated && be.queue.length === 0) return NO_SERVER;
     if (server !== null && s.requests > 0 && !first) {
       const pooled = be.pool.take(server);

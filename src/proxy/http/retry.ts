@@ -43,7 +43,7 @@ export function retryServer(
 ): Server {
   tried.add(failed);
   const to = redispatches(n, be.retries, be.redispatch)
-    ? be.balancer.pick({ ...ctx, exclude: tried }) ?? failed
+    ? be.pick({ ...ctx, exclude: tried }) ?? failed
     : failed;
   return countRetry(be, failed, to);
 }

@@ -14,6 +14,8 @@ import { SessionTimer } from "../session/timer.ts";
 
 /** timeout http-request ran out with a request head begun: 408, `cR`. */
 const REQUEST_TIMEOUT = failure("client-timeout", "wait-request", { status: 408 });
+/** A client that closed its first request's head, or part of any head (HAProxy counts ereq, 400). */
+const HEAD_ABORTED = failure("client-abort", "wait-request", { status: 400 });
 
 type State = "head" | "txn" | "tunnel" | "closed";
 
@@ -178,7 +180,12 @@ export class HttpSession {
   #onEnd(): void {
     if (this.#closing) return this.#finishIfFlushed();
     if (this.#state === "head") {
-      // a client that half-closes between requests is done; mid-head it aborted its request
+      // a client that half-closes between requests is done; mid-head, or before its first
+      // request, it aborted a request: HAProxy counts it (without option http-ignore-probes)
+      if (this.#headStart >= 0 || this.requests === 0) {
+        countFailure(HEAD_ABORTED, this.owner.counters, null, null);
+        countStatus(this.owner.counters, HEAD_ABORTED.status);
+      }
       return this.close();
     }
     this.#txn?.onClientEnd();

@@ -53,6 +53,7 @@ function frontend(comp = new CompressionCounters()) {
     max: 0,
     maxconn: 100,
     waiting: 2,
+    mode: "http" as const,
     http: { compression: { counters: comp } },
   } satisfies FrontendView;
 }

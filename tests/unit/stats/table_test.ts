@@ -1,4 +1,5 @@
 /** Tests for the metrics table: every row is complete, and every counter the data path increments has a row. */
+import { SERVER_STATE } from "../_fixtures/views.ts";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -65,6 +66,9 @@ function views(c: {
     ...gauges,
     maxqueue: 0,
     lastChange: 0,
+    ...SERVER_STATE,
+    weight: 0, // every row reads 0 from fresh views
+    effectiveWeight: 0,
   };
   return {
     process: { counters: c.process ?? new ProcessCounters(), cur: 0, maxconn: 0 },
@@ -73,6 +77,7 @@ function views(c: {
       counters: c.frontend ?? new FrontendCounters(),
       ...gauges,
       waiting: 0,
+      mode: "http" as const,
       http: { compression: { counters: c.compression ?? new CompressionCounters() } },
     },
     backend: {
@@ -84,6 +89,8 @@ function views(c: {
       queue: { length: 0, max: 0 },
       lastChange: 0,
       servers: [server],
+      mode: "http" as const,
+      algo: "roundrobin",
     },
     server,
   };
