@@ -28,7 +28,7 @@ const user = z.strictObject({
 });
 
 export const apiSchema = z.strictObject({
-  bind: z.array(bindSchema).min(1).default(["127.0.0.1:9100"] as never).describe(
+  bind: z.array(bindSchema).min(1).prefault(["127.0.0.1:9100"]).describe(
     "Where the API listens; loopback unless told otherwise.",
   ),
   tokens: z.array(token).default([]).describe("Bearer tokens: `Authorization: Bearer <token>`."),
