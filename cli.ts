@@ -13,7 +13,8 @@ import {
 import { configureLogging, flushLogging } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
 import type { ProxyHandle } from "./src/proxy/proxy.ts";
-import { startProxy } from "./src/plan/mod.ts";
+import { ControlLink, startProxy } from "./src/plan/mod.ts";
+import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
 import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
 import { VERSION } from "./src/version.ts";
 
@@ -24,6 +25,7 @@ Usage: tsproxy <command> [options]
 Commands:
   run -c FILE      start the proxy with a config file
   check -c FILE    validate a config file and report every error
+  ctl COMMAND      run a runtime command (show stat, set server ...) on a running proxy
   schema           print the JSON Schema of the config file
   version          print the version and the runtime
 
@@ -58,6 +60,28 @@ Options:
   -h, --help         show this help
 `,
     options: { config: { type: "string", short: "c" } },
+  },
+  ctl: {
+    usage: `Usage: tsproxy ctl (-s SOCKET | --url URL --token TOKEN) COMMAND...
+
+Run one HAProxy runtime command on a running proxy and print its answer: through the CLI socket
+(global.statsSocket) or through the admin API (global.api, POST /api/commands).
+
+Examples:
+  tsproxy ctl -s /run/tsproxy.sock show stat
+  tsproxy ctl --url http://127.0.0.1:9100 --token T set server app/s1 state drain
+
+Options:
+  -s, --socket PATH  the CLI socket's unix path
+  --url URL          the admin API's address
+  --token TOKEN      the API token (default: $TSPROXY_TOKEN)
+  -h, --help         show this help
+`,
+    options: {
+      socket: { type: "string", short: "s" },
+      url: { type: "string" },
+      token: { type: "string" },
+    },
   },
   schema: {
     usage: `Usage: tsproxy schema
@@ -110,15 +134,24 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = first as Command;
-  let values: { config?: string | undefined; "log-level"?: string | undefined; help?: boolean };
+  let values: {
+    config?: string | undefined;
+    "log-level"?: string | undefined;
+    help?: boolean;
+    socket?: string;
+    url?: string;
+    token?: string;
+  };
+  let positionals: string[];
   try {
     const parsed = parseArgs({
       args: rest,
       options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command === "ctl",
     });
     values = parsed.values as typeof values;
+    positionals = parsed.positionals;
   } catch (e) {
     await write(
       process.stderr,
@@ -136,6 +169,8 @@ async function main(argv: string[]): Promise<number> {
         return await run(requireConfig(values.config), logLevel(values["log-level"] ?? "info"));
       case "check":
         return await check(requireConfig(values.config));
+      case "ctl":
+        return await ctl(values, positionals);
       case "schema":
         await write(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
@@ -157,6 +192,32 @@ function requireConfig(file: string | undefined): string {
 function logLevel(text: string): LogLevel {
   if (!isLogLevel(text)) throw new UsageError(`unknown log level "${text}"`);
   return text;
+}
+
+async function ctl(
+  o: { socket?: string; url?: string; token?: string },
+  words: string[],
+): Promise<number> {
+  if (words.length === 0) throw new UsageError("missing the command to run");
+  if ((o.socket === undefined) === (o.url === undefined)) {
+    throw new UsageError("give either -s SOCKET or --url URL");
+  }
+  const line = words.join(" ");
+  try {
+    let answer: string;
+    if (o.socket !== undefined) answer = await runOnSocket(o.socket, line);
+    else {
+      const token = o.token ?? process.env.TSPROXY_TOKEN;
+      if (!token) throw new UsageError("--url needs --token TOKEN (or TSPROXY_TOKEN)");
+      answer = await runOnApi(o.url!, token, line);
+    }
+    await write(process.stdout, answer);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    await write(process.stderr, `tsproxy ctl: ${(e as Error).message}\n`);
+    return 1;
+  }
 }
 
 async function version(): Promise<number> {
@@ -195,9 +256,11 @@ async function run(file: string, level: LogLevel): Promise<number> {
   });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
+  const link = new ControlLink();
   let handle: ProxyHandle;
   try {
-    handle = await startProxy(result.config, runtime, counters);
+    // the integration connects the CommandRunner here: link.runner = ...
+    handle = await startProxy(result.config, runtime, counters, link);
   } catch (e) {
     await flushLogging();
     await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);

@@ -5,6 +5,7 @@ import type { CrossIssue } from "./errors.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 import { tlsIssues } from "./tls_check.ts";
+import { compileStatsAdmin } from "./stats_admin.ts";
 import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
 import { uncheckedBackends } from "./unchecked.ts";
@@ -32,6 +33,7 @@ export function crossCheck(config: Config): CrossIssue[] {
 
   for (const [name, fe] of Object.entries(config.frontends)) {
     issues.push(...compileFrontendRules(config, name).issues);
+    issues.push(...compileStatsAdmin(config, name).issues);
     fe.bind.forEach((address, index) => {
       for (const key of ["tls", "acceptProxy"] as const) {
         if (address[key] && !BIND_FEATURES.has(key)) {

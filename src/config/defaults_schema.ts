@@ -13,6 +13,7 @@ import {
 import { defaultsCompressionSchema } from "./compression.ts";
 import { duration, maxconn, mode } from "./fields.ts";
 import { httpOptions } from "./http_options.ts";
+import { statsSchema } from "./stats_schema.ts";
 
 export const defaultsSchema = z.strictObject({
   mode: mode.default("tcp"),
@@ -47,6 +48,7 @@ export const defaultsSchema = z.strictObject({
   }).prefault({}),
   httpCheck: httpCheck.optional(),
   ...httpOptions,
+  stats: statsSchema.optional(),
   compression: defaultsCompressionSchema.optional(),
   httpReuse: z.enum(["safe", "never"]).default("safe").describe(
     "safe: idle server connections are reused for requests after a client's first; never: no reuse.",

@@ -5,6 +5,7 @@ import { compressionSchema } from "./compression.ts";
 import { duration, maxconn, mode, name } from "./fields.ts";
 import { httpOptions } from "./http_options.ts";
 import { stickTableSchema } from "./stick_table.ts";
+import { statsSchema } from "./stats_schema.ts";
 import { ruleList, ruleLists } from "./rule_lists.ts";
 
 export const frontendSchema = z.strictObject({
@@ -46,5 +47,6 @@ export const frontendSchema = z.strictObject({
     tunnel: duration("Close a tunnel idle for this long.").optional(),
   }).optional(),
   ...httpOptions,
+  stats: statsSchema.optional(),
   compression: compressionSchema.optional(),
 }).describe("A frontend: where clients connect.");

@@ -1,5 +1,6 @@
 /** The `global` section: process-wide limits, the access log target (and syslog envelope) and parser limits. */
 import { z } from "zod";
+import { apiSchema } from "./api_schema.ts";
 import { duration, maxconn } from "./fields.ts";
 import { logTarget, syslogSchema } from "./syslog_schema.ts";
 
@@ -21,4 +22,5 @@ export const globalSchema = z.strictObject({
         "tune.http.maxhdr 101, which admits 100).",
     ),
   }).prefault({}).describe("Buffer and parser limits."),
+  api: apiSchema.optional(),
 }).describe("Process-wide settings.");

@@ -20,6 +20,8 @@ import { bindTlsPlan, readsTlsFacts } from "./bind_tls.ts";
 import { configDir } from "../config/base_dir.ts";
 import { serverTlsPlan } from "./server_tls.ts";
 import { serverSnis } from "../config/server_sni.ts";
+import { ControlLink } from "../control/api/link.ts";
+import { apiFrontend, frontendServices } from "./services.ts";
 import { stickTableSpecs } from "../config/stick_table.ts";
 import { StickTable } from "../stick/table.ts";
 
@@ -30,7 +32,11 @@ function stickTables(config: Config): ReadonlyMap<string, StickTable> | null {
   return new Map([...specs].map(([name, spec]) => [name, new StickTable(spec)]));
 }
 
-export async function planFromConfig(config: Config): Promise<ProxyPlan> {
+/** `link`: what the local services (stats page, API) reach once the proxy runs; `startProxy` fills it. */
+export async function planFromConfig(
+  config: Config,
+  link: ControlLink = new ControlLink(),
+): Promise<ProxyPlan> {
   const eff = effective(config);
   const base = configDir(config);
   const tune = config.global.tune;
@@ -69,8 +75,11 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       accessLog: accessLogger(f.log),
       inspectBuffer: tune.bufsize,
       ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
+      services: f.mode === "http" ? frontendServices(config, f.name, link) : null,
     });
   }
+  const api = await apiFrontend(config, link, base);
+  if (api !== null) frontends.push(api);
   const { snis, issues: sniIssues } = serverSnis(config);
   if (sniIssues.length > 0) {
     const first = sniIssues[0]!;

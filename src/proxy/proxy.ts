@@ -7,6 +7,7 @@ import type { Runtime } from "../runtime/types.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
 import type { HttpFrontendOptions } from "./http/options.ts";
+import type { FrontendServices } from "./http/service.ts";
 import { type Admission, Frontend } from "./accept/frontend.ts";
 import { type BindSpec, type BoundAddress, ListenerGroup } from "./accept/listeners.ts";
 
@@ -28,6 +29,9 @@ export interface ProxyPlan {
     /** tune.bufsize: most payload bytes buffered for tcp-request content rules. */
     inspectBuffer?: number;
     rateLimitSessions?: number;
+    services?: FrontendServices | null;
+    /** A backend of its own, kept out of the stats (the API listener's, which has no server). */
+    ownBackend?: BackendOptions;
   }[];
   backends: BackendOptions[];
   /** Backends' own http-request/http-response rules, by backend name. */
@@ -82,7 +86,7 @@ export async function startPlan(
     },
   };
   for (const f of plan.frontends) {
-    const backend = backends.get(f.defaultBackend);
+    const backend = f.ownBackend ? new Backend(f.ownBackend) : backends.get(f.defaultBackend);
     if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
     frontends.push(
       new Frontend({ ...f, backend, backends, backendRules: plan.backendRules }, admission),

@@ -6,6 +6,7 @@ import { type BackendSample, evaluateTcpRules } from "../../rules/mod.ts";
 import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
 import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
 import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
+import type { FrontendServices } from "../http/service.ts";
 import { HttpSession } from "../http/session.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
@@ -57,6 +58,7 @@ export interface FrontendOptions {
   rateLimitSessions?: number;
   /** Most payload bytes buffered for tcp-request content rules (tune.bufsize); default 16384. */
   inspectBuffer?: number;
+  services?: FrontendServices | null; // stats page, use-service, the API listener's app
   /** Writes one access log line, or null when logging is off. */
   accessLog: ((record: AccessRecord) => void) | null;
 }
@@ -72,6 +74,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   readonly #backends: ReadonlyMap<string, Backend>;
   readonly #backendRules: ReadonlyMap<string, BackendHttpRules>;
   readonly hasRequestRules: boolean;
+  readonly services: FrontendServices | null;
   readonly #accessLog: ((record: AccessRecord) => void) | null;
   /** The listeners feeding this frontend (owned apart, see ListenerGroup); null until bound. */
   #listeners: ListenerGroup | null = null;
@@ -102,6 +105,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     this.#backends = o.backends ?? new Map([[o.backend.name, o.backend]]);
     this.#backendRules = o.backendRules ?? new Map();
     this.hasRequestRules = this.rules !== null || this.#backendRules.size > 0;
+    this.services = o.services ?? null;
     if (o.mode === "http" && !o.http) {
       throw new TypeError(`frontend ${o.name}: HTTP mode needs HTTP options`);
     }

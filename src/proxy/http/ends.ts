@@ -114,6 +114,8 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     if (this.state === "done") return;
     const phase = this.state === "connect"
       ? "connect"
+      : this.state === "service"
+      ? "http-request-rules"
       : this.state === "send-request" && !this.reqBody.done
       ? "send-request"
       : this.state === "send-request"

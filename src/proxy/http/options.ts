@@ -7,6 +7,7 @@ import type { ContextOwner } from "../session/l4_context.ts";
 import type { Runtime } from "../../runtime/types.ts";
 import type { ErrorPages } from "./error_pages.ts";
 import type { FrontendCompression } from "./compress.ts";
+import type { FrontendServices } from "./service.ts";
 import type { FrontendCounters, ProcessCounters } from "../../stats/counters.ts";
 
 /** HAProxy's connection modes: keep both sides alive, close the server side after each response, or close both. */
@@ -51,6 +52,8 @@ export interface HttpOwner extends ContextOwner {
   readonly http: HttpFrontendOptions;
   /** The frontend's compiled rules, or null when it has none. */
   readonly rules: FrontendRules | null;
+  /** Its local services (stats page, use-service, the API), or null: requests pay one null test. */
+  readonly services: FrontendServices | null;
   /** A backend a useBackend rule names (the config check made sure it exists). */
   backendNamed(name: string): Backend | undefined;
   /** True when a request may meet rules: the frontend's, or those of any backend. */

@@ -28,7 +28,8 @@ export interface RulesSession extends SessionVars {
 /** How the rules answered instead of the server: a refusal, or their own response (return, redirect). */
 export type RuleAnswer =
   | { failure: Failure }
-  | { failure: null; status: number; bytes: Uint8Array };
+  | { failure: null; status: number; bytes: Uint8Array }
+  | { failure: null; service: string };
 
 export interface RulesOutcome {
   /** The rules' view of the transaction (later phases and a server's sni read it). */
@@ -89,6 +90,7 @@ function answerFor(v: Verdict | undefined, req: RequestHead, keep: boolean): Rul
     const reason = v.status === 500 ? "rewrite failed" : "denied by http-request rule";
     return { failure: failure("proxy", "http-request-rules", { status: v.status, reason }) };
   }
+  if (v.type === "service") return { failure: null, service: v.name };
   const r = localResponse(v, req, keep);
   return { failure: null, status: r.status, bytes: r.bytes };
 }

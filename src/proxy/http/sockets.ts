@@ -30,6 +30,7 @@ export interface TransactionSession {
 /** Where a transaction is: the phase its bytes belong to. */
 export type TransactionState =
   | "connect"
+  | "service"
   | "send-request"
   | "wait-response"
   | "forward-response"
@@ -86,6 +87,8 @@ export abstract class TransactionSockets {
   protected abstract clientEndedMidRequest(): void;
   /** The request is whole and out: the server's turn. */
   protected abstract awaitResponse(): void;
+  /** Body bytes for the local service that answers this request. */
+  protected abstract serviceBody(body: Uint8Array): void;
   /** The request body broke its framing (status and reason for the answer). */
   protected abstract requestBodyInvalid(status: number, reason: string): void;
 
@@ -113,13 +116,16 @@ export abstract class TransactionSockets {
     }
     const body = n === chunk.length ? chunk : chunk.subarray(0, n);
     if (body.length > 0) this.#sendRequestBytes(body);
-    if (this.reqBody.done && this.state === "send-request") this.awaitResponse();
+    if (this.reqBody.done && (this.state === "send-request" || this.state === "service")) {
+      this.awaitResponse();
+    }
     if (n < chunk.length) this.s.transactionStash(chunk.subarray(n));
   }
 
   #sendRequestBytes(body: Uint8Array): void {
     const srv = this.srv;
     if (srv === null || this.state === "connect") {
+      if (this.state === "service") return this.serviceBody(body);
       this.pendingBody.push(body);
       this.s.client.pause();
       return;

@@ -15,17 +15,27 @@ import { buildRequestHead, concat } from "./heads.ts";
 import type { ResponseStep } from "./response.ts";
 import { runRequestRules } from "./request_rules.ts";
 import { transactionContext } from "./rules_context.ts";
+import type { LocalService, ServiceAnswer } from "./service.ts";
+import { serializeAnswer, ServiceCall } from "./service_call.ts";
 
 const CONNECT_REFUSED = failure("proxy", "wait-request", {
   status: 405,
   reason: "CONNECT is not accepted here",
 });
+const BODY_TOO_LARGE = failure("proxy", "http-request-rules", {
+  status: 413,
+  reason: "request body too large for a local service",
+});
+const NO_BYTES = new Uint8Array(0);
 const CLIENT_GONE_MID_REQUEST = failure("client-abort", "send-request", {
   status: 400,
   reason: "client closed mid-request",
 });
 
 export class HttpTransaction extends TransactionEnds {
+  /** The local service answering this request, while it gathers the body and runs. */
+  #call: ServiceCall | null = null;
+
   /** The transaction is over: a connection that comes after that is not its business. */
   get done(): boolean {
     return this.state === "done";
@@ -46,8 +56,21 @@ export class HttpTransaction extends TransactionEnds {
       this.be = r.backend;
       if (r.answer !== null) {
         if (r.answer.failure) return this.failOrCut(r.answer.failure);
+        if ("service" in r.answer) {
+          const svc = s.owner.services?.named(r.answer.service);
+          if (svc !== undefined) return this.#serve(svc, rest);
+          return this.fail(failure("internal", "http-request-rules", {
+            status: 500,
+            reason: `no service "${r.answer.service}" in frontend ${s.owner.name}`,
+          }));
+        }
         return this.#answerLocally(r.answer.status, r.answer.bytes, keep, rest);
       }
+    }
+    const services = s.owner.services;
+    if (services !== null) {
+      const svc = services.pick(this.req);
+      if (svc !== null) return this.#serve(svc, rest);
     }
     this.be.counters.reqTot++;
     this.res.negotiate(this.be, this.ctx);
@@ -71,6 +94,39 @@ export class HttpTransaction extends TransactionEnds {
       if (rest.length > 0) s.transactionStash(rest);
       s.transactionDone(true);
     }
+  }
+
+  /** A local service answers: the body is gathered (bounded), then the service runs, cut by timeout client. */
+  #serve(svc: LocalService, rest: Uint8Array): void {
+    if (ServiceCall.tooLarge(this.reqBody.framing)) return this.fail(BODY_TOO_LARGE);
+    this.#call = new ServiceCall(svc, this.reqBody.framing);
+    this.state = "service";
+    this.s.timer.idle(this.s.owner.http.clientTimeout, 0);
+    if (rest.length > 0) this.takeRequestBytes(rest);
+    else if (this.reqBody.done) this.#callService();
+  }
+
+  protected override serviceBody(body: Uint8Array): void {
+    if (!this.#call!.take(body)) this.fail(BODY_TOO_LARGE);
+  }
+
+  /** Always on a later turn, so that a pipelined request is stashed before the answer lets the next one in. */
+  #callService(): void {
+    const call = this.#call!;
+    const req = { head: this.req, body: call.body, ctx: this.sampleContext() };
+    void Promise.resolve().then(() => call.service.serve(req)).then(
+      (a) => this.state === "service" && this.#served(a),
+      (err: Error) =>
+        this.state === "service" && this.fail(failure("internal", "http-request-rules", {
+          status: 500,
+          reason: `service ${call.service.name}: ${err?.message ?? err}`,
+        })),
+    );
+  }
+
+  #served(a: ServiceAnswer): void {
+    const keep = this.clientKeepAlive && !this.s.stopping && !this.clientEnded;
+    this.#answerLocally(a.status, serializeAnswer(a, this.req, keep), keep, NO_BYTES);
   }
 
   /** Phase "connect": a pooled connection answers at once, a new one later. */
@@ -113,6 +169,7 @@ export class HttpTransaction extends TransactionEnds {
    * that sends nothing while it waits is not idle in HAProxy's sense.
    */
   protected override awaitResponse(): void {
+    if (this.state === "service") return this.#callService();
     this.s.timer.idle(0, this.be.serverTimeout);
   }
 

@@ -8,6 +8,7 @@ import { type ActionDef, noMore, word } from "./_action.ts";
 import { ANSWER_ACTIONS } from "./http_answer.ts";
 import { REWRITE_ACTIONS } from "./http_rewrite.ts";
 import { STICK_ACTIONS } from "./stick.ts";
+import { useService } from "./use_service.ts";
 
 export type { ActionDef, ArgUse, CompiledAction } from "./_action.ts";
 
@@ -64,7 +65,9 @@ function varName(kw: Word, arg: string | undefined): string {
 
 /** Every action by keyword: a new action is one more entry. */
 export const HTTP_ACTIONS: ReadonlyMap<string, ActionDef> = new Map(
-  [...ANSWER_ACTIONS, ...REWRITE_ACTIONS, ...STICK_ACTIONS, setVar(), unsetVar()].map((
-    d,
-  ) => [d.name, d]),
+  [...ANSWER_ACTIONS, ...REWRITE_ACTIONS, ...STICK_ACTIONS, setVar(), unsetVar(), useService()].map(
+    (
+      d,
+    ) => [d.name, d],
+  ),
 );

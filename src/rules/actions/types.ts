@@ -25,7 +25,9 @@ export type Verdict =
     headers: [string, string][];
     body: string;
   }
-  | { type: "redirect"; code: number; location: string };
+  | { type: "redirect"; code: number; location: string }
+  /** `use-service NAME`: a local service of the frontend answers (prometheus-exporter). */
+  | { type: "service"; name: string };
 
 /** One compiled rule line. */
 export interface HttpRule {

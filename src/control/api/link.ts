@@ -1,0 +1,14 @@
+/** What the local services reach once the proxy runs: its objects for the renderers, the CommandRunner, the renderers. */
+import type { ProxyView } from "../../stats/views.ts";
+import type { CommandRunner } from "../types.ts";
+import { type StatsRenderers, statsRenderers } from "./renderers.ts";
+
+/**
+ * Filled after `startPlan` (services are built with the plan, before the proxy exists). A service
+ * asked before that, or a change with no runner connected, answers 503.
+ */
+export class ControlLink {
+  proxy: ProxyView | null = null;
+  runner: CommandRunner | null = null;
+  renderers: StatsRenderers = statsRenderers;
+}
