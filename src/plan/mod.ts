@@ -9,18 +9,54 @@ import { type ProxyHandle, startPlan } from "../proxy/proxy.ts";
 import type { Runtime } from "../runtime/types.ts";
 import type { ProcessCounters } from "../stats/counters.ts";
 import { planFromConfig } from "./plan.ts";
+import { type Control, startControl, type StatsRenderers } from "../control/mod.ts";
 
 export { planFromConfig } from "./plan.ts";
 export { checkPlans } from "./checks.ts";
 
+/** A started proxy with its control plane (the runner every control surface uses). */
+export interface RunningProxy extends ProxyHandle {
+  readonly control: Control;
+}
+
 /**
  * Starts the proxy described by a validated config (see {@link startPlan}); `counters` are the
- * process's, when the log setup counts into them too.
+ * process's, when the log setup counts into them too. The CLI socket (`global.statsSocket`) starts
+ * once the binds succeeded and stops with the proxy; `renderers` are the stats renderers for `show
+ * info`/`show stat` (stand-ins by default).
  */
 export async function startProxy(
   config: Config,
   runtime: Runtime,
   counters?: ProcessCounters,
-): Promise<ProxyHandle> {
-  return startPlan(await planFromConfig(config), runtime, counters);
+  renderers?: StatsRenderers,
+): Promise<RunningProxy> {
+  const handle = await startPlan(await planFromConfig(config), runtime, counters);
+  const s = config.global.statsSocket;
+  let control: Control;
+  try {
+    control = await startControl(
+      handle,
+      runtime,
+      s ? { path: s.path, address: s.address, mode: s.mode, level: s.level } : null,
+      renderers,
+    );
+  } catch (err) {
+    await handle.shutdown();
+    throw err;
+  }
+  return {
+    ...handle,
+    binds: handle.binds,
+    frontends: handle.frontends,
+    backends: handle.backends,
+    process: handle.process,
+    admission: handle.admission,
+    control,
+    shutdown() {
+      control.close();
+      return handle.shutdown();
+    },
+    reloadCertificates: () => handle.reloadCertificates(),
+  };
 }

@@ -1,4 +1,5 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
+import { ErrorCaptures } from "../stats/error_captures.ts";
 import { readFile } from "node:fs/promises";
 import { checkPlans } from "./checks.ts";
 import {
@@ -54,7 +55,9 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
       rules: hasRules(compiled.rules) ? compiled.rules : null,
-      http: f.mode === "http" ? await httpOptions(f, config) : null,
+      http: f.mode === "http"
+        ? { ...await httpOptions(f, config), captures: new ErrorCaptures(f.name) }
+        : null,
       accessLog: accessLogger(f.log),
       inspectBuffer: tune.bufsize,
       ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
@@ -75,6 +78,8 @@ export async function planFromConfig(config: Config): Promise<ProxyPlan> {
   }
   return {
     maxconn: eff.global.maxconn,
+    rateLimitSessions: config.global.rateLimitSessions ?? 0,
+    trackSessions: config.global.statsSocket !== undefined,
     backendRules,
     checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,

@@ -64,7 +64,8 @@ export interface FrontendOptions {
 export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   readonly name: string;
   readonly mode: "tcp" | "http";
-  readonly maxconn: number;
+  /** Its session limit; `set maxconn frontend` changes it (then calls `admit()`). */
+  maxconn: number;
   readonly clientTimeout: number;
   readonly backend: Backend;
   readonly http: HttpFrontendOptions;
