@@ -9,6 +9,14 @@ const log = getLogger(["tsproxy", "server"]);
 /** HAProxy's admin states as `set server B/S state` names them. */
 export type AdminState = "ready" | "drain" | "maint";
 
+/** Servers that have been in maintenance (HAProxy then resets an unchecked server's health to 0). */
+const wentToMaint = new WeakSet<Server>();
+
+/** True once `server` has been put in maintenance at run time (or is created in it). */
+export function hasBeenInMaint(server: Server): boolean {
+  return server.state === "MAINT" || wentToMaint.has(server);
+}
+
 /** The admin state `server` is in now. */
 export function adminStateOf(server: Server): AdminState {
   return server.state === "MAINT" ? "maint" : server.state === "DRAIN" ? "drain" : "ready";
@@ -35,6 +43,7 @@ export function setAdminState(backend: Backend, server: Server, to: AdminState):
   const { active, backups } = upServers(backend);
   let line: string;
   if (to === "maint") {
+    wentToMaint.add(server);
     const cur = server.cur;
     serverWentDown(backend, server);
     line = `${name} is going DOWN for maintenance. ${active} active and ${backups} backup ` +

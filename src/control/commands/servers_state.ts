@@ -1,4 +1,5 @@
 /** `show servers state [backend]`: HAProxy's server-state file format (version 1), column for column. */
+import { hasBeenInMaint } from "../../backend/admin.ts";
 import type { Backend } from "../../backend/backend.ts";
 import type { Server } from "../../backend/server.ts";
 
@@ -27,7 +28,8 @@ const CHECK_STATUS: Readonly<Record<string, number>> = {
 
 /** One line of the dump for `server` of `backend` (numbered `beId`). */
 export function serverStateLine(beId: number, backend: Backend, s: Server, now: number): string {
-  const op = s.state === "UP" || s.state === "DRAIN" || (s.state === "MAINT" && s.running) ? 2 : 0;
+  // HAProxy stops a server in maintenance (op state STOPPED), whatever its checks say
+  const op = s.state === "UP" || (s.state === "DRAIN" && s.running) ? 2 : 0;
   const admin = s.state === "MAINT" ? 1 : s.state === "DRAIN" ? 8 : 0;
   const last = s.lastCheck;
   const status = last === null ? 1 : CHECK_STATUS[last.status] ?? 0;
@@ -47,7 +49,7 @@ export function serverStateLine(beId: number, backend: Backend, s: Server, now: 
     since,
     status,
     result,
-    s.checkHealth,
+    checkHealth(s),
     checkState,
     0,
     0,
@@ -61,4 +63,13 @@ export function serverStateLine(beId: number, backend: Backend, s: Server, now: 
     "-",
     0,
   ].join(" ");
+}
+
+/**
+ * A checked server's health; an unchecked one shows HAProxy's initial value (rise, 2 by default)
+ * until it was put in maintenance, which resets it to 0.
+ */
+function checkHealth(s: Server): number {
+  if (s.checked) return s.checkHealth;
+  return hasBeenInMaint(s) ? 0 : 2;
 }
