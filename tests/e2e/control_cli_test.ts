@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type OriginRequest, type RawHttpOrigin, rawHttpOrigin, sendRaw } from "./helpers/http.ts";
-import { sleep } from "./helpers/net.ts";
+import { connect, echoServer, sleep } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
 
@@ -29,6 +29,7 @@ async function spread(port: number, n: number): Promise<Record<string, number>> 
 for (const rt of RUNTIMES) {
   test(`${rt}: every runtime command through socat, each change steering traffic at once`, async () => {
     const a = await named("a"), b = await named("b"), c = await named("c");
+    const echo = await echoServer();
     const sock = join(mkdtempSync(join(tmpdir(), "tsproxy-cli-e2e-")), "tsproxy.sock");
     const proxy = await startProxy(
       rt,
@@ -37,7 +38,12 @@ global: { log: none, statsSocket: { path: "${sock}", mode: "0600", level: admin 
 defaults: { mode: http, timeout: { connect: 1s, client: 5s, server: 5s } }
 frontends:
   web: { bind: ["127.0.0.1:0"], defaultBackend: app }
+  raw: { mode: tcp, bind: ["127.0.0.1:0"], defaultBackend: echo }
 backends:
+  echo:
+    mode: tcp
+    servers:
+      - { name: e, address: "127.0.0.1:${echo.port}" }
   app:
     balance: roundrobin
     servers:
@@ -48,11 +54,12 @@ backends:
     servers:
       - { name: x, address: "127.0.0.1:${a.port}" }
 `,
+      2,
     );
     const cli = (line: string) => socat(sock, line);
     try {
       const port = proxy.ports[0]!;
-      assert.equal(await cli("show backend"), "# name\napp\nst\n\n");
+      assert.equal(await cli("show backend"), "# name\necho\napp\nst\n\n");
       assert.deepEqual(await spread(port, 4), { a: 2, b: 2 });
 
       assert.equal(await cli("set server app/a state maint"), "\n");
@@ -103,6 +110,18 @@ backends:
         await cli("shutdown sessions server app/a; clear counters; clear counters all"),
         "\n\n\n",
       );
+      // a live TCP session through echo/e is cut by shutdown sessions server
+      const tcp = await connect(proxy.ports[1]!);
+      const closed = new Promise<void>((r) => { // a FIN (half-open socket) or a reset
+        tcp.on("end", () => r());
+        tcp.on("close", () => r());
+        tcp.on("error", () => r());
+      });
+      const echoed = new Promise<string>((r) => tcp.once("data", (d) => r(d.toString())));
+      tcp.write("ping");
+      assert.equal(await echoed, "ping");
+      assert.equal(await cli("shutdown sessions server echo/e"), "\n");
+      await Promise.race([closed, sleep(3000).then(() => assert.fail("session not cut"))]);
       assert.equal(
         await cli("get weight app/zz; get weight zz/a; get weight app"),
         "No such server.\n\nNo such backend.\n\nRequire 'backend/server'.\n\n",
@@ -131,7 +150,7 @@ backends:
       assert.match(out, /Server app\/a is UP\/READY \(leaving forced maintenance\)\./);
     } finally {
       await proxy.stop();
-      for (const o of [a, b, c]) await o.close().catch(() => {});
+      for (const o of [a, b, c, echo]) await o.close().catch(() => {});
     }
   });
 }

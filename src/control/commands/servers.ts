@@ -131,7 +131,7 @@ export const serverCommands: readonly Command[] = [
       if (list === null) return "";
       const all = [...list];
       list.clear();
-      for (const s of all) s.serverShutdown("D");
+      for (const s of all) s.serverShutdown("K");
       return "";
     },
   },
