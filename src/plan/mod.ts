@@ -52,6 +52,7 @@ export async function startProxy(
     backends: handle.backends,
     process: handle.process,
     admission: handle.admission,
+    checks: handle.checks,
     control,
     shutdown() {
       control.close();

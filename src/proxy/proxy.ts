@@ -48,6 +48,8 @@ export interface ProxyHandle {
   readonly backends: ReadonlyMap<string, Backend>;
   /** The process-wide counters and gauges (connections, requests, dropped log lines). */
   readonly process: ProcessView;
+  /** The running health checks (`add server ... check` adds one). */
+  readonly checks: RunningChecks;
   /** The process-wide limits, changed at run time by `set maxconn global`, `set rate-limit sessions global`. */
   readonly admission: ProcessAdmission;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
@@ -105,6 +107,7 @@ export async function startPlan(
     frontends,
     backends,
     admission,
+    checks,
     process: {
       counters,
       get cur() {

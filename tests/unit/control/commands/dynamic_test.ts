@@ -44,6 +44,25 @@ test("add server: created in maintenance, then enabled and picked; del server on
   assert.deepEqual(be.servers.map((s) => s.name), ["s1", "s2"]);
 });
 
+test("add server ... check: checked once `enable health` runs, as HAProxy 2.6", async () => {
+  const be = p.backends.get("app")!;
+  assert.equal(
+    await run(p, "add server app/k 127.0.0.1:1 check inter 50ms rise 1 fall 1"),
+    "New server registered.\n",
+  );
+  const k = be.servers.find((s) => s.name === "k")!;
+  assert.equal(k.checked, true);
+  assert.equal(k.healthEnabled, false);
+  assert.equal(await run(p, "enable health app/k"), "");
+  assert.equal(await run(p, "enable server app/k"), "");
+  const deadline = Date.now() + 3000;
+  while (k.lastCheck === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(k.lastCheck?.ok, false, "port 1 refuses: the check ran and failed");
+  assert.equal(k.state, "DOWN");
+  await run(p, "disable server app/k");
+  assert.equal(await run(p, "del server app/k"), "Server deleted.\n");
+});
+
 test("add server refuses static algorithms, unknown backends, bad addresses and keywords", async () => {
   assert.equal(
     await run(p, "add server st/b 127.0.0.1:1"),
@@ -56,8 +75,22 @@ test("add server refuses static algorithms, unknown backends, bad addresses and 
 });
 
 test("parseAddServer() reads IPv6 and keywords", () => {
-  const o = parseAddServer("x", ["[::1]:8080", "weight", "3", "send-proxy-v2", "id", "9"]);
-  assert.ok(typeof o !== "string");
+  const spec = parseAddServer("x", [
+    "[::1]:8080",
+    "weight",
+    "3",
+    "send-proxy-v2",
+    "id",
+    "9",
+    "check",
+    "inter",
+    "500ms",
+    "rise",
+    "1",
+  ]);
+  assert.ok(typeof spec !== "string");
+  const o = spec.server;
+  assert.deepEqual(spec.check, { inter: 500, rise: 1, fall: 3 });
   assert.equal(o.host, "::1");
   assert.equal(o.port, 8080);
   assert.equal(o.weight, 3);
