@@ -259,7 +259,6 @@ async function run(file: string, level: LogLevel): Promise<number> {
   const link = new ControlLink();
   let handle: ProxyHandle;
   try {
-    // the integration connects the CommandRunner here: link.runner = ...
     handle = await startProxy(result.config, runtime, counters, link);
   } catch (e) {
     await flushLogging();

@@ -1,6 +1,12 @@
 /** A backend: its servers, the balancer that picks among them, and its connect settings. */
-import { type BalanceSpec, createBalancer } from "../lb/registry.ts";
-import type { Balancer, HashFunction, HashType, PickContext } from "../lb/types.ts";
+import { type BalanceSpec, createBalancer, isHashed } from "../lb/registry.ts";
+import type {
+  Balancer,
+  BalancerOptions,
+  HashFunction,
+  HashType,
+  PickContext,
+} from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
 import type { CookiePolicy } from "./cookie.ts";
 import { Queue } from "./queue.ts";
@@ -34,6 +40,11 @@ export interface BackendOptions {
   /** Longest a request waits in the queue for a server slot (timeout queue); 0: the connect timeout. */
   queueTimeout?: number;
   servers: ServerOptions[];
+  /**
+   * Keep every server's sessions (not only those a health change may cut), so `shutdown sessions
+   * server` can end them: on when a control surface can send that command.
+   */
+  trackSessions?: boolean;
 }
 
 export class Backend {
@@ -46,8 +57,11 @@ export class Backend {
   readonly allBackups: boolean;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
-  readonly servers: readonly Server[];
-  readonly balancer: Balancer<Server>;
+  #servers: readonly Server[];
+  #balancer: Balancer<Server>;
+  readonly #spec: BalanceSpec;
+  readonly #lbOptions: BalancerOptions;
+  readonly #trackSessions: boolean;
   readonly pool: ConnectionPool;
   /** Requests waiting because every usable server is at its maxconn. */
   readonly queue: Queue = new Queue();
@@ -74,20 +88,77 @@ export class Backend {
     this.allBackups = o.allBackups ?? false;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
-    this.servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
+    this.#servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
     this.refreshBackups();
-    this.balancer = createBalancer(o.balance, this.servers, {
+    this.#spec = o.balance;
+    this.#lbOptions = {
       hashType: o.hashType,
       hashFunction: o.hashFunction,
       hashBalanceFactor: o.hashBalanceFactor,
-    });
+    };
+    this.#balancer = createBalancer(o.balance, this.#servers, this.#lbOptions);
+    this.#trackSessions = o.trackSessions ?? false;
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
     // on-marked-down / on-marked-up: only servers whose sessions a health change may cut list them
     const upCuts = this.servers.some((s) => !s.backup && s.onMarkedUp !== null);
     for (const s of this.servers) {
-      if (s.onMarkedDown !== null || (upCuts && s.backup)) s.sessions = new Set();
+      if (this.#trackSessions || s.onMarkedDown !== null || (upCuts && s.backup)) {
+        s.sessions = new Set();
+      }
     }
+  }
+
+  /** Its servers in id order; a new array after each `addServer`/`removeServer`. */
+  get servers(): readonly Server[] {
+    return this.#servers;
+  }
+
+  /** The balancer over `servers` (rebuilt when a server is added or removed). */
+  get balancer(): Balancer<Server> {
+    return this.#balancer;
+  }
+
+  /**
+   * Whether servers may be added and removed at run time: HAProxy requires a dynamic algorithm
+   * (not static-rr, not map-based hashing, whose table is built from the initial weights).
+   */
+  get dynamic(): boolean {
+    if (this.#spec.name === "static-rr") return false;
+    return !isHashed(this.#spec) || this.#lbOptions.hashType === "consistent";
+  }
+
+  /**
+   * Adds a server at run time (HAProxy's `add server`); the balancer is rebuilt over the new list,
+   * so picks stay allocation-free, and the other servers keep their counters. Its id is the next
+   * free one unless `o.id` says. Throws a RangeError when the name or id is taken.
+   */
+  addServer(o: ServerOptions): Server {
+    if (this.#servers.some((s) => s.name === o.name)) {
+      throw new RangeError(`backend ${this.name}: a server named "${o.name}" exists`);
+    }
+    const id = o.id ?? this.#servers.reduce((m, s) => Math.max(m, s.id), 0) + 1;
+    if (this.#servers.some((s) => s.id === id)) {
+      throw new RangeError(`backend ${this.name}: server id ${id} is taken`);
+    }
+    const server = new Server({ ...o, id });
+    if (this.#trackSessions || server.onMarkedDown !== null || server.backup) {
+      server.sessions = new Set();
+    }
+    this.#replace([...this.#servers, server].sort((a, b) => a.id - b.id));
+    return server;
+  }
+
+  /** Removes `server` (the caller checked it is in MAINT with nothing open); its idle connections close. */
+  removeServer(server: Server): void {
+    this.pool.dropServer(server);
+    this.#replace(this.#servers.filter((s) => s !== server));
+  }
+
+  #replace(servers: readonly Server[]): void {
+    this.#servers = servers;
+    this.refreshBackups();
+    this.#balancer = createBalancer(this.#spec, servers, this.#lbOptions);
   }
 
   /**

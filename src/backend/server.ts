@@ -60,7 +60,6 @@ export class Server implements LbServer {
   readonly host: string;
   readonly port: number;
   readonly backup: boolean;
-  readonly maxconn: number;
   readonly maxqueue: number;
   readonly cookie: string;
   /** The PROXY protocol version written first on each new connection; 0: none. */
@@ -70,7 +69,11 @@ export class Server implements LbServer {
   /** The last TLS session, resumed by the next connection where the runtime allows. */
   readonly tlsSessions: TlsSessionCache = {};
   weight: number;
+  /** The weight it was configured with (HAProxy's iweight): `set weight N%` is relative to it. */
+  readonly initialWeight: number;
   state: ServerState;
+  /** Health checks run and may move it (false after `disable health`: the checker pauses). */
+  healthEnabled = true;
   /** Connections open to this server now (HAProxy's scur) and at most so far (smax). */
   cur = 0;
   max = 0;
@@ -102,6 +105,10 @@ export class Server implements LbServer {
   /** The end of the current slowstart ramp (ms), 0 when none runs: the fast path reads no clock. */
   #warmUntil = 0;
   #clock: () => number;
+  #maxconn: number;
+  /** Since when it is not UP/DRAIN-and-running (ms), or -1; and the total of past such spells. */
+  #downSince = -1;
+  #downTotal = 0;
 
   constructor(o: ServerOptions) {
     this.name = o.name;
@@ -109,8 +116,9 @@ export class Server implements LbServer {
     this.host = o.host;
     this.port = o.port;
     this.weight = o.weight;
+    this.initialWeight = o.weight;
     this.backup = o.backup ?? false;
-    this.maxconn = o.maxconn ?? 0;
+    this.#maxconn = o.maxconn ?? 0;
     this.maxqueue = o.maxqueue ?? 0;
     this.cookie = o.cookie ?? "";
     this.proxyProtocol = o.sendProxyV2 ? 2 : o.sendProxy ? 1 : 0;
@@ -120,6 +128,39 @@ export class Server implements LbServer {
     this.onMarkedUp = o.onMarkedUp ?? null;
     this.slowstart = o.slowstart ?? 0;
     this.#clock = o.clock ?? Date.now;
+    if (this.state === "MAINT") this.#downSince = this.lastChange;
+  }
+
+  /** Most connections at once, 0 = unlimited (`set maxconn server` changes it). */
+  get maxconn(): number {
+    return this.#maxconn;
+  }
+
+  /** Seconds spent out of service (DOWN or MAINT) since start, the current spell included. */
+  downtime(now: number = Date.now()): number {
+    const open = this.#downSince >= 0 ? now - this.#downSince : 0;
+    return Math.floor((this.#downTotal + open) / 1000);
+  }
+
+  /**
+   * Moves `state` (the checks' verdict `running` is kept apart) and notes when: lastchg and the
+   * downtime clock. Called by the admin state changes (admin.ts) and the checker; nobody else.
+   */
+  moveTo(state: ServerState, now: number = Date.now()): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.lastChange = now;
+    const out = state === "MAINT" || state === "DOWN";
+    if (out && this.#downSince < 0) this.#downSince = now;
+    if (!out && this.#downSince >= 0) {
+      this.#downTotal += now - this.#downSince;
+      this.#downSince = -1;
+    }
+  }
+
+  /** Sets the connection limit (0: none); callers wake queued requests when it grew. */
+  changeMaxconn(n: number): void {
+    this.#maxconn = n;
   }
 
   /** True in state UP, whatever the load. */

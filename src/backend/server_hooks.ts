@@ -20,8 +20,9 @@ export interface ServerObserver {
  * Something using a connection to a server that a health change may cut: a TCP session, or an
  * HTTP transaction with its server connection. `why` is HAProxy's termination code: "D" the server
  * went DOWN (on-marked-down shutdown-sessions), "U" an active server came UP (on-marked-up
- * shutdown-backup-sessions, for sessions on backup servers).
+ * shutdown-backup-sessions, for sessions on backup servers), "K" an operator killed them
+ * (`shutdown sessions server`).
  */
 export interface ServerSession {
-  serverShutdown(why: "D" | "U"): void;
+  serverShutdown(why: "D" | "U" | "K"): void;
 }

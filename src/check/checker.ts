@@ -132,7 +132,8 @@ export class Checker {
 
   async #run(): Promise<void> {
     if (this.#stopped) return;
-    if (this.#server.state === "MAINT") {
+    if (!this.#backend.servers.includes(this.#server)) return this.stop(); // del server
+    if (this.#server.state === "MAINT" || !this.#server.healthEnabled) {
       this.#schedule(this.plan.inter);
       return;
     }
@@ -200,10 +201,10 @@ export class Checker {
       if (verdict.status === HEALTH_ANALYZE) log.info`${this.#failedLine(verdict, durationMs)}`;
       return;
     }
-    if (s.state === "UP" || s.state === "DOWN") s.state = to;
+    if (s.state === "UP" || s.state === "DOWN") s.moveTo(to);
+    else s.lastChange = Date.now();
     this.#backend.refreshBackups();
     s.running = to === "UP";
-    s.lastChange = Date.now();
     if (to === "DOWN") s.counters.chkdown++;
     else if (s.state === "UP") s.cameUp(); // its slowstart, if any, begins
     const be = this.#backend;

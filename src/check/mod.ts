@@ -12,6 +12,7 @@
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
+import type { Server } from "../backend/server.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { Checker, type CheckPlan } from "./checker.ts";
 
@@ -26,6 +27,8 @@ export interface RunningChecks {
   readonly checkers: readonly Checker[];
   /** Stops every checker at once: no check starts after, sockets of checks in flight are closed. */
   stop(): void;
+  /** Starts checking one more server (a server added at run time); its first check runs at once. */
+  add(plan: CheckPlan, backend: Backend, server: Server): Checker;
 }
 
 /**
@@ -39,7 +42,7 @@ export function startChecks(
   backends: ReadonlyMap<string, Backend>,
   runtime: Runtime,
 ): RunningChecks {
-  const checkers = plans.map((p) => {
+  const checkers: Checker[] = plans.map((p) => {
     const backend = backends.get(p.backend);
     const server = backend?.servers.find((s) => s.name === p.server);
     if (!backend || !server) {
@@ -49,10 +52,19 @@ export function startChecks(
   });
   const first = Math.min(...checkers.map((c) => c.interval));
   checkers.forEach((c, i) => c.start(Math.floor((first * i) / checkers.length)));
+  let stopped = false;
   return {
     checkers,
     stop() {
+      stopped = true;
       for (const c of checkers) c.stop();
+    },
+    add(plan, backend, server) {
+      const c = new Checker(plan, backend, server, runtime);
+      if (stopped) return c;
+      checkers.push(c);
+      c.start(0);
+      return c;
     },
   };
 }

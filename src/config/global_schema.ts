@@ -8,6 +8,28 @@ export const globalSchema = z.strictObject({
   maxconn: maxconn("the whole process accepts").prefault(10000),
   hardStopAfter: duration("On shutdown, close connections still open after this long.")
     .prefault("30s"),
+  rateLimitSessions: z.number().int().positive().optional().describe(
+    "New sessions per second the whole process accepts at most (rate-limit sessions); over it, " +
+      "connections wait. Unset: no limit.",
+  ),
+  statsSocket: z.strictObject({
+    path: z.string().min(1).optional().describe("A unix socket path, e.g. /run/tsproxy.sock."),
+    address: z.string().regex(/^.+:\d+$/).optional().describe(
+      'A TCP address "host:port" to listen on as well (loopback advised), e.g. "127.0.0.1:9999".',
+    ),
+    mode: z.string().regex(/^0?[0-7]{3}$/).default("0600").describe(
+      "The unix socket file's permissions, octal.",
+    ),
+    level: z.enum(["user", "operator", "admin"]).default("admin").describe(
+      "What commands may do: user reads, operator also changes server states and weights, " +
+        "admin everything.",
+    ),
+  }).refine((s) => s.path !== undefined || s.address !== undefined, {
+    message: "statsSocket needs a path or an address",
+  }).optional().describe(
+    "HAProxy's runtime API (stats socket): one command per line, `;` separated, `prompt` for " +
+      "interactive mode.",
+  ),
   log: logTarget,
   syslog: syslogSchema,
   tune: z.strictObject({

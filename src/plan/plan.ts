@@ -1,4 +1,5 @@
 /** Turns a validated config into the proxy's plan: defaults merged, addresses and servers flattened, files read. */
+import { ErrorCaptures } from "../stats/error_captures.ts";
 import { readFile } from "node:fs/promises";
 import { checkPlans } from "./checks.ts";
 import {
@@ -71,7 +72,9 @@ export async function planFromConfig(
       clientTimeout: f.timeout.client,
       defaultBackend: f.defaultBackend,
       rules: hasRules(compiled.rules) ? compiled.rules : null,
-      http: f.mode === "http" ? await httpOptions(f, config) : null,
+      http: f.mode === "http"
+        ? { ...await httpOptions(f, config), captures: new ErrorCaptures(f.name) }
+        : null,
       accessLog: accessLogger(f.log),
       inspectBuffer: tune.bufsize,
       ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
@@ -95,6 +98,11 @@ export async function planFromConfig(
   }
   return {
     maxconn: eff.global.maxconn,
+    rateLimitSessions: config.global.rateLimitSessions ?? 0,
+    // sessions are found by server only where a runtime command may cut them
+    trackSessions: config.global.statsSocket !== undefined || config.global.api !== undefined ||
+      Object.values(config.frontends).some((f) => f.stats !== undefined) ||
+      config.defaults.stats !== undefined,
     backendRules,
     checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,

@@ -8,12 +8,17 @@ import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
 import type { HttpFrontendOptions } from "./http/options.ts";
 import type { FrontendServices } from "./http/service.ts";
-import { type Admission, Frontend } from "./accept/frontend.ts";
+import { Frontend } from "./accept/frontend.ts";
+import { ProcessAdmission } from "./accept/admission.ts";
 import { type BindSpec, type BoundAddress, ListenerGroup } from "./accept/listeners.ts";
 
 /** Everything the proxy needs, with defaults already merged (src/plan/ turns a checked config into one). */
 export interface ProxyPlan {
   maxconn: number;
+  /** global rate-limit sessions: new sessions per second in the whole process; 0 or absent: none. */
+  rateLimitSessions?: number;
+  /** Keep every server's sessions so `shutdown sessions server` can end them (a control surface is on). */
+  trackSessions?: boolean;
   hardStopAfter: number;
   frontends: {
     name: string;
@@ -47,6 +52,10 @@ export interface ProxyHandle {
   readonly backends: ReadonlyMap<string, Backend>;
   /** The process-wide counters and gauges (connections, requests, dropped log lines). */
   readonly process: ProcessView;
+  /** The running health checks (`add server ... check` adds one). */
+  readonly checks: RunningChecks;
+  /** The process-wide limits, changed at run time by `set maxconn global`, `set rate-limit sessions global`. */
+  readonly admission: ProcessAdmission;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
   shutdown(): Promise<void>;
   /**
@@ -65,26 +74,17 @@ export async function startPlan(
   runtime: Runtime,
   counters: ProcessCounters = new ProcessCounters(),
 ): Promise<ProxyHandle> {
-  const backends = new Map(plan.backends.map((o) => [o.name, new Backend(o)]));
+  const track = plan.trackSessions ?? false;
+  const backends = new Map(
+    plan.backends.map((o) => [o.name, new Backend(track ? { ...o, trackSessions: true } : o)]),
+  );
   const frontends: Frontend[] = [];
-  let cur = 0;
-  const admission: Admission = {
-    runtime,
-    counters,
-    take() {
-      if (cur >= plan.maxconn) return false;
-      cur++;
-      counters.connTot++;
-      return true;
-    },
-    give: () => {
-      cur--;
-      for (const fe of frontends) fe.admit();
-    },
-    get cur() {
-      return cur;
-    },
-  };
+  const admission = new ProcessAdmission(runtime, counters, {
+    maxconn: plan.maxconn,
+    rateLimitSessions: plan.rateLimitSessions ?? 0,
+  }, () => {
+    for (const fe of frontends) fe.admit();
+  });
   for (const f of plan.frontends) {
     const backend = f.ownBackend ? new Backend(f.ownBackend) : backends.get(f.defaultBackend);
     if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
@@ -110,15 +110,20 @@ export async function startPlan(
     binds: groups.flatMap((g) => g.bound),
     frontends,
     backends,
+    admission,
+    checks,
     process: {
       counters,
       get cur() {
-        return cur;
+        return admission.cur;
       },
-      maxconn: plan.maxconn,
+      get maxconn() {
+        return admission.maxconn;
+      },
     },
     shutdown() {
       checks.stop();
+      admission.stop();
       stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {
         for (const be of backends.values()) be.pool.closeAll();
       });

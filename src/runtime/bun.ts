@@ -1,5 +1,6 @@
 /** Bun implementation of the runtime interface: Bun.listen/Bun.connect with their native callbacks. */
 import process from "node:process";
+import { listenBunUnix } from "./bun_unix.ts";
 import type { BunApi } from "./bun_api.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
@@ -84,6 +85,8 @@ export const bunRuntime: Runtime = {
       });
     });
   },
+
+  listenUnix: listenBunUnix,
 
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
     if (bunNativeServes(options.tls) && TLS_STACK !== "node") return listenBunTls(options, onOpen);

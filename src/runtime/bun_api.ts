@@ -57,6 +57,12 @@ export interface BunApi {
     tls?: BunTlsOptions;
     socket: BunSocketHandler<T>;
   }): BunTcpListener;
+  /** The same over a unix socket. */
+  listen<T>(options: {
+    unix: string;
+    allowHalfOpen?: boolean;
+    socket: BunSocketHandler<T>;
+  }): BunTcpListener;
   connect<T>(options: {
     hostname: string;
     port: number;

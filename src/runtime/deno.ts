@@ -1,5 +1,6 @@
 /** Deno implementation of the runtime interface: Deno.listen/Deno.connect driven by one read loop per socket. */
 import process from "node:process";
+import { listenDenoUnix } from "./deno_unix.ts";
 import {
   ConnectError,
   type ConnectOptions,
@@ -145,6 +146,8 @@ export const denoRuntime: Runtime = {
     if (options.noDelay !== false) socket.setNoDelay(true);
     return socket;
   },
+
+  listenUnix: listenDenoUnix,
 
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
     if (denoNativeServes(options.tls) && TLS_STACK !== "node") {

@@ -57,6 +57,12 @@ export interface ListenOptions {
   reusePort?: boolean;
 }
 
+/** A unix socket to listen on: its path and the file's mode (octal text, e.g. "0600"). */
+export interface UnixListenOptions {
+  path: string;
+  mode: string;
+}
+
 /** A bound listening socket. */
 export interface Listener {
   readonly host: string;
@@ -124,6 +130,11 @@ export interface Runtime {
   readonly version: string;
   /** Bind and start accepting; rejects naming the address when the bind fails. */
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener>;
+  /**
+   * Bind a unix socket: a stale socket file at the path is removed first, the mode set after
+   * binding; closing the listener removes the file.
+   */
+  listenUnix(options: UnixListenOptions, onOpen: (socket: Socket) => void): Promise<Listener>;
   /** Open a client connection; the handlers must be set before any data is delivered. */
   connect(options: ConnectOptions): Promise<Socket>;
   /** Bind a TLS listener; `onOpen` gets sockets whose handshake succeeded (`socket.tls` set). */

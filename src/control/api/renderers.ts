@@ -1,5 +1,4 @@
 /** The stats renderers the local services call: the real ones (src/stats/render/), given the process facts the page prints. */
-import process from "node:process";
 import {
   renderCsv,
   renderHtml,
@@ -8,7 +7,7 @@ import {
   scopesFromQuery,
 } from "../../stats/render/mod.ts";
 import type { ProxyView } from "../../stats/views.ts";
-import { VERSION } from "../../version.ts";
+import { processFacts } from "../renderers.ts";
 
 /** What the stats page shows around the table. */
 export interface HtmlOptions {
@@ -31,8 +30,6 @@ export interface StatsRenderers {
   renderPrometheus(proxy: ProxyView, scopes: readonly string[]): string;
 }
 
-/** When this process started (the page's uptime). */
-const STARTED = Date.now();
 const SCOPES = new Set(["global", "frontend", "backend", "server", "*", ""]);
 
 /** HAProxy's wording of the admin action outcomes (`;st=`). */
@@ -52,10 +49,7 @@ export const statsRenderers: StatsRenderers = {
       refresh: o.refresh,
       admin: o.admin,
       hideVersion: o.hideVersion,
-      pid: process.pid,
-      version: VERSION,
-      startedAt: STARTED,
-      memoryBytes: process.memoryUsage().rss,
+      ...processFacts(),
     });
     if (!o.status) return page;
     const note = STATUS[o.status] ?? STATUS.UNKN!;

@@ -5,6 +5,9 @@ import type { AccessRecord } from "../../log/access.ts";
 import { type BackendSample, evaluateTcpRules } from "../../rules/mod.ts";
 import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
 import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
+import type { FrontendOptions } from "./frontend_options.ts";
+
+export type { FrontendOptions };
 import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
 import type { FrontendServices } from "../http/service.ts";
 import { HttpSession } from "../http/session.ts";
@@ -40,33 +43,11 @@ export interface Admission {
   readonly counters: ProcessCounters;
 }
 
-export interface FrontendOptions {
-  name: string;
-  mode: "tcp" | "http";
-  maxconn: number;
-  clientTimeout: number;
-  backend: Backend;
-  /** Every backend by name, for useBackend rules. */
-  backends?: ReadonlyMap<string, Backend>;
-  /** Compiled rules, or null when the frontend has none. */
-  rules?: FrontendRules | null;
-  /** Backends' own http-request/http-response rules, by backend name. */
-  backendRules?: ReadonlyMap<string, BackendHttpRules> | undefined;
-  /** HTTP settings (HTTP mode only). */
-  http: HttpFrontendOptions | null;
-  /** New sessions per second this frontend starts at most (rate-limit sessions); 0: no limit. */
-  rateLimitSessions?: number;
-  /** Most payload bytes buffered for tcp-request content rules (tune.bufsize); default 16384. */
-  inspectBuffer?: number;
-  services?: FrontendServices | null; // stats page, use-service, the API listener's app
-  /** Writes one access log line, or null when logging is off. */
-  accessLog: ((record: AccessRecord) => void) | null;
-}
-
 export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   readonly name: string;
   readonly mode: "tcp" | "http";
-  readonly maxconn: number;
+  /** Its session limit; `set maxconn frontend` changes it (then calls `admit()`). */
+  maxconn: number;
   readonly clientTimeout: number;
   readonly backend: Backend;
   readonly http: HttpFrontendOptions;

@@ -131,10 +131,13 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   }
 
   /** Its server went DOWN ("D", on-marked-down) or an active one came UP ("U", on-marked-up). */
-  serverShutdown(why: "D" | "U"): void {
+  serverShutdown(why: "D" | "U" | "K"): void {
     const data = this.state === "forward-response" || this.state === "tunnel";
     this.cut(
-      failure(why === "D" ? "server-down" : "server-up", data ? "tunnel" : "wait-response"),
+      failure(
+        why === "D" ? "server-down" : why === "U" ? "server-up" : "killed",
+        data ? "tunnel" : "wait-response",
+      ),
     );
   }
 

@@ -1,4 +1,5 @@
 /** What an HTTP session needs from its frontend: limits, timeouts, connection mode, added headers, logging. */
+import type { ErrorCaptures } from "../../stats/error_captures.ts";
 import type { Backend } from "../../backend/backend.ts";
 import type { HeadLimits } from "../../http1/types.ts";
 import type { AccessRecord } from "../../log/access.ts";
@@ -41,6 +42,8 @@ export interface HttpFrontendOptions {
   readonly errors: ErrorPages;
   /** Response compression, per backend, with the frontend's counters; null when nothing is compressed. */
   readonly compression: FrontendCompression | null;
+  /** The last rejected request, for `show errors`; absent: not captured. */
+  readonly captures?: ErrorCaptures | undefined;
 }
 
 /** The frontend as an HTTP session sees it. */

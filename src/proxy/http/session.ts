@@ -102,6 +102,11 @@ export class HttpSession {
   #reject(rejection: Rejection, raw: Uint8Array): void {
     const start = this.#headStart >= 0 ? this.#headStart : Date.now();
     this.#headStart = -1;
+    this.owner.http.captures?.record(
+      this.client.remoteAddress + ":" + this.client.remotePort,
+      raw,
+      rejection.reason,
+    );
     const f = failure("proxy", "wait-request", {
       status: rejection.status,
       reason: rejection.reason,

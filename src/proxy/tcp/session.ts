@@ -268,8 +268,8 @@ export class TcpSession {
   }
 
   /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
-  serverShutdown(why: "D" | "U"): void {
-    this.#finish(why === "D" ? ENDS.serverDown : ENDS.serverUp);
+  serverShutdown(why: "D" | "U" | "K"): void {
+    this.#finish(why === "D" ? ENDS.serverDown : why === "U" ? ENDS.serverUp : ENDS.killed);
   }
 
   /** Phase "log": close what is open, count, report once; `f` null: a normal end. */

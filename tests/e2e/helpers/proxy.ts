@@ -22,6 +22,7 @@ export function cliCommand(rt: ProxyRuntime, args: string[]): [string, string[]]
         "run",
         "--allow-net",
         "--allow-read",
+        "--allow-write", // unix stats sockets (global.statsSocket.path)
         "--allow-env",
         "--allow-sys",
         join(ROOT, "cli.ts"),

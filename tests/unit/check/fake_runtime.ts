@@ -68,6 +68,10 @@ export class FakeRuntime implements Runtime {
   connects: ConnectOptions[] = [];
   sockets: FakeSocket[] = [];
 
+  listenUnix(): Promise<Listener> {
+    return Promise.reject(new Error("FakeRuntime: listenUnix is not scripted"));
+  }
+
   listenTls(): Promise<TlsListener> {
     return Promise.reject(new Error("FakeRuntime: listenTls is not scripted"));
   }

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * The control plane: HAProxy's runtime commands through one {@link Runner} (every surface: the
+ * CLI socket here, the REST API and the stats page's forms elsewhere), and the CLI socket.
+ *
+ * @example
+ * ```ts
+ * const control = await startControl(proxy, runtime, { path: "/run/tsproxy.sock", mode: "0600", level: "admin" });
+ * control.runner.run("set server app/s1 state drain", { who: "script", level: "admin" });
+ * control.close();
+ * ```
+ */
+import type { ProxyHandle } from "../proxy/proxy.ts";
+import type { Runtime } from "../runtime/types.ts";
+import type { StatsRenderers } from "./commands/context.ts";
+import { Runner } from "./commands/runner.ts";
+import { type ControlSocket, type ControlSocketPlan, startControlSocket } from "./socket.ts";
+import { cliRenderers } from "./renderers.ts";
+
+export type { Actor, CommandRunner } from "./types.ts";
+export type { StatsRenderers } from "./commands/context.ts";
+export { Runner, splitWords } from "./commands/runner.ts";
+export { type ControlSocketPlan, splitCommands } from "./socket.ts";
+export { tableCommands } from "./commands/registry.ts";
+
+/** The running control plane: its runner, and the CLI socket when one was asked for. */
+export interface Control {
+  readonly runner: Runner;
+  readonly socket: ControlSocket | null;
+  close(): void;
+}
+
+/** A runner over `proxy`, and the CLI socket `socket` asks for (none when null). */
+export async function startControl(
+  proxy: ProxyHandle,
+  runtime: Runtime,
+  socket: ControlSocketPlan | null,
+  renderers: StatsRenderers = cliRenderers,
+): Promise<Control> {
+  const runner = new Runner({ proxy, renderers, startedAt: Date.now() });
+  const sock = socket === null ? null : await startControlSocket(runtime, socket, runner);
+  return {
+    runner,
+    socket: sock,
+    close() {
+      sock?.close();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** The file of a unix socket: a stale one removed before binding, the mode set after (node:fs, on both runtimes). */
+import { chmodSync, lstatSync, unlinkSync } from "node:fs";
+
+/** Removes `path` when it is a socket left by an earlier process; throws when it is another kind of file. */
+export function removeStaleSocket(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch {
+    return; // nothing there
+  }
+  if (!isSocket) {
+    throw new Error(`cannot bind unix socket ${path}: a file that is not a socket is there`);
+  }
+  unlinkSync(path);
+}
+
+/** Sets the socket file's permissions (octal text such as "0600"). */
+export function setSocketMode(path: string, mode: string): void {
+  chmodSync(path, parseInt(mode, 8));
+}
+
+/** Removes the socket file on close (ignoring a file already gone). */
+export function unlinkSocket(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch { /* gone already */ }
+}
