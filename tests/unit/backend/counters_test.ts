@@ -1,36 +1,22 @@
 /** Tests for server and backend counters, the stats table, and DRAIN's persistence. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend } from "../../../src/backend/backend.ts";
+import type { Backend } from "../../../src/backend/backend.ts";
 import { connectToBackend } from "../../../src/backend/connect.ts";
 import { Server, type ServerOptions } from "../../../src/backend/server.ts";
 import type { ServerObserver } from "../../../src/backend/server_hooks.ts";
 import { readRows, type Sample } from "../../../src/stats/snapshot.ts";
 import { retryServer } from "../../../src/proxy/http/retry.ts";
 import { FakeRuntime } from "../check/fake_runtime.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 function backend(
   o: { retries?: number; redispatch?: number; servers?: Partial<ServerOptions>[] } = {},
 ): Backend {
-  return new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
+  return testBackend({
     retries: o.retries ?? 2,
     redispatch: o.redispatch ?? 1,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: (o.servers ?? [{}, {}]).map((s, i) => ({
-      name: `s${i + 1}`,
-      host: "127.0.0.1",
-      port: 9000 + i,
-      weight: 1,
-      ...s,
-    })),
+    servers: o.servers ?? [{}, {}],
   });
 }
 

@@ -1,7 +1,7 @@
 /** Tests for snapshot() and readRows(): what the data path counts reads back through the table. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Backend } from "../../../src/backend/backend.ts";
+import type { Backend } from "../../../src/backend/backend.ts";
 import type { Frontend } from "../../../src/proxy/accept/frontend.ts";
 import type { ProxyHandle } from "../../../src/proxy/proxy.ts";
 import {
@@ -13,6 +13,7 @@ import {
 import { readRows, type Sample, snapshot } from "../../../src/stats/snapshot.ts";
 import { prometheusName } from "../../../src/stats/table.ts";
 import type { FrontendView, ProxyView } from "../../../src/stats/views.ts";
+import { testBackend } from "../_fixtures/backend.ts";
 
 // The running objects are views of themselves: no adapter between them and the table.
 const _proxy = (h: ProxyHandle): ProxyView => h;
@@ -20,21 +21,9 @@ const _frontend = (f: Frontend): FrontendView => f;
 void _proxy, _frontend;
 
 function backend(): Backend {
-  return new Backend({
-    name: "app",
-    mode: "http",
-    balance: { name: "roundrobin" },
-    hashType: "map-based",
-    hashBalanceFactor: 0,
+  return testBackend({
     retries: 2,
-    connectTimeout: 1000,
-    serverTimeout: 1000,
-    poolMaxConn: 0,
-    poolPurgeDelay: 1000,
-    servers: [
-      { name: "s1", host: "127.0.0.1", port: 9001, weight: 1, maxconn: 10, maxqueue: 4 },
-      { name: "s2", host: "127.0.0.1", port: 9002, weight: 1 },
-    ],
+    servers: [{ port: 9001, maxconn: 10, maxqueue: 4 }, { port: 9002 }],
   });
 }
 
