@@ -39,6 +39,8 @@ export interface BackendOptions {
   poolPurgeDelay: number;
   /** Longest a request waits in the queue for a server slot (timeout queue); 0: the connect timeout. */
   queueTimeout?: number;
+  /** How long http-request tarpit in this backend's rules holds a request; default: connectTimeout. */
+  tarpitTimeout?: number;
   servers: ServerOptions[];
   /**
    * Keep every server's sessions (not only those a health change may cut), so `shutdown sessions
@@ -57,6 +59,7 @@ export class Backend {
   readonly allBackups: boolean;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
+  readonly tarpitTimeout: number;
   #servers: readonly Server[];
   #balancer: Balancer<Server>;
   readonly #spec: BalanceSpec;
@@ -88,6 +91,7 @@ export class Backend {
     this.allBackups = o.allBackups ?? false;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
+    this.tarpitTimeout = o.tarpitTimeout ?? o.connectTimeout;
     this.#servers = o.servers.map((s, i) => new Server({ id: i + 1, ...s }));
     this.refreshBackups();
     this.#spec = o.balance;

@@ -42,6 +42,8 @@ export const backendSchema = z.strictObject({
     server: duration("Close a server connection idle for this long.").optional(),
     queue: duration("Longest wait for a server slot when all are at maxconn.").optional(),
     check: duration("Health checks: once connected, wait this long for the reply.").optional(),
+    tarpit: duration("How long http-request tarpit holds a request of this backend's rules.")
+      .optional(),
   }).optional(),
   httpReuse: z.enum(["safe", "never"]).optional(),
   poolMaxConn: z.number().int().min(0).optional(),

@@ -37,6 +37,10 @@ export const defaultsSchema = z.strictObject({
     httpKeepAlive: duration("Longest wait for the next request on an idle keep-alive connection.")
       .prefault("10s"),
     tunnel: duration("Close a tunnel (WebSocket, CONNECT) idle for this long.").prefault("1h"),
+    tarpit: duration(
+      "How long http-request tarpit holds a request before answering. Unset: the connect " +
+        "timeout, as HAProxy.",
+    ).optional(),
     queue: duration(
       "Longest a request waits for a slot when every server is at its maxconn (503, sQ, after " +
         "it). Unset: the connect timeout, as HAProxy.",

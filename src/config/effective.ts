@@ -15,7 +15,14 @@ export interface EffectiveFrontend {
   maxconn: number;
   /** New sessions per second at most; 0: no limit. */
   rateLimitSessions: number;
-  timeout: { client: number; httpRequest: number; httpKeepAlive: number; tunnel: number };
+  /** `tarpit`: timeout tarpit, else the defaults' connect timeout (HAProxy's fallback). */
+  timeout: {
+    client: number;
+    httpRequest: number;
+    httpKeepAlive: number;
+    tunnel: number;
+    tarpit: number;
+  };
   httpConnectionMode: "http-keep-alive" | "http-server-close" | "httpclose";
   forwardfor: false | { header: string; except?: string | undefined };
   forwardedProto: boolean;
@@ -48,7 +55,7 @@ export interface EffectiveBackend {
   /** Cookie persistence, when the backend sets `cookie`. */
   cookie?: CookiePolicy;
   /** `check`: health checks' read timeout (timeout check), present only when set. */
-  timeout: { connect: number; server: number; queue: number; check?: number };
+  timeout: { connect: number; server: number; queue: number; tarpit: number; check?: number };
   /** HTTP health checks (option httpchk), present only when set; absent: TCP connect checks. */
   httpCheck?: NonNullable<BackendConfig["httpCheck"]>;
   httpReuse: "safe" | "never";
@@ -90,6 +97,7 @@ export function effectiveFrontend(config: Config, name: string): EffectiveFronte
       httpRequest: fe.timeout?.httpRequest ?? d.timeout.httpRequest,
       httpKeepAlive: fe.timeout?.httpKeepAlive ?? d.timeout.httpKeepAlive,
       tunnel: fe.timeout?.tunnel ?? d.timeout.tunnel,
+      tarpit: fe.timeout?.tarpit ?? d.timeout.tarpit ?? d.timeout.connect,
     },
     httpConnectionMode: fe.httpConnectionMode ?? d.httpConnectionMode ?? "http-keep-alive",
     forwardfor: ff === true ? { header: "X-Forwarded-For" } : ff,
@@ -130,6 +138,7 @@ export function effectiveBackend(config: Config, name: string): EffectiveBackend
       connect: be.timeout?.connect ?? d.timeout.connect,
       server: be.timeout?.server ?? d.timeout.server,
       queue: be.timeout?.queue ?? d.timeout.queue ?? be.timeout?.connect ?? d.timeout.connect,
+      tarpit: be.timeout?.tarpit ?? d.timeout.tarpit ?? be.timeout?.connect ?? d.timeout.connect,
       ...(check === undefined ? {} : { check }),
     },
     ...(httpCheck === undefined ? {} : { httpCheck }),

@@ -45,6 +45,8 @@ export const frontendSchema = z.strictObject({
     httpKeepAlive: duration("Longest wait for the next request on a keep-alive connection.")
       .optional(),
     tunnel: duration("Close a tunnel idle for this long.").optional(),
+    tarpit: duration("How long http-request tarpit holds a request of this frontend's rules.")
+      .optional(),
   }).optional(),
   ...httpOptions,
   stats: statsSchema.optional(),

@@ -122,6 +122,7 @@ export async function planFromConfig(
       connectTimeout: b.timeout.connect,
       queueTimeout: b.timeout.queue,
       serverTimeout: b.timeout.server,
+      tarpitTimeout: b.timeout.tarpit,
       poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
       poolPurgeDelay: b.poolPurgeDelay,
       servers: b.servers.map((s, i) => ({
@@ -172,6 +173,7 @@ async function httpOptions(f: EffectiveFrontend, config: Config): Promise<HttpFr
     httpRequestTimeout: f.timeout.httpRequest,
     httpKeepAliveTimeout: f.timeout.httpKeepAlive,
     tunnelTimeout: f.timeout.tunnel,
+    tarpitTimeout: f.timeout.tarpit,
     connectionMode: f.httpConnectionMode,
     forwardFor: ff
       ? { header: ff.header, except: ff.except ? cidrMatcher(ff.except) : null }

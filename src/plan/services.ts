@@ -92,6 +92,7 @@ export async function apiFrontend(
       httpRequestTimeout: 10_000,
       httpKeepAliveTimeout: 10_000,
       tunnelTimeout: API_TIMEOUT,
+      tarpitTimeout: API_TIMEOUT,
       connectionMode: "http-keep-alive",
       forwardFor: null,
       forwardedProto: false,

@@ -156,6 +156,16 @@ export class BunSock implements Socket {
     s?.end(); // FIN after what the kernel already has, not a reset
   }
 
+  reset(): void {
+    if (this.#closed) return;
+    const s = this.#s;
+    this.#closed = true;
+    this.#queue.length = 0;
+    this.#pending = 0;
+    this.#h?.close();
+    s?.terminate(); // Bun closes with SO_LINGER 0: the peer gets an RST
+  }
+
   setNoDelay(on: boolean): void {
     this.#s?.setNoDelay(on);
   }

@@ -45,6 +45,11 @@ export interface Socket {
   shutdown(): void;
   /** Close both directions now, dropping anything queued. */
   close(): void;
+  /**
+   * Close both directions now with a reset (RST, SO_LINGER 0), nothing more written; absent where
+   * the runtime cannot (the caller then uses close()).
+   */
+  reset?(): void;
   setNoDelay(on: boolean): void;
   readonly closed: boolean;
   /** The handshake's facts on a TLS connection (set before the socket is handed over); else absent. */

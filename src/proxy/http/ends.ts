@@ -45,6 +45,8 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   readonly #start: number;
   readonly #headDone = Date.now();
   protected bytesOut = 0;
+  /** The tarpit's answer while the request is held (state "tarpit"). */
+  protected tarpitted: Failure | null = null;
   protected status = 0;
   #reason = "";
 
@@ -112,8 +114,8 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
 
   onClientClose(): void {
     if (this.state === "done") return;
-    const phase = this.state === "connect"
-      ? "connect"
+    const phase = this.state === "connect" || this.state === "tarpit"
+      ? this.state
       : this.state === "service"
       ? "http-request-rules"
       : this.state === "send-request" && !this.reqBody.done
@@ -124,7 +126,14 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     this.finish(failure("client-abort", phase), false);
   }
 
-  onTimeout(kind: "client" | "server" | "tunnel"): void {
+  /** A client that half-closes during a tarpit ends it (CT), as one that closes. */
+  override onClientEnd(): void {
+    if (this.state !== "tarpit") return super.onClientEnd();
+    this.cut(failure("client-abort", "tarpit"));
+  }
+
+  onTimeout(kind: "client" | "server" | "tunnel" | "tarpit"): void {
+    if (this.state === "tarpit") return this.fail(this.tarpitted!, false);
     const waiting = this.state === "send-request" || this.state === "wait-response";
     if (kind === "server" && waiting) return this.failOrRetry(SERVER_TIMEOUT);
     this.cut(failure(kind === "server" ? "server-timeout" : "client-timeout", "forward-response"));
@@ -152,15 +161,15 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     else this.cut(f);
   }
 
-  /** Answer with the proxy's own response (nothing was sent to the client yet). */
-  fail(f: Failure): void {
+  /** Answer with the proxy's own response (nothing was sent to the client yet); `count`: false when counted already. */
+  fail(f: Failure, count = true): void {
     if (this.state === "done" && this.status !== 0) return;
     this.status = f.status;
     this.#reason = f.reason;
     this.state = "done";
     this.bytesOut += this.s.sendErrorAndClose(f.status);
     this.log(f.termination, f.phase);
-    countFailure(f, this.s.owner.counters, this.be, this.server);
+    if (count) countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(false);
   }
 
@@ -170,6 +179,13 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     if (this.state === "done") return;
     this.finish(f, false);
     this.s.close();
+  }
+
+  /** Ends the transaction and resets the client (silent-drop): nothing more is written. */
+  protected drop(f: Failure): void {
+    this.#reason = f.reason;
+    this.finish(f, false);
+    this.s.reset();
   }
 
   /** Ends the transaction: logged, counted, the server connection kept or closed; `f` null: normal. */
@@ -208,7 +224,8 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     s.owner.logAccess(accessRecord(s.client, s.owner, this.be, this.server, {
       start: this.#start,
       headDone: this.#headDone,
-      tw: this.link.tw,
+      // as HAProxy, a tarpitted request logs the time it was held as Tw
+      tw: this.tarpitted !== null ? Date.now() - this.#headDone : this.link.tw,
       tc: this.link.tc,
       tresp: this.res.tresp,
       status: this.status,

@@ -29,6 +29,8 @@ export interface HttpFrontendOptions {
   /** Longest wait for the next request on an idle keep-alive connection. */
   readonly httpKeepAliveTimeout: number;
   readonly tunnelTimeout: number;
+  /** How long http-request tarpit in the frontend's rules holds a request (timeout tarpit). */
+  readonly tarpitTimeout: number;
   readonly connectionMode: HttpConnectionMode;
   readonly forwardFor: ForwardFor | null;
   /** Add X-Forwarded-Proto and X-Forwarded-Host. */

@@ -20,6 +20,8 @@ export interface RulesSession extends SessionVars {
   readonly client: Socket;
   readonly owner: ContextOwner & {
     readonly rules: FrontendRules | null;
+    /** timeout tarpit of the frontend (its rules' tarpit). */
+    readonly http: { readonly tarpitTimeout: number };
     backendNamed(name: string): Backend | undefined;
     backendRules(name: string): BackendHttpRules | undefined;
   };
@@ -28,6 +30,10 @@ export interface RulesSession extends SessionVars {
 /** How the rules answered instead of the server: a refusal, or their own response (return, redirect). */
 export type RuleAnswer =
   | { failure: Failure }
+  /** tarpit: hold the request this long (ms), then answer the failure. */
+  | { failure: Failure; tarpit: number }
+  /** silent-drop: the client connection is reset, nothing written. */
+  | { failure: Failure; reset: true }
   | { failure: null; status: number; bytes: Uint8Array }
   | { failure: null; service: string };
 
@@ -43,6 +49,14 @@ const TCP_REJECT: RuleAnswer = {
   failure: failure("proxy", "tcp-request-rules", {
     reason: "rejected by tcp-request content rule",
   }),
+};
+
+const REJECT: RuleAnswer = {
+  failure: failure("proxy", "http-request-rules", { reason: "rejected by http-request rule" }),
+};
+const SILENT_DROP: RuleAnswer = {
+  failure: failure("proxy", "http-request-rules", { reason: "silent-drop by http-request rule" }),
+  reset: true,
 };
 
 /**
@@ -66,7 +80,8 @@ export function runRequestRules(
         return { ctx, backend, answer: TCP_REJECT };
       }
     }
-    const answer = answerFor(evaluateHttpRules(rules.request, { ctx, req }), req, keep);
+    const verdict = evaluateHttpRules(rules.request, { ctx, req });
+    const answer = answerFor(verdict, req, keep, s.owner.http.tarpitTimeout);
     if (answer !== null) return { ctx, backend, answer };
     // phase "choose-backend": the first useBackend rule that matches, else the default
     const name = chooseBackend(rules.backends, ctx);
@@ -79,13 +94,29 @@ export function runRequestRules(
   return {
     ctx,
     backend,
-    answer: answerFor(evaluateHttpRules(own.request, { ctx, req }), req, keep),
+    answer: answerFor(
+      evaluateHttpRules(own.request, { ctx, req }),
+      req,
+      keep,
+      backend.tarpitTimeout,
+    ),
   };
 }
 
 /** The answer to a deny, return or redirect verdict; null when there is none (the request goes on). */
-function answerFor(v: Verdict | undefined, req: RequestHead, keep: boolean): RuleAnswer | null {
+function answerFor(
+  v: Verdict | undefined,
+  req: RequestHead,
+  keep: boolean,
+  tarpitMs: number,
+): RuleAnswer | null {
   if (v === undefined || v.type === "allow") return null;
+  if (v.type === "reject") return REJECT;
+  if (v.type === "silent-drop") return SILENT_DROP;
+  if (v.type === "tarpit") {
+    const reason = "tarpit by http-request rule";
+    return { failure: failure("proxy", "tarpit", { status: v.status, reason }), tarpit: tarpitMs };
+  }
   if (v.type === "deny") {
     const reason = v.status === 500 ? "rewrite failed" : "denied by http-request rule";
     return { failure: failure("proxy", "http-request-rules", { status: v.status, reason }) };

@@ -213,7 +213,7 @@ export class HttpSession {
       return this.close(); // idle before any byte of a first request: close silently
     }
     if (kind === "http-keep-alive") return this.close();
-    this.#txn?.onTimeout(kind as "client" | "server");
+    this.#txn?.onTimeout(kind as "client" | "server" | "tarpit");
   }
 
   /** Close after everything queued to the client is written. */
@@ -231,6 +231,15 @@ export class HttpSession {
   close(): void {
     if (this.#state === "closed") return;
     this.client.close();
+    this.#onClose();
+  }
+
+  /** Close with a reset where the runtime can (silent-drop); a plain close elsewhere. */
+  reset(): void {
+    if (this.#state === "closed") return;
+    const c = this.client;
+    if (c.reset) c.reset();
+    else c.close();
     this.#onClose();
   }
 

@@ -25,12 +25,16 @@ export interface TransactionSession {
   enterTunnel(): void;
   closeGracefully(): void;
   close(): void;
+  /** Close the client connection with a reset (silent-drop), nothing more written. */
+  reset(): void;
 }
 
 /** Where a transaction is: the phase its bytes belong to. */
 export type TransactionState =
   | "connect"
   | "service"
+  /** Held by http-request tarpit until timeout tarpit: the server is never contacted. */
+  | "tarpit"
   | "send-request"
   | "wait-response"
   | "forward-response"
@@ -94,7 +98,7 @@ export abstract class TransactionSockets {
 
   /** Accepts request-body bytes while the body is incomplete; extra bytes go back to the session. */
   wantsRequestBytes(): boolean {
-    return !this.reqBody.done || this.state === "tunnel";
+    return (!this.reqBody.done && this.state !== "tarpit") || this.state === "tunnel";
   }
 
   onClientData(chunk: Uint8Array): void {

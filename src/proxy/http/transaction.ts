@@ -4,7 +4,8 @@
  * (http-response-rules) → forward-response → log. Each helper returns a step; nothing calls back.
  */
 import type { Server } from "../../backend/server.ts";
-import { failure } from "../../failure/failure.ts";
+import { type Failure, failure } from "../../failure/failure.ts";
+import { countFailure } from "../session/failure_counts.ts";
 import type { SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { backendSample } from "../session/backend_sample.ts";
@@ -55,16 +56,21 @@ export class HttpTransaction extends TransactionEnds {
       this.ctx = r.ctx;
       this.be = r.backend;
       if (r.answer !== null) {
-        if (r.answer.failure) return this.failOrCut(r.answer.failure);
-        if ("service" in r.answer) {
-          const svc = s.owner.services?.named(r.answer.service);
+        const a = r.answer;
+        if (a.failure) {
+          if ("tarpit" in a) return this.#tarpit(a.failure, a.tarpit);
+          if ("reset" in a) return this.drop(a.failure);
+          return this.failOrCut(a.failure);
+        }
+        if ("service" in a) {
+          const svc = s.owner.services?.named(a.service);
           if (svc !== undefined) return this.#serve(svc, rest);
           return this.fail(failure("internal", "http-request-rules", {
             status: 500,
-            reason: `no service "${r.answer.service}" in frontend ${s.owner.name}`,
+            reason: `no service "${a.service}" in frontend ${s.owner.name}`,
           }));
         }
-        return this.#answerLocally(r.answer.status, r.answer.bytes, keep, rest);
+        return this.#answerLocally(a.status, a.bytes, keep, rest);
       }
     }
     const services = s.owner.services;
@@ -76,6 +82,18 @@ export class HttpTransaction extends TransactionEnds {
     this.res.negotiate(this.be, this.ctx);
     if (rest.length > 0) this.takeRequestBytes(rest);
     if (this.state === "connect") this.connect(null);
+  }
+
+  /**
+   * http-request tarpit: counted as denied now, the request held (extra client bytes wait
+   * unread) until timeout tarpit, then answered (`PT`); a client that leaves first ends it (`CT`).
+   */
+  #tarpit(f: Failure, ms: number): void {
+    countFailure(f, this.s.owner.counters, this.be, null);
+    if (ms <= 0) return this.fail(f, false);
+    this.tarpitted = f;
+    this.state = "tarpit";
+    this.s.timer.fixed("tarpit", ms);
   }
 
   /** A rule's own response (return, redirect): written, logged; the connection goes on if `keep`. */

@@ -7,6 +7,13 @@ import type { FrontendCounters } from "../../stats/counters.ts";
 /** Phases where bytes flow between the sides: an abort there is a data transfer aborted. */
 const DATA: ReadonlySet<Phase> = new Set(["send-request", "forward-response", "forward", "tunnel"]);
 
+/** Phases where the proxy refusing a request is a denial by rules (dreq). */
+const REQUEST_RULES: ReadonlySet<Phase> = new Set([
+  "tcp-request-rules",
+  "http-request-rules",
+  "tarpit",
+]);
+
 /**
  * Counts `f` where HAProxy's stats count it. The proxy refusing the request is `dreq` (rules) or
  * `ereq` (an invalid request), refusing the response `dresp`; a client timing out or leaving while
@@ -24,7 +31,7 @@ export function countFailure(
 ): void {
   switch (f.cause) {
     case "proxy":
-      if (f.phase === "tcp-request-rules" || f.phase === "http-request-rules") {
+      if (REQUEST_RULES.has(f.phase)) {
         fe.dreq++;
         if (be) be.counters.dreq++;
       } else if (f.phase === "http-response-rules") {

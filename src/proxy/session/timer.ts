@@ -6,6 +6,7 @@ export type TimeoutKind =
   | "client"
   | "server"
   | "tunnel"
+  | "tarpit"
   | "inspect-delay";
 
 export class SessionTimer {

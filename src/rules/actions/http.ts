@@ -6,6 +6,7 @@ import type { Word } from "../tokenize.ts";
 import { ArgumentError } from "../types.ts";
 import { type ActionDef, noMore, word } from "./_action.ts";
 import { ANSWER_ACTIONS } from "./http_answer.ts";
+import { FLOW_ACTIONS } from "./http_flow.ts";
 import { REWRITE_ACTIONS } from "./http_rewrite.ts";
 import { STICK_ACTIONS } from "./stick.ts";
 import { useService } from "./use_service.ts";
@@ -65,7 +66,15 @@ function varName(kw: Word, arg: string | undefined): string {
 
 /** Every action by keyword: a new action is one more entry. */
 export const HTTP_ACTIONS: ReadonlyMap<string, ActionDef> = new Map(
-  [...ANSWER_ACTIONS, ...REWRITE_ACTIONS, ...STICK_ACTIONS, setVar(), unsetVar(), useService()].map(
+  [
+    ...ANSWER_ACTIONS,
+    ...FLOW_ACTIONS,
+    ...REWRITE_ACTIONS,
+    ...STICK_ACTIONS,
+    setVar(),
+    unsetVar(),
+    useService(),
+  ].map(
     (
       d,
     ) => [d.name, d],

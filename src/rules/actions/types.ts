@@ -26,6 +26,12 @@ export type Verdict =
     body: string;
   }
   | { type: "redirect"; code: number; location: string }
+  /** `tarpit`: hold the request for timeout tarpit, then answer `status` and close. */
+  | { type: "tarpit"; status: number }
+  /** `silent-drop`: close the client connection with a reset, nothing written. */
+  | { type: "silent-drop" }
+  /** `reject`: close the client connection at once, nothing written. */
+  | { type: "reject" }
   /** `use-service NAME`: a local service of the frontend answers (prometheus-exporter). */
   | { type: "service"; name: string };
 

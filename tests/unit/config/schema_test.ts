@@ -70,7 +70,7 @@ frontends:
   api:
     bind: ["127.0.0.1:0"]
     defaultBackend: app
-    timeout: { client: 1m, httpRequest: 3s }
+    timeout: { client: 1m, httpRequest: 3s, tarpit: 4s }
     forwardfor: { except: 10.0.0.0/8 }
     httpConnectionMode: httpclose
     errorfiles: { "503": /tmp/503.http }
@@ -92,7 +92,13 @@ backends:
       defaultBackend: "app",
       maxconn: 10,
       rateLimitSessions: 0,
-      timeout: { client: 2000, httpRequest: 10_000, httpKeepAlive: 10_000, tunnel: 3_600_000 },
+      timeout: {
+        client: 2000,
+        httpRequest: 10_000,
+        httpKeepAlive: 10_000,
+        tunnel: 3_600_000,
+        tarpit: 1000, // unset: timeout connect, as HAProxy
+      },
       httpConnectionMode: "http-keep-alive",
       forwardfor: { header: "X-Forwarded-For" },
       errorfiles: {},
@@ -106,7 +112,13 @@ backends:
       defaultBackend: "app",
       maxconn: 2000,
       rateLimitSessions: 0,
-      timeout: { client: 60_000, httpRequest: 3000, httpKeepAlive: 10_000, tunnel: 3_600_000 },
+      timeout: {
+        client: 60_000,
+        httpRequest: 3000,
+        httpKeepAlive: 10_000,
+        tunnel: 3_600_000,
+        tarpit: 4000,
+      },
       httpConnectionMode: "httpclose",
       forwardfor: { header: "X-Forwarded-For", except: "10.0.0.0/8" },
       errorfiles: { "503": "/tmp/503.http" },
@@ -126,7 +138,7 @@ backends:
     retryOn: DEFAULT_RETRY_ON,
     redispatch: 1,
     allBackups: false,
-    timeout: { connect: 1000, server: 250, queue: 1000 },
+    timeout: { connect: 1000, server: 250, queue: 1000, tarpit: 1000 },
     httpReuse: "safe",
     poolMaxConn: 1024,
     poolPurgeDelay: 5000,

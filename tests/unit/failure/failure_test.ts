@@ -26,6 +26,8 @@ test("failure() derives HAProxy's termination code from the cause and the phase"
     ["proxy", "http-request-rules", "PR"],
     ["proxy", "http-response-rules", "PH"],
     ["local", "http-request-rules", "LR"],
+    ["proxy", "tarpit", "PT"],
+    ["client-abort", "tarpit", "CT"],
     ["internal", "forward-response", "ID"],
     ["server-down", "tunnel", "DD"],
     ["server-up", "wait-response", "UH"],
@@ -46,7 +48,7 @@ test("failure() takes the side from the cause and defaults to a cut that is neve
   assert.equal(failure("internal", "log").side, "internal");
   for (const cause of Object.keys(CAUSES) as (keyof typeof CAUSES)[]) {
     for (const phase of PHASES) {
-      assert.match(failure(cause, phase).termination, /^[CcSsPLRIDUK][RQCHDL]$/);
+      assert.match(failure(cause, phase).termination, /^[CcSsPLRIDUK][RTQCHDL]$/);
     }
   }
 });

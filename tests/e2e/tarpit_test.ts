@@ -1,0 +1,103 @@
+/** http-request tarpit, silent-drop and reject end to end: timing, status, what the client and the origin see, the log. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { header, RawClient, rawHttpOrigin, waitForLine } from "./helpers/http.ts";
+import { connect } from "./helpers/net.ts";
+
+function config(port: number): string {
+  return `
+global: { hardStopAfter: 1s }
+defaults:
+  mode: http
+  timeout: { connect: 2s, client: 10s, server: 10s, tarpit: 500ms }
+frontends:
+  web:
+    bind: ["127.0.0.1:0"]
+    httpRequest:
+      - tarpit deny_status 429 if { path /tarpit }
+      - silent-drop if { path /drop }
+      - reject if { path /reject }
+    defaultBackend: app
+backends:
+  app:
+    servers: [{ name: s1, address: "127.0.0.1:${port}" }]
+`;
+}
+
+/** Sends a request on a fresh connection; resolves with the bytes seen and how the connection ended. */
+async function dropped(port: number, path: string) {
+  const s = await connect(port);
+  let bytes = 0;
+  s.on("data", (d: Buffer) => (bytes += d.length));
+  const ended = new Promise<string>((resolve) => {
+    const t = setTimeout(() => resolve("timeout"), 5000);
+    s.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(t);
+      resolve(e.code ?? "error");
+    });
+    s.on("end", () => {
+      clearTimeout(t);
+      resolve("EOF");
+    });
+  });
+  s.write(`GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`);
+  const how = await ended;
+  s.destroy();
+  return { how, bytes };
+}
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: tarpit holds for timeout tarpit then answers; silent-drop and reject cut with no byte`, async () => {
+    const origin = await rawHttpOrigin();
+    const proxy = await startProxy(rt, config(origin.port));
+    try {
+      // tarpit: the answer comes after timeout tarpit, with the status, and the connection closes
+      const c = await RawClient.open(proxy.ports[0]!);
+      const t0 = Date.now();
+      c.write("GET /tarpit HTTP/1.1\r\nHost: h\r\n\r\n");
+      const r = await c.response({ timeoutMs: 3000 });
+      const held = Date.now() - t0;
+      assert.equal(r.status, 429);
+      assert.equal(header(r, "connection"), "close");
+      assert.ok(held >= 450 && held < 2000, `held ${held} ms`);
+      assert.equal(await c.waitClosed(2000), true);
+      c.destroy();
+      const line = await waitForLine(proxy, / 429 .*PT.* "GET \/tarpit HTTP\/1\.1"/);
+      // as HAProxy, the time held is logged as Tw
+      const tw = Number(/ \d+\/(\d+)\/-1\/-1\/\d+ 429 /.exec(line)?.[1]);
+      assert.ok(tw >= 450 && tw < 2000, `Tw ${tw} in ${line}`);
+
+      // a client that leaves during the tarpit ends it: CT
+      const gone = await RawClient.open(proxy.ports[0]!);
+      gone.write("GET /tarpit HTTP/1.1\r\nHost: h\r\n\r\n");
+      await new Promise((r) => setTimeout(r, 100));
+      gone.destroy();
+      await waitForLine(proxy, /CT.* "GET \/tarpit HTTP\/1\.1"/);
+
+      // silent-drop: closed with no response byte (RST on Bun, FIN on Deno)
+      const drop = await dropped(proxy.ports[0]!, "/drop");
+      assert.equal(drop.bytes, 0);
+      assert.ok(["ECONNRESET", "EOF"].includes(drop.how), `silent-drop ended by ${drop.how}`);
+      if (rt !== "deno") assert.equal(drop.how, "ECONNRESET");
+      await waitForLine(proxy, /PR.* "GET \/drop HTTP\/1\.1"/);
+
+      // reject: closed at once, nothing written
+      const rej = await dropped(proxy.ports[0]!, "/reject");
+      assert.equal(rej.bytes, 0);
+      assert.ok(["ECONNRESET", "EOF"].includes(rej.how), `reject ended by ${rej.how}`);
+      await waitForLine(proxy, /PR.* "GET \/reject HTTP\/1\.1"/);
+
+      // the origin never saw any of them, yet it serves other requests
+      assert.equal(origin.received, 0);
+      const ok = await RawClient.open(proxy.ports[0]!);
+      ok.write("GET /fine HTTP/1.1\r\nHost: h\r\n\r\n");
+      assert.equal((await ok.response()).status, 200);
+      ok.destroy();
+      assert.equal(origin.requests.length, 1);
+    } finally {
+      await proxy.stop();
+      await origin.close();
+    }
+  });
+}
