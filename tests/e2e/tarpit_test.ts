@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { header, RawClient, rawHttpOrigin, waitForLine } from "./helpers/http.ts";
-import { connect } from "./helpers/net.ts";
+import net from "node:net";
+import { echoServer } from "./helpers/net.ts";
 
-function config(port: number): string {
+function config(port: number, tcpPort: number): string {
   return `
 global: { hardStopAfter: 1s }
 defaults:
@@ -19,15 +20,28 @@ frontends:
       - silent-drop if { path /drop }
       - reject if { path /reject }
     defaultBackend: app
+  raw:
+    bind: ["127.0.0.1:0", "127.0.0.2:0"]
+    mode: tcp
+    tcpRequest:
+      - connection silent-drop if { dst 127.0.0.2 }
+      - inspect-delay 2s
+      - content silent-drop if { req.payload(0,4) -m str DROP }
+      - content accept if { req.len ge 4 }
+    defaultBackend: echo
 backends:
   app:
     servers: [{ name: s1, address: "127.0.0.1:${port}" }]
+  echo:
+    mode: tcp
+    servers: [{ name: e1, address: "127.0.0.1:${tcpPort}" }]
 `;
 }
 
 /** Sends a request on a fresh connection; resolves with the bytes seen and how the connection ended. */
-async function dropped(port: number, path: string) {
-  const s = await connect(port);
+async function dropped(port: number, path: string, host = "127.0.0.1", raw?: string) {
+  const s = net.connect({ host, port, allowHalfOpen: true });
+  await new Promise((resolve, reject) => s.once("connect", resolve).once("error", reject));
   let bytes = 0;
   s.on("data", (d: Buffer) => (bytes += d.length));
   const ended = new Promise<string>((resolve) => {
@@ -41,7 +55,7 @@ async function dropped(port: number, path: string) {
       resolve("EOF");
     });
   });
-  s.write(`GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`);
+  s.write(raw ?? `GET ${path} HTTP/1.1\r\nHost: h\r\n\r\n`);
   const how = await ended;
   s.destroy();
   return { how, bytes };
@@ -50,7 +64,8 @@ async function dropped(port: number, path: string) {
 for (const rt of RUNTIMES) {
   test(`${rt}: tarpit holds for timeout tarpit then answers; silent-drop and reject cut with no byte`, async () => {
     const origin = await rawHttpOrigin();
-    const proxy = await startProxy(rt, config(origin.port));
+    const echo = await echoServer();
+    const proxy = await startProxy(rt, config(origin.port, echo.port), 3);
     try {
       // tarpit: the answer comes after timeout tarpit, with the status, and the connection closes
       const c = await RawClient.open(proxy.ports[0]!);
@@ -88,6 +103,18 @@ for (const rt of RUNTIMES) {
       assert.ok(["ECONNRESET", "EOF"].includes(rej.how), `reject ended by ${rej.how}`);
       await waitForLine(proxy, /PR.* "GET \/reject HTTP\/1\.1"/);
 
+      // tcp-request content and connection silent-drop in a TCP frontend: nothing comes back
+      const [, rawPort, dropPort] = proxy.ports as [number, number, number];
+      const content = await dropped(rawPort, "", "127.0.0.1", "DROP me");
+      assert.equal(content.bytes, 0);
+      if (rt !== "deno") assert.equal(content.how, "ECONNRESET");
+      else assert.ok(["ECONNRESET", "EOF"].includes(content.how), content.how);
+      await waitForLine(proxy, /raw echo\/<NOSRV> .*PR/);
+      const conn = await dropped(dropPort, "", "127.0.0.2", "hello");
+      assert.equal(conn.bytes, 0);
+      if (rt !== "deno") assert.equal(conn.how, "ECONNRESET");
+      else assert.ok(["ECONNRESET", "EOF"].includes(conn.how), conn.how);
+
       // the origin never saw any of them, yet it serves other requests
       assert.equal(origin.received, 0);
       const ok = await RawClient.open(proxy.ports[0]!);
@@ -98,6 +125,7 @@ for (const rt of RUNTIMES) {
     } finally {
       await proxy.stop();
       await origin.close();
+      await echo.close();
     }
   });
 }

@@ -1,5 +1,6 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
 import type { Backend } from "../../backend/backend.ts";
+import { resetOrClose } from "../session/reset.ts";
 import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { AccessRecord } from "../../log/access.ts";
 import { type BackendSample, evaluateTcpRules } from "../../rules/mod.ts";
@@ -120,8 +121,10 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     if (!rules || rules.length === 0) return true;
     const ctx = connectionContext(sock, this);
     ctx.final = true;
-    if (evaluateTcpRules(rules, ctx).verdict !== "reject") return true;
+    const v = evaluateTcpRules(rules, ctx).verdict;
+    if (v !== "reject" && v !== "silent-drop") return true;
     this.counters.dcon++;
+    if (v === "silent-drop") resetOrClose(sock); // the caller's close is then a no-op
     return false;
   }
 

@@ -51,6 +51,12 @@ const TCP_REJECT: RuleAnswer = {
   }),
 };
 
+const TCP_SILENT_DROP: RuleAnswer = {
+  failure: failure("proxy", "tcp-request-rules", {
+    reason: "silent-drop by tcp-request content rule",
+  }),
+  reset: true,
+};
 const REJECT: RuleAnswer = {
   failure: failure("proxy", "http-request-rules", { reason: "rejected by http-request rule" }),
 };
@@ -76,9 +82,9 @@ export function runRequestRules(
     if (rules.tcp.content.length > 0) {
       // tcp-request content rules of an HTTP frontend see each whole request head (HAProxy's HTX)
       ctx.final = true;
-      if (evaluateTcpRules(rules.tcp.content, ctx).verdict === "reject") {
-        return { ctx, backend, answer: TCP_REJECT };
-      }
+      const v = evaluateTcpRules(rules.tcp.content, ctx).verdict;
+      if (v === "reject") return { ctx, backend, answer: TCP_REJECT };
+      if (v === "silent-drop") return { ctx, backend, answer: TCP_SILENT_DROP };
     }
     const verdict = evaluateHttpRules(rules.request, { ctx, req });
     const answer = answerFor(verdict, req, keep, s.owner.http.tarpitTimeout);

@@ -10,6 +10,7 @@ import { type Failure, failure } from "../../failure/failure.ts";
 import { countStatus } from "../../stats/counters.ts";
 import { accessRecord } from "../session/access_record.ts";
 import { countFailure } from "../session/failure_counts.ts";
+import { resetOrClose } from "../session/reset.ts";
 import { SessionTimer } from "../session/timer.ts";
 
 /** timeout http-request ran out with a request head begun: 408, `cR`. */
@@ -237,9 +238,7 @@ export class HttpSession {
   /** Close with a reset where the runtime can (silent-drop); a plain close elsewhere. */
   reset(): void {
     if (this.#state === "closed") return;
-    const c = this.client;
-    if (c.reset) c.reset();
-    else c.close();
+    resetOrClose(this.client);
     this.#onClose();
   }
 

@@ -14,6 +14,7 @@ import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { SessionTimer } from "../session/timer.ts";
 import { tcplogRecord } from "./log.ts";
 import { countFailure } from "../session/failure_counts.ts";
+import { resetOrClose } from "../session/reset.ts";
 import type { SessionOwner } from "./owner.ts";
 
 /** How a TCP session ends other than normally, by cause and phase (the termination code follows). */
@@ -102,7 +103,8 @@ export class TcpSession {
     if (r.verdict === "wait") return;
     this.#inspecting = false;
     this.#timer.stop();
-    if (r.verdict === "reject") return this.#finish(ENDS.rejected);
+    const drop = r.verdict === "silent-drop";
+    if (r.verdict === "reject" || drop) return this.#finish(ENDS.rejected, drop);
     if (this.#srv === null) this.client.pause();
     this.#route();
   }
@@ -272,8 +274,8 @@ export class TcpSession {
     this.#finish(why === "D" ? ENDS.serverDown : why === "U" ? ENDS.serverUp : ENDS.killed);
   }
 
-  /** Phase "log": close what is open, count, report once; `f` null: a normal end. */
-  #finish(f: Failure | null): void {
+  /** Phase "log": close what is open (`reset`: silent-drop), count, report once; `f` null: normal. */
+  #finish(f: Failure | null, reset = false): void {
     if (this.#done) return;
     this.#done = true;
     if (f !== null) {
@@ -284,7 +286,7 @@ export class TcpSession {
     this.#owner.counters.bin += this.bytesFromClient;
     this.#owner.counters.bout += this.bytesFromServer;
     this.#timer.stop();
-    this.client.close();
+    reset ? resetOrClose(this.client) : this.client.close();
     if (this.#srv) {
       this.#srv.close();
       this.backend.closed(this.server!, this);

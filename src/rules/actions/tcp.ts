@@ -18,7 +18,7 @@ export type TcpRuleStage = "connection" | "content";
 
 /** One compiled tcp-request rule. */
 export interface TcpRule {
-  /** accept, reject, set-var, unset-var, or a stick action (track-sc0, sc-inc-gpc0, ...). */
+  /** accept, reject, silent-drop, set-var, unset-var, or a stick action (track-sc0, sc-inc-gpc0, ...). */
   readonly action: string;
   readonly cond: Condition | null;
   /** The line's index in the list, for messages. */
@@ -36,12 +36,15 @@ export interface TcpRules {
 }
 
 /** What running rules decided: accept, reject, wait for more bytes (a miss), or nothing (go on). */
-export type TcpVerdict = "accept" | "reject" | "wait" | undefined;
+export type TcpVerdict = "accept" | "reject" | "silent-drop" | "wait" | undefined;
 
 const ACTIONS: Record<TcpRuleStage, readonly string[]> = {
-  connection: ["accept", "reject"],
-  content: ["accept", "reject", "set-var", "unset-var", ...TCP_STICK_ACTIONS],
+  connection: ["accept", "reject", "silent-drop"],
+  content: ["accept", "reject", "silent-drop", "set-var", "unset-var", ...TCP_STICK_ACTIONS],
 };
+
+/** The actions that end the rules with their own name as the verdict. */
+const DECIDING: ReadonlySet<string> = new Set(["accept", "reject", "silent-drop"]);
 
 const UNITS: Record<string, number> = {
   us: 0.001,
@@ -121,7 +124,7 @@ function compileRule(
   }
   let run: ((ctx: SampleContext) => void) | undefined;
   const uses: (FetchUse | ArgUse)[] = [];
-  if (name !== "accept" && name !== "reject") {
+  if (!DECIDING.has(name)) {
     const arg = paren < 0 ? undefined : /^\((.*)\)$/.exec(kw.text.slice(paren))?.[1];
     const def = HTTP_ACTIONS.get(name)!;
     const action = withCompileOptions(
@@ -184,8 +187,8 @@ export function evaluateTcpRules(
       if (ctx.miss && !ctx.final) return { verdict: "wait", at: i };
       if (!ok) continue;
     }
-    if (rule.action === "accept" || rule.action === "reject") {
-      return { verdict: rule.action, at: i };
+    if (DECIDING.has(rule.action)) {
+      return { verdict: rule.action as TcpVerdict, at: i };
     }
     rule.run!(ctx);
   }

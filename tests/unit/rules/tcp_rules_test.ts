@@ -128,3 +128,18 @@ test("log-format variables %ci %cp %fi %fp %f %b in rule values; unknown ones re
   const bad = compileHttpRules(["set-header X %cx"], "request", compileAcls([]).acls);
   assert.match(bad.errors[0]?.message ?? "", /unknown log-format variable "%cx"/);
 });
+
+test("silent-drop is a deciding tcp-request action at both stages, with no argument", () => {
+  const { rules, errors } = compileTcpRules([
+    "connection silent-drop if { src 10.0.0.0/8 }",
+    "content silent-drop if local",
+    "content accept",
+  ], acls);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(rules.connection.map((r) => r.action), ["silent-drop"]);
+  const local = l4Context({ src: "127.0.0.1", final: true });
+  assert.deepEqual(evaluateTcpRules(rules.content, local), { verdict: "silent-drop", at: 0 });
+  const other = l4Context({ final: true });
+  assert.deepEqual(evaluateTcpRules(rules.content, other), { verdict: "accept", at: 1 });
+  assert.equal(compileTcpRules(["content silent-drop now"], acls).errors.length, 1);
+});
