@@ -73,3 +73,12 @@ test("countFailure() counts refusals as dreq/dresp/ereq and aborts in data phase
   assert.deepEqual([be.counters.srvAbrt, s1.counters.srvAbrt], [2, 2]);
   assert.deepEqual([be.counters.econ, be.counters.eresp], [0, 0]);
 });
+
+test("countFailure() counts a tarpit (PT) as dreq on the frontend and backend; CT counts nothing", () => {
+  const be = backend(), fe = new FrontendCounters();
+  countFailure(failure("proxy", "tarpit", { status: 500 }), fe, be, null);
+  assert.equal(fe.dreq, 1);
+  assert.equal(be.counters.dreq, 1);
+  countFailure(failure("client-abort", "tarpit"), fe, be, null);
+  assert.deepEqual([fe.dreq, fe.ereq, be.counters.cliAbrt], [1, 0, 0]);
+});
