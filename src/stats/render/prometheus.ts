@@ -175,9 +175,9 @@ function scopeText(proxy: ProxyView, scope: Scope, now: number): string {
       }
     }
   }
-  let text = "";
-  for (let i = 0; i < heads.length; i++) if (bodies[i] !== "") text += heads[i]! + bodies[i]!;
-  return text;
+  const out: string[] = [];
+  for (let i = 0; i < heads.length; i++) if (bodies[i] !== "") out.push(heads[i]!, bodies[i]!);
+  return out.join("");
 }
 
 /**
