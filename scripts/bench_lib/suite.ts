@@ -30,6 +30,14 @@ export interface Path {
   stdout?: string;
   /** Access log the proxy writes: removed before each run, its lines counted per request after. */
   accessLog?: string;
+  /** Something the harness does against the proxy while each measured run goes (a scraper). */
+  during?: (port: number) => During;
+}
+
+/** A side activity started just before a measurement and stopped right after it. */
+export interface During {
+  /** Ends it; its warnings mark the run's cells, its note is listed under the table. */
+  stop(): Promise<{ warnings: string[]; note?: string }>;
 }
 
 export interface Sample {
@@ -96,6 +104,7 @@ interface State {
   flagged: Set<string>; // "row/path" cells with a warning in some run
   broken: Set<string>; // "path/workload" pairs that failed once: not retried
   rowWorkload: Map<string, Workload>; // row -> the workload that measures it
+  notes: string[]; // what `during` activities reported, per run
 }
 
 function warn(st: State, label: string, msg: string) {
@@ -143,7 +152,14 @@ async function measureOnce(
       if (path.accessLog) warmupLines = countLines(path.accessLog);
     }
     const cpuBefore = proxy && cpuSeconds(proxy);
-    result = await w.measure(path.port);
+    const during = path.during?.(path.port);
+    try {
+      result = await w.measure(path.port);
+    } finally {
+      const side = await during?.stop();
+      if (side?.note) st.notes.push(`**${label}**, run ${round}: ${side.note}`);
+      if (side && result) result.warnings.push(...side.warnings);
+    }
     if (proxy?.exited) throw new Error(`${path.label} exited:\n${tail(proxy.log)}`);
     const cpuAfter = proxy && cpuSeconds(proxy);
     if (cpuBefore !== undefined && cpuAfter !== undefined) {
@@ -228,6 +244,7 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     flagged: new Set(),
     broken: new Set(),
     rowWorkload: new Map(),
+    notes: [],
   };
   for (const e of Deno.readDirSync(`${OUT}/logs`)) {
     if (e.name.startsWith(`${s.mode}-`)) Deno.removeSync(`${OUT}/logs/${e.name}`); // older runs'
@@ -337,6 +354,7 @@ export async function runSuite(s: Suite, opts: Options): Promise<number> {
     ...(s.summary
       ? ["", ...s.summary(best, peak, new Map([...st.rows].map(([row, r]) => [row, r.samples])))]
       : []),
+    ...list("During the measured runs:", st.notes),
     ...list(
       "Warnings (the run completed, but its figures are suspect; cells marked ⚠):",
       [...st.warnings].map(([label, xs]) => `**${label}**: ${xs.join("; ")}`),

@@ -1,5 +1,4 @@
 /** The Prometheus text exposition (0.0.4) of the metrics table, with HAProxy's exporter names, types, labels and `?scope=`. */
-import { readRows } from "../snapshot.ts";
 import { type MetricRow, rowsFor } from "../table.ts";
 import type { ProxyView, Scope } from "../views.ts";
 import {
@@ -35,12 +34,20 @@ export function scopesFromQuery(params: URLSearchParams): Set<PrometheusScope> {
 
 /** A label value escaped as the exposition format asks (backslash, quote, newline). */
 function esc(v: string): string {
+  if (!/[\\"\n]/.test(v)) return v;
   return v.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
 
-function labelText(labels: Record<string, string>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${esc(v)}"`);
-  return parts.length === 0 ? "" : `{${parts.join(",")}}`;
+/** `k="v",...` of `labels`, without braces. */
+function labelList(labels: Readonly<Record<string, string>>): string {
+  let out = "";
+  for (const k in labels) out += `${out ? "," : ""}${k}="${esc(labels[k]!)}"`;
+  return out;
+}
+
+function labelText(labels: Readonly<Record<string, string>>): string {
+  const list = labelList(labels);
+  return list === "" ? "" : `{${list}}`;
 }
 
 function num(v: number): string {
@@ -65,24 +72,13 @@ function objects(proxy: ProxyView, scope: Scope): [unknown, Record<string, strin
   }
 }
 
-/** One metric family: its HELP/TYPE lines and its series. */
-interface Family {
-  name: string;
-  kind: "counter" | "gauge";
-  help: string;
-  lines: string[];
-}
-
-function family(
-  out: Map<string, Family>,
-  name: string,
-  kind: Family["kind"],
-  help: string,
-): Family {
-  let f = out.get(name);
-  if (f === undefined) out.set(name, f = { name, kind, help, lines: [] });
-  return f;
-}
+/** The label names `objects()` gives every object of a scope. */
+const OBJECT_LABELS: { readonly [S in Scope]: readonly string[] } = {
+  process: [],
+  frontend: ["proxy"],
+  backend: ["proxy"],
+  server: ["proxy", "server"],
+};
 
 /** The full name of `row` in `scope`: HAProxy's exporter's, or tsproxy_* for a metric it lacks. */
 function rowName(row: MetricRow, scope: Scope): string {
@@ -95,24 +91,93 @@ const STATES: { readonly [S in Scope]?: readonly StateMetric<never>[] } = {
   server: SERVER_STATES,
 };
 
-/** Every family of `scope`, table rows first, then the state series. */
-function scopeFamilies(proxy: ProxyView, scope: Scope, now: number): Family[] {
-  const out = new Map<string, Family>();
-  for (const row of rowsFor(scope)) family(out, rowName(row, scope), row.kind, row.description);
-  for (const m of STATES[scope] ?? []) family(out, `haproxy_${scope}_${m.name}`, m.kind, m.help);
-  for (const [x, labels] of objects(proxy, scope)) {
-    for (const { row, value } of readRows(scope, x as never, now)) {
-      const f = out.get(rowName(row, scope))!;
-      f.lines.push(`${f.name}${labelText({ ...labels, ...row.labels })} ${num(value)}`);
+/**
+ * What a scope's page is made of, worked out once (the table is static): its families in output
+ * order with their `# HELP`/`# TYPE` head, and per table row and state metric the family it adds
+ * series to, with the row's own labels already written out.
+ */
+interface Layout {
+  readonly heads: readonly string[];
+  readonly rows: readonly {
+    readonly row: MetricRow;
+    readonly read: (x: never, now: number) => number;
+    readonly family: number;
+    readonly name: string;
+    /** The row's labels as `k="v",...`; "" for none. */
+    readonly labels: string;
+    /** A row label has an object label's name: the line takes the general path (spread order). */
+    readonly clash: boolean;
+  }[];
+  readonly states: readonly { readonly m: StateMetric<never>; readonly family: number }[];
+  readonly names: readonly string[];
+}
+
+const layouts = new Map<Scope, Layout>();
+
+function layoutOf(scope: Scope): Layout {
+  const known = layouts.get(scope);
+  if (known !== undefined) return known;
+  const index = new Map<string, number>();
+  const heads: string[] = [];
+  const names: string[] = [];
+  const family = (name: string, kind: string, help: string) => {
+    let i = index.get(name);
+    if (i === undefined) {
+      index.set(name, i = heads.length);
+      names.push(name);
+      const h = help.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
+      heads.push(`# HELP ${name} ${h}\n# TYPE ${name} ${kind}\n`);
     }
-    for (const m of STATES[scope] ?? []) {
-      const f = out.get(`haproxy_${scope}_${m.name}`)!;
+    return i;
+  };
+  const own = OBJECT_LABELS[scope];
+  const rows = rowsFor(scope).map((row) => ({
+    row,
+    read: row.read[scope] as (x: never, now: number) => number,
+    family: family(rowName(row, scope), row.kind, row.description),
+    name: rowName(row, scope),
+    labels: row.labels ? labelList(row.labels) : "",
+    clash: Object.keys(row.labels ?? {}).some((k) => own.includes(k)),
+  }));
+  const states = (STATES[scope] ?? []).map((m) => ({
+    m,
+    family: family(`haproxy_${scope}_${m.name}`, m.kind, m.help),
+  }));
+  const layout: Layout = { heads, rows, states, names };
+  layouts.set(scope, layout);
+  return layout;
+}
+
+/** One series line: `name{own,extra} value`. */
+function line(name: string, own: string, extra: string, v: number): string {
+  const inner = own === "" ? extra : extra === "" ? own : `${own},${extra}`;
+  return inner === "" ? `${name} ${num(v)}\n` : `${name}{${inner}} ${num(v)}\n`;
+}
+
+/** Every family of `scope` with at least one series, head and series, table rows first, then the state series. */
+function scopeText(proxy: ProxyView, scope: Scope, now: number): string {
+  const { heads, rows, states, names } = layoutOf(scope);
+  const own = OBJECT_LABELS[scope];
+  const bodies: string[] = heads.map(() => "");
+  for (const [x, labels] of objects(proxy, scope)) {
+    const ownText = labelList(labels);
+    for (const r of rows) {
+      const v = r.read(x as never, now);
+      bodies[r.family] += r.clash
+        ? `${r.name}${labelText({ ...labels, ...r.row.labels })} ${num(v)}\n`
+        : line(r.name, ownText, r.labels, v);
+    }
+    for (const { m, family } of states) {
       for (const [extra, v] of m.series(x as never)) {
-        f.lines.push(`${f.name}${labelText({ ...labels, ...extra })} ${num(v)}`);
+        bodies[family] += Object.keys(extra).some((k) => own.includes(k))
+          ? `${names[family]}${labelText({ ...labels, ...extra })} ${num(v)}\n`
+          : line(names[family]!, ownText, labelList(extra), v);
       }
     }
   }
-  return [...out.values()];
+  const out: string[] = [];
+  for (let i = 0; i < heads.length; i++) if (bodies[i] !== "") out.push(heads[i]!, bodies[i]!);
+  return out.join("");
 }
 
 /**
@@ -133,12 +198,7 @@ export function renderPrometheus(
   const now = o.now ?? Date.now();
   let text = "";
   for (const p of ALL) {
-    if (!asked.has(p)) continue;
-    for (const f of scopeFamilies(proxy, p === "global" ? "process" : p, now)) {
-      if (f.lines.length === 0) continue;
-      text += `# HELP ${f.name} ${f.help.replaceAll("\\", "\\\\").replaceAll("\n", "\\n")}\n`;
-      text += `# TYPE ${f.name} ${f.kind}\n${f.lines.join("\n")}\n`;
-    }
+    if (asked.has(p)) text += scopeText(proxy, p === "global" ? "process" : p, now);
   }
   return text;
 }
