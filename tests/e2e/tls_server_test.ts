@@ -45,7 +45,7 @@ ${server("mtls", mtls, `verify: none, crt: "${proxyCert.pemFile}"`)}
 ${server("mtls_nocert", mtls, "verify: none")}
   checked:
     servers:
-      - { name: bad, address: "127.0.0.1:${plain}", ssl: true, sni: origin.example, check: true, inter: 100ms, rise: 1, fall: 1 }
+      - { name: bad, address: "127.0.0.1:${plain}", ssl: true, sni: origin.example, check: true, inter: 1s, rise: 1, fall: 1 }
 `;
 }
 
