@@ -120,7 +120,7 @@ export function failure(cause: Cause, phase: Phase, o: FailureOptions = {}): Fai
 export const NORMAL = "--";
 
 /** The reason given when the server closed before any response byte. */
-export const SERVER_CLOSED = "server closed before responding";
+const SERVER_CLOSED = "server closed before responding";
 
 /** The server closed before the response head was complete (`SH`, retry-on empty or junk response). */
 export function serverClosed(headBytes: boolean): Failure {

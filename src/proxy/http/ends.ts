@@ -72,7 +72,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   abstract complete(): void;
 
   protected override serverEnded(): void {
-    if (this.state === "tunnel") return this.tunnelHalfClosed("server");
+    if (this.state === "tunnel") return this.serverHalfClosedTunnel();
     if (this.state === "forward-response" && this.res.endsAtClose) {
       this.res.finishAtClose();
       return this.complete();
@@ -82,7 +82,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
 
   protected override serverClosed(err?: Error): void {
     if (this.state === "done") return;
-    if (!err && this.state === "tunnel") return this.endTunnel();
+    if (!err && this.state === "tunnel") return this.tunnelOver();
     if (!err && this.state === "forward-response" && this.res.endsAtClose) {
       return this.serverEnded();
     }

@@ -138,14 +138,10 @@ export abstract class TransactionSockets {
   }
 
   /** The server half-closed a tunnel: pass the FIN on; over once the client did too. */
-  protected tunnelHalfClosed(_side: "server"): void {
+  protected serverHalfClosedTunnel(): void {
     this.#serverEnded = true;
     this.s.client.shutdown();
     if (this.clientEnded) this.tunnelOver();
-  }
-
-  protected endTunnel(): void {
-    this.tunnelOver();
   }
 
   onClientEnd(): void {

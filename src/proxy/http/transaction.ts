@@ -223,9 +223,9 @@ export class HttpTransaction extends TransactionEnds {
 
   /** What the response side asked for. */
   #onResponseStep(step: ResponseStep): void {
-    const s = this.s, http = s.owner.http;
+    const s = this.s;
     switch (step) {
-      case "more":
+      case "more": // every body chunk comes here: nothing else is read on this path
         return;
       case "retry-status":
         if (this.retry(this.res.heldStatus)) return;
@@ -233,7 +233,7 @@ export class HttpTransaction extends TransactionEnds {
       case "forward":
         this.state = "forward-response";
         this.status = this.res.status;
-        s.timer.idle(http.clientTimeout, this.be.serverTimeout);
+        s.timer.idle(s.owner.http.clientTimeout, this.be.serverTimeout);
         return;
       case "complete":
         this.status = this.res.status;
@@ -241,7 +241,7 @@ export class HttpTransaction extends TransactionEnds {
       case "tunnel":
         this.status = this.res.status;
         this.state = "tunnel";
-        s.timer.idle(http.tunnelTimeout, http.tunnelTimeout, true);
+        s.timer.idle(s.owner.http.tunnelTimeout, s.owner.http.tunnelTimeout, true);
         s.enterTunnel();
         return;
       default:
