@@ -42,11 +42,6 @@ export interface BackendOptions {
   /** How long http-request tarpit in this backend's rules holds a request; default: connectTimeout. */
   tarpitTimeout?: number;
   servers: ServerOptions[];
-  /**
-   * Keep every server's sessions (not only those a health change may cut), so `shutdown sessions
-   * server` can end them: on when a control surface can send that command.
-   */
-  trackSessions?: boolean;
 }
 
 export class Backend {
@@ -64,7 +59,8 @@ export class Backend {
   #balancer: Balancer<Server>;
   readonly #spec: BalanceSpec;
   readonly #lbOptions: BalancerOptions;
-  readonly #trackSessions: boolean;
+  /** How the sessions using a server are found (the proxy walks its frontends); none by default. */
+  #sessionsOn: (server: Server) => ServerSession[] = () => [];
   readonly pool: ConnectionPool;
   /** Requests waiting because every usable server is at its maxconn. */
   readonly queue: Queue = new Queue();
@@ -101,16 +97,8 @@ export class Backend {
       hashBalanceFactor: o.hashBalanceFactor,
     };
     this.#balancer = createBalancer(o.balance, this.#servers, this.#lbOptions);
-    this.#trackSessions = o.trackSessions ?? false;
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
-    // on-marked-down / on-marked-up: only servers whose sessions a health change may cut list them
-    const upCuts = this.servers.some((s) => !s.backup && s.onMarkedUp !== null);
-    for (const s of this.servers) {
-      if (this.#trackSessions || s.onMarkedDown !== null || (upCuts && s.backup)) {
-        s.sessions = new Set();
-      }
-    }
   }
 
   /** Its servers in id order; a new array after each `addServer`/`removeServer`. */
@@ -146,9 +134,6 @@ export class Backend {
       throw new RangeError(`backend ${this.name}: server id ${id} is taken`);
     }
     const server = new Server({ ...o, id });
-    if (this.#trackSessions || server.onMarkedDown !== null || server.backup) {
-      server.sessions = new Set();
-    }
     this.#replace([...this.#servers, server].sort((a, b) => a.id - b.id));
     return server;
   }
@@ -209,18 +194,29 @@ export class Backend {
     if (this.queue.length > 0 && server.usable) this.queue.wake();
   }
 
-  /** `session` starts using a connection to `server` (whose `cur` already counts it). */
-  opened(server: Server, session: ServerSession): void {
+  /**
+   * The sessions using a connection to `server` now (on-marked-down/up cuts, `shutdown sessions
+   * server`): found by walking the proxy's sessions when asked, so no request pays for a registry.
+   */
+  sessionsOn(server: Server): ServerSession[] {
+    return this.#sessionsOn(server);
+  }
+
+  /** The proxy tells how to find a server's sessions (`startPlan`). */
+  findSessionsWith(find: (server: Server) => ServerSession[]): void {
+    this.#sessionsOn = find;
+  }
+
+  /** A session starts using a connection to `server` (whose `cur` already counts it). */
+  opened(server: Server): void {
     if (++this.cur > this.max) this.max = this.cur;
     this.counters.stot++;
     server.counters.stot++;
     if (server.cur > server.max) server.max = server.cur;
-    server.sessions?.add(session);
   }
 
-  /** `session` let go of its connection to `server`: counted back, the slot released. */
-  closed(server: Server, session: ServerSession): void {
-    server.sessions?.delete(session);
+  /** A session let go of its connection to `server`: counted back, the slot released. */
+  closed(server: Server): void {
     this.cur--;
     this.release(server);
   }

@@ -9,7 +9,7 @@ import type { Server } from "./server.ts";
  */
 export function serverWentDown(backend: Backend, server: Server): number {
   backend.pool.dropServer(server);
-  return server.onMarkedDown === "shutdown-sessions" ? cut(server, "D") : 0;
+  return server.onMarkedDown === "shutdown-sessions" ? cut(backend, server, "D") : 0;
 }
 
 /**
@@ -21,15 +21,12 @@ export function serverCameUp(backend: Backend, server: Server): number {
   if (server.onMarkedUp !== "shutdown-backup-sessions" || server.backup) return 0;
   if (server.state !== "UP" || server.weight <= 0) return 0;
   let n = 0;
-  for (const s of backend.servers) if (s.backup) n += cut(s, "U");
+  for (const s of backend.servers) if (s.backup) n += cut(backend, s, "U");
   return n;
 }
 
-function cut(server: Server, why: "D" | "U"): number {
-  const list = server.sessions;
-  if (list === null || list.size === 0) return 0;
-  const all = [...list];
-  list.clear();
+function cut(backend: Backend, server: Server, why: "D" | "U"): number {
+  const all = backend.sessionsOn(server);
   for (const session of all) session.serverShutdown(why);
   return all.length;
 }

@@ -3,7 +3,7 @@ import type { LbServer } from "../lb/types.ts";
 import { rampedWeight } from "./slowstart.ts";
 import type { TlsSessionCache } from "../runtime/types.ts";
 import type { ServerTls } from "./server_tls.ts";
-import type { ServerObserver, ServerSession } from "./server_hooks.ts";
+import type { ServerObserver } from "./server_hooks.ts";
 import { ServerCounters } from "../stats/counters.ts";
 
 export type ServerState = "UP" | "DOWN" | "MAINT" | "DRAIN";
@@ -94,8 +94,6 @@ export class Server implements LbServer {
   readonly onMarkedUp: "shutdown-backup-sessions" | null;
   /** Passive health (observe), set while its checker runs; null: not observed. */
   observer: ServerObserver | null = null;
-  /** Sessions using this server, kept only when a health change may cut them (see Backend). */
-  sessions: Set<ServerSession> | null = null;
   /** When `state` last changed by a health check or at start (ms since the epoch; lastchg). */
   lastChange = Date.now();
   /** The slowstart period (ms, 0: none); see `effectiveWeight`. */

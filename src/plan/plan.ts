@@ -99,10 +99,6 @@ export async function planFromConfig(
   return {
     maxconn: eff.global.maxconn,
     rateLimitSessions: config.global.rateLimitSessions ?? 0,
-    // sessions are found by server only where a runtime command may cut them
-    trackSessions: config.global.statsSocket !== undefined || config.global.api !== undefined ||
-      Object.values(config.frontends).some((f) => f.stats !== undefined) ||
-      config.defaults.stats !== undefined,
     backendRules,
     checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,

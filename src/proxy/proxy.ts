@@ -1,5 +1,6 @@
 /** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
 import { Backend, type BackendOptions } from "../backend/backend.ts";
+import type { Server } from "../backend/server.ts";
 import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
@@ -17,8 +18,6 @@ export interface ProxyPlan {
   maxconn: number;
   /** global rate-limit sessions: new sessions per second in the whole process; 0 or absent: none. */
   rateLimitSessions?: number;
-  /** Keep every server's sessions so `shutdown sessions server` can end them (a control surface is on). */
-  trackSessions?: boolean;
   hardStopAfter: number;
   frontends: {
     name: string;
@@ -74,11 +73,10 @@ export async function startPlan(
   runtime: Runtime,
   counters: ProcessCounters = new ProcessCounters(),
 ): Promise<ProxyHandle> {
-  const track = plan.trackSessions ?? false;
-  const backends = new Map(
-    plan.backends.map((o) => [o.name, new Backend(track ? { ...o, trackSessions: true } : o)]),
-  );
+  const backends = new Map(plan.backends.map((o) => [o.name, new Backend(o)]));
   const frontends: Frontend[] = [];
+  const sessionsOn = (server: Server) => frontends.flatMap((fe) => fe.sessionsOn(server));
+  for (const be of backends.values()) be.findSessionsWith(sessionsOn);
   const admission = new ProcessAdmission(runtime, counters, {
     maxconn: plan.maxconn,
     rateLimitSessions: plan.rateLimitSessions ?? 0,
@@ -86,7 +84,9 @@ export async function startPlan(
     for (const fe of frontends) fe.admit();
   });
   for (const f of plan.frontends) {
-    const backend = f.ownBackend ? new Backend(f.ownBackend) : backends.get(f.defaultBackend);
+    const own = f.ownBackend ? new Backend(f.ownBackend) : null;
+    own?.findSessionsWith(sessionsOn);
+    const backend = own ?? backends.get(f.defaultBackend);
     if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
     frontends.push(
       new Frontend({ ...f, backend, backends, backendRules: plan.backendRules }, admission),

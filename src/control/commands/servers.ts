@@ -127,11 +127,7 @@ export const serverCommands: readonly Command[] = [
     run([target], ctx) {
       const t = findServer(ctx, target);
       if (!t.ok) return t.answer;
-      const list = t.server.sessions;
-      if (list === null) return "";
-      const all = [...list];
-      list.clear();
-      for (const s of all) s.serverShutdown("K");
+      for (const s of t.backend.sessionsOn(t.server)) s.serverShutdown("K");
       return "";
     },
   },

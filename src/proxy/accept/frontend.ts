@@ -1,5 +1,7 @@
 /** A frontend: its listeners, connection limit and waiting line, and the sessions it accepted. */
 import type { Backend } from "../../backend/backend.ts";
+import type { Server } from "../../backend/server.ts";
+import type { ServerSession } from "../../backend/server_hooks.ts";
 import { resetOrClose } from "../session/reset.ts";
 import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { AccessRecord } from "../../log/access.ts";
@@ -26,6 +28,8 @@ interface Session {
   kill(): void;
   /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
   stopSoftly?(): void;
+  /** What of it uses a connection to `server` now (itself, its transaction), else null. */
+  onServer?(server: Server): ServerSession | null;
 }
 
 /** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
@@ -244,6 +248,16 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     if (this.#paused) return;
     this.#paused = true;
     this.#listeners?.pause();
+  }
+
+  /** Its sessions using a connection to `server` now, found by walking them (a rare admin or health event). */
+  sessionsOn(server: Server): ServerSession[] {
+    const on: ServerSession[] = [];
+    for (const s of this.#sessions) {
+      const x = s.onServer?.(server);
+      if (x) on.push(x);
+    }
+    return on;
   }
 
   release(session: Session): void {

@@ -139,6 +139,11 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     this.cut(failure(kind === "server" ? "server-timeout" : "client-timeout", "forward-response"));
   }
 
+  /** True while it holds a connection to `server` (what `shutdown sessions` and on-marked cuts end). */
+  usesServer(server: Server): boolean {
+    return this.srv !== null && this.server === server && this.state !== "done";
+  }
+
   /** Its server went DOWN ("D", on-marked-down) or an active one came UP ("U", on-marked-up). */
   serverShutdown(why: "D" | "U" | "K"): void {
     const data = this.state === "forward-response" || this.state === "tunnel";
@@ -201,7 +206,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     const srv = this.srv, server = this.server;
     this.srv = null;
     if (!srv || !server) return;
-    this.be.closed(server, this);
+    this.be.closed(server);
     // a connection named by this request's SNI (sni req.hdr(...)) is not another request's to reuse
     if (!(keep && !sniVaries(server.tls) && this.be.pool.give(server, srv))) srv.close();
   }

@@ -4,6 +4,8 @@ import { parseRequestHead } from "../../http1/parse.ts";
 import { requestFraming } from "../../http1/framing.ts";
 import type { Rejection } from "../../http1/types.ts";
 import type { Socket } from "../../runtime/types.ts";
+import type { Server } from "../../backend/server.ts";
+import type { ServerSession } from "../../backend/server_hooks.ts";
 import type { HttpOwner } from "./options.ts";
 import { HttpTransaction } from "./transaction.ts";
 import { type Failure, failure } from "../../failure/failure.ts";
@@ -252,6 +254,12 @@ export class HttpSession {
   stopSoftly(): void {
     this.stopping = true;
     if (this.#state === "head" && this.#headStart < 0) this.close();
+  }
+
+  /** Its transaction while that uses a connection to `server` (shutdown sessions, on-marked cuts). */
+  onServer(server: Server): ServerSession | null {
+    const t = this.#txn;
+    return t !== null && t.usesServer(server) ? t : null;
   }
 
   /** Ends the session from outside (hard stop). */

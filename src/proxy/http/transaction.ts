@@ -162,7 +162,7 @@ export class HttpTransaction extends TransactionEnds {
   /** Phase "send-request": the rewritten head and the body bytes that came with it, in one write. */
   #sendRequest(server: Server, sock: Socket): void {
     this.server = server;
-    this.be.opened(server, this);
+    this.be.opened(server);
     this.state = "send-request";
     this.listen(sock);
     this.sentHead ??= buildRequestHead(this.s, this.req, this.upgrade);

@@ -34,12 +34,10 @@ const EMPTY = new Uint8Array(0);
 
 export class TcpSession {
   readonly client: Socket;
-  /** The owner's default until the backend is chosen (after content inspection). */
-  backend: Backend;
+  backend: Backend; // the owner's default until chosen (after content inspection)
   readonly acceptedAt = Date.now();
   server: Server | null = null;
-  /** Connect attempts beyond the first. */
-  retries = 0;
+  retries = 0; // connect attempts beyond the first
   bytesFromClient = 0;
   bytesFromServer = 0;
   /** HAProxy's termination state, "--" until the session ends otherwise. */
@@ -47,8 +45,7 @@ export class TcpSession {
   /** The phase a failure ended it in (the log's `phase`); null while it ends normally. */
   endPhase: string | null = null;
   connectMs = -1;
-  /** Time spent in the backend's queue (Tw). */
-  queueMs = 0;
+  queueMs = 0; // time spent in the backend's queue (Tw)
   #owner: SessionOwner;
   #srv: Socket | null = null;
   #early: Uint8Array[] = [];
@@ -59,10 +56,8 @@ export class TcpSession {
   #timer: SessionTimer;
   /** The rules' view of the connection; null when the frontend has no rules. */
   #ctx: SampleContext | null;
-  /** True while tcp-request content rules wait for bytes. */
-  #inspecting = false;
-  /** The next content rule to run (a rule that missed runs again when bytes come). */
-  #rule = 0;
+  #inspecting = false; // tcp-request content rules wait for bytes
+  #rule = 0; // the next content rule to run (one that missed runs again when bytes come)
 
   constructor(owner: SessionOwner, client: Socket, ctx: SampleContext | null = null) {
     this.#owner = owner;
@@ -160,7 +155,7 @@ export class TcpSession {
   /** Phase "forward": splice both directions with backpressure and half-close. */
   #attach(sock: Socket): void {
     this.#srv = sock;
-    this.backend.opened(this.server!, this);
+    this.backend.opened(this.server!);
     sock.setHandlers({
       data: (chunk) => this.#onServerData(chunk),
       drain: () => this.#onServerDrain(),
@@ -269,6 +264,11 @@ export class TcpSession {
     this.#finish(ENDS.killed);
   }
 
+  /** This session while it uses a connection to `server` (shutdown sessions, on-marked cuts). */
+  onServer(server: Server): this | null {
+    return this.#srv !== null && !this.#done && this.server === server ? this : null;
+  }
+
   /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
   serverShutdown(why: "D" | "U" | "K"): void {
     this.#finish(why === "D" ? ENDS.serverDown : why === "U" ? ENDS.serverUp : ENDS.killed);
@@ -289,7 +289,7 @@ export class TcpSession {
     reset ? resetOrClose(this.client) : this.client.close();
     if (this.#srv) {
       this.#srv.close();
-      this.backend.closed(this.server!, this);
+      this.backend.closed(this.server!);
       this.backend.countBytes(this.server, this.bytesFromClient, this.bytesFromServer);
     }
     const tr = this.#ctx?.stick?.tracker; // what content rules tracked: bytes, conn_cur released

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
 import { configure, type LogRecord, reset } from "@logtape/logtape";
 import { Backend } from "../../../src/backend/backend.ts";
-import type { ServerOptions } from "../../../src/backend/server.ts";
+import type { Server, ServerOptions } from "../../../src/backend/server.ts";
 import type { ServerSession } from "../../../src/backend/server_hooks.ts";
 import { Checker, type CheckPlan } from "../../../src/check/mod.ts";
 import type { OnError } from "../../../src/check/observe.ts";
@@ -171,17 +171,20 @@ function recorder(): ServerSession & { got: string[] } {
   return { got, serverShutdown: (why) => void got.push(why) };
 }
 
+/** Sessions on servers as the proxy would find them: `be` walks this list (what `startPlan` wires). */
+function sessionsOf(be: Backend): Map<ServerSession, Server> {
+  const on = new Map<ServerSession, Server>();
+  be.findSessionsWith((srv) => [...on].filter(([, s]) => s === srv).map(([x]) => x));
+  return on;
+}
+
 test("onMarkedDown cuts the server's sessions; its idle pooled connections close", async () => {
   const be = backend([{ onMarkedDown: "shutdown-sessions" }, {}], 4);
   const [s1, s2] = be.servers as [typeof be.servers[0], typeof be.servers[0]];
-  assert.ok(s1!.sessions, "a registry only where a health change may cut");
-  assert.equal(s2!.sessions, null);
+  const on = sessionsOf(be);
   const a = recorder(), b = recorder(), other = recorder();
-  for (const [srv, sess] of [[s1!, a], [s1!, b], [s2!, other]] as const) {
-    srv.cur++;
-    be.opened(srv, sess);
-  }
-  be.closed(s1!, b); // ended before: not cut
+  for (const [srv, sess] of [[s1!, a], [s1!, b], [s2!, other]] as const) on.set(sess, srv);
+  on.delete(b); // ended before: not cut
   const idle = new FakeSocket(undefined), idle2 = new FakeSocket(undefined);
   assert.ok(be.pool.give(s1!, idle) && be.pool.give(s2!, idle2));
   const rt = new FakeRuntime();
@@ -204,10 +207,9 @@ test("onMarkedDown cuts the server's sessions; its idle pooled connections close
 test("onMarkedUp: an active server coming UP cuts the backup servers' sessions", async () => {
   const be = backend([{ onMarkedUp: "shutdown-backup-sessions" }, { backup: true }, {}]);
   const [s1, bk, s3] = be.servers;
-  assert.ok(bk!.sessions && !s1!.sessions && !s3!.sessions);
-  const onBackup = recorder();
-  bk!.cur++;
-  be.opened(bk!, onBackup);
+  const on = sessionsOf(be);
+  const onBackup = recorder(), onActive = recorder();
+  on.set(onBackup, bk!).set(onActive, s3!);
   const rt = new FakeRuntime();
   rt.behaviour = { kind: "refuse" };
   const c = new Checker(plan({ observe: null, fastinter: 5, downinter: 5 }), be, s1!, rt);
@@ -218,6 +220,7 @@ test("onMarkedUp: an active server coming UP cuts the backup servers' sessions",
     rt.behaviour = { kind: "open" };
     await until(() => s1!.state === "UP", "s1 UP");
     assert.deepEqual(onBackup.got, ["U"]);
+    assert.deepEqual(onActive.got, [], "only sessions on backup servers are cut");
   } finally {
     c.stop();
   }

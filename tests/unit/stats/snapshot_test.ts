@@ -50,9 +50,8 @@ function frontend(comp = new CompressionCounters()) {
 test("readRows() reads back what the data path counted on servers and backends", () => {
   const be = backend();
   const s1 = be.servers[0]!;
-  const session = { serverShutdown() {} };
   s1.cur++;
-  be.opened(s1, session);
+  be.opened(s1);
   be.countBytes(s1, 100, 2000);
   s1.counters.eresp++;
   be.counters.eresp++;
@@ -70,7 +69,7 @@ test("readRows() reads back what the data path counted on servers and backends",
   assert.deepEqual([s.hrsp_1xx, s.hrsp_2xx, s.hrsp_5xx, s.hrsp_other], [0, 1, 1, 1]);
   const b = values(readRows("backend", be));
   assert.deepEqual([b.scur, b.stot, b.bin, b.bout, b.eresp, b.comp_rsp], [1, 1, 100, 2000, 1, 1]);
-  be.closed(s1, session);
+  be.closed(s1);
   assert.equal(values(readRows("backend", be)).scur, 0);
 });
 
