@@ -3,13 +3,19 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import { namedServer, type Origin, sleep } from "./helpers/net.ts";
+import { namedServer, sleep } from "./helpers/net.ts";
 import { type RunningProxy, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 const CLIENTS = ["127.0.0.2", "127.0.0.3", "127.0.0.4"];
 
 /** An HTTP origin answering its name; `cookie`: a response to a request without SID sets one. */
-async function nameOrigin(name: string, cookie = false): Promise<Origin & { name: string }> {
+interface NameOrigin {
+  readonly name: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+async function nameOrigin(name: string, cookie = false): Promise<NameOrigin> {
   let n = 0;
   const server = http.createServer((req, res) => {
     const headers: Record<string, string> = { "content-type": "text/plain" };
@@ -74,7 +80,12 @@ function tcpName(port: number, src: string): Promise<string> {
   });
 }
 
-function config(mode: "http" | "tcp", origins: Origin[], backend: string, check = ""): string {
+function config(
+  mode: "http" | "tcp",
+  origins: { port: number }[],
+  backend: string,
+  check = "",
+): string {
   return `
 global: { log: none }
 defaults: { mode: ${mode}, timeout: { connect: 1s, client: 5s, server: 5s } }
