@@ -14,6 +14,8 @@ import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
 import { Server, type ServerOptions } from "./server.ts";
 import type { ServerSession } from "./server_hooks.ts";
 import { BackendCounters, CompressionCounters } from "../stats/counters.ts";
+import type { Persistence, StickStores } from "../stick/persist.ts";
+import type { SampleContext } from "../rules/types.ts";
 
 export interface BackendOptions {
   name: string;
@@ -32,6 +34,8 @@ export interface BackendOptions {
   cookie?: CookiePolicy | null;
   /** option allbackups: every backup takes traffic when no active server is up (default: the first). */
   allBackups?: boolean;
+  /** Its `stick` rules over their tables, or null: requests pay one null test. */
+  stick?: Persistence<SampleContext> | null;
   connectTimeout: number;
   serverTimeout: number;
   /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
@@ -52,6 +56,8 @@ export class Backend {
   readonly redispatch: number;
   readonly cookie: CookiePolicy | null;
   readonly allBackups: boolean;
+  /** Its sticking rules, or null (see `stickServer`). */
+  readonly stick: Persistence<SampleContext> | null;
   readonly connectTimeout: number;
   readonly serverTimeout: number;
   readonly tarpitTimeout: number;
@@ -85,6 +91,7 @@ export class Backend {
     this.redispatch = o.redispatch ?? 1;
     this.cookie = o.cookie ?? null;
     this.allBackups = o.allBackups ?? false;
+    this.stick = o.stick ?? null;
     this.connectTimeout = o.connectTimeout;
     this.serverTimeout = o.serverTimeout;
     this.tarpitTimeout = o.tarpitTimeout ?? o.connectTimeout;
@@ -171,6 +178,25 @@ export class Backend {
       sum += s.maxqueue;
     }
     return sum;
+  }
+
+  /** The server with id `id` (HAProxy's puid, what stick tables store), or null. */
+  serverById(id: number): Server | null {
+    for (const s of this.#servers) if (s.id === id) return s;
+    return null;
+  }
+
+  /** A stored server id persistence may use: UP, or DRAIN and not DOWN, under its maxconn. */
+  readonly #persistable = (id: number): boolean => this.serverById(id)?.acceptsPersistent ?? false;
+
+  /**
+   * Phase "choose server" with stick rules (the backend has `stick`): the server a match rule
+   * found, or null (balance); `assigned`: a cookie chose already (match rules then only renew).
+   * Keys to store go to `stores`, kept by `stick.store` once the server is known.
+   */
+  stickServer(ctx: SampleContext, assigned: boolean, stores: StickStores): Server | null {
+    const id = this.stick!.onRequest(ctx, this.#persistable, assigned, stores);
+    return id === 0 ? null : this.serverById(id);
   }
 
   /** The balancer's choice for `ctx`, counted in lbtot (the backend's and the server's); null: none usable. */

@@ -14,7 +14,7 @@ import {
 import { compressionSchema } from "./compression.ts";
 import { duration, mode, orThrow, parsing } from "./fields.ts";
 import { stickTableSchema } from "./stick_table.ts";
-import { ruleLists } from "./rule_lists.ts";
+import { ruleList, ruleLists } from "./rule_lists.ts";
 import { serverSchema } from "./server_schema.ts";
 
 export const backendSchema = z.strictObject({
@@ -52,6 +52,21 @@ export const backendSchema = z.strictObject({
   ...ruleLists,
   stickTable: stickTableSchema.optional().describe(
     "This section's own stick table, named after it: the default table of its track-sc and src_* rules.",
+  ),
+  tcpRequest: ruleList(
+    "tcp-request rules of the backend (HAProxy's `tcp-request content` in a backend), run once " +
+      "it is chosen: `inspect-delay T`, `content accept|reject|silent-drop|set-var|track-sc0..2 " +
+      "[cond]`; in HTTP mode on each request, before the backend's httpRequest rules.",
+    ["content reject if { src 192.0.2.0/24 }", "content track-sc1 src"],
+  ),
+  stick: ruleList(
+    "Stickiness (HAProxy's `stick` lines without the word): `on|match|store-request|" +
+      "store-response EXPR [table T] [if|unless cond]`. match rules run before balancing: a key " +
+      "found sends the request to the server stored with it while that server is UP (or DRAIN " +
+      "and not DOWN); store rules keep the server chosen (store-request) or learnt from the " +
+      "response (store-response), at most one key per table. The table (default: this " +
+      "backend's stickTable) stores server_id implicitly.",
+    ["on src", "store-response res.cook(SID)", "match req.cook(SID)"],
   ),
   servers: z.array(serverSchema).default([]).describe("The servers traffic is spread over."),
 }).describe("A backend: a group of servers and how to pick among them.");

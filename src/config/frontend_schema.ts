@@ -20,13 +20,14 @@ export const frontendSchema = z.strictObject({
   ),
   tcpRequest: ruleList(
     "tcp-request rules (HAProxy syntax without the `tcp-request` word): `inspect-delay T` (how long " +
-      "content rules may wait for bytes), `connection accept|reject [cond]` (at accept, " +
-      "connection fetches only), `content accept|reject|set-var(name) expr|unset-var(name) [cond]` " +
+      "content rules may wait for bytes), `connection accept|reject|track-sc0..2 KEY [cond]` (at " +
+      "accept, connection fetches only; what it tracks stays tracked until the connection ends), `content accept|reject|set-var(name) expr|unset-var(name) [cond]` " +
       "(on the buffered payload: req.ssl_sni, req.payload, ...). Content accept ends inspection.",
     [
       "inspect-delay 5s",
       "connection reject if { src 192.0.2.0/24 }",
       "content accept if { req.ssl_hello_type 1 }",
+      "connection track-sc0 src",
     ],
   ),
   useBackend: ruleList(

@@ -5,9 +5,11 @@ import {
   compileBackendRules,
   compileHttpRules,
   type CompileOptions,
+  compileStickRules,
   compileTcpRules,
   formatRuleError,
   type RuleError,
+  type StickRule,
 } from "../rules/mod.ts";
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { CrossIssue } from "./errors.ts";
@@ -105,14 +107,15 @@ export function compileFrontendRules(
 }
 
 /**
- * Compiles the `acl`, `httpRequest` and `httpResponse` lists of backend `name`; errors are issues
- * at `backends.NAME.KEY[i]`. Rules is null when the backend has none.
+ * Compiles the `acl`, `httpRequest`, `httpResponse`, `tcpRequest` and `stick` lists of backend
+ * `name`; errors are issues at `backends.NAME.KEY[i]`. Rules is null when the backend has none
+ * of the first three; `stick` is empty without stick lines.
  */
 export function compileBackendHttpRules(
   config: Config,
   name: string,
   options: CompileOptions = NO_OPTIONS,
-): { rules: BackendHttpRules | null; issues: CrossIssue[] } {
+): { rules: BackendHttpRules | null; stick: StickRule[]; issues: CrossIssue[] } {
   const be = config.backends[name]!;
   const o = sectionOptions(ruleOptions(config, options), name, be.stickTable !== undefined);
   const mode = be.mode ?? config.defaults.mode;
@@ -125,6 +128,21 @@ export function compileBackendHttpRules(
   request.errors.forEach(at("httpRequest"));
   const response = compileHttpRules(be.httpResponse ?? [], "response", acls, { mode }, o);
   response.errors.forEach(at("httpResponse"));
-  const none = request.rules.length + response.rules.length === 0;
-  return { rules: none ? null : { request: request.rules, response: response.rules }, issues };
+  const tcp = compileTcpRules(be.tcpRequest ?? [], acls, { mode }, o);
+  tcp.errors.forEach(at("tcpRequest"));
+  for (const r of tcp.rules.connection) {
+    issues.push({
+      path: ["backends", name, "tcpRequest", r.line],
+      message: `"connection" rules run at accept, before any backend: put them in the frontend`,
+    });
+  }
+  const stick = compileStickRules(be.stick ?? [], acls, { mode }, o);
+  stick.errors.forEach(at("stick"));
+  const none = request.rules.length + response.rules.length + tcp.rules.content.length === 0;
+  const rules = none ? null : {
+    request: request.rules,
+    response: response.rules,
+    ...(tcp.rules.content.length > 0 ? { tcp: tcp.rules } : {}),
+  };
+  return { rules, stick: stick.rules, issues };
 }

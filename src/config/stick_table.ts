@@ -1,6 +1,7 @@
 /** Stick tables in the config: `stickTables` (top level, by name) and `stickTable` in a frontend or backend (named after it). */
 import { z } from "zod";
-import { parseStored } from "../stick/data_types.ts";
+import { parseStored, storesIn, typeId } from "../stick/data_types.ts";
+import { stickTableNames } from "../rules/stick_rules.ts";
 import { DEFAULT_KEY_LEN, KEY_TYPES } from "../stick/keys.ts";
 import type { StickTableSpec } from "../stick/table.ts";
 import { duration, parsing } from "./fields.ts";
@@ -35,8 +36,13 @@ export type StickTableConfig = z.output<typeof stickTableSchema>;
 interface Sections {
   stickTables?: Record<string, StickTableConfig> | undefined;
   frontends: Record<string, { stickTable?: StickTableConfig | undefined }>;
-  backends: Record<string, { stickTable?: StickTableConfig | undefined }>;
+  backends: Record<
+    string,
+    { stickTable?: StickTableConfig | undefined; stick?: string[] | undefined }
+  >;
 }
+
+const SERVER_ID = typeId("server_id");
 
 /** Every table of the config by name: the top-level ones, then each section's own (named after it). */
 export function stickTableSpecs(config: Sections): Map<string, StickTableSpec> {
@@ -55,6 +61,15 @@ export function stickTableSpecs(config: Sections): Map<string, StickTableSpec> {
   for (const [name, t] of Object.entries(config.stickTables ?? {})) add(name, t);
   for (const [name, fe] of Object.entries(config.frontends)) add(name, fe.stickTable);
   for (const [name, be] of Object.entries(config.backends)) add(name, be.stickTable);
+  // a table stick rules use keeps each key's server, as HAProxy adds server_id itself
+  for (const [name, be] of Object.entries(config.backends)) {
+    const own = be.stickTable === undefined ? undefined : name;
+    for (const t of stickTableNames(be.stick ?? [], own)) {
+      const spec = out.get(t);
+      if (spec === undefined || storesIn(spec.store, SERVER_ID)) continue;
+      out.set(t, { ...spec, store: [...spec.store, parseStored("server_id")] });
+    }
+  }
   return out;
 }
 

@@ -25,6 +25,9 @@ import { ControlLink } from "../control/api/link.ts";
 import { apiFrontend, frontendServices } from "./services.ts";
 import { stickTableSpecs } from "../config/stick_table.ts";
 import { StickTable } from "../stick/table.ts";
+import { persistenceFor } from "./stick.ts";
+import type { Persistence } from "../stick/persist.ts";
+import type { SampleContext } from "../rules/mod.ts";
 
 /** The config's stick tables, built empty; null when it has none (nothing per request then). */
 function stickTables(config: Config): ReadonlyMap<string, StickTable> | null {
@@ -89,12 +92,15 @@ export async function planFromConfig(
     throw new Error(`${first.path.join(".")}: ${first.message}`);
   }
   const backendRules = new Map<string, BackendHttpRules>();
+  const persistence = new Map<string, Persistence<SampleContext>>();
   for (const name of Object.keys(config.backends)) {
     const compiled = compileBackendHttpRules(config, name);
     if (compiled.issues.length > 0) {
       throw new Error(`backend ${name}: ${compiled.issues[0]!.message}`);
     }
     if (compiled.rules) backendRules.set(name, compiled.rules);
+    const p = persistenceFor(name, compiled.stick, stick);
+    if (p !== null) persistence.set(name, p);
   }
   return {
     maxconn: eff.global.maxconn,
@@ -115,6 +121,7 @@ export async function planFromConfig(
       redispatch: b.redispatch,
       allBackups: b.allBackups,
       cookie: b.cookie ?? null,
+      stick: persistence.get(b.name) ?? null,
       connectTimeout: b.timeout.connect,
       queueTimeout: b.timeout.queue,
       serverTimeout: b.timeout.server,

@@ -39,3 +39,4 @@ export { PREDEFINED_ACLS, predefinedAcl } from "./predefined.ts";
 export * from "./condition.ts";
 export * from "./actions/mod.ts";
 export * from "./rule_sets.ts";
+export * from "./stick_rules.ts";

@@ -20,8 +20,10 @@ export function hasRules(r: FrontendRules): boolean {
       r.tcp.connection.length > 0;
 }
 
-/** A backend's own http-request and http-response rules (run after the frontend's request rules, before its response rules). */
+/** A backend's own rules: tcp-request content, then http-request (after the frontend's request rules), and http-response (before the frontend's). */
 export interface BackendHttpRules {
   request: HttpRule[];
   response: HttpRule[];
+  /** Its tcp-request content rules (and inspect-delay), when it has any. */
+  tcp?: TcpRules;
 }

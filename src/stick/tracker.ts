@@ -23,24 +23,44 @@ function count(t: StickTable, e: number, cnt: number, rate: number, n: number): 
  * counts the connection (conn_cnt, conn_rate, conn_cur), the session when tracked by a
  * tcp-request rule (sess_cnt, sess_rate) and the request when tracked in HTTP (http_req_cnt,
  * http_req_rate, the current request included); `end` counts errors and bytes and lets go.
+ *
+ * A connection's tracker (track-sc at `tcpRequest connection`) is the parent of each of its
+ * requests' trackers (`child()`): a request sees the parent's slots as its own (`sc0_*`), cannot
+ * take a slot the parent holds (the first rule per slot wins for the session), and counts its
+ * request, errors and bytes on the parent's entries too, as HAProxy's session counters; the
+ * parent lets go (conn_cur) only when the connection ends.
  */
 export class Tracker {
   readonly #tables: (StickTable | null)[] = [null, null, null];
   readonly #entries = new Int32Array(TRACK_SLOTS);
+  readonly #parent: Tracker | null;
 
-  /** The table slot `i` tracks in, or null. */
+  constructor(parent: Tracker | null = null) {
+    this.#parent = parent;
+  }
+
+  /** The table slot `i` tracks in (here or in the parent), or null. */
   table(i: number): StickTable | null {
-    return this.#tables[i] ?? null;
+    return this.#tables[i] ?? this.#parent?.table(i) ?? null;
   }
 
   /** The entry slot `i` tracks (valid while `table(i)` is not null). */
   entry(i: number): number {
-    return this.#entries[i]!;
+    return this.#tables[i] ? this.#entries[i]! : this.#parent ? this.#parent.entry(i) : 0;
+  }
+
+  /** A request's tracker under this connection's: the request is counted on this one's entries. */
+  child(): Tracker {
+    for (let i = 0; i < TRACK_SLOTS; i++) {
+      const t = this.#tables[i];
+      if (t) count(t, this.#entries[i]!, REQ_CNT, REQ_RATE, 1);
+    }
+    return new Tracker(this);
   }
 
   /** Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false then. */
   track(i: number, t: StickTable, e: number, http: boolean): boolean {
-    if (this.#tables[i] !== null) return false;
+    if (this.table(i) !== null) return false;
     this.#tables[i] = t;
     this.#entries[i] = e;
     t.ref(e);
@@ -55,9 +75,15 @@ export class Tracker {
   /**
    * The end of what tracked (the transaction, or the TCP session): a 4xx status counts as an
    * HTTP error, a 5xx other than 501 and 505 (or `failed` with no status) as a failure, the
-   * bytes are added, conn_cur drops and the entries are let go.
+   * bytes are added, conn_cur drops and the entries are let go. The parent's entries count the
+   * same, but stay held.
    */
   end(status: number, failed: boolean, bytesIn: number, bytesOut: number): void {
+    this.#count(status, failed, bytesIn, bytesOut, true);
+    if (this.#parent !== null) this.#parent.#count(status, failed, bytesIn, bytesOut, false);
+  }
+
+  #count(status: number, failed: boolean, bytesIn: number, bytesOut: number, release: boolean) {
     for (let i = 0; i < TRACK_SLOTS; i++) {
       const t = this.#tables[i];
       if (t === null || t === undefined) continue;
@@ -68,8 +94,9 @@ export class Tracker {
       }
       if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn);
       if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut);
-      t.add(e, CONN_CUR, 0, -1);
       t.touch(e);
+      if (!release) continue;
+      t.add(e, CONN_CUR, 0, -1);
       t.unref(e);
       this.#tables[i] = null;
     }

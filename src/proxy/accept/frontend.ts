@@ -2,10 +2,9 @@
 import type { Backend } from "../../backend/backend.ts";
 import type { Server } from "../../backend/server.ts";
 import type { ServerSession } from "../../backend/server_hooks.ts";
-import { resetOrClose } from "../session/reset.ts";
 import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { AccessRecord } from "../../log/access.ts";
-import { type BackendSample, evaluateTcpRules } from "../../rules/mod.ts";
+import type { BackendSample } from "../../rules/mod.ts";
 import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
 import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
 import type { FrontendOptions } from "./frontend_options.ts";
@@ -16,6 +15,8 @@ import type { FrontendServices } from "../http/service.ts";
 import { HttpSession } from "../http/session.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
+import { HeldTrackers, runConnectionRules } from "./connection_rules.ts";
+import type { Tracker } from "../../stick/tracker.ts";
 import { FrontendCounters, type ProcessCounters } from "../../stats/counters.ts";
 import { FreqCounter } from "./freq.ts";
 import { ProxiedSocket } from "./proxied_socket.ts";
@@ -80,6 +81,8 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   #paused = false;
   #stopping = false;
   #idle: (() => void) | null = null;
+  /** What connection rules tracked for connections not in a session yet. */
+  readonly #held = new HeldTrackers();
 
   constructor(o: FrontendOptions, admission: Admission) {
     this.name = o.name;
@@ -116,22 +119,6 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     return this.#backendRules.get(name);
   }
 
-  /**
-   * Phase "tcp-request connection rules": true when the connection may go on. Returns the rules'
-   * context in `ctx` for the session (variables set here stay visible to content rules).
-   */
-  #connectionAllowed(sock: Socket): boolean {
-    const rules = this.rules?.tcp.connection;
-    if (!rules || rules.length === 0) return true;
-    const ctx = connectionContext(sock, this);
-    ctx.final = true;
-    const v = evaluateTcpRules(rules, ctx).verdict;
-    if (v !== "reject" && v !== "silent-drop") return true;
-    this.counters.dcon++;
-    if (v === "silent-drop") resetOrClose(sock); // the caller's close is then a no-op
-    return false;
-  }
-
   /** Takes connections from `group` (and pauses or closes it with the frontend's limits). */
   serve(group: ListenerGroup): void {
     this.#listeners = group;
@@ -166,11 +153,16 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     // Every write we make is a whole message part: Nagle would hold the second of two small writes
     // (head, then body) until the client's delayed ACK, 40 ms later.
     sock.setNoDelay(true);
-    if (!this.#connectionAllowed(sock)) return sock.close();
+    const tracked = runConnectionRules(sock, this);
+    if (tracked === false) return sock.close();
     // tcp-request connection rules see the real peer (as HAProxy's); all the rest, the header's
     if (acceptProxy) sock = new ProxiedSocket(sock, tls);
+    this.#held.hold(sock, tracked);
     if (this.#waiting.length === 0 && this.#tryStart(sock)) return;
-    if (this.#waiting.length >= MAX_WAITING) return sock.close();
+    if (this.#waiting.length >= MAX_WAITING) {
+      this.#held.letGo(sock);
+      return sock.close();
+    }
     this.#waiting.push(sock);
     this.#pauseListeners();
   }
@@ -181,6 +173,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
       const sock = this.#waiting[0]!;
       if (sock.closed) {
         this.#waiting.shift();
+        this.#held.letGo(sock);
         continue;
       }
       if (!this.#tryStart(sock)) return;
@@ -221,16 +214,20 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     this.counters.stot++;
     if (this.#rateLimit > 0) this.#rate.add();
     if (this.cur >= this.maxconn) this.#pauseListeners();
-    const session = sock instanceof ProxiedSocket && sock.header === null
-      ? new ProxyHeaderWait(this, sock)
-      : this.#newSession(sock);
+    let session;
+    if (sock instanceof ProxiedSocket && sock.header === null) {
+      session = new ProxyHeaderWait(this, sock);
+      this.#held.move(sock, session);
+    } else session = this.#newSession(sock, this.#held.take(sock));
     this.#sessions.add(session);
     session.start();
     return true;
   }
 
-  #newSession(sock: Socket): TcpSession | HttpSession {
-    return this.mode === "http" ? new HttpSession(this, sock) : new TcpSession(this, sock);
+  /** `tracker`: what the connection rules tracked, held by the session until it ends. */
+  #newSession(sock: Socket, tracker: Tracker | null): TcpSession | HttpSession {
+    if (this.mode === "http") return new HttpSession(this, sock, tracker);
+    return new TcpSession(this, sock, tracker && connectionContext(sock, this, tracker));
   }
 
   /**
@@ -238,8 +235,11 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
    * session takes the slot the wait held.
    */
   proxyHeaderRead(wait: ProxyHeaderWait, sock: Socket): void {
-    if (!this.#sessions.delete(wait)) return sock.close();
-    const session = this.#newSession(sock);
+    if (!this.#sessions.delete(wait)) {
+      this.#held.letGo(wait);
+      return sock.close();
+    }
+    const session = this.#newSession(sock, this.#held.take(wait));
     this.#sessions.add(session);
     session.start();
   }
@@ -252,16 +252,12 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
 
   /** Its sessions using a connection to `server` now, found by walking them (a rare admin or health event). */
   sessionsOn(server: Server): ServerSession[] {
-    const on: ServerSession[] = [];
-    for (const s of this.#sessions) {
-      const x = s.onServer?.(server);
-      if (x) on.push(x);
-    }
-    return on;
+    return [...this.#sessions].flatMap((s) => s.onServer?.(server) ?? []);
   }
 
   release(session: Session): void {
     if (!this.#sessions.delete(session)) return;
+    this.#held.letGo(session); // a PROXY header wait that ended without a session
     this.cur--;
     this.#admission.give(); // calls admit() on every frontend, this one included
     if (this.#stopping && this.#sessions.size === 0) this.#idle?.();
@@ -280,7 +276,10 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     this.#stopping = true;
     clearTimeout(this.#rateTimer);
     this.#listeners?.close();
-    for (const sock of this.#waiting) sock.close();
+    for (const sock of this.#waiting) {
+      this.#held.letGo(sock);
+      sock.close();
+    }
     this.#waiting.length = 0;
     for (const s of [...this.#sessions]) s.stopSoftly?.();
     if (this.#sessions.size === 0) return;

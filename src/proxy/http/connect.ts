@@ -10,6 +10,7 @@ import { proxyHeaderFor } from "../session/proxy_out.ts";
 import { readPersistCookie } from "./cookie.ts";
 import { mayRetry, type ResponseFailure, retryServer } from "./retry.ts";
 import { httpPickContext } from "./pick_view.ts";
+import { StickStores } from "../../stick/persist.ts";
 
 /** What the connect side reads of its session: the client, the runtime, how many requests came before. */
 export interface ConnectSession {
@@ -49,8 +50,10 @@ export class HttpConnect {
   socket: Socket | null = null;
   #reused = false;
   #retries = 0;
-  /** Whether the persistence cookie was read, and the server it named. */
+  /** Whether persistence (cookie, stick rules) was read, and the server the cookie named. */
   #persistRead = false;
+  /** The keys store-request rules keep with the server once it is known; null without stick. */
+  #stores: StickStores | null = null;
   #cookieHad: Server | null = null;
   /** Servers that failed this request (a redispatched retry avoids them). */
   readonly #tried = new Set<Server>();
@@ -88,12 +91,20 @@ export class HttpConnect {
     const s = this.#s;
     const ctx = httpPickContext(this.#req, s.client.remoteAddress);
     let persisted: Server | null = null;
-    if (be.cookie !== null && !this.#persistRead) {
-      // cookie persistence: the request's cookie names the server (once per request, not per retry)
+    if ((be.cookie !== null || be.stick !== null) && !this.#persistRead) {
+      // persistence, once per request (not per retry): the cookie names the server, else stick
+      // match rules may find it (HAProxy checks them after the cookie)
       this.#persistRead = true;
-      this.#cookieHad = readPersistCookie(be.cookie, be.servers, this.#req.headers).server;
-      if (this.#cookieHad?.acceptsPersistent) persisted = this.#cookieHad; // DRAIN too
-      else if (this.#cookieHad && be.redispatch === 0) return COOKIE_SERVER_DOWN;
+      if (be.cookie !== null) {
+        this.#cookieHad = readPersistCookie(be.cookie, be.servers, this.#req.headers).server;
+        if (this.#cookieHad?.acceptsPersistent) persisted = this.#cookieHad; // DRAIN too
+        else if (this.#cookieHad && be.redispatch === 0) return COOKIE_SERVER_DOWN;
+      }
+      if (be.stick !== null) {
+        this.#stores = new StickStores();
+        const found = be.stickServer(t.sampleContext(), persisted !== null, this.#stores);
+        persisted ??= found;
+      }
     }
     // while requests wait in the backend's queue, a new one goes behind them
     const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.pick(ctx));
@@ -106,6 +117,7 @@ export class HttpConnect {
         this.#tc = 0;
         this.server = server;
         this.socket = pooled;
+        if (this.#stores !== null) be.stick!.store(this.#stores, server.id);
         return "attached";
       }
     }
@@ -137,6 +149,8 @@ export class HttpConnect {
     this.#reused = false;
     this.server = r.server;
     this.socket = r.socket;
+    // store-request: the server that took the request (after retries and redispatch)
+    if (this.#stores !== null) be.stick!.store(this.#stores, r.server.id);
     return "attached";
   }
 

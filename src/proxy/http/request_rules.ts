@@ -96,6 +96,13 @@ export function runRequestRules(
   }
   ctx.backend = backendSample(backend);
   const own = s.owner.backendRules(backend.name);
+  if (own?.tcp) {
+    // the backend's tcp-request content rules, on the whole head as the frontend's
+    ctx.final = true;
+    const v = evaluateTcpRules(own.tcp.content, ctx).verdict;
+    if (v === "reject") return { ctx, backend, answer: TCP_REJECT };
+    if (v === "silent-drop") return { ctx, backend, answer: TCP_SILENT_DROP };
+  }
   if (own === undefined || own.request.length === 0) return { ctx, backend, answer: null };
   return {
     ctx,

@@ -175,6 +175,11 @@ export class HttpResponse implements CompressorIo {
       (req.method === "CONNECT" && res.status >= 200 && res.status < 300);
     const framing = responseFraming(res, req.method);
     if (!framing.ok) return badFraming(framing.rejection.reason);
+    if (be.stick?.storesResponse && this.#server !== null) {
+      // stick store-response (before the response rules, as HAProxy's): stored at once
+      this.#ctx!.res = res;
+      be.stick.onResponse(this.#ctx!, this.#server.id);
+    }
     if (this.#ctx !== null) {
       // phase "http-response-rules", after the framing: a set-status cannot change how the body
       // the server sends is delimited; the backend's rules first, then the frontend's (HAProxy's)

@@ -16,7 +16,7 @@ import {
 import type { Socket } from "../../runtime/types.ts";
 import { reasonPhrase } from "./error_pages.ts";
 import { type ContextOwner, stickState } from "../session/l4_context.ts";
-import type { StickState } from "../../stick/tracker.ts";
+import type { StickState, Tracker } from "../../stick/tracker.ts";
 import { ScopedVars } from "../session/vars.ts";
 
 /** Redirect codes: a local response with one is worded as HAProxy's redirects ("302 Found"). */
@@ -25,6 +25,8 @@ const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
 /** Where a connection's `sess.` variables live (its HttpSession), created on first use. */
 export interface SessionVars {
   readonly sessVars: Map<string, unknown>;
+  /** What the connection's tcp-request connection rules tracked (its requests see and count it). */
+  readonly tracker?: Tracker | null;
 }
 
 /**
@@ -68,7 +70,7 @@ class TransactionContext implements SampleContext {
     if (client.tls) this.tls = client.tls;
     this.#owner = owner;
     this.#sess = sess;
-    this.stick = stickState(owner);
+    this.stick = stickState(owner, sess.tracker ?? null);
   }
 
   get vars(): Map<string, unknown> {

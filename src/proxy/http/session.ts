@@ -14,6 +14,7 @@ import { accessRecord } from "../session/access_record.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import { resetOrClose } from "../session/reset.ts";
 import { SessionTimer } from "../session/timer.ts";
+import type { Tracker } from "../../stick/tracker.ts";
 
 /** timeout http-request ran out with a request head begun: 408, `cR`. */
 const REQUEST_TIMEOUT = failure("client-timeout", "wait-request", { status: 408 });
@@ -39,9 +40,13 @@ export class HttpSession {
   #headStart = -1;
   #closing = false;
 
-  constructor(owner: HttpOwner, client: Socket) {
+  /** What tcp-request connection rules tracked: held (conn_cur) until the connection closes. */
+  readonly tracker: Tracker | null;
+
+  constructor(owner: HttpOwner, client: Socket, tracker: Tracker | null = null) {
     this.owner = owner;
     this.client = client;
+    this.tracker = tracker;
     this.#reader = new HeadReader(owner.http.limits);
     this.timer = new SessionTimer((kind) => this.#onTimeout(kind));
   }
@@ -205,6 +210,7 @@ export class HttpSession {
     this.#state = "closed";
     this.timer.stop();
     txn?.onClientClose();
+    this.tracker?.end(0, false, 0, 0);
     this.owner.release(this);
   }
 

@@ -79,7 +79,8 @@ export class HttpTransaction extends TransactionEnds {
       if (svc !== null) return this.#serve(svc, rest);
     }
     this.be.counters.reqTot++;
-    this.res.negotiate(this.be, this.ctx);
+    // stick store-response rules read the response through the context: build it for them
+    this.res.negotiate(this.be, this.be.stick?.storesResponse ? this.sampleContext() : this.ctx);
     if (rest.length > 0) this.takeRequestBytes(rest);
     if (this.state === "connect") this.connect(null);
   }

@@ -3,7 +3,7 @@ import process from "node:process";
 import type { BackendSample, SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import type { StickTable } from "../../stick/table.ts";
-import type { StickState } from "../../stick/tracker.ts";
+import type { StickState, Tracker } from "../../stick/tracker.ts";
 
 const env = (name: string) => process.env[name];
 
@@ -18,14 +18,24 @@ export interface ContextOwner {
 
 type StickTables = ReadonlyMap<string, StickTable>;
 
-/** The stick state of a new context: the proxy's tables, nothing tracked yet; null without tables. */
-export function stickState(owner: ContextOwner): StickState | null {
+/**
+ * The stick state of a new context: the proxy's tables, nothing tracked yet, or under `parent`
+ * (what the connection tracked) a request's own tracker; null without tables.
+ */
+export function stickState(owner: ContextOwner, parent: Tracker | null = null): StickState | null {
   const tables = owner.rules?.stick;
-  return tables ? { tables, tracker: null } : null;
+  return tables ? { tables, tracker: parent === null ? null : parent.child() } : null;
 }
 
-/** A fresh context for connection `sock` accepted by frontend `owner`; no backend chosen yet. */
-export function connectionContext(sock: Socket, owner: ContextOwner): SampleContext {
+/**
+ * A fresh context for connection `sock` accepted by frontend `owner`; no backend chosen yet.
+ * `tracker`: what its tcp-request connection rules tracked (the session goes on with it).
+ */
+export function connectionContext(
+  sock: Socket,
+  owner: ContextOwner,
+  tracker: Tracker | null = null,
+): SampleContext {
   return {
     src: sock.remoteAddress,
     srcPort: sock.remotePort,
@@ -37,7 +47,7 @@ export function connectionContext(sock: Socket, owner: ContextOwner): SampleCont
     backends: (name) => owner.sampleBackend(name),
     vars: new Map(),
     env,
-    stick: stickState(owner),
+    stick: tracker === null ? stickState(owner) : { tables: owner.rules!.stick!, tracker },
     ...(sock.tls ? { tls: sock.tls } : {}),
   };
 }

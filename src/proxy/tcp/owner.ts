@@ -1,7 +1,7 @@
 /** The frontend as a TCP session sees it: limits, rules, backends, logging, release. */
 import type { Backend } from "../../backend/backend.ts";
 import type { AccessRecord } from "../../log/access.ts";
-import type { FrontendRules } from "../../rules/rule_sets.ts";
+import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { Runtime } from "../../runtime/types.ts";
 import type { ContextOwner } from "../session/l4_context.ts";
 import type { FrontendCounters } from "../../stats/counters.ts";
@@ -15,6 +15,8 @@ export interface SessionOwner extends ContextOwner {
   readonly backend: Backend;
   readonly rules: FrontendRules | null;
   backendNamed(name: string): Backend | undefined;
+  /** Backend `name`'s own rules (its tcp-request content rules), if it has any. */
+  backendRules(name: string): BackendHttpRules | undefined;
   /** Most payload bytes buffered while content rules inspect it (tune.bufsize). */
   readonly inspectBuffer: number;
   /** Called once when the session is over (both sockets closed). */

@@ -7,7 +7,10 @@ import { connectToBackend } from "../../backend/connect.ts";
 import type { Server } from "../../backend/server.ts";
 import { chooseBackend, evaluateTcpRules, type SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
-import { type Failure, failure, NORMAL } from "../../failure/failure.ts";
+import { type Failure, NORMAL } from "../../failure/failure.ts";
+import { appendPayload, EMPTY, ENDS } from "./ends.ts";
+import { StickStores } from "../../stick/persist.ts";
+import type { TcpRules } from "../../rules/actions/tcp.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
@@ -16,21 +19,6 @@ import { tcplogRecord } from "./log.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import { resetOrClose } from "../session/reset.ts";
 import type { SessionOwner } from "./owner.ts";
-
-/** How a TCP session ends other than normally, by cause and phase (the termination code follows). */
-const ENDS = {
-  rejected: failure("proxy", "tcp-request-rules"),
-  clientGoneEarly: failure("client-abort", "connect"),
-  clientAbort: failure("client-abort", "forward"),
-  serverAbort: failure("server-abort", "forward"),
-  clientTimeout: failure("client-timeout", "forward"),
-  serverTimeout: failure("server-timeout", "forward"),
-  killed: failure("killed", "forward"),
-  serverDown: failure("server-down", "forward"),
-  serverUp: failure("server-up", "forward"),
-} as const;
-
-const EMPTY = new Uint8Array(0);
 
 export class TcpSession {
   readonly client: Socket;
@@ -58,6 +46,8 @@ export class TcpSession {
   #ctx: SampleContext | null;
   #inspecting = false; // tcp-request content rules wait for bytes
   #rule = 0; // the next content rule to run (one that missed runs again when bytes come)
+  /** The content rules inspecting: the frontend's, then the chosen backend's. */
+  #rules: TcpRules | null = null;
 
   constructor(owner: SessionOwner, client: Socket, ctx: SampleContext | null = null) {
     this.#owner = owner;
@@ -79,21 +69,29 @@ export class TcpSession {
       close: (err) => this.#onClientClose(err),
     });
     const tcp = this.#owner.rules?.tcp;
-    if (tcp && tcp.content.length > 0) {
-      const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
-      this.#inspecting = true;
-      ctx.payload = EMPTY;
-      ctx.final = tcp.inspectDelay === 0;
-      if (tcp.inspectDelay > 0) this.#timer.fixed("inspect-delay", tcp.inspectDelay);
-      return this.#inspect();
-    }
+    if (tcp && tcp.content.length > 0) return this.#startInspecting(tcp);
     this.#route();
+  }
+
+  /** Content inspection by `tcp` (the frontend's, or the backend's on the bytes buffered so far). */
+  #startInspecting(tcp: TcpRules): void {
+    const ctx = this.#ctx ??= connectionContext(this.client, this.#owner);
+    this.#rules = tcp;
+    this.#rule = 0;
+    this.#inspecting = true;
+    ctx.waitEnd = false;
+    ctx.payload ??= EMPTY;
+    ctx.final = tcp.inspectDelay === 0 || this.#clientEnded ||
+      ctx.payload.length >= this.#owner.inspectBuffer;
+    if (tcp.inspectDelay > 0) this.#timer.fixed("inspect-delay", tcp.inspectDelay);
+    this.client.resume(); // paused after the frontend's rules decided
+    this.#inspect();
   }
 
   /** Phase "tcp-request content rules": run them on the bytes so far; a miss waits for more. */
   #inspect(): void {
     const ctx = this.#ctx!;
-    const r = evaluateTcpRules(this.#owner.rules!.tcp.content, ctx, this.#rule);
+    const r = evaluateTcpRules(this.#rules!.content, ctx, this.#rule);
     this.#rule = r.at;
     if (r.verdict === "wait") return;
     this.#inspecting = false;
@@ -101,7 +99,8 @@ export class TcpSession {
     const drop = r.verdict === "silent-drop";
     if (r.verdict === "reject" || drop) return this.#finish(ENDS.rejected, drop);
     if (this.#srv === null) this.client.pause();
-    this.#route();
+    if (this.#rules === this.#owner.rules?.tcp) this.#route();
+    else this.#connect();
   }
 
   /** The inspect delay ran out: the rules decide on what they have. */
@@ -123,14 +122,19 @@ export class TcpSession {
       ctx.beName = this.backend.name;
       ctx.backend = backendSample(this.backend);
     }
-    this.#timer.idle(this.#owner.clientTimeout, this.backend.serverTimeout);
-    this.#connect();
+    const own = this.#owner.backendRules(this.backend.name)?.tcp;
+    if (!own) return void this.#connect();
+    this.#sampleContext();
+    this.#startInspecting(own); // the backend's tcp-request content rules
   }
 
-  /** Phase "connect": pick a server, try it, and on failure the next one, up to `retries` more times. */
+  /** Phase "connect": a stick match's server or a pick, then the next one, `retries` more times. */
   async #connect(): Promise<void> {
-    const client = this.client;
-    const r = await connectToBackend(this.#owner.runtime, this.backend, () => this.#done, null, {
+    const client = this.client, be = this.backend;
+    this.#timer.idle(this.#owner.clientTimeout, be.serverTimeout);
+    const stores = be.stick === null ? null : new StickStores();
+    const first = stores && be.stickServer(this.#sampleContext(), false, stores);
+    const r = await connectToBackend(this.#owner.runtime, be, () => this.#done, first, {
       src: client.remoteAddress,
       hello: (srv) => proxyHeaderFor(srv.proxyProtocol, client), // a TLS server's, before TLS
       sample: () => this.#sampleContext(),
@@ -140,6 +144,7 @@ export class TcpSession {
     this.connectMs = r.ms - r.queueMs;
     if (this.#done) return;
     if (!r.ok) return this.#finish(r.failure);
+    if (stores !== null) be.stick!.store(stores, r.server.id); // store-request: the server that took it
     this.server = r.server;
     this.#attach(r.socket);
   }
@@ -181,15 +186,8 @@ export class TcpSession {
     }
     this.#early.push(chunk);
     if (!this.#inspecting) return this.client.pause();
-    const ctx = this.#ctx!, held = ctx.payload!;
-    const payload = new Uint8Array(held.length + chunk.length);
-    payload.set(held);
-    payload.set(chunk, held.length);
-    ctx.payload = payload;
-    if (payload.length >= this.#owner.inspectBuffer) {
-      this.client.pause(); // a full buffer is final: nothing more will come before a decision
-      ctx.final = true;
-    }
+    // a full buffer is final: nothing more will come before a decision
+    if (appendPayload(this.#ctx!, chunk, this.#owner.inspectBuffer)) this.client.pause();
     this.#inspect();
   }
 

@@ -39,7 +39,7 @@ export interface TcpRules {
 export type TcpVerdict = "accept" | "reject" | "silent-drop" | "wait" | undefined;
 
 const ACTIONS: Record<TcpRuleStage, readonly string[]> = {
-  connection: ["accept", "reject", "silent-drop"],
+  connection: ["accept", "reject", "silent-drop", ...TCP_STICK_ACTIONS],
   content: ["accept", "reject", "silent-drop", "set-var", "unset-var", ...TCP_STICK_ACTIONS],
 };
 

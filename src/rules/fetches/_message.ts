@@ -172,6 +172,29 @@ export function eachCookie(
 }
 
 /**
+ * Calls `visit` on the value of each Set-Cookie field's cookie named `name` ("" for any) until it
+ * returns true: only the first `name=value` of a field counts, the attributes after it do not
+ * (HAProxy's res.cook).
+ */
+export function eachSetCookie(
+  h: readonly HeaderField[],
+  name: string,
+  ctx: SampleContext,
+  visit: Visit,
+): boolean {
+  for (let k = 0; k < h.length; k++) {
+    const f = h[k]!;
+    if (f.lname !== "set-cookie") continue;
+    const v = f.value, eq = v.indexOf("=");
+    let b = v.indexOf(";");
+    if (b < 0) b = v.length;
+    if (eq < 0 || eq > b || (name !== "" && trimmed(v, 0, eq) !== name)) continue;
+    if (visit(trimmed(v, eq + 1, b), ctx)) return true;
+  }
+  return false;
+}
+
+/**
  * Calls `visit` on the value of each query parameter named `name` ("" for any) until it returns
  * true. As in HAProxy, a parameter without "=" has no value and is never visited.
  */

@@ -6,6 +6,7 @@ import {
   countValues,
   eachCookie,
   eachParam,
+  eachSetCookie,
   eachValue,
   paramList,
   pathOf,
@@ -221,6 +222,21 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
     },
     each: (ctx, name, visit) =>
       ctx.req !== undefined && eachCookie(ctx.req.headers, "cookie", name, ctx, visit),
+  }),
+  defineFetch<string>({
+    name: "res.cook",
+    aliases: ["scook"],
+    args: ["name?"],
+    type: "str",
+    needs: "http-res",
+    prepare: (a) => a[0] ?? "",
+    fetch: (ctx, name) => {
+      if (!ctx.res) return undefined;
+      eachSetCookie(ctx.res.headers, name, ctx, keepLast);
+      return take();
+    },
+    each: (ctx, name, visit) =>
+      ctx.res !== undefined && eachSetCookie(ctx.res.headers, name, ctx, visit),
   }),
   defineFetch({
     name: "req.ver",
