@@ -98,12 +98,18 @@ export class H2ConnectionBase {
     this.end(s);
   }
 
-  /** Graceful end: GOAWAY (NO_ERROR by default) naming the last stream we process. */
+  /**
+   * Graceful end: GOAWAY (NO_ERROR by default) naming the last stream we process. Open streams go
+   * on; a new one is refused (REFUSED_STREAM: the client may send it again elsewhere).
+   */
   goaway(code: number = H2_ERROR.NO_ERROR, debug = ""): void {
-    if (this.ended) return;
+    if (this.ended || this.goingAway) return;
     this.send.goaway(this.streams.lastPeerId, code, debug);
-    this.ended = true;
+    this.goingAway = true;
   }
+
+  /** True once our graceful GOAWAY went out. */
+  goingAway = false;
 
   /** The owner consumed `n` body bytes of a stream: their credit returns by WINDOW_UPDATE, in batches. */
   release(streamId: number, n: number): void {

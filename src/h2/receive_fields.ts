@@ -70,6 +70,9 @@ export function onFieldBlock(
   if (selfDependent) {
     throw new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, "stream depends on itself");
   }
+  if (c.goingAway) {
+    throw new H2StreamError(streamId, H2_ERROR.REFUSED_STREAM, "new stream after our GOAWAY");
+  }
   if (c.streams.open.size >= c.limits.maxConcurrentStreams) {
     throw new H2StreamError(
       streamId,

@@ -124,3 +124,16 @@ test("H2Connection: the client's RST_STREAM before a response is a rapid-reset g
   assert.equal(c.conn.glitches.rapidReset, 1);
   assert.deepEqual(c.events.filter((e) => e.type === "reset").map((e) => e.streamId), [1, 3]);
 });
+
+test("H2Connection.goaway(): open streams go on, a new stream is refused", () => {
+  const c = TestClient.open();
+  c.send(c.headers(1));
+  c.conn.goaway();
+  c.send(c.headers(3));
+  assert.equal(c.goaway(), H2_ERROR.NO_ERROR);
+  assert.equal(c.rst(3), H2_ERROR.REFUSED_STREAM);
+  c.conn.respond(1, [{ name: ":status", value: "204" }], true);
+  c.drain();
+  assert.equal(c.written.at(-1)!.type, FRAME.HEADERS);
+  assert.equal(c.conn.streams.open.size, 0);
+});
