@@ -1,6 +1,7 @@
 /** A frontend's bind entries: `"host:port"`, or an object adding TLS termination and PROXY protocol (accept-proxy); one string alone is a list of one. */
 import { z } from "zod";
 import type { Address } from "./address.ts";
+import { alpnList } from "./alpn.ts";
 import { address } from "./fields.ts";
 
 const bindAddress = address("bind", "host:port to listen on; port 0 lets the OS choose.");
@@ -24,9 +25,10 @@ export const tlsBindSchema = z.strictObject({
     "Certificates offered by SNI: each certificate's names (subjectAltName DNS entries, else its " +
       "CN; wildcards too) select it; the first is the default for clients without a known name.",
   ),
-  alpn: z.array(z.string().min(1).max(255)).optional().describe(
-    "Protocols offered by ALPN in preference order (e.g. [h2, http/1.1]); rules see the choice.",
-  ),
+  alpn: alpnList(
+    "Protocols offered by ALPN in preference order (e.g. [http/1.1]); rules see the choice. " +
+      "h2 is refused until the frontend speaks HTTP/2.",
+  ).optional(),
   minVersion: tlsVersion.default("TLSv1.2").describe("Oldest TLS version accepted."),
   maxVersion: tlsVersion.optional().describe("Newest TLS version accepted."),
   ciphers: z.string().optional().describe("OpenSSL cipher list for TLS 1.2 and older."),

@@ -1,6 +1,7 @@
 /** A server's TLS settings (HAProxy's `server ... ssl verify ca-file sni alpn crt check-ssl`), spread into serverSchema. */
 import { z } from "zod";
 import { FETCHES } from "../rules/mod.ts";
+import { alpnList } from "./alpn.ts";
 
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
@@ -45,9 +46,10 @@ export const serverTlsFields = {
     "PEM CA certificates the server's certificate must chain to (default: the system's).",
   ),
   sni: sni.optional(),
-  alpn: z.array(z.string().min(1).max(255)).optional().describe(
-    "ALPN protocols offered to the server, e.g. [http/1.1].",
-  ),
+  alpn: alpnList(
+    "ALPN protocols offered to the server, e.g. [http/1.1]. h2 is refused until server " +
+      "connections speak HTTP/2.",
+  ).optional(),
   crt: z.string().min(1).optional().describe(
     "A PEM file with the client certificate (chain and key) presented when the server asks.",
   ),

@@ -5,6 +5,12 @@ import { decodeLatin1 } from "./serialize.ts";
 import type { HeaderField, HeadLimits, HeadResult, RequestHead, ResponseHead } from "./types.ts";
 
 type Status = 400 | 414 | 431 | 502 | 505;
+
+/** The request line of HTTP/2's connection preface (RFC 9113 §3.4), as an HTTP/1 parser sees it. */
+const H2_PREFACE_LINE = "PRI * HTTP/2.0";
+/** Why such a head is refused: an h2 client with prior knowledge reached an HTTP/1.1 bind. */
+export const H2_PREFACE_REASON =
+  "HTTP/2 prior-knowledge preface on an HTTP/1.1 bind: h2c not enabled";
 type Failure = { ok: false; rejection: { status: Status; reason: string } };
 
 function fail(status: Status, reason: string): Failure {
@@ -14,8 +20,8 @@ function fail(status: Status, reason: string): Failure {
 /**
  * Parses a request head (as returned by HeadReader: request line through the empty line).
  *
- * Refuses (400 unless noted): a request line other than `method SP target SP HTTP/1.x` with single
- * spaces; a method that is not a token; a target with controls, spaces, non-ASCII bytes or "#", or
+ * Refuses (400 unless noted): HTTP/2's connection preface (`PRI * HTTP/2.0`, named as such); a
+ * request line other than `method SP target SP HTTP/1.x` with single spaces; a method that is not a token; a target with controls, spaces, non-ASCII bytes or "#", or
  * whose form does not fit the method; a version that is not `HTTP/d.d` (case matters), or whose
  * major is not 1 (505). `HTTP/1.2` and later minors are read as 1.1 (RFC 9110 §2.5, like HAProxy).
  * Fields: see `parseFields`; more than `maxHeaders` of them: 431. HTTP/1.1 without Host, several
@@ -31,6 +37,7 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): HeadResu
   if (eol === -2) return fail(400, "bare LF in head");
   if (eol > limits.maxRequestLine) return fail(414, "request line too long");
   if (eol < 0) return fail(400, "incomplete head");
+  if (eol === 14 && s.startsWith(H2_PREFACE_LINE)) return fail(400, H2_PREFACE_REASON);
   const sp1 = s.indexOf(" ");
   if (sp1 < 0 || sp1 > eol) return fail(400, "malformed request line");
   const method = s.slice(0, sp1);

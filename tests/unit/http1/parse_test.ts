@@ -196,3 +196,14 @@ test("parseResponseHead() refuses everything malformed with 502", () => {
     "502 too many header fields",
   );
 });
+
+test("parseRequestHead() names HTTP/2's connection preface instead of an asterisk-form error", () => {
+  assert.equal(
+    refusal(req("PRI * HTTP/2.0\r\n\r\n")),
+    "400 HTTP/2 prior-knowledge preface on an HTTP/1.1 bind: h2c not enabled",
+  );
+  assert.equal(
+    refusal(req("PRI * HTTP/1.1\r\nHost: a\r\n\r\n")),
+    "400 asterisk-form target only with OPTIONS",
+  );
+});

@@ -1,0 +1,136 @@
+/** HPACK header block decoder (RFC 7541 §3, §6): indexed and literal fields, table size updates, a decoded-size bound. */
+import type { HeaderField } from "../http1/types.ts";
+import { decodeLatin1 } from "../http1/serialize.ts";
+import { HpackError } from "./errors.ts";
+import { DynamicTable } from "./hpack_dynamic_table.ts";
+import { huffmanDecode } from "./hpack_huffman.ts";
+import { type Cursor, decodeInteger } from "./hpack_integer.ts";
+import { STATIC_COUNT, STATIC_TABLE } from "./hpack_static.ts";
+
+/** A decoded block: its fields in order, its size as §4.1 counts it, and whether it passed the limit. */
+export interface DecodedBlock {
+  /** The fields, names as sent (lower case in valid HTTP/2), `lname` the same string. */
+  headers: HeaderField[];
+  /** Sum of name + value + 32 over every field of the block, kept or not. */
+  size: number;
+  /**
+   * True when `size` passed `maxHeaderListSize`: fields past the limit were decoded only as far
+   * as the dynamic table needs (the HPACK bomb: a few bytes referencing a large entry again and
+   * again), and are not in `headers`.
+   */
+  tooLarge: boolean;
+}
+
+/** Decodes the header blocks of one connection direction, keeping its dynamic table. */
+export class HpackDecoder {
+  readonly table: DynamicTable;
+  /** Our SETTINGS_HEADER_TABLE_SIZE: the largest size update the peer may ask for. */
+  #settingsSize: number;
+  #maxListSize: number;
+  #cur: Cursor = { pos: 0 };
+
+  constructor(settingsTableSize = 4096, maxHeaderListSize = 65536) {
+    this.#settingsSize = settingsTableSize;
+    this.#maxListSize = maxHeaderListSize;
+    this.table = new DynamicTable(settingsTableSize);
+  }
+
+  /** Changes the limit the peer's size updates must respect (our SETTINGS_HEADER_TABLE_SIZE once acknowledged). */
+  set settingsTableSize(size: number) {
+    this.#settingsSize = size;
+    if (this.table.maxSize > size) this.table.resize(size);
+  }
+
+  /**
+   * Decodes one complete header block. Throws HpackError on any decoding error (§2.3.3 bad index,
+   * truncated integer or string, bad Huffman, a size update over the limit or after a field): the
+   * connection must then end with COMPRESSION_ERROR, its table being out of step.
+   */
+  decode(block: Uint8Array): DecodedBlock {
+    const cur = this.#cur;
+    cur.pos = 0;
+    const headers: HeaderField[] = [];
+    let size = 0;
+    let tooLarge = false;
+    let fieldSeen = false;
+    while (cur.pos < block.length) {
+      const b = block[cur.pos]!;
+      let name: string;
+      let value: string;
+      if (b & 0x80) {
+        const index = decodeInteger(block, cur, 7);
+        if (index === 0) throw new HpackError("indexed field with index 0");
+        name = this.#name(index);
+        value = this.#value(index);
+      } else if (b & 0x40) {
+        name = this.#literalName(block, cur, 6);
+        value = this.#string(block, cur);
+        this.table.add(name, value);
+      } else if (b & 0x20) {
+        if (fieldSeen) throw new HpackError("dynamic table size update after a field");
+        const max = decodeInteger(block, cur, 5);
+        if (max > this.#settingsSize) {
+          throw new HpackError(`table size update to ${max} over the limit ${this.#settingsSize}`);
+        }
+        this.table.resize(max);
+        continue;
+      } else {
+        // Without indexing (0000) or never indexed (0001): nothing enters the table, so a field
+        // past the limit is skipped without decoding its strings.
+        if (tooLarge) {
+          this.#skipLiteral(block, cur);
+          fieldSeen = true;
+          continue;
+        }
+        name = this.#literalName(block, cur, 4);
+        value = this.#string(block, cur);
+      }
+      fieldSeen = true;
+      size += name.length + value.length + 32;
+      if (size > this.#maxListSize) tooLarge = true;
+      if (!tooLarge) headers.push({ name, lname: name, value });
+    }
+    return { headers, size, tooLarge };
+  }
+
+  #name(index: number): string {
+    if (index <= STATIC_COUNT) return STATIC_TABLE[index]![0];
+    const d = index - STATIC_COUNT;
+    if (d > this.table.length) throw new HpackError(`index ${index} beyond the tables`);
+    return this.table.name(d);
+  }
+
+  #value(index: number): string {
+    if (index <= STATIC_COUNT) return STATIC_TABLE[index]![1];
+    return this.table.value(index - STATIC_COUNT);
+  }
+
+  #literalName(block: Uint8Array, cur: Cursor, prefix: number): string {
+    const index = decodeInteger(block, cur, prefix);
+    return index === 0 ? this.#string(block, cur) : this.#name(index);
+  }
+
+  /** A string literal (§5.2): H bit, 7-bit-prefixed length, raw or Huffman-coded octets. */
+  #string(block: Uint8Array, cur: Cursor): string {
+    if (cur.pos >= block.length) throw new HpackError("truncated string");
+    const huffman = (block[cur.pos]! & 0x80) !== 0;
+    const len = decodeInteger(block, cur, 7);
+    if (len > block.length - cur.pos) throw new HpackError("string longer than the block");
+    const raw = block.subarray(cur.pos, cur.pos + len);
+    cur.pos += len;
+    return decodeLatin1(huffman ? huffmanDecode(raw) : raw);
+  }
+
+  #skipLiteral(block: Uint8Array, cur: Cursor): void {
+    const index = decodeInteger(block, cur, 4);
+    if (index === 0) this.#skipString(block, cur);
+    else this.#name(index);
+    this.#skipString(block, cur);
+  }
+
+  #skipString(block: Uint8Array, cur: Cursor): void {
+    const len = decodeInteger(block, cur, 7);
+    if (len > block.length - cur.pos) throw new HpackError("string longer than the block");
+    cur.pos += len;
+  }
+}

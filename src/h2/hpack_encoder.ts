@@ -1,0 +1,113 @@
+/** HPACK header block encoder (RFC 7541 §6): static and dynamic indexing, Huffman when shorter, size updates. */
+import { DynamicTable, entrySize } from "./hpack_dynamic_table.ts";
+import { huffmanEncodeInto, huffmanLength } from "./hpack_huffman.ts";
+import { encodeInteger } from "./hpack_integer.ts";
+import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIR_INDEX } from "./hpack_static.ts";
+
+/** A field to encode: lower-case name, value (latin1). */
+export interface FieldToEncode {
+  name: string;
+  value: string;
+}
+
+export interface HpackEncoderOptions {
+  /** Huffman-code a string when that is not longer ("shorter", the default) or never ("never"). */
+  huffman?: "shorter" | "never";
+}
+
+/** Fields never put in a table (§7.1.3): credentials, and short cookies a guess could confirm. */
+function isSensitive(name: string, value: string): boolean {
+  return name === "authorization" || name === "proxy-authorization" ||
+    (name === "cookie" && value.length < 20);
+}
+
+/** Encodes the header blocks of one connection direction, keeping its dynamic table. */
+export class HpackEncoder {
+  readonly table: DynamicTable;
+  #huffman: boolean;
+  /** Smallest and last table size the peer allowed since the last block (-1: no change to signal). */
+  #pendingMin = -1;
+  #pendingLast = -1;
+  #out = new Uint8Array(256);
+  #scratch = new Uint8Array(256);
+
+  constructor(peerTableSize = 4096, options: HpackEncoderOptions = {}) {
+    this.table = new DynamicTable(peerTableSize);
+    this.#huffman = options.huffman !== "never";
+  }
+
+  /** The peer's SETTINGS_HEADER_TABLE_SIZE changed: the next block starts with size updates (§4.2). */
+  setPeerTableSize(size: number): void {
+    this.#pendingMin = this.#pendingMin < 0 ? size : Math.min(this.#pendingMin, size);
+    this.#pendingLast = size;
+  }
+
+  /** Encodes one header block. */
+  encode(fields: readonly FieldToEncode[]): Uint8Array {
+    let pos = 0;
+    if (this.#pendingLast >= 0) {
+      this.#ensure(0, 12);
+      if (this.#pendingMin < this.#pendingLast) {
+        pos = encodeInteger(this.#out, pos, this.#pendingMin, 5, 0x20);
+      }
+      pos = encodeInteger(this.#out, pos, this.#pendingLast, 5, 0x20);
+      this.table.resize(this.#pendingLast);
+      this.#pendingMin = this.#pendingLast = -1;
+    }
+    for (const { name, value } of fields) {
+      this.#ensure(pos, name.length + value.length + 16);
+      pos = this.#field(pos, name, value);
+    }
+    return this.#out.slice(0, pos);
+  }
+
+  #field(pos: number, name: string, value: string): number {
+    const out = this.#out;
+    const pair = STATIC_PAIR_INDEX.get(name + "\0" + value) ??
+      (this.table.length > 0 ? this.#dynamicIndex(this.table.findPair(name, value)) : 0);
+    if (pair > 0) return encodeInteger(out, pos, pair, 7, 0x80);
+    const nameIndex = STATIC_NAME_INDEX.get(name) ??
+      (this.table.length > 0 ? this.#dynamicIndex(this.table.findName(name)) : 0);
+    if (isSensitive(name, value)) {
+      pos = encodeInteger(out, pos, nameIndex, 4, 0x10);
+    } else if (entrySize(name, value) > this.table.maxSize) {
+      pos = encodeInteger(out, pos, nameIndex, 4, 0x00);
+    } else {
+      pos = encodeInteger(out, pos, nameIndex, 6, 0x40);
+      this.table.add(name, value);
+    }
+    if (nameIndex === 0) pos = this.#string(pos, name);
+    return this.#string(pos, value);
+  }
+
+  #dynamicIndex(i: number): number {
+    return i === 0 ? 0 : i + STATIC_COUNT;
+  }
+
+  /** A string literal: Huffman-coded when not longer (and allowed; RFC 7541 C.6.2 codes "307" in 3 bytes too), else raw latin1 octets. */
+  #string(pos: number, s: string): number {
+    const n = s.length;
+    if (this.#scratch.length < n) this.#scratch = new Uint8Array(n * 2);
+    const bytes = this.#scratch.subarray(0, n);
+    for (let i = 0; i < n; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+    const out = this.#out;
+    if (this.#huffman) {
+      const h = huffmanLength(bytes);
+      if (h <= n) {
+        pos = encodeInteger(out, pos, h, 7, 0x80);
+        return huffmanEncodeInto(bytes, out, pos);
+      }
+    }
+    pos = encodeInteger(out, pos, n, 7, 0);
+    out.set(bytes, pos);
+    return pos + n;
+  }
+
+  /** Grows the output buffer so `extra` more bytes fit after `pos`. */
+  #ensure(pos: number, extra: number): void {
+    if (pos + extra <= this.#out.length) return;
+    const grown = new Uint8Array(Math.max(this.#out.length * 2, pos + extra));
+    grown.set(this.#out.subarray(0, pos));
+    this.#out = grown;
+  }
+}

@@ -1,0 +1,161 @@
+/** Checks of a request's field section and trailers (RFC 9113 §8.1-§8.3): a malformed message is a stream PROTOCOL_ERROR. */
+import type { HeaderField } from "../http1/types.ts";
+import { H2_ERROR, H2StreamError } from "./errors.ts";
+
+/** A request's control data, from its pseudo-header fields. */
+export interface RequestPseudo {
+  method: string;
+  /** Empty for CONNECT. */
+  scheme: string;
+  /** Empty when absent (then Host, if any, names the target). */
+  authority: string;
+  /** Empty for CONNECT. */
+  path: string;
+}
+
+/** What the connection keeps of a checked request. */
+export interface CheckedRequest {
+  pseudo: RequestPseudo;
+  /** The Content-Length value, or -1 when absent. */
+  contentLength: number;
+}
+
+/** Fields with a meaning only for one HTTP/1.1 connection (§8.2.2). */
+const CONNECTION_SPECIFIC = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+function malformed(streamId: number, message: string): H2StreamError {
+  return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed request: ${message}`);
+}
+
+/** §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields). */
+function badName(name: string): string | null {
+  if (name.length === 0) return "empty field name";
+  for (let i = name.charCodeAt(0) === 0x3a ? 1 : 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return `upper-case field name "${name}"`;
+    if (c <= 0x20 || c >= 0x7f || c === 0x3a) return `invalid character in field name "${name}"`;
+  }
+  return null;
+}
+
+/** §8.2.1: a value has no NUL, CR or LF, and no leading or trailing space or tab. */
+function badValue(name: string, value: string): string | null {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0 || c === 0x0a || c === 0x0d) return `NUL, CR or LF in the value of "${name}"`;
+  }
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  if (first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09) {
+    return `leading or trailing whitespace in the value of "${name}"`;
+  }
+  return null;
+}
+
+/** Checks a regular field (name, value, connection-specific, te); returns its Content-Length value or -1. */
+function checkRegular(streamId: number, f: HeaderField): number {
+  const problem = badName(f.name) ?? badValue(f.name, f.value);
+  if (problem !== null) throw malformed(streamId, problem);
+  if (CONNECTION_SPECIFIC.has(f.name)) {
+    throw malformed(streamId, `connection-specific field "${f.name}"`);
+  }
+  if (f.name === "te" && f.value !== "trailers") {
+    throw malformed(streamId, `te "${f.value}" (only "trailers")`);
+  }
+  if (f.name !== "content-length") return -1;
+  if (!/^[0-9]{1,15}$/.test(f.value)) {
+    throw malformed(streamId, `invalid content-length "${f.value}"`);
+  }
+  return Number(f.value);
+}
+
+/**
+ * Checks a request's field section: pseudo-fields first, each known and once; :method, :scheme
+ * and a non-empty :path (CONNECT: :authority only); names and values valid; no connection-specific
+ * field; te only "trailers"; Content-Length digits, equal when repeated; Host equal to :authority.
+ */
+export function checkRequest(streamId: number, headers: readonly HeaderField[]): CheckedRequest {
+  const pseudo: RequestPseudo = { method: "", scheme: "", authority: "", path: "" };
+  const seen = new Set<string>();
+  let regular = false;
+  let contentLength = -1;
+  let host: string | null = null;
+  for (const f of headers) {
+    if (f.name.charCodeAt(0) === 0x3a) {
+      if (regular) throw malformed(streamId, `pseudo-header "${f.name}" after a regular field`);
+      if (seen.has(f.name)) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
+      seen.add(f.name);
+      const problem = badValue(f.name, f.value);
+      if (problem !== null && f.value !== "") throw malformed(streamId, problem);
+      switch (f.name) {
+        case ":method":
+          pseudo.method = f.value;
+          break;
+        case ":scheme":
+          pseudo.scheme = f.value;
+          break;
+        case ":authority":
+          pseudo.authority = f.value;
+          break;
+        case ":path":
+          pseudo.path = f.value;
+          break;
+        default:
+          throw malformed(streamId, `pseudo-header "${f.name}" not allowed in a request`);
+      }
+      continue;
+    }
+    regular = true;
+    const cl = checkRegular(streamId, f);
+    if (cl >= 0) {
+      if (contentLength >= 0 && cl !== contentLength) {
+        throw malformed(streamId, "differing content-length values");
+      }
+      contentLength = cl;
+    }
+    if (f.name === "host") {
+      if (host !== null) throw malformed(streamId, "duplicate host");
+      host = f.value;
+    }
+  }
+  if (!seen.has(":method") || pseudo.method === "") throw malformed(streamId, "missing :method");
+  if (pseudo.method === "CONNECT") {
+    if (seen.has(":scheme") || seen.has(":path")) {
+      throw malformed(streamId, "CONNECT with :scheme or :path");
+    }
+    if (pseudo.authority === "") throw malformed(streamId, "CONNECT without :authority");
+  } else {
+    if (pseudo.scheme === "") throw malformed(streamId, "missing :scheme");
+    if (pseudo.path === "") {
+      throw malformed(streamId, seen.has(":path") ? "empty :path" : "missing :path");
+    }
+    if (
+      pseudo.path.charCodeAt(0) !== 0x2f && !(pseudo.path === "*" && pseudo.method === "OPTIONS")
+    ) {
+      throw malformed(streamId, `:path "${pseudo.path}" is neither origin-form nor OPTIONS *`);
+    }
+  }
+  if (
+    host !== null && pseudo.authority !== "" &&
+    host.toLowerCase() !== pseudo.authority.toLowerCase()
+  ) {
+    throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
+  }
+  return { pseudo, contentLength };
+}
+
+/** Checks a trailer section (§8.1): no pseudo-field, regular fields valid. */
+export function checkTrailers(streamId: number, headers: readonly HeaderField[]): void {
+  for (const f of headers) {
+    if (f.name.charCodeAt(0) === 0x3a) {
+      throw malformed(streamId, `pseudo-header "${f.name}" in trailers`);
+    }
+    checkRegular(streamId, f);
+  }
+}

@@ -1,0 +1,115 @@
+/** The sending half of an HTTP/2 connection: field sections, DATA within both windows, trailers, RST_STREAM, GOAWAY. */
+import { H2_ERROR, H2ConnectionError } from "./errors.ts";
+import { DEFAULT_WINDOW, MIN_MAX_FRAME_SIZE } from "./frame.ts";
+import { encodeData, encodeGoaway, encodeHeaderBlock, encodeRstStream } from "./frame_writer.ts";
+import { FlowWindow } from "./flow_window.ts";
+import { type FieldToEncode, HpackEncoder } from "./hpack_encoder.ts";
+import type { Outbox } from "./outbox.ts";
+import type { H2Stream } from "./stream.ts";
+import { nextState } from "./stream_state.ts";
+
+/** Writes frames into the outbox, holding DATA that the windows do not allow yet. */
+export class H2Sender {
+  readonly encoder = new HpackEncoder();
+  readonly window = new FlowWindow(DEFAULT_WINDOW);
+  /** The peer's SETTINGS_MAX_FRAME_SIZE and SETTINGS_INITIAL_WINDOW_SIZE. */
+  peerMaxFrameSize = MIN_MAX_FRAME_SIZE;
+  peerInitialWindow = DEFAULT_WINDOW;
+  /** Streams holding data while the connection window is empty. */
+  readonly #blocked = new Set<H2Stream>();
+  readonly #out: Outbox;
+
+  constructor(out: Outbox) {
+    this.#out = out;
+  }
+
+  /** A field section (response head or trailers), split into HEADERS + CONTINUATION as needed. */
+  fields(s: H2Stream, fields: readonly FieldToEncode[], endStream: boolean): void {
+    const block = this.encoder.encode(fields);
+    for (const f of encodeHeaderBlock(s.id, block, endStream, this.peerMaxFrameSize)) {
+      this.#out.push(f);
+    }
+    s.state = nextState(s.state, "send-headers") ?? s.state;
+    if (endStream) s.state = nextState(s.state, "send-end-stream") ?? "closed";
+  }
+
+  /** Queues body bytes (copied: the caller's buffer may be reused) and sends what the windows allow. */
+  data(s: H2Stream, data: Uint8Array, endStream: boolean): void {
+    if (data.length > 0) {
+      s.pending.push(data.slice());
+      s.pendingBytes += data.length;
+    }
+    if (endStream) s.pendingEnd = true;
+    this.flush(s);
+  }
+
+  /** Sends as much of a stream's pending data as the windows and the peer's frame size allow. */
+  flush(s: H2Stream): void {
+    while (s.pendingBytes > 0) {
+      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+      if (room <= 0) {
+        if (this.window.size <= 0) this.#blocked.add(s);
+        return;
+      }
+      const head = s.pending[0]!;
+      const n = Math.min(room, head.length);
+      const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
+        !s.pendingTrailers;
+      this.#out.push(encodeData(s.id, head.subarray(0, n), last));
+      s.sendWindow.size -= n;
+      this.window.size -= n;
+      s.pendingBytes -= n;
+      if (n === head.length) s.pending.shift();
+      else s.pending[0] = head.subarray(n);
+      if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
+    }
+    this.#blocked.delete(s);
+    if (!s.pendingEnd || s.state === "closed" || s.state === "half-closed-local") return;
+    if (s.pendingTrailers) {
+      const t = s.pendingTrailers;
+      s.pendingTrailers = null;
+      this.fields(s, t, true);
+    } else {
+      this.#out.push(encodeData(s.id, new Uint8Array(0), true));
+      s.state = nextState(s.state, "send-end-stream") ?? "closed";
+    }
+  }
+
+  /** After the connection window grew: flushes the streams that were waiting for it. */
+  flushBlocked(): void {
+    for (const s of [...this.#blocked]) {
+      if (this.window.size <= 0) return;
+      this.flush(s);
+    }
+  }
+
+  /** Forgets a stream's queued data (it was reset). */
+  drop(s: H2Stream): void {
+    this.#blocked.delete(s);
+    s.pending = [];
+    s.pendingBytes = 0;
+  }
+
+  /** Applies a new peer SETTINGS_INITIAL_WINDOW_SIZE to every open stream (§6.9.2). */
+  setPeerInitialWindow(value: number, streams: Iterable<H2Stream>): void {
+    const delta = value - this.peerInitialWindow;
+    this.peerInitialWindow = value;
+    for (const s of streams) {
+      if (!s.sendWindow.grow(delta)) {
+        throw new H2ConnectionError(
+          H2_ERROR.FLOW_CONTROL_ERROR,
+          `SETTINGS_INITIAL_WINDOW_SIZE ${value} overflows the window of stream ${s.id}`,
+        );
+      }
+    }
+    if (delta > 0) { for (const s of streams) this.flush(s); }
+  }
+
+  rst(streamId: number, code: number): void {
+    this.#out.push(encodeRstStream(streamId, code));
+  }
+
+  goaway(lastStreamId: number, code: number, debug: string): void {
+    this.#out.push(encodeGoaway(lastStreamId, code, debug));
+  }
+}

@@ -1,0 +1,72 @@
+/** One HTTP/2 stream's state (RFC 9113 §5): state machine position, both windows, body accounting, data waiting for window. */
+import { FlowWindow } from "./flow_window.ts";
+import type { FieldToEncode } from "./hpack_encoder.ts";
+import type { StreamState } from "./stream_state.ts";
+
+/** A stream the connection knows (open or half-closed). */
+export class H2Stream {
+  readonly id: number;
+  state: StreamState = "idle";
+  /** What we may still send (peer's SETTINGS_INITIAL_WINDOW_SIZE, its WINDOW_UPDATEs). */
+  readonly sendWindow: FlowWindow;
+  /** What the peer may still send us. */
+  readonly recvWindow: FlowWindow;
+  /** Declared Content-Length of the request, or -1. */
+  contentLength = -1;
+  /** DATA bytes received (padding excluded). */
+  received = 0;
+  /** Received bytes the owner released and no WINDOW_UPDATE has returned yet. */
+  released = 0;
+  /** Our response's field section went out (a reset before it is a "rapid reset"). */
+  responded = false;
+  /** Body bytes waiting for window, then END_STREAM and trailers if asked. */
+  pending: Uint8Array[] = [];
+  pendingBytes = 0;
+  pendingEnd = false;
+  pendingTrailers: readonly FieldToEncode[] | null = null;
+
+  constructor(id: number, sendWindow: number, recvWindow: number) {
+    this.id = id;
+    this.sendWindow = new FlowWindow(sendWindow);
+    this.recvWindow = new FlowWindow(recvWindow);
+  }
+}
+
+/** The connection's streams, and what it remembers of closed ones (to tell STREAM_CLOSED from PROTOCOL_ERROR). */
+export class StreamTable {
+  readonly open = new Map<number, H2Stream>();
+  /** Highest stream id the peer opened. */
+  lastPeerId = 0;
+  #recent: number[] = [];
+  #recentAt = 0;
+  readonly #keep: number;
+
+  constructor(keepClosed = 64) {
+    this.#keep = keepClosed;
+  }
+
+  /**
+   * Where an id without an open stream stands: "idle" (never opened: above the last peer id, or
+   * an even id we never used), "closed" (recently closed here), "old" (at or below the last id,
+   * closed long ago or skipped by the peer).
+   */
+  classify(id: number): "idle" | "closed" | "old" {
+    if (id % 2 === 0 || id > this.lastPeerId) return "idle";
+    return this.#recent.includes(id) ? "closed" : "old";
+  }
+
+  /** Forgets an open stream, remembering its id among the recently closed. */
+  close(id: number): void {
+    this.open.delete(id);
+    this.remember(id);
+  }
+
+  /** Remembers a closed id (a bounded ring). */
+  remember(id: number): void {
+    if (this.#recent.length < this.#keep) this.#recent.push(id);
+    else {
+      this.#recent[this.#recentAt] = id;
+      this.#recentAt = (this.#recentAt + 1) % this.#keep;
+    }
+  }
+}
