@@ -40,6 +40,8 @@ export interface BackendOptions {
   serverTimeout: number;
   /** Idle connections kept per server for reuse (0: no reuse) and how long they may stay idle. */
   poolMaxConn: number;
+  /** http-reuse always: a client's first request may take an idle pooled connection too. */
+  reuseFirst?: boolean;
   poolPurgeDelay: number;
   /** Longest a request waits in the queue for a server slot (timeout queue); 0: the connect timeout. */
   queueTimeout?: number;
@@ -68,6 +70,8 @@ export class Backend {
   /** How the sessions using a server are found (the proxy walks its frontends); none by default. */
   #sessionsOn: (server: Server) => ServerSession[] = () => [];
   readonly pool: ConnectionPool;
+  /** http-reuse always: a client's first request may take an idle pooled connection too. */
+  readonly reuseFirst: boolean;
   /** Requests waiting because every usable server is at its maxconn. */
   readonly queue: Queue = new Queue();
   readonly queueTimeout: number;
@@ -105,6 +109,7 @@ export class Backend {
     };
     this.#balancer = createBalancer(o.balance, this.#servers, this.#lbOptions);
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
+    this.reuseFirst = o.reuseFirst ?? false;
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
   }
 

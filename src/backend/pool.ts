@@ -1,6 +1,13 @@
-/** Idle server connections kept for reuse ("http-reuse safe"): only connections with no request in flight. */
+/** Idle server connections kept for reuse (http-reuse safe/always): only connections with no request in flight. */
 import type { Socket } from "../runtime/types.ts";
 import type { Server } from "./server.ts";
+
+/**
+ * HAProxy's http-reuse modes we have: safe (a client's first request gets a connection of its own,
+ * later ones may take an idle one), always (the first too), never (no pool).
+ */
+export const HTTP_REUSE = ["safe", "always", "never"] as const;
+export type HttpReuse = typeof HTTP_REUSE[number];
 
 interface Idle {
   socket: Socket;

@@ -1,6 +1,7 @@
 /** A backend: its servers, how to pick among them, retries, persistence and rules. */
 import { z } from "zod";
 import { parseCookiePolicy } from "../backend/cookie.ts";
+import { HTTP_REUSE } from "../backend/pool.ts";
 import {
   balance,
   hashBalanceFactor,
@@ -45,7 +46,7 @@ export const backendSchema = z.strictObject({
     tarpit: duration("How long http-request tarpit holds a request of this backend's rules.")
       .optional(),
   }).optional(),
-  httpReuse: z.enum(["safe", "never"]).optional(),
+  httpReuse: z.enum(HTTP_REUSE).optional(),
   poolMaxConn: z.number().int().min(0).optional(),
   poolPurgeDelay: duration("Close idle server connections unused for this long.").optional(),
   compression: compressionSchema.optional(),

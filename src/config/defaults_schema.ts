@@ -1,5 +1,6 @@
 /** The `defaults` section: values every frontend and backend inherits unless it sets its own. */
 import { z } from "zod";
+import { HTTP_REUSE } from "../backend/pool.ts";
 import {
   balance,
   hashBalanceFactor,
@@ -54,8 +55,9 @@ export const defaultsSchema = z.strictObject({
   ...httpOptions,
   stats: statsSchema.optional(),
   compression: defaultsCompressionSchema.optional(),
-  httpReuse: z.enum(["safe", "never"]).default("safe").describe(
-    "safe: idle server connections are reused for requests after a client's first; never: no reuse.",
+  httpReuse: z.enum(HTTP_REUSE).default("safe").describe(
+    "safe: idle server connections are reused for requests after a client's first; always: for " +
+      "a client's first request too (HAProxy's http-reuse always); never: no reuse.",
   ),
   poolMaxConn: z.number().int().min(0).default(1024).describe(
     "Most idle connections kept per server for reuse (pool-max-conn).",

@@ -4,6 +4,7 @@ import type { HashFunction, HashType } from "../lb/types.ts";
 import type { BindConfig } from "./bind.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "../backend/retry.ts";
 import type { CookiePolicy } from "../backend/cookie.ts";
+import type { HTTP_REUSE } from "../backend/pool.ts";
 import type { BackendConfig, Config, Mode, ServerConfig } from "./schema.ts";
 
 /** A frontend as the proxy runs it. */
@@ -58,7 +59,7 @@ export interface EffectiveBackend {
   timeout: { connect: number; server: number; queue: number; tarpit: number; check?: number };
   /** HTTP health checks (option httpchk), present only when set; absent: TCP connect checks. */
   httpCheck?: NonNullable<BackendConfig["httpCheck"]>;
-  httpReuse: "safe" | "never";
+  httpReuse: typeof HTTP_REUSE[number];
   poolMaxConn: number;
   poolPurgeDelay: number;
   servers: ServerConfig[];

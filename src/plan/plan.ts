@@ -127,6 +127,7 @@ export async function planFromConfig(
       serverTimeout: b.timeout.server,
       tarpitTimeout: b.timeout.tarpit,
       poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
+      reuseFirst: b.httpReuse === "always",
       poolPurgeDelay: b.poolPurgeDelay,
       servers: b.servers.map((s, i) => ({
         name: s.name,

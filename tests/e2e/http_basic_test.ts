@@ -470,4 +470,31 @@ for (const rt of RUNTIMES) {
       await origin.close();
     }
   });
+
+  test(`${rt}: http-reuse always: a new client's first request takes an idle pooled connection; safe does not`, async () => {
+    for (const [mode, want] of [["always", 1], ["safe", 3]] as const) {
+      const origin = await rawHttpOrigin();
+      const proxy = await startProxy(
+        rt,
+        httpConfig([["a", origin.port]], { backend: `httpReuse: ${mode}` }),
+      );
+      try {
+        for (let i = 0; i < 3; i++) { // one request per client connection, one after the other
+          const c = await RawClient.open(proxy.ports[0]!);
+          c.write(`GET /${i} HTTP/1.1\r\nHost: a\r\n\r\n`);
+          assert.equal((await c.response()).status, 200);
+          c.destroy();
+          await until(() => origin.requests.length === i + 1, 2000, `request ${i} at the origin`);
+        }
+        assert.equal(
+          origin.accepted,
+          want,
+          `${mode}: the origin saw ${origin.accepted} connections`,
+        );
+      } finally {
+        await proxy.stop();
+        await origin.close();
+      }
+    }
+  });
 }

@@ -84,8 +84,8 @@ export class HttpConnect {
   }
 
   /**
-   * Phase "connect": an idle pooled connection when this client already made a request (answered at
-   * once), else a new one; `t.done` is asked after each wait.
+   * Phase "connect": an idle pooled connection when this client already made a request, or for any
+   * request under http-reuse always (answered at once), else a new one; `t.done` is asked after each wait.
    */
   connect(be: Backend, first: Server | null, t: ConnectAsker): ConnectStep | Promise<ConnectStep> {
     const s = this.#s;
@@ -109,7 +109,7 @@ export class HttpConnect {
     // while requests wait in the backend's queue, a new one goes behind them
     const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.pick(ctx));
     if (server === null && !be.saturated && be.queue.length === 0) return NO_SERVER;
-    if (server !== null && s.requests > 0 && !first) {
+    if (server !== null && (s.requests > 0 || be.reuseFirst) && !first) {
       const pooled = be.pool.take(server);
       if (pooled) {
         server.cur++;
