@@ -1,41 +1,58 @@
-/** A bounded least-recently-used map: verified credentials and JWT verdicts, never growing past its size. */
+/** A bounded cache that keeps recently used entries: verified credentials and JWT verdicts, never past its size. */
 
-/** A Map kept in use order: a hit moves the key last, an insert over `size` drops the first (least recent). */
+/**
+ * Two generations of at most size/2 entries each: new and used entries go to the young one; when it
+ * is full it becomes the old one and the previous old one is dropped whole. An approximate LRU in
+ * O(1) per call: a Map's first key is not O(1) to find once many keys were deleted from its front
+ * (measured: 40 µs per insert at 10k entries on Bun), so no entry is ever evicted one by one.
+ */
 export class Lru<K, V> {
-  #map = new Map<K, V>();
-  readonly #size: number;
+  #young = new Map<K, V>();
+  #old = new Map<K, V>();
+  readonly #half: number;
 
   constructor(size: number) {
     if (!(size >= 1)) throw new RangeError(`Lru: size must be at least 1, got ${size}`);
-    this.#size = size;
+    this.#half = Math.max(1, Math.floor(size / 2));
   }
 
-  /** Entries held now. */
+  /** Entries held now (at most the size given, rounded down to even, or 2 for size 1). */
   get length(): number {
-    return this.#map.size;
+    return this.#young.size + this.#old.size;
   }
 
-  /** The value of `key`, made the most recent; undefined when absent. */
+  /** The value of `key`, kept as recently used; undefined when absent. */
   get(key: K): V | undefined {
-    const v = this.#map.get(key);
-    if (v === undefined) return undefined;
-    this.#map.delete(key);
-    this.#map.set(key, v);
-    return v;
+    const v = this.#young.get(key);
+    if (v !== undefined) return v;
+    const o = this.#old.get(key);
+    if (o !== undefined) {
+      this.#old.delete(key);
+      this.#insert(key, o);
+    }
+    return o;
   }
 
-  /** Stores `key` as the most recent, dropping the least recent when full. */
+  /** Stores `key` as recently used; may drop the oldest generation. */
   set(key: K, value: V): void {
-    if (this.#map.delete(key) || this.#map.size < this.#size) {
-      this.#map.set(key, value);
+    if (this.#young.has(key)) {
+      this.#young.set(key, value);
       return;
     }
-    const first = this.#map.keys().next();
-    if (!first.done) this.#map.delete(first.value);
-    this.#map.set(key, value);
+    this.#old.delete(key);
+    this.#insert(key, value);
   }
 
   delete(key: K): void {
-    this.#map.delete(key);
+    this.#young.delete(key);
+    this.#old.delete(key);
+  }
+
+  #insert(key: K, value: V): void {
+    if (this.#young.size >= this.#half) {
+      this.#old = this.#young;
+      this.#young = new Map();
+    }
+    this.#young.set(key, value);
   }
 }
