@@ -10,6 +10,7 @@ import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
 import { uncheckedBackends } from "./unchecked.ts";
 import { duplicateTables } from "./stick_table.ts";
+import { userlistIssues } from "./userlist.ts";
 
 /** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
 function ownKey(be: BackendConfig, keys: (keyof BackendConfig)[]): string[] {
@@ -144,6 +145,7 @@ export function crossCheck(config: Config): CrossIssue[] {
       }
     });
   }
+  issues.push(...userlistIssues(config));
   issues.push(...tlsIssues(config));
   issues.push(...serverSnis(config).issues);
   issues.push(...healthIssues(config));

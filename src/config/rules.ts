@@ -16,6 +16,7 @@ import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
 import { stickTableSpecs } from "./stick_table.ts";
 import { uncheckedBackends } from "./unchecked.ts";
+import { userlists } from "./userlist.ts";
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
 const NO_OPTIONS: CompileOptions = {};
@@ -40,7 +41,13 @@ export function ruleOptions(config: Config, options: CompileOptions = NO_OPTIONS
   for (const [n, servers] of uncheckedBackends(config)) backends.set(n, servers);
   const baseDir = configDir(config);
   const stickTables = stickTableSpecs(config);
-  o = { ...(baseDir === undefined ? {} : { baseDir }), ...options, backends, stickTables };
+  o = {
+    ...(baseDir === undefined ? {} : { baseDir }),
+    ...options,
+    backends,
+    stickTables,
+    userlists: userlists(config),
+  };
   known.set(options, o);
   return o;
 }

@@ -7,6 +7,7 @@ import { frontendSchema } from "./frontend_schema.ts";
 import { globalSchema } from "./global_schema.ts";
 import { serverSchema } from "./server_schema.ts";
 import { stickTableSchema } from "./stick_table.ts";
+import { userlistSchema } from "./userlist.ts";
 
 export { backendSchema, frontendSchema, serverSchema };
 
@@ -17,6 +18,9 @@ export const configSchema = z.strictObject({
   backends: z.record(name, backendSchema).default({}).describe("Backends by name."),
   stickTables: z.record(name, stickTableSchema).optional().describe(
     "Stick tables by name, for rules to track and read (track-sc0 src table NAME).",
+  ),
+  userlists: z.record(name, userlistSchema).optional().describe(
+    "Userlists by name, for basic auth: http_auth(NAME), http_auth_group(NAME).",
   ),
 }).meta({ title: "tsproxy configuration", description: "A tsproxy configuration file." });
 

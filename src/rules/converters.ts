@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { formatIP, isMappedIPv4, LENIENT, parseIP } from "../net/ip.ts";
 import { applyPrefix, maskBits } from "./_ip.ts";
 import { optIntArg, varArg, varText } from "./_prepare.ts";
+import { JWT_CONVERTERS } from "./converters_jwt.ts";
 import { MAP_CONVERTERS } from "./converters_map.ts";
 import { MATH_CONVERTERS } from "./converters_math.ts";
 import { STICK_CONVERTERS } from "./converters_stick.ts";
@@ -193,4 +194,5 @@ export const CONVERTERS: readonly ConverterDef[] = [
   ...MATH_CONVERTERS,
   ...MAP_CONVERTERS,
   ...STICK_CONVERTERS,
+  ...JWT_CONVERTERS,
 ];

@@ -6,6 +6,7 @@ import { attempt, fail } from "./_fail.ts";
 import { suggest } from "./_suggest.ts";
 import { type Cast, castFor, TYPE_NAMES } from "./cast.ts";
 import { CONVERTERS } from "./converters.ts";
+import { AUTH_FETCHES } from "./fetches/auth.ts";
 import type { RuleError } from "./errors.ts";
 import { HTTP_FETCHES } from "./fetches/http.ts";
 import { L4_FETCHES } from "./fetches/l4.ts";
@@ -45,6 +46,7 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = byName([
   ...HTTP_FETCHES,
   ...SSL_FETCHES,
   ...STICK_FETCHES,
+  ...AUTH_FETCHES,
 ]);
 
 /** Every converter by name. */
@@ -134,6 +136,7 @@ export function loadContext(options: CompileOptions): LoadContext {
   if (options.backends) load = { ...load, backends: options.backends };
   if (options.stickTables) load = { ...load, stickTables: options.stickTables };
   if (options.stickTable !== undefined) load = { ...load, stickTable: options.stickTable };
+  if (options.userlists) load = { ...load, userlists: options.userlists };
   LOADS.set(options, load);
   return load;
 }

@@ -1,4 +1,5 @@
 /** The shapes of the rules engine: what a session provides (SampleContext), values, fetch and converter definitions. */
+import type { Userlist } from "../auth/userlist.ts";
 import type { HeaderField } from "../http1/types.ts";
 import type { StickTableSpec } from "../stick/table.ts";
 import type { StickState } from "../stick/tracker.ts";
@@ -149,6 +150,8 @@ export interface CompileOptions {
   stickTables?: ReadonlyMap<string, StickTableSpec>;
   /** The table of the section being compiled (its own `stickTable`): the default of track-sc and src_*. */
   stickTable?: string;
+  /** The userlists by name (`http_auth(L)`): a rule naming another is an error. */
+  userlists?: ReadonlyMap<string, Userlist>;
 }
 
 /** What a definition's `prepare` gets besides its arguments: files and names, at config load. */
@@ -161,6 +164,8 @@ export interface LoadContext {
   readonly stickTables?: ReadonlyMap<string, StickTableSpec>;
   /** CompileOptions.stickTable. */
   readonly stickTable?: string;
+  /** CompileOptions.userlists. */
+  readonly userlists?: ReadonlyMap<string, Userlist>;
   /**
    * Builds a value once per CompileOptions object and key, e.g. one index per map file and kind
    * however many converters use it.

@@ -1,7 +1,7 @@
 /** Who calls the API: a bearer token or a Basic user checked against `global.api`, as the Actor commands run with. */
 import type { Actor } from "../types.ts";
 import { readAuthorization, sameSecret } from "./basic_auth.ts";
-import { verifyCrypt } from "./sha_crypt.ts";
+import { verifyCrypt } from "../../auth/sha_crypt.ts";
 
 type Level = Actor["level"];
 

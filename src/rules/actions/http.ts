@@ -5,6 +5,7 @@ import { compileSample } from "../sample.ts";
 import type { Word } from "../tokenize.ts";
 import { ArgumentError } from "../types.ts";
 import { type ActionDef, noMore, word } from "./_action.ts";
+import { authAction } from "./auth.ts";
 import { ANSWER_ACTIONS } from "./http_answer.ts";
 import { FLOW_ACTIONS } from "./http_flow.ts";
 import { REWRITE_ACTIONS } from "./http_rewrite.ts";
@@ -71,6 +72,7 @@ export const HTTP_ACTIONS: ReadonlyMap<string, ActionDef> = new Map(
     ...FLOW_ACTIONS,
     ...REWRITE_ACTIONS,
     ...STICK_ACTIONS,
+    authAction(),
     setVar(),
     unsetVar(),
     useService(),

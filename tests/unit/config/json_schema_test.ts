@@ -37,6 +37,7 @@ test("configJsonSchema() is plain JSON describing the sections", () => {
     "frontends",
     "global",
     "stickTables",
+    "userlists",
   ]);
   assert.equal(schema.additionalProperties, false);
 });

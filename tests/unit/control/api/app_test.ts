@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { apiApp } from "../../../../src/control/api/app.ts";
 import type { ApiAccounts } from "../../../../src/control/api/api_auth.ts";
-import { shaCrypt } from "../../../../src/control/api/sha_crypt.ts";
+import { shaCrypt } from "../../../../src/auth/sha_crypt.ts";
 import { FakeRunner, linked } from "./_fixtures.ts";
 
 const TOKEN = "0123456789abcdef-ops";

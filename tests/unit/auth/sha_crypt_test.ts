@@ -1,7 +1,7 @@
 /** Tests for crypt(3)'s $5$ and $6$ schemes against the vectors of Drepper's specification. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { shaCrypt, verifyCrypt } from "../../../../src/control/api/sha_crypt.ts";
+import { shaCrypt, verifyCrypt } from "../../../src/auth/sha_crypt.ts";
 
 test("shaCrypt() gives the specification's SHA-512 and SHA-256 vectors", () => {
   assert.equal(

@@ -1,4 +1,4 @@
-/** crypt(3)'s SHA-256 and SHA-512 schemes (`$5$`, `$6$`, Drepper's spec), to check `global.api` user passwords. */
+/** crypt(3)'s SHA-256 and SHA-512 schemes (`$5$`, `$6$`, Drepper's spec): userlist and `global.api` passwords. */
 import { createHash } from "node:crypto";
 
 const B64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
