@@ -235,7 +235,7 @@ global:
 frontends:
   web: { bind: ["127.0.0.1:0"], defaultBackend: app, log: loud }
 backends:
-  app: { httpReuse: always }
+  app: { httpReuse: aggressive }
 `,
     "t.yaml",
   );
