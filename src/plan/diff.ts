@@ -43,17 +43,17 @@ function named<T>(
 
 /** A backend's servers (added, removed, changed field by field), then its other keys. */
 function backendChanges(from: Named, to: Named): string[] {
-  const parts: string[] = [];
+  const parts: string[] = [], changed: string[] = [];
   const before = servers(from), after = servers(to);
   for (const name of before.keys()) if (!after.has(name)) parts.push(`server ${name} removed`);
   for (const [name, s] of after) {
     const old = before.get(name);
     if (!old) parts.push(`server ${name} added`);
-    else parts.push(...fieldChanges(old, s).map((c) => `${name} ${c}`));
+    else changed.push(...fieldChanges(old, s).map((c) => `${name} ${c}`));
   }
   const { servers: _a, ...restFrom } = from;
   const { servers: _b, ...restTo } = to;
-  return [...parts, ...fieldChanges(restFrom, restTo)];
+  return [...parts, ...changed, ...fieldChanges(restFrom, restTo)];
 }
 
 function servers(backend: Named): Map<string, Named> {
