@@ -110,6 +110,10 @@ export async function activate(
   }
   const retired: Promise<void>[] = [];
   if (prev === null) return { generation, notes, retired };
+  for (const b of next.groups.flatMap((g) => g.fresh)) {
+    const host = b.host.includes(":") ? `[${b.host}]` : b.host;
+    notes.push(`frontend ${b.frontend}: listening on ${host}:${b.port}`);
+  }
   for (const fe of prev.frontends) {
     const successor = next.frontends.find((x) => x.name === fe.name) ?? null;
     retired.push(fe.retire(successor, next.plan.hardStopAfter));

@@ -51,6 +51,8 @@ export interface AcceptTarget {
 export class ListenerGroup {
   readonly frontend: string;
   readonly bound: BoundAddress[] = [];
+  /** The addresses bound by this group (not taken over from an older one). */
+  readonly fresh: BoundAddress[] = [];
   #target: AcceptTarget;
   readonly #entries: Entry[] = [];
   /** Listeners taken from an older generation, moved here by `commit()`. */
@@ -120,6 +122,7 @@ export class ListenerGroup {
     e.bound = { frontend: this.frontend, host: b.host, port: l.port, ...tls && { tls } };
     this.#entries.push(e);
     this.bound.push(e.bound);
+    this.fresh.push(e.bound);
   }
 
   /**

@@ -64,6 +64,7 @@ test("reload() keeps a listener whose bind is unchanged and binds the new ones",
     assert.deepEqual(r.changes, [
       "frontend more: added",
       "backend app: server s3 added, s2 weight 10 → 20",
+      `frontend more: listening on 127.0.0.1:${p.binds[1]!.port}`,
     ]);
     const more = p.binds[1]!.port;
     const back = await p.reload(config(A));
