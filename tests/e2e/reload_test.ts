@@ -173,7 +173,8 @@ for (const rt of RUNTIMES) {
         const before = counts();
         await sleep(400);
         const after = counts();
-        const [gone, added] = which === "A" ? ["o3", "o2"] as const : ["o2", "o3"] as const;
+        const gone: "o2" | "o3" = which === "A" ? "o3" : "o2";
+        const added: "o2" | "o3" = which === "A" ? "o2" : "o3";
         assert.equal(after[gone], before[gone], `reload ${n}: removed server ${gone} gets nothing`);
         assert.ok(after[added] > before[added], `reload ${n}: added server ${added} gets traffic`);
 
