@@ -1,7 +1,7 @@
-/** In-process reload under load: SIGHUP alternating two configs (server added/removed, rule changed, frontend added) loses nothing; an invalid config changes nothing; MAINT, DOWN and a stick-table rate survive. */
+/** In-process reload under load: SIGHUP alternating two configs (server added/removed, rule changed, frontend added) loses nothing; an invalid config changes nothing; MAINT, DOWN and a stick-table rate survive; USR1 and USR2. */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -9,6 +9,7 @@ import {
   type OriginRequest,
   type RawHttpOrigin,
   rawHttpOrigin,
+  until,
   waitForLine,
 } from "./helpers/http.ts";
 import { blackhole, sleep } from "./helpers/net.ts";
@@ -203,4 +204,47 @@ for (const rt of RUNTIMES) {
       hole.close();
     }
   });
+}
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: SIGUSR2 never kills (logged), SIGUSR1 reopens the access log file`, async () => {
+    const origin = await named("o");
+    const dir = mkdtempSync(join(tmpdir(), "tsproxy-signals-e2e-"));
+    const log = join(dir, "access.log");
+    const proxy = await startProxy(
+      rt,
+      `
+global: { log: "${log}" }
+defaults: { mode: http, timeout: { connect: 2s, client: 10s, server: 10s } }
+frontends:
+  web: { bind: ["127.0.0.1:0"], defaultBackend: app }
+backends:
+  app: { servers: [{ name: s1, address: "127.0.0.1:${origin.port}" }] }
+`,
+    );
+    const port = proxy.ports[0]!;
+    try {
+      proxy.signal("SIGUSR2");
+      await waitForLine(proxy, /SIGUSR2 received: binary upgrade not supported yet/);
+      assert.equal((await get(port, "/one")).status, 200, "still serving after SIGUSR2");
+      await until(() => readable(log).includes("/one"), 3000, "the first line in the log file");
+      renameSync(log, log + ".1"); // logrotate's move
+      proxy.signal("SIGUSR1");
+      await waitForLine(proxy, /SIGUSR1 received: reopening the log files/);
+      assert.equal((await get(port, "/two")).status, 200);
+      await until(() => readable(log).includes("/two"), 3000, "a new file at the log's path");
+      assert.ok(!readable(log).includes("/one") && readable(log + ".1").includes("/one"));
+    } finally {
+      await proxy.stop();
+      await origin.close();
+    }
+  });
+}
+
+function readable(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
 }

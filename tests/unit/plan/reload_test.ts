@@ -171,3 +171,27 @@ backends:
     ob.close();
   }
 });
+
+test("the reload command reads the file again and answers as HAProxy's master CLI", async () => {
+  const file = join(tmpdir(), `tsproxy-reload-cmd-${process.pid}.yaml`);
+  writeFileSync(file, A);
+  const p = await startProxy(config(A), await getRuntime(), undefined, undefined, undefined, file);
+  try {
+    writeFileSync(file, B);
+    const answer = await p.control.runner.run("reload", ADMIN);
+    assert.equal(
+      answer,
+      "Success=1\n--\nfrontend more: added\nbackend app: server s3 added, s2 weight 10 → 20\n" +
+        `frontend more: listening on 127.0.0.1:${p.binds[1]!.port}\n`,
+    );
+    assert.equal(
+      await p.control.runner.run("reload", { who: "t", level: "operator" }),
+      "Permission denied\n",
+    );
+    writeFileSync(file, "frontends: { web: { bind: 1 } }\n");
+    assert.match(await p.control.runner.run("reload", ADMIN), /^Success=0\n--\n.*bind/s);
+    assert.equal(p.frontends.length, 2, "the failed reload changed nothing");
+  } finally {
+    await p.shutdown();
+  }
+});
