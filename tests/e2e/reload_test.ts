@@ -15,6 +15,7 @@ import {
 import { blackhole, sleep } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
+import { WsClient, wsEchoOrigin } from "./helpers/ws.ts";
 
 function named(name: string): Promise<RawHttpOrigin> {
   return rawHttpOrigin((_req: OriginRequest, sock) => {
@@ -23,6 +24,7 @@ function named(name: string): Promise<RawHttpOrigin> {
 }
 
 interface Ports {
+  ws: number;
   o1: number;
   o2: number;
   o3: number;
@@ -49,11 +51,14 @@ frontends:
   web:
     bind: ["127.0.0.1:0"]
     defaultBackend: app
+    useBackend: ["ws if { path_beg /ws }"]
     httpRequest:
       - track-sc0 req.hdr(x-user) table per_user if { path /rate }
       - return status 200 content-type text/plain lf-string "%[sc_http_req_rate(0)]" if { path /rate }
       - return status 200 content-type text/plain string "${which}" if { path /gen }
 ${extra}backends:
+  ws:
+    servers: [{ name: w1, address: "127.0.0.1:${p.ws}" }]
   app:
     balance: roundrobin
     servers:
@@ -117,11 +122,13 @@ async function status(sock: string, be: string, srv: string): Promise<string> {
 }
 
 for (const rt of RUNTIMES) {
-  test(`${rt}: 10 SIGHUP reloads under load lose nothing; each config takes effect; state survives`, async () => {
+  test(`${rt}: 10 SIGHUP reloads under wrk load and a WebSocket lose nothing; each config takes effect; state survives`, async () => {
     const [o1, o2, o3] = [await named("o1"), await named("o2"), await named("o3")];
     const hole = await blackhole();
+    const wsOrigin = wsEchoOrigin();
     const dir = mkdtempSync(join(tmpdir(), "tsproxy-reload-e2e-"));
     const p: Ports = {
+      ws: wsOrigin.port,
       o1: o1.port,
       o2: o2.port,
       o3: o3.port,
@@ -144,6 +151,21 @@ for (const rt of RUNTIMES) {
       }
 
       const load = [wrk(port, 9, false), wrk(port, 9, true)];
+      // a WebSocket exchanging a message every 10 ms through every reload
+      const ws = await WsClient.open(`ws://127.0.0.1:${port}/ws`);
+      let exchanged = 0, wsError: unknown = null, wsRunning = true;
+      const chat = (async () => {
+        try {
+          while (wsRunning) {
+            ws.ws.send(`m${exchanged}`);
+            assert.equal(await ws.next(3000), `echo:m${exchanged}`);
+            exchanged++;
+            await sleep(10);
+          }
+        } catch (err) {
+          wsError = err;
+        }
+      })();
       await sleep(500);
       let applied = 0, which: "A" | "B" = "A";
       const counts = () => ({ o2: o2.requests.length, o3: o3.requests.length });
@@ -190,18 +212,25 @@ for (const rt of RUNTIMES) {
         }
       }
       const [ka, cl] = await Promise.all(load);
+      wsRunning = false;
+      await chat;
+      assert.equal(wsError, null, `the WebSocket across reloads: ${wsError}`);
+      assert.equal(ws.closeCode, null, "the WebSocket stayed open");
+      assert.ok(exchanged > 200, `WebSocket messages exchanged: ${exchanged}`);
+      ws.ws.close();
       assert.equal(applied, 10);
       assert.ok(ka!.requests > 100 && cl!.requests > 100, `wrk ran:\n${ka!.text}\n${cl!.text}`);
       assert.equal(ka!.non2xx + cl!.non2xx, 0, `non-2xx:\n${ka!.text}\n${cl!.text}`);
       assert.equal(ka!.socketErrors + cl!.socketErrors, 0, `errors:\n${ka!.text}\n${cl!.text}`);
       console.log(
         `${rt}: keep-alive ${ka!.requests} requests, connection-per-request ${cl!.requests}, ` +
-          `10 reloads, 0 non-2xx, 0 socket errors`,
+          `${exchanged} WebSocket messages, 10 reloads, 0 non-2xx, 0 socket errors`,
       );
     } finally {
       await proxy.stop();
       await Promise.all([o1.close(), o2.close(), o3.close()]);
       hole.close();
+      wsOrigin.close();
     }
   });
 }
