@@ -74,6 +74,7 @@ Run one HAProxy runtime command on a running proxy and print its answer: through
 Examples:
   tsproxy ctl -s /run/tsproxy.sock show stat
   tsproxy ctl --url http://127.0.0.1:9100 --token T set server app/s1 state drain
+  tsproxy ctl -s /run/tsproxy.sock reload
 
 Options:
   -s, --socket PATH  the CLI socket's unix path

@@ -159,7 +159,11 @@ backends:
         }
       };
       await ask(1);
+      assert.equal(p.backends.get("app")!.pool.size, 1, "the server connection went idle");
+      assert.equal((await p.reload(config(yaml(port(oa)) + "# same\n"))).ok, true);
+      assert.equal(p.backends.get("app")!.pool.size, 1, "same server: its idle connection moved");
       assert.equal((await p.reload(config(yaml(port(ob))))).ok, true);
+      assert.equal(p.backends.get("app")!.pool.size, 0, "address changed: dropped");
       await ask(2);
       sock.destroy();
       const bodies = [...got.matchAll(/\r\n\r\n([ab])/g)].map((m) => m[1]);
