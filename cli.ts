@@ -10,10 +10,9 @@ import {
   formatConfigError,
   loadConfigFile,
 } from "./src/config/mod.ts";
-import { configureLogging, flushLogging } from "./src/log/setup.ts";
+import { configureLogging, flushLogging, reopenLogs } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
-import type { ProxyHandle } from "./src/proxy/proxy.ts";
-import { ControlLink, startProxy } from "./src/plan/mod.ts";
+import { ControlLink, type RunningProxy, startProxy } from "./src/plan/mod.ts";
 import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
 import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
 import { VERSION } from "./src/version.ts";
@@ -36,8 +35,13 @@ const COMMANDS = {
   run: {
     usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
 
-Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal (300 ms or more later) exits at once.
-SIGHUP reads the TLS certificate files again (open connections keep theirs).
+Start the proxy. Signals:
+  SIGTERM, SIGINT  stop gracefully; a second one (300 ms or more later) exits at once
+  SIGHUP           reload: read and check the config file again and run it when valid (listeners
+                   kept, connections under way finish, certificates re-read); errors are logged and
+                   the running config stays
+  SIGUSR1          reopen the log files (after logrotate moved them)
+  SIGUSR2          binary upgrade: not supported yet (logged, the process goes on)
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json or .ts)
@@ -70,6 +74,7 @@ Run one HAProxy runtime command on a running proxy and print its answer: through
 Examples:
   tsproxy ctl -s /run/tsproxy.sock show stat
   tsproxy ctl --url http://127.0.0.1:9100 --token T set server app/s1 state drain
+  tsproxy ctl -s /run/tsproxy.sock reload
 
 Options:
   -s, --socket PATH  the CLI socket's unix path
@@ -257,9 +262,9 @@ async function run(file: string, level: LogLevel): Promise<number> {
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
   const link = new ControlLink();
-  let handle: ProxyHandle;
+  let handle: RunningProxy;
   try {
-    handle = await startProxy(result.config, runtime, counters, link);
+    handle = await startProxy(result.config, runtime, counters, link, undefined, file);
   } catch (e) {
     await flushLogging();
     await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);
@@ -270,23 +275,27 @@ async function run(file: string, level: LogLevel): Promise<number> {
     log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
     for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
   }
-  runtime.onSignal("SIGHUP", () => void reloadCertificates(handle));
+  runtime.onSignal("SIGHUP", () => {
+    log.info("SIGHUP received: reloading the configuration");
+    void handle.reload(); // logs its changes, or its errors
+  });
+  runtime.onSignal("SIGUSR1", () => {
+    log.info("SIGUSR1 received: reopening the log files");
+    reopenLogs();
+  });
+  runtime.onSignal("SIGUSR2", () => {
+    log.warn(
+      "SIGUSR2 received: binary upgrade not supported yet (send SIGHUP to reload the config)",
+    );
+  });
   const code = await untilStopped(handle, runtime, result.config.global.hardStopAfter);
   await flushLogging();
   return code;
 }
 
-/** SIGHUP: TLS certificates read again; a file that cannot be used keeps the old certificate. */
-async function reloadCertificates(handle: ProxyHandle): Promise<void> {
-  const log = getLogger(["tsproxy", "cli"]);
-  const errors = await handle.reloadCertificates();
-  for (const e of errors) log.error`certificate reload: ${e} (the previous certificates stay)`;
-  if (errors.length === 0) log.info("SIGHUP received: certificates reloaded");
-}
-
 /** Waits for SIGTERM/SIGINT, shuts down once, resolves with the exit code. */
 function untilStopped(
-  handle: ProxyHandle,
+  handle: RunningProxy,
   runtime: Runtime,
   hardStopAfter: number,
 ): Promise<number> {

@@ -17,6 +17,11 @@ export function hasBeenInMaint(server: Server): boolean {
   return server.state === "MAINT" || wentToMaint.has(server);
 }
 
+/** `next` replaces `prev` on reload: it has been in maintenance if `prev` had. */
+export function carryMaintHistory(prev: Server, next: Server): void {
+  if (wentToMaint.has(prev)) wentToMaint.add(next);
+}
+
 /** The admin state `server` is in now. */
 export function adminStateOf(server: Server): AdminState {
   return server.state === "MAINT" ? "maint" : server.state === "DRAIN" ? "drain" : "ready";

@@ -48,6 +48,9 @@ export interface BackendOptions {
   /** How long http-request tarpit in this backend's rules holds a request; default: connectTimeout. */
   tarpitTimeout?: number;
   servers: ServerOptions[];
+  /** Counters to count into (the replaced backend's, on reload); new by default. */
+  counters?: BackendCounters;
+  compression?: CompressionCounters;
 }
 
 export class Backend {
@@ -79,15 +82,17 @@ export class Backend {
   cur = 0;
   max = 0;
   /** What it counts for stats (stot, bin, bout, econ, eresp, wretr, ...): see BackendCounters. */
-  readonly counters: BackendCounters = new BackendCounters();
+  readonly counters: BackendCounters;
   /** Compression of its responses (comp_in, comp_out, ...). */
-  readonly compression: CompressionCounters = new CompressionCounters();
+  readonly compression: CompressionCounters;
   /** When it last lost or regained its usable servers (lastchg). */
   lastChange = Date.now();
   readonly #algo: string;
 
   constructor(o: BackendOptions) {
     this.name = o.name;
+    this.counters = o.counters ?? new BackendCounters();
+    this.compression = o.compression ?? new CompressionCounters();
     this.#algo = o.balance.name;
     this.mode = o.mode;
     this.retries = o.retries;

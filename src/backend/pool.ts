@@ -20,6 +20,8 @@ export class ConnectionPool {
   #idle = new Map<Server, Idle[]>();
   #count = 0;
   #sweeper: ReturnType<typeof setInterval> | undefined;
+  /** Where connections go once a reload replaced the backend (see `handOver`); null while current. */
+  #next: { pool: ConnectionPool; server: (s: Server) => Server | null } | null = null;
 
   /** `maxPerServer` 0 disables pooling. */
   constructor(maxPerServer: number, idleTimeout: number) {
@@ -47,6 +49,10 @@ export class ConnectionPool {
    * began with one client's PROXY header (sendProxy/sendProxyV2) is that client's: never kept.
    */
   give(server: Server, socket: Socket): boolean {
+    if (this.#next !== null) {
+      const to = this.#next.server(server);
+      return to !== null && this.#next.pool.give(to, socket);
+    }
     if (socket.closed || this.maxPerServer === 0 || server.proxyProtocol !== 0) return false;
     let list = this.#idle.get(server);
     if (!list) this.#idle.set(server, list = []);
@@ -91,6 +97,23 @@ export class ConnectionPool {
   /** Closes the idle connections to `server` (it went DOWN: they could only fail or mislead). */
   dropServer(server: Server): void {
     for (const entry of [...(this.#idle.get(server) ?? [])]) this.#drop(server, entry);
+  }
+
+  /**
+   * A reload replaced the backend: its idle connections move to `pool` under the new generation's
+   * server (`server(s)`; null when that server is gone or its address or TLS changed: they close),
+   * and so do connections given back later by requests that were under way.
+   */
+  handOver(pool: ConnectionPool, server: (s: Server) => Server | null): void {
+    this.#next = { pool, server };
+    for (const [s, list] of this.#idle) {
+      const to = server(s);
+      for (const { socket } of list.splice(0)) {
+        this.#count--;
+        if (to === null || !pool.give(to, socket)) socket.close();
+      }
+    }
+    this.#stopSweeperIfEmpty();
   }
 
   /** Closes every idle connection (shutdown). */

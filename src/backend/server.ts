@@ -51,6 +51,16 @@ export interface ServerOptions {
   sendProxyV2?: boolean | undefined;
   /** Connect over TLS with these settings (ssl); absent: plain TCP. */
   tls?: ServerTls | undefined;
+  /** Counters to count into (the replaced server's, on reload); new by default. */
+  counters?: ServerCounters | undefined;
+}
+
+/** What a reload keeps of a server's run-time settings: those the config did not change. */
+export interface KeptSettings {
+  /** The admin state (MAINT, DRAIN) set at run time. */
+  readonly admin: boolean;
+  readonly weight: boolean;
+  readonly maxconn: boolean;
 }
 
 export class Server implements LbServer {
@@ -78,7 +88,7 @@ export class Server implements LbServer {
   cur = 0;
   max = 0;
   /** What it counts for stats (stot, bin, bout, econ, eresp, wretr, ...): see ServerCounters. */
-  readonly counters: ServerCounters = new ServerCounters();
+  readonly counters: ServerCounters;
   /** True while an active health check runs for this server (src/check/). */
   checked = false;
   /** HAProxy's check health: 0 to rise-1 is DOWN, rise to rise+fall-1 UP (rise+fall-1: fully UP). */
@@ -90,6 +100,8 @@ export class Server implements LbServer {
   lastCheck: CheckOutcome | null = null;
   /** False while health checks say DOWN, whatever the admin state (a DRAIN server may be down). */
   running = true;
+  /** The same server across reloads (`inherit` passes it on): sessions of older generations match it. */
+  lineage: object = {};
   readonly onMarkedDown: "shutdown-sessions" | null;
   readonly onMarkedUp: "shutdown-backup-sessions" | null;
   /** Passive health (observe), set while its checker runs; null: not observed. */
@@ -110,6 +122,7 @@ export class Server implements LbServer {
 
   constructor(o: ServerOptions) {
     this.name = o.name;
+    this.counters = o.counters ?? new ServerCounters();
     this.id = o.id ?? 0;
     this.host = o.host;
     this.port = o.port;
@@ -154,6 +167,34 @@ export class Server implements LbServer {
       this.#downTotal += now - this.#downSince;
       this.#downSince = -1;
     }
+  }
+
+  /**
+   * Takes over the run-time state of `prev`, the same-named server of the generation a reload
+   * replaces: the checks' verdict (`running`, a DOWN state, check health, last check), the admin
+   * state, weight and maxconn set at run time where `keep` says the config left them alone, the
+   * slowstart ramp, downtime and smax. The caller refreshes the backend's backups after.
+   */
+  inherit(prev: Server, keep: KeptSettings): void {
+    const configured = this.state;
+    this.running = prev.running;
+    this.healthEnabled = prev.healthEnabled;
+    this.checkHealth = prev.checkHealth;
+    this.lastCheck = prev.lastCheck;
+    this.max = prev.max;
+    this.state = prev.state;
+    this.lastChange = prev.lastChange;
+    this.#downSince = prev.#downSince;
+    this.#downTotal = prev.#downTotal;
+    if (!keep.admin) {
+      const health = prev.running ? "UP" : "DOWN";
+      this.moveTo(configured === "UP" ? health : configured);
+    }
+    this.upSince = prev.upSince;
+    this.#warmUntil = prev.#warmUntil > 0 && this.slowstart > 0 ? prev.upSince + this.slowstart : 0;
+    if (keep.weight) this.weight = prev.weight;
+    if (keep.maxconn) this.#maxconn = prev.#maxconn;
+    this.lineage = prev.lineage;
   }
 
   /** Sets the connection limit (0: none); callers wake queued requests when it grew. */

@@ -91,6 +91,14 @@ export class Checker {
     return this.#health.interval();
   }
 
+  /**
+   * Resumes the health of the server this one replaces on reload (`Server.inherit` copied its
+   * check health and verdict): a DOWN server stays DOWN until `rise` checks pass. Before `start`.
+   */
+  resume(): void {
+    this.#health.restore(this.#server.checkHealth, this.#server.running);
+  }
+
   /** Starts checking; the first check runs after `delay` ms. */
   start(delay: number): void {
     if (this.#stopped) throw new Error(`Checker ${this.#name}: start() after stop()`);

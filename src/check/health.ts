@@ -65,6 +65,16 @@ export class Health {
     return this.params.rise + this.params.fall - 1;
   }
 
+  /**
+   * Resumes from a counter kept across a reload (`up`: the server's verdict then): clamped so the
+   * verdict stands under this checker's rise and fall, which may differ from the old ones.
+   */
+  restore(health: number, up: boolean): void {
+    const { rise } = this.params;
+    this.#up = up;
+    this.#health = up ? Math.min(Math.max(health, rise), this.#full) : Math.min(health, rise - 1);
+  }
+
   /** Counts one check result; returns the state change it caused, if any. */
   record(ok: boolean): Transition {
     const { rise } = this.params;

@@ -41,6 +41,8 @@ export function startChecks(
   plans: readonly CheckPlan[],
   backends: ReadonlyMap<string, Backend>,
   runtime: Runtime,
+  /** Servers that took over a checked server's health on reload: their checkers resume it. */
+  resumed: ReadonlySet<Server> = new Set(),
 ): RunningChecks {
   const checkers: Checker[] = plans.map((p) => {
     const backend = backends.get(p.backend);
@@ -48,7 +50,9 @@ export function startChecks(
     if (!backend || !server) {
       throw new Error(`health check for ${p.backend}/${p.server}: no such backend or server`);
     }
-    return new Checker(p, backend, server, runtime);
+    const c = new Checker(p, backend, server, runtime);
+    if (resumed.has(server)) c.resume();
+    return c;
   });
   const first = Math.min(...checkers.map((c) => c.interval));
   checkers.forEach((c, i) => c.start(Math.floor((first * i) / checkers.length)));

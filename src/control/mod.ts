@@ -12,13 +12,13 @@
  */
 import type { ProxyHandle } from "../proxy/proxy.ts";
 import type { Runtime } from "../runtime/types.ts";
-import type { StatsRenderers } from "./commands/context.ts";
+import type { ReloadReport, StatsRenderers } from "./commands/context.ts";
 import { Runner } from "./commands/runner.ts";
 import { type ControlSocket, type ControlSocketPlan, startControlSocket } from "./socket.ts";
 import { cliRenderers } from "./renderers.ts";
 
 export type { Actor, CommandRunner } from "./types.ts";
-export type { StatsRenderers } from "./commands/context.ts";
+export type { ReloadReport, StatsRenderers } from "./commands/context.ts";
 export { Runner, splitWords } from "./commands/runner.ts";
 export { type ControlSocketPlan, splitCommands } from "./socket.ts";
 export { tableCommands } from "./commands/registry.ts";
@@ -36,8 +36,10 @@ export async function startControl(
   runtime: Runtime,
   socket: ControlSocketPlan | null,
   renderers: StatsRenderers = cliRenderers,
+  /** What the `reload` command runs; none: it answers that reload is not available. */
+  reload: (() => Promise<ReloadReport>) | null = null,
 ): Promise<Control> {
-  const runner = new Runner({ proxy, renderers, startedAt: Date.now() });
+  const runner = new Runner({ proxy, renderers, startedAt: Date.now(), reload });
   const sock = socket === null ? null : await startControlSocket(runtime, socket, runner);
   return {
     runner,

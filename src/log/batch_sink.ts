@@ -13,19 +13,32 @@ const FLUSH_MS = 20;
 interface Output {
   write(text: string, done: (err?: Error | null) => void): void;
   end(done: () => void): void;
+  /** A file's stream is closed once what it holds is written, and the path opened again. */
+  reopen(): void;
 }
 
 function output(target: string): Output {
   if (target === "stdout" || target === "stderr") {
     const stream = target === "stdout" ? process.stdout : process.stderr;
-    return { write: (t, done) => stream.write(t, done), end: (done) => done() };
+    return { write: (t, done) => stream.write(t, done), end: (done) => done(), reopen() {} };
   }
-  const file = createWriteStream(target, { flags: "a" });
-  return { write: (t, done) => file.write(t, done), end: (done) => file.end(done) };
+  let file = createWriteStream(target, { flags: "a" });
+  return {
+    write: (t, done) => file.write(t, done),
+    end: (done) => file.end(done),
+    reopen() {
+      file.end();
+      file = createWriteStream(target, { flags: "a" });
+    },
+  };
 }
 
 /** A LogTape sink that also takes lines directly (the access log's path, which skips LogTape's records). */
-export type BatchSink = Sink & AsyncDisposable & { writeLine(text: string): void };
+export type BatchSink = Sink & AsyncDisposable & {
+  writeLine(text: string): void;
+  /** Reopens a file target (SIGUSR1, logrotate); nothing for stdout and stderr. */
+  reopen(): void;
+};
 
 /**
  * A sink writing each record's message, as is, one per line to `target` ("stdout", "stderr" or a
@@ -86,6 +99,7 @@ export function batchSink(
   const sink = (record: LogRecord) => writeLine(record.message.join(""));
   return Object.assign(sink, {
     writeLine,
+    reopen: () => out.reopen(),
     [Symbol.asyncDispose]: () =>
       new Promise<void>((resolve) => {
         idle = () => {

@@ -85,6 +85,7 @@ export async function configureLogging(
     setAccessOutput(sink.writeLine);
   } else if (access !== "none") {
     const sink = batchSink(access, options.counters);
+    reopenSink = sink.reopen;
     sinks.access = sink;
     setAccessOutput(sink.writeLine);
   } else setAccessOutput(null);
@@ -113,6 +114,17 @@ export async function configureLogging(
       { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stdout"] },
     ],
   });
+}
+
+/** The file sink's reopen, when the access log goes to a file. */
+let reopenSink: (() => void) | null = null;
+
+/**
+ * Reopens the access log file (SIGUSR1, after logrotate moved it): lines from now on go to a file
+ * at the configured path, created if needed. Standard streams and syslog need nothing.
+ */
+export function reopenLogs(): void {
+  reopenSink?.();
 }
 
 function envelope(o: SyslogOptions | undefined): SyslogEnvelope {

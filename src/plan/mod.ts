@@ -10,22 +10,37 @@ import type { Runtime } from "../runtime/types.ts";
 import type { ProcessCounters } from "../stats/counters.ts";
 import { ControlLink } from "../control/api/link.ts";
 import { planFromConfig } from "./plan.ts";
-import { type Control, startControl, type StatsRenderers } from "../control/mod.ts";
+import {
+  type Control,
+  type ReloadReport,
+  startControl,
+  type StatsRenderers,
+} from "../control/mod.ts";
+import { Reloader } from "./reload.ts";
 
 export { planFromConfig } from "./plan.ts";
 export { checkPlans } from "./checks.ts";
 export { ControlLink } from "../control/api/link.ts";
+export { describeChanges } from "./diff.ts";
+export type { ReloadReport } from "../control/mod.ts";
 
 /** A started proxy with its control plane (the runner every control surface uses). */
 export interface RunningProxy extends ProxyHandle {
   readonly control: Control;
+  /**
+   * Reads `source` (a config file; by default the one given to `startProxy`) or takes a config,
+   * checks it and, when valid, runs it as the next generation (SIGHUP, `reload` on the CLI).
+   * Errors are logged and returned, and the running config stays.
+   */
+  reload(source?: Config | string): Promise<ReloadReport>;
 }
 
 /**
  * Starts the proxy described by a validated config (see {@link startPlan}); `counters` are the
  * process's, when the log setup counts into them too. The CLI socket (`global.statsSocket`) starts
  * once the binds succeeded and stops with the proxy; `link` carries the running proxy and the
- * CommandRunner to the local services (stats page, API); `renderers` answer `show info`/`show stat`.
+ * CommandRunner to the local services (stats page, API); `renderers` answer `show info`/`show stat`;
+ * `file`: the config file `reload()` reads again.
  */
 export async function startProxy(
   config: Config,
@@ -33,8 +48,12 @@ export async function startProxy(
   counters?: ProcessCounters,
   link: ControlLink = new ControlLink(),
   renderers?: StatsRenderers,
+  file: string | null = null,
 ): Promise<RunningProxy> {
-  const handle = await startPlan(await planFromConfig(config, link), runtime, counters);
+  const plan = await planFromConfig(config, link);
+  const handle = await startPlan(plan, runtime, counters);
+  const reloader = new Reloader({ config, plan, handle, link }, file);
+  const reload = (source?: Config | string) => reloader.reload(source);
   const s = config.global.statsSocket;
   let control: Control;
   try {
@@ -43,6 +62,7 @@ export async function startProxy(
       runtime,
       s ? { path: s.path, address: s.address, mode: s.mode, level: s.level } : null,
       renderers,
+      () => reload(),
     );
   } catch (err) {
     await handle.shutdown();
@@ -51,18 +71,28 @@ export async function startProxy(
   link.proxy = handle;
   link.runner = control.runner;
   return {
-    ...handle,
-    binds: handle.binds,
-    frontends: handle.frontends,
-    backends: handle.backends,
+    get binds() {
+      return handle.binds;
+    },
+    get frontends() {
+      return handle.frontends;
+    },
+    get backends() {
+      return handle.backends;
+    },
+    get checks() {
+      return handle.checks;
+    },
     process: handle.process,
     admission: handle.admission,
-    checks: handle.checks,
     control,
     shutdown() {
       control.close();
       return handle.shutdown();
     },
     reloadCertificates: () => handle.reloadCertificates(),
+    // a plan run directly is not a config `reload` compares the next one with: tests use it
+    runPlan: (p) => handle.runPlan(p),
+    reload,
   };
 }

@@ -29,23 +29,37 @@ import { persistenceFor } from "./stick.ts";
 import type { Persistence } from "../stick/persist.ts";
 import type { SampleContext } from "../rules/mod.ts";
 
-/** The config's stick tables, built empty; null when it has none (nothing per request then). */
-function stickTables(config: Config): ReadonlyMap<string, StickTable> | null {
+/**
+ * The config's stick tables, built empty; null when it has none (nothing per request then). On
+ * reload, a table of `kept` with the same name and spec is kept with its entries.
+ */
+function stickTables(
+  config: Config,
+  kept: ReadonlyMap<string, StickTable> | null | undefined,
+): ReadonlyMap<string, StickTable> | null {
   const specs = stickTableSpecs(config);
   if (specs.size === 0) return null;
-  return new Map([...specs].map(([name, spec]) => [name, new StickTable(spec)]));
+  return new Map([...specs].map(([name, spec]) => {
+    const old = kept?.get(name);
+    const same = old && JSON.stringify(old.spec) === JSON.stringify(spec);
+    return [name, same ? old : new StickTable(spec)];
+  }));
 }
 
-/** `link`: what the local services (stats page, API) reach once the proxy runs; `startProxy` fills it. */
+/**
+ * `link`: what the local services (stats page, API) reach once the proxy runs; `startProxy` fills
+ * it. `kept`: the stick tables of the plan a reload replaces.
+ */
 export async function planFromConfig(
   config: Config,
   link: ControlLink = new ControlLink(),
+  kept?: ReadonlyMap<string, StickTable> | null,
 ): Promise<ProxyPlan> {
   const eff = effective(config);
   const base = configDir(config);
   const tune = config.global.tune;
   const frontends: ProxyPlan["frontends"] = [];
-  const stick = stickTables(config);
+  const stick = stickTables(config, kept);
   for (const f of eff.frontends) {
     const compiled = compileFrontendRules(config, f.name);
     compiled.rules.stick = stick;
@@ -106,6 +120,7 @@ export async function planFromConfig(
     maxconn: eff.global.maxconn,
     rateLimitSessions: config.global.rateLimitSessions ?? 0,
     backendRules,
+    stickTables: stick,
     checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,
     frontends,

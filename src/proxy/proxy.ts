@@ -1,50 +1,20 @@
-/** Builds the running proxy from a plan: backends, frontends and their listeners; stops it gracefully. */
-import { Backend, type BackendOptions } from "../backend/backend.ts";
+/** Runs a plan: the first generation at start, the next one on each reload; stops them all gracefully. */
+import type { Backend } from "../backend/backend.ts";
 import type { Server } from "../backend/server.ts";
-import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts";
-import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
-import type { AccessRecord } from "../log/access.ts";
+import type { RunningChecks } from "../check/mod.ts";
 import type { Runtime } from "../runtime/types.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
-import type { HttpFrontendOptions } from "./http/options.ts";
-import type { FrontendServices } from "./http/service.ts";
-import { Frontend } from "./accept/frontend.ts";
+import type { Frontend } from "./accept/frontend.ts";
 import { ProcessAdmission } from "./accept/admission.ts";
-import { type BindSpec, type BoundAddress, ListenerGroup } from "./accept/listeners.ts";
+import type { BoundAddress } from "./accept/listeners.ts";
+import type { ProxyPlan } from "./proxy_plan.ts";
+import { activate, type Generation, prepareGeneration } from "./generation.ts";
 
-/** Everything the proxy needs, with defaults already merged (src/plan/ turns a checked config into one). */
-export interface ProxyPlan {
-  maxconn: number;
-  /** global rate-limit sessions: new sessions per second in the whole process; 0 or absent: none. */
-  rateLimitSessions?: number;
-  hardStopAfter: number;
-  frontends: {
-    name: string;
-    mode: "tcp" | "http";
-    binds: BindSpec[];
-    maxconn: number;
-    clientTimeout: number;
-    defaultBackend: string;
-    /** Compiled rules; null or absent when the frontend has none. */
-    rules?: FrontendRules | null;
-    http: HttpFrontendOptions | null;
-    accessLog: ((record: AccessRecord) => void) | null;
-    /** tune.bufsize: most payload bytes buffered for tcp-request content rules. */
-    inspectBuffer?: number;
-    rateLimitSessions?: number;
-    services?: FrontendServices | null;
-    /** A backend of its own, kept out of the stats (the API listener's, which has no server). */
-    ownBackend?: BackendOptions;
-  }[];
-  backends: BackendOptions[];
-  /** Backends' own http-request/http-response rules, by backend name. */
-  backendRules?: ReadonlyMap<string, BackendHttpRules>;
-  /** Health checks, one per server with `check: true` (started once every bind succeeded). */
-  checks?: readonly CheckPlan[];
-}
+export type { ProxyPlan };
 
 export interface ProxyHandle {
+  // the getters read the generation serving now: a reload replaces them all
   /** Each bound address, with the port the OS chose where 0 was asked. */
   readonly binds: BoundAddress[];
   readonly frontends: readonly Frontend[];
@@ -62,6 +32,11 @@ export interface ProxyHandle {
    * cannot be used keeps its certificates; the errors, one per such bind, are returned.
    */
   reloadCertificates(): Promise<string[]>;
+  /**
+   * Runs `plan` from now on (see `prepareGeneration`, `activate`): rejects, naming the address,
+   * when a new bind fails, and then nothing changed. Resolves with notes for the log.
+   */
+  runPlan(plan: ProxyPlan): Promise<string[]>;
 }
 
 /**
@@ -73,45 +48,39 @@ export async function startPlan(
   runtime: Runtime,
   counters: ProcessCounters = new ProcessCounters(),
 ): Promise<ProxyHandle> {
-  const backends = new Map(plan.backends.map((o) => [o.name, new Backend(o)]));
-  const frontends: Frontend[] = [];
-  const sessionsOn = (server: Server) => frontends.flatMap((fe) => fe.sessionsOn(server));
-  for (const be of backends.values()) be.findSessionsWith(sessionsOn);
+  let gen: Generation | null = null;
   const admission = new ProcessAdmission(runtime, counters, {
     maxconn: plan.maxconn,
     rateLimitSessions: plan.rateLimitSessions ?? 0,
   }, () => {
-    for (const fe of frontends) fe.admit();
+    for (const fe of gen?.frontends ?? []) fe.admit();
   });
-  for (const f of plan.frontends) {
-    const own = f.ownBackend ? new Backend(f.ownBackend) : null;
-    own?.findSessionsWith(sessionsOn);
-    const backend = own ?? backends.get(f.defaultBackend);
-    if (!backend) throw new Error(`frontend ${f.name}: unknown backend "${f.defaultBackend}"`);
-    frontends.push(
-      new Frontend({ ...f, backend, backends, backendRules: plan.backendRules }, admission),
-    );
-  }
-  const groups: ListenerGroup[] = [];
-  try {
-    for (const [i, f] of plan.frontends.entries()) {
-      const fe = frontends[i]!;
-      const group = await ListenerGroup.bind(runtime, fe.name, f.binds, fe);
-      groups.push(group);
-      fe.serve(group);
-    }
-  } catch (err) {
-    for (const g of groups) g.close();
-    throw err;
-  }
-  const checks: RunningChecks = startChecks(plan.checks ?? [], backends, runtime);
+  const current = () => gen!;
+  /** Frontends of older generations: their sessions run on; a shutdown stops them too. */
+  let retired: Frontend[] = [];
+  // a server's sessions, in every generation, are found by walking the frontends when asked
+  const sessionsOn = (server: Server) =>
+    [...(gen?.frontends ?? []), ...retired].flatMap((fe) => fe.sessionsOn(server));
+  gen = (await activate(
+    await prepareGeneration(plan, runtime, admission, null, sessionsOn),
+    null,
+    runtime,
+  )).generation;
   let stopping: Promise<void> | undefined;
   return {
-    binds: groups.flatMap((g) => g.bound),
-    frontends,
-    backends,
+    get binds() {
+      return current().groups.flatMap((g) => g.bound);
+    },
+    get frontends() {
+      return current().frontends;
+    },
+    get backends() {
+      return current().backends;
+    },
+    get checks() {
+      return current().checks;
+    },
     admission,
-    checks,
     process: {
       counters,
       get cur() {
@@ -122,15 +91,32 @@ export async function startPlan(
       },
     },
     shutdown() {
-      checks.stop();
+      const g = current();
+      g.checks.stop();
       admission.stop();
-      stopping ??= Promise.all(frontends.map((fe) => fe.stop(plan.hardStopAfter))).then(() => {
-        for (const be of backends.values()) be.pool.closeAll();
+      const all = [...g.frontends, ...retired];
+      stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter))).then(() => {
+        for (const be of g.backends.values()) be.pool.closeAll();
       });
       return stopping;
     },
     async reloadCertificates() {
-      return (await Promise.all(groups.map((g) => g.reloadCertificates()))).flat();
+      return (await Promise.all(current().groups.map((g) => g.reloadCertificates()))).flat();
+    },
+    async runPlan(next) {
+      if (stopping) throw new Error("the proxy is stopping");
+      const prev = current();
+      const prepared = await prepareGeneration(next, runtime, admission, prev, sessionsOn);
+      // limits the config changed are the config's; those it left alone keep their run-time value
+      if (next.maxconn !== prev.plan.maxconn) admission.maxconn = next.maxconn;
+      if ((next.rateLimitSessions ?? 0) !== (prev.plan.rateLimitSessions ?? 0)) {
+        admission.rateLimitSessions = next.rateLimitSessions ?? 0;
+      }
+      const done = await activate(prepared, prev, runtime);
+      gen = done.generation;
+      retired = [...retired.filter((fe) => fe.cur > 0), ...prev.frontends];
+      admission.changed();
+      return done.notes;
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Certificate reload on SIGHUP: new handshakes get the new certificate, open connections go on, a bad file is refused. */
+/** Certificate reload on SIGHUP (a config reload re-reads them): new handshakes get the new certificate, open connections go on, a bad file is refused. */
 import assert from "node:assert/strict";
 import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -80,7 +80,7 @@ backends:
       copyFileSync(v2.pemFile, file);
       let from = proxy.output().length;
       proxy.signal("SIGHUP");
-      await waitForLine(proxy, /certificates reloaded/, { from });
+      await waitForLine(proxy, /reload: .* applied/, { from });
       for (const port of proxy.ports) {
         assert.equal((await sClient(port, ["-servername", "reload.example"])).cn, "v2.example");
       }
@@ -89,9 +89,12 @@ backends:
       writeFileSync(file, "not a certificate\n");
       from = proxy.output().length;
       proxy.signal("SIGHUP");
-      const line = await waitForLine(proxy, /certificate reload: /, { from });
-      assert.match(line, /bind\[0\]: no certificate \(BEGIN CERTIFICATE block\) in .*reload-/);
-      assert.match(line, /the previous certificates stay/);
+      const line = await waitForLine(proxy, /reload: .*web\.bind\[0\]/, { from });
+      assert.match(
+        line,
+        /bind\[0\]\.tls\.certificates\[0\]: no certificate \(BEGIN CERTIFICATE block\) in .*reload-/,
+      );
+      await waitForLine(proxy, /reload failed: the running configuration stays/, { from });
       for (const port of proxy.ports) {
         assert.equal((await sClient(port, ["-servername", "reload.example"])).cn, "v2.example");
       }

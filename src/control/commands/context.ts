@@ -20,6 +20,17 @@ export interface ControlContext {
   readonly renderers: StatsRenderers;
   /** When the process started (ms since the epoch), for `show info`-like answers. */
   readonly startedAt: number;
+  /** Reads the config file again and runs it when valid; null where nothing can reload. */
+  readonly reload: (() => Promise<ReloadReport>) | null;
+}
+
+/** What a reload did: the changes it made, or the errors that kept the running config. */
+export interface ReloadReport {
+  readonly ok: boolean;
+  /** One line per change (`backend app: server s3 added`) and notes (certificate errors). */
+  readonly changes: readonly string[];
+  /** Every error of the new config (then nothing changed). */
+  readonly errors: readonly string[];
 }
 
 export type Level = Actor["level"];
@@ -34,7 +45,7 @@ export interface Command {
   /** Changes state: the runner logs the line with the actor. */
   readonly changes: boolean;
   /** `args`: the words after `words`. Returns HAProxy's answer text. */
-  run(args: readonly string[], ctx: ControlContext, actor: Actor): string;
+  run(args: readonly string[], ctx: ControlContext, actor: Actor): string | Promise<string>;
 }
 
 const LEVELS: Readonly<Record<Level, number>> = { user: 0, operator: 1, admin: 2 };

@@ -2,6 +2,7 @@
 import type { Command } from "./context.ts";
 import { dynamicCommands } from "./dynamic.ts";
 import { limitCommands } from "./limits.ts";
+import { reloadCommands } from "./reload.ts";
 import { serverCommands } from "./servers.ts";
 import { showCommands } from "./show.ts";
 
@@ -16,6 +17,7 @@ export function allCommands(): readonly Command[] {
     ...serverCommands,
     ...showCommands,
     ...tableCommands,
+    ...reloadCommands,
   ];
 }
 

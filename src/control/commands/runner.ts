@@ -41,7 +41,7 @@ export class Runner implements CommandRunner {
     this.#commands = commands;
   }
 
-  run(line: string, actor: Actor): string {
+  run(line: string, actor: Actor): string | Promise<string> {
     const words = splitWords(line);
     if (words.length === 0) return "";
     const may = (c: Command) => allowed(actor.level, c.level);
@@ -53,7 +53,11 @@ export class Runner implements CommandRunner {
     }
     if (!may(cmd)) return PERMISSION_DENIED;
     const answer = cmd.run(words.slice(cmd.words.length), this.#ctx, actor);
-    if (cmd.changes) log.info`${actor.who}: ${line.trim()}${answer ? ` -> ${answer.trim()}` : ""}`;
-    return answer;
+    if (!cmd.changes) return answer;
+    const note = (a: string) => {
+      log.info`${actor.who}: ${line.trim()}${a ? ` -> ${a.trim()}` : ""}`;
+      return a;
+    };
+    return typeof answer === "string" ? note(answer) : answer.then(note);
   }
 }

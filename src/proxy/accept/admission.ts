@@ -1,7 +1,7 @@
 /** The process-wide admission of new sessions: global maxconn and global rate-limit sessions, both changeable at run time. */
 import type { Runtime } from "../../runtime/types.ts";
 import type { ProcessCounters } from "../../stats/counters.ts";
-import type { Admission } from "./frontend.ts";
+import type { Admission } from "./frontend_options.ts";
 import { FreqCounter } from "./freq.ts";
 
 /**

@@ -7,9 +7,10 @@ import type { AccessRecord } from "../../log/access.ts";
 import type { BackendSample } from "../../rules/mod.ts";
 import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
 import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
-import type { FrontendOptions } from "./frontend_options.ts";
+import type { Admission, FrontendOptions, Session } from "./frontend_options.ts";
+import { MAX_WAITING } from "./frontend_options.ts";
 
-export type { FrontendOptions };
+export type { Admission, FrontendOptions };
 import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
 import type { FrontendServices } from "../http/service.ts";
 import { HttpSession } from "../http/session.ts";
@@ -23,31 +24,6 @@ import { ProxiedSocket } from "./proxied_socket.ts";
 import { ProxyHeaderWait } from "./proxy_header_wait.ts";
 import type { SessionOwner } from "../tcp/owner.ts";
 import { TcpSession } from "../tcp/session.ts";
-
-/** What a frontend tracks of a session of either mode. */
-interface Session {
-  kill(): void;
-  /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
-  stopSoftly?(): void;
-  /** What of it uses a connection to `server` now (itself, its transaction), else null. */
-  onServer?(server: Server): ServerSession | null;
-}
-
-/** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
-const MAX_WAITING = 4096;
-
-/** The process-wide limit shared by all frontends (global maxconn). */
-export interface Admission {
-  readonly runtime: Runtime;
-  /** True when the global limit allows one more session; counts it if so. */
-  take(): boolean;
-  /** A session ended: give its global slot back and let waiting connections of every frontend in. */
-  give(): void;
-  /** Sessions open in the whole process. */
-  readonly cur: number;
-  /** The process's counters (CumReq and the like). */
-  readonly counters: ProcessCounters;
-}
 
 export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   readonly name: string;
@@ -68,8 +44,10 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   /** Sessions open now / at most at once (scur, smax). */
   cur = 0;
   max = 0;
-  /** What it counts for stats (stot, conn_tot, dcon, ...): see FrontendCounters. */
-  readonly counters: FrontendCounters = new FrontendCounters();
+  /** What it counts for stats (stot, conn_tot, dcon, ...): see FrontendCounters; kept across reloads. */
+  readonly counters: FrontendCounters;
+  /** The same-named frontend of the generation that replaced this one (reload); null while current. */
+  successor: Frontend | null = null;
   /** Most payload bytes a TCP session buffers for content inspection. */
   readonly inspectBuffer: number;
   #admission: Admission;
@@ -86,6 +64,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
 
   constructor(o: FrontendOptions, admission: Admission) {
     this.name = o.name;
+    this.counters = o.counters ?? new FrontendCounters();
     this.mode = o.mode;
     this.maxconn = o.maxconn;
     this.clientTimeout = o.clientTimeout;
@@ -124,6 +103,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     this.#listeners = group;
     group.retarget(this);
     if (this.#paused) group.pause();
+    else group.resume(); // a listener kept from an older generation may have been paused there
   }
 
   get runtime(): Runtime {
@@ -150,8 +130,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   accept(sock: Socket, acceptProxy = false, tls: TlsAcceptor | null = null): void {
     if (this.#stopping) return sock.close();
     this.counters.connTot++;
-    // Every write we make is a whole message part: Nagle would hold the second of two small writes
-    // (head, then body) until the client's delayed ACK, 40 ms later.
+    // every write is a whole message part: Nagle would hold a second small one for a delayed ACK
     sock.setNoDelay(true);
     const tracked = runConnectionRules(sock, this);
     if (tracked === false) return sock.close();
@@ -198,15 +177,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   }
 
   #tryStart(sock: Socket): boolean {
-    if (!this.#rateAllows()) {
-      this.#pauseListeners();
-      return false;
-    }
-    if (this.cur >= this.maxconn) {
-      this.#pauseListeners();
-      return false;
-    }
-    if (!this.#admission.take()) {
+    if (!this.#rateAllows() || this.cur >= this.maxconn || !this.#admission.take()) {
       this.#pauseListeners();
       return false;
     }
@@ -269,6 +240,37 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
 
   logAccess(record: AccessRecord): void {
     this.#accessLog?.(record);
+  }
+
+  /**
+   * A reload replaced this frontend by `next` (null: the frontend is gone). Its listeners now feed
+   * `next` or are closed (see SpareListeners); connections waiting for a slot go to `next`. Sessions
+   * under way finish here; an HTTP session moves to `next` at its next request (`handOver`). With no
+   * successor the frontend stops as on shutdown, idle keep-alive connections closed at once.
+   */
+  retire(next: Frontend | null, hardStopMs: number): Promise<void> {
+    this.successor = next;
+    this.#listeners = null;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    if (next === null) {
+      for (const sock of waiting) sock.close();
+      return this.stop(hardStopMs);
+    }
+    clearTimeout(this.#rateTimer);
+    for (const sock of waiting) next.accept(sock);
+    return Promise.resolve();
+  }
+
+  /** A session of this retired frontend starts a new request: it moves to the newest successor. */
+  handOver(session: Session): Frontend {
+    let to = this.successor!;
+    while (to.successor !== null) to = to.successor;
+    if (!this.#sessions.delete(session)) return to;
+    this.cur--;
+    to.#sessions.add(session);
+    if (++to.cur > to.max) to.max = to.cur;
+    return to;
   }
 
   /** Stop listening and wait for open sessions to end, killing what is left after `hardStopMs`. */

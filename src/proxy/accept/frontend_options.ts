@@ -1,9 +1,13 @@
-/** What a Frontend is built from: its name, mode, limits, backends, rules, HTTP settings, services and log. */
+/** What a Frontend is built from (name, mode, limits, backends, rules, HTTP settings, services, log) and what it deals with (sessions, the global admission). */
 import type { Backend } from "../../backend/backend.ts";
+import type { Server } from "../../backend/server.ts";
+import type { ServerSession } from "../../backend/server_hooks.ts";
 import type { AccessRecord } from "../../log/access.ts";
 import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
 import type { HttpFrontendOptions } from "../http/options.ts";
 import type { FrontendServices } from "../http/service.ts";
+import type { FrontendCounters, ProcessCounters } from "../../stats/counters.ts";
+import type { Runtime } from "../../runtime/types.ts";
 
 export interface FrontendOptions {
   name: string;
@@ -27,4 +31,31 @@ export interface FrontendOptions {
   services?: FrontendServices | null;
   /** Writes one access log line, or null when logging is off. */
   accessLog: ((record: AccessRecord) => void) | null;
+  /** Counters to count into (those of the frontend this one replaces on reload); new by default. */
+  counters?: FrontendCounters;
 }
+
+/** What a frontend tracks of a session of either mode. */
+export interface Session {
+  kill(): void;
+  /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
+  stopSoftly?(): void;
+  /** What of it uses a connection to `server` now (itself, its transaction), else null. */
+  onServer?(server: Server): ServerSession | null;
+}
+
+/** The process-wide limit shared by all frontends (global maxconn). */
+export interface Admission {
+  readonly runtime: Runtime;
+  /** True when the global limit allows one more session; counts it if so. */
+  take(): boolean;
+  /** A session ended: give its global slot back and let waiting connections of every frontend in. */
+  give(): void;
+  /** Sessions open in the whole process. */
+  readonly cur: number;
+  /** The process's counters (CumReq and the like). */
+  readonly counters: ProcessCounters;
+}
+
+/** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */
+export const MAX_WAITING = 4096;

@@ -1,4 +1,4 @@
-/** Listener ownership: a frontend's bound sockets, kept apart from the Frontend serving them so a later generation can take them over. */
+/** Listener ownership: a frontend's bound sockets, kept apart from the Frontend serving them so a later generation takes them over on reload. */
 import type {
   Listener,
   Runtime,
@@ -44,31 +44,43 @@ export interface AcceptTarget {
 }
 
 /**
- * The listeners of one frontend. Accepted connections go to `target`, which `retarget` swaps, so a
- * reload can keep the sockets open and hand new connections to the next generation's frontend.
+ * The listeners of one frontend. Accepted connections go to the group's target, which `retarget`
+ * swaps; a reload builds the next generation's groups from `spares` (the old groups' listeners by
+ * bind), so an address whose bind is unchanged keeps its socket and is never closed.
  */
 export class ListenerGroup {
   readonly frontend: string;
   readonly bound: BoundAddress[] = [];
+  /** The addresses bound by this group (not taken over from an older one). */
+  readonly fresh: BoundAddress[] = [];
   #target: AcceptTarget;
-  readonly #listeners: Listener[] = [];
-  readonly #tls: { plan: BindTls; listener: TlsListenerExtras }[] = [];
+  readonly #entries: Entry[] = [];
+  /** Listeners taken from an older generation, moved here by `commit()`. */
+  readonly #adopted: { entry: Entry; tls: BindTls | undefined }[] = [];
 
   private constructor(frontend: string, target: AcceptTarget) {
     this.frontend = frontend;
     this.#target = target;
   }
 
-  /** Binds every address; all succeed or none stay open, and the error names the address. */
+  /**
+   * Binds every address; all succeed or none stay open, and the error names the address. With
+   * `spares`, a bind whose key is there takes that listener instead (it moves here at `commit()`).
+   */
   static async bind(
     runtime: Runtime,
     frontend: string,
     binds: readonly BindSpec[],
     target: AcceptTarget,
+    spares?: SpareListeners,
   ): Promise<ListenerGroup> {
     const g = new ListenerGroup(frontend, target);
     try {
-      for (const b of binds) await g.#bindOne(runtime, b);
+      for (const b of binds) {
+        const kept = spares?.take(bindKey(b));
+        if (kept) g.#adopt(kept, b);
+        else await g.#bindOne(runtime, b);
+      }
     } catch (err) {
       g.close();
       throw err;
@@ -76,30 +88,67 @@ export class ListenerGroup {
     return g;
   }
 
+  #adopt(entry: Entry, b: BindSpec): void {
+    this.#entries.push(entry);
+    this.#adopted.push({ entry, tls: b.tls });
+    this.bound.push({ ...entry.bound, frontend: this.frontend });
+  }
+
   async #bindOne(runtime: Runtime, b: BindSpec): Promise<void> {
     const proxied = b.acceptProxy === true;
     const where = { host: b.host, port: b.port };
+    // the entry is filled once bound; its `group` says whose target gets the connections
+    const e = { key: bindKey(b), group: this as ListenerGroup } as Entry;
     let l: Listener;
     let tls: BoundAddress["tls"];
     if (b.tls && proxied) {
       // accept-proxy ssl: a plain listener; TLS starts after the PROXY header (ProxyHeaderWait)
       const acceptor = tlsAcceptor(runtime, { ...where, tls: b.tls.options }, b.tls.where);
-      l = await runtime.listen(where, (sock) => this.#target.accept(sock, true, acceptor));
-      this.#tls.push({ plan: b.tls, listener: acceptor });
+      l = await runtime.listen(where, (sock) => e.group.#target.accept(sock, true, acceptor));
+      e.tls = { plan: b.tls, listener: acceptor };
       tls = { stack: acceptor.stack, warnings: acceptor.warnings };
     } else if (b.tls) {
       const tl = await runtime.listenTls(
         { ...where, tls: b.tls.options },
-        (sock) => this.#target.accept(sock, proxied, null),
+        (sock) => e.group.#target.accept(sock, proxied, null),
       );
-      this.#tls.push({ plan: b.tls, listener: tl });
+      e.tls = { plan: b.tls, listener: tl };
       tls = { stack: tl.stack, warnings: tl.warnings };
       l = tl;
     } else {
-      l = await runtime.listen(where, (sock) => this.#target.accept(sock, proxied, null));
+      l = await runtime.listen(where, (sock) => e.group.#target.accept(sock, proxied, null));
     }
-    this.#listeners.push(l);
-    this.bound.push({ frontend: this.frontend, host: b.host, port: l.port, ...tls && { tls } });
+    e.listener = l;
+    e.bound = { frontend: this.frontend, host: b.host, port: l.port, ...tls && { tls } };
+    this.#entries.push(e);
+    this.bound.push(e.bound);
+    this.fresh.push(e.bound);
+  }
+
+  /**
+   * The reload succeeded: the listeners this group took from older groups are its own from now on
+   * (their connections come here), and TLS ones offer this generation's certificates. Returns the
+   * errors of certificates that could not be set (the listener then keeps its old ones).
+   */
+  async commit(): Promise<string[]> {
+    const errors: string[] = [];
+    for (const { entry, tls } of this.#adopted) {
+      entry.group = this;
+      if (!tls || !entry.tls) continue;
+      entry.tls.plan = tls;
+      try {
+        await entry.tls.listener.setCertificates(tls.options.certificates);
+      } catch (err) {
+        errors.push(`${tls.where}: ${(err as Error).message}`);
+      }
+    }
+    this.#adopted.length = 0;
+    return errors;
+  }
+
+  /** This group's listeners that were not taken by a newer group, by key (see `SpareListeners`). */
+  spareEntries(): Entry[] {
+    return this.#entries.filter((e) => e.group === this && !e.closed);
   }
 
   /** Hands connections accepted from now on to another frontend (the next generation's). */
@@ -107,16 +156,19 @@ export class ListenerGroup {
     this.#target = target;
   }
 
+  // a newer group may have taken some of the entries: each acts only on those still its own
+
   pause(): void {
-    for (const l of this.#listeners) l.pause();
+    for (const e of this.#entries) if (e.group === this) e.listener.pause();
   }
 
   resume(): void {
-    for (const l of this.#listeners) l.resume();
+    for (const e of this.#entries) if (e.group === this) e.listener.resume();
   }
 
+  /** Closes the listeners this group owns (not those a newer generation took over). */
   close(): void {
-    for (const l of this.#listeners) l.close();
+    for (const e of this.#entries) if (e.group === this) closeEntry(e);
   }
 
   /**
@@ -125,7 +177,9 @@ export class ListenerGroup {
    */
   async reloadCertificates(): Promise<string[]> {
     const errors: string[] = [];
-    for (const { plan: tls, listener } of this.#tls) {
+    for (const e of this.#entries) {
+      if (e.group !== this || !e.tls) continue;
+      const { plan: tls, listener } = e.tls;
       let certificates;
       try {
         certificates = tls.reload(); // its errors name the bind already
@@ -140,6 +194,68 @@ export class ListenerGroup {
       }
     }
     return errors;
+  }
+}
+
+/** One bound listener; `group` is the group whose target gets its connections (it may move on reload). */
+interface Entry {
+  readonly key: string;
+  group: ListenerGroup;
+  listener: Listener;
+  bound: BoundAddress;
+  tls?: { plan: BindTls; listener: TlsListenerExtras };
+  closed?: boolean;
+}
+
+function closeEntry(e: Entry): void {
+  if (e.closed) return;
+  e.closed = true;
+  e.listener.close();
+}
+
+/**
+ * What makes a bind the same across a reload: its address and every setting the socket was made
+ * with, except the certificates (a kept TLS listener is given the new ones).
+ */
+export function bindKey(b: BindSpec): string {
+  const t = b.tls?.options;
+  const tls = t ? JSON.stringify({ ...t, certificates: undefined }) : "";
+  return `${b.host}|${b.port}|${b.acceptProxy === true}|${tls}`;
+}
+
+/**
+ * The listeners of a running generation, offered to the next one's `ListenerGroup.bind`: a bind
+ * with the same key takes one; `closeRest()` closes those no new bind wanted, after the new
+ * generation is bound (new addresses are bound before removed ones are closed).
+ */
+export class SpareListeners {
+  readonly #byKey = new Map<string, Entry[]>();
+
+  constructor(groups: readonly ListenerGroup[]) {
+    for (const g of groups) {
+      for (const e of g.spareEntries()) {
+        const list = this.#byKey.get(e.key);
+        if (list) list.push(e);
+        else this.#byKey.set(e.key, [e]);
+      }
+    }
+  }
+
+  take(key: string): Entry | undefined {
+    return this.#byKey.get(key)?.shift();
+  }
+
+  /** The addresses of the listeners nobody took ("127.0.0.1:8080"), closed now. */
+  closeRest(): string[] {
+    const closed: string[] = [];
+    for (const list of this.#byKey.values()) {
+      for (const e of list) {
+        closed.push(`${e.bound.frontend} ${e.bound.host}:${e.bound.port}`);
+        closeEntry(e);
+      }
+    }
+    this.#byKey.clear();
+    return closed;
   }
 }
 

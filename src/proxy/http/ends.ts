@@ -141,7 +141,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
 
   /** True while it holds a connection to `server` (what `shutdown sessions` and on-marked cuts end). */
   usesServer(server: Server): boolean {
-    return this.srv !== null && this.server === server && this.state !== "done";
+    return this.srv !== null && this.server?.lineage === server.lineage && this.state !== "done";
   }
 
   /** Its server went DOWN ("D", on-marked-down) or an active one came UP ("U", on-marked-up). */

@@ -72,6 +72,10 @@ export interface HttpOwner extends ContextOwner {
   readonly cur: number;
   readonly processCur: number;
   release(session: object): void;
+  /** The frontend that replaced this one on reload, or null: a session moves there at its next request. */
+  readonly successor: HttpOwner | null;
+  /** Moves `session` to the newest successor (its slot with it) and returns that frontend. */
+  handOver(session: object): HttpOwner;
   /** False when the frontend's access log is off: sessions then build no records. */
   readonly logsAccess: boolean;
   logAccess(record: AccessRecord): void;

@@ -25,7 +25,8 @@ type State = "head" | "txn" | "tunnel" | "closed";
 
 export class HttpSession {
   readonly client: Socket;
-  readonly owner: HttpOwner;
+  /** Its frontend; a reload's successor from the next request on (see `HttpOwner.handOver`). */
+  owner: HttpOwner;
   readonly timer: SessionTimer;
   /** Requests completed on this connection (the first one may not reuse another client's connection). */
   requests = 0;
@@ -87,6 +88,7 @@ export class HttpSession {
   /** Phase "wait for request": accumulate the head, then validate it. */
   #onHeadBytes(chunk: Uint8Array): void {
     if (this.#headStart < 0) {
+      if (this.owner.successor !== null) this.#moveOn();
       this.#headStart = Date.now();
       this.timer.fixed("http-request", this.owner.http.httpRequestTimeout);
     }
@@ -104,6 +106,12 @@ export class HttpSession {
     const txn = new HttpTransaction(this, parsed.head, framing.framing, headStart);
     this.#txn = txn;
     txn.start(step.rest);
+  }
+
+  /** A reload replaced the frontend: this request and the next ones are the new generation's. */
+  #moveOn(): void {
+    this.owner = this.owner.handOver(this);
+    this.#reader = new HeadReader(this.owner.http.limits);
   }
 
   /** A request the normalizer refused: answer with its status, log it, close. Nothing reaches a server. */

@@ -264,7 +264,9 @@ export class TcpSession {
 
   /** This session while it uses a connection to `server` (shutdown sessions, on-marked cuts). */
   onServer(server: Server): this | null {
-    return this.#srv !== null && !this.#done && this.server === server ? this : null;
+    return this.#srv !== null && !this.#done && this.server?.lineage === server.lineage
+      ? this
+      : null;
   }
 
   /** Its server went DOWN ("DD", on-marked-down) or an active one came UP ("UD", on-marked-up). */
