@@ -4,6 +4,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { getLogger, isLogLevel, type LogLevel } from "@logtape/logtape";
 import {
+  type Config,
   type ConfigError,
   configJsonSchema,
   formatAddress,
@@ -15,7 +16,8 @@ import { ProcessCounters } from "./src/stats/counters.ts";
 import type { ProxyHandle } from "./src/proxy/proxy.ts";
 import { ControlLink, startProxy } from "./src/plan/mod.ts";
 import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
-import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
+import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.ts";
+import { missingPermissions } from "./src/cli/permissions.ts";
 import { VERSION } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
@@ -23,8 +25,8 @@ const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 Usage: tsproxy <command> [options]
 
 Commands:
-  run -c FILE      start the proxy with a config file
-  check -c FILE    validate a config file and report every error
+  run -c FILE      start the proxy with a config file (-c may be left out)
+  check -c FILE    validate a config file and report every error (-c may be left out)
   ctl COMMAND      run a runtime command (show stat, set server ...) on a running proxy
   schema           print the JSON Schema of the config file
   version          print the version and the runtime
@@ -34,7 +36,7 @@ Run "tsproxy <command> --help" for a command's options.
 
 const COMMANDS = {
   run: {
-    usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
+    usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]   (or: tsproxy run FILE)
 
 Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal (300 ms or more later) exits at once.
 SIGHUP reads the TLS certificate files again (open connections keep theirs).
@@ -50,7 +52,7 @@ Options:
     },
   },
   check: {
-    usage: `Usage: tsproxy check -c FILE
+    usage: `Usage: tsproxy check -c FILE   (or: tsproxy check FILE)
 
 Validate a config file. Prints "configuration is valid" and exits 0, or prints every error as
 FILE:LINE: PATH: MESSAGE on stderr and exits 1.
@@ -148,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: command === "ctl",
+      allowPositionals: command === "ctl" || command === "run" || command === "check",
     });
     values = parsed.values as typeof values;
     positionals = parsed.positionals;
@@ -166,9 +168,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case "run":
-        return await run(requireConfig(values.config), logLevel(values["log-level"] ?? "info"));
+        return await run(
+          requireConfig(values.config, positionals),
+          logLevel(values["log-level"] ?? "info"),
+        );
       case "check":
-        return await check(requireConfig(values.config));
+        return await check(requireConfig(values.config, positionals));
       case "ctl":
         return await ctl(values, positionals);
       case "schema":
@@ -184,9 +189,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function requireConfig(file: string | undefined): string {
+/** The config file: `-c FILE` or the one positional argument (`tsproxy check haproxy.yaml`). */
+function requireConfig(option: string | undefined, positionals: string[]): string {
+  if (positionals.length > (option === undefined ? 1 : 0)) {
+    throw new UsageError(`unexpected argument "${positionals.at(-1)}" (one config file)`);
+  }
+  const file = option ?? positionals[0];
   if (file === undefined || file === "") throw new UsageError("missing -c FILE (the config file)");
   return file;
+}
+
+/** Deno refusing what the config needs (a log file without --allow-write): one line each. */
+async function refusePermissions(config: Config): Promise<boolean> {
+  const missing = missingPermissions(config);
+  for (const m of missing) await write(process.stderr, `tsproxy: ${m}\n`);
+  return missing.length > 0;
 }
 
 function logLevel(text: string): LogLevel {
@@ -232,6 +249,7 @@ async function check(file: string): Promise<number> {
     await printConfigErrors(result.errors);
     return 1;
   }
+  if (await refusePermissions(result.config)) return 1;
   await write(process.stdout, "configuration is valid\n");
   return 0;
 }
@@ -242,11 +260,7 @@ async function run(file: string, level: LogLevel): Promise<number> {
     await printConfigErrors(result.errors);
     return 1;
   }
-  const target = result.config.global.log;
-  if (target.startsWith("unix://") && !mayWrite(target.slice("unix://".length))) {
-    await write(process.stderr, `tsproxy: global.log ${target}: Deno needs --allow-write for it\n`);
-    return 1;
-  }
+  if (await refusePermissions(result.config)) return 1;
   const counters = new ProcessCounters();
   await configureLogging({
     level,
@@ -328,4 +342,10 @@ function untilStopped(
   });
 }
 
+// Deno refusing an operation later (no flag for it) ends the process with one line, not a trace.
+process.on("uncaughtException", (e) => {
+  const line = permissionMessage(e);
+  if (line === undefined) throw e;
+  process.stderr.write(`tsproxy: ${line}\n`, () => process.exit(1));
+});
 process.exit(await main(process.argv.slice(2)));
