@@ -18,7 +18,7 @@ import { ControlLink, startProxy } from "./src/plan/mod.ts";
 import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
 import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.ts";
 import { missingPermissions } from "./src/cli/permissions.ts";
-import { VERSION } from "./src/version.ts";
+import { VERSION, VERSION_STAMP } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -239,7 +239,7 @@ async function ctl(
 
 async function version(): Promise<number> {
   const runtime = await getRuntime();
-  await write(process.stdout, `tsproxy ${VERSION} (${runtime.name} ${runtime.version})\n`);
+  await write(process.stdout, `tsproxy ${VERSION_STAMP} (${runtime.name} ${runtime.version})\n`);
   return 0;
 }
 
