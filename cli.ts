@@ -9,7 +9,6 @@ import {
   configJsonSchema,
   formatAddress,
   formatConfigError,
-  loadConfigFile,
 } from "./src/config/mod.ts";
 import { configureLogging, flushLogging } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
@@ -18,6 +17,8 @@ import { ControlLink, startProxy } from "./src/plan/mod.ts";
 import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
 import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.ts";
 import { missingPermissions } from "./src/cli/permissions.ts";
+import { loadAnyConfig } from "./src/cli/load.ts";
+import { runImport } from "./src/cli/import.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
@@ -28,6 +29,7 @@ Commands:
   run -c FILE      start the proxy with a config file (-c may be left out)
   check -c FILE    validate a config file and report every error (-c may be left out)
   ctl COMMAND      run a runtime command (show stat, set server ...) on a running proxy
+  import FILE      convert a haproxy.cfg to tsproxy's YAML
   schema           print the JSON Schema of the config file
   version          print the version and the runtime
 
@@ -42,7 +44,7 @@ Start the proxy. SIGTERM or SIGINT stops it gracefully; a second signal (300 ms 
 SIGHUP reads the TLS certificate files again (open connections keep theirs).
 
 Options:
-  -c, --config FILE      config file (.yaml, .yml, .json or .ts)
+  -c, --config FILE      config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
   -l, --log-level LEVEL  trace, debug, info, warning, error or fatal (default: info)
   -h, --help             show this help
 `,
@@ -58,7 +60,7 @@ Validate a config file. Prints "configuration is valid" and exits 0, or prints e
 FILE:LINE: PATH: MESSAGE on stderr and exits 1.
 
 Options:
-  -c, --config FILE  config file (.yaml, .yml, .json or .ts)
+  -c, --config FILE  config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
   -h, --help         show this help
 `,
     options: { config: { type: "string", short: "c" } },
@@ -84,6 +86,20 @@ Options:
       url: { type: "string" },
       token: { type: "string" },
     },
+  },
+  import: {
+    usage: `Usage: tsproxy import haproxy.cfg [-o FILE]
+
+Convert an HAProxy configuration to tsproxy's YAML (stdout, or FILE). Rule lines (acl,
+http-request, tcp-request, use_backend) are kept as written; every line that is not converted is
+listed on stderr as FILE:LINE with the reason. Exits 0 when everything was converted, 1 when
+something was not (the YAML is still written). check and run accept a .cfg file directly.
+
+Options:
+  -o, --output FILE  write the YAML there
+  -h, --help         show this help
+`,
+    options: { output: { type: "string", short: "o" } },
   },
   schema: {
     usage: `Usage: tsproxy schema
@@ -143,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
     socket?: string;
     url?: string;
     token?: string;
+    output?: string;
   };
   let positionals: string[];
   try {
@@ -150,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: command === "ctl" || command === "run" || command === "check",
+      allowPositionals: ["ctl", "run", "check", "import"].includes(command),
     });
     values = parsed.values as typeof values;
     positionals = parsed.positionals;
@@ -176,6 +193,12 @@ async function main(argv: string[]): Promise<number> {
         return await check(requireConfig(values.config, positionals));
       case "ctl":
         return await ctl(values, positionals);
+      case "import": {
+        const r = await runImport(requireConfig(undefined, positionals), values.output);
+        await write(process.stdout, r.stdout);
+        await write(process.stderr, r.stderr);
+        return r.code;
+      }
       case "schema":
         await write(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
@@ -244,7 +267,7 @@ async function version(): Promise<number> {
 }
 
 async function check(file: string): Promise<number> {
-  const result = await loadConfigFile(file);
+  const result = await loadAnyConfig(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
     return 1;
@@ -255,7 +278,7 @@ async function check(file: string): Promise<number> {
 }
 
 async function run(file: string, level: LogLevel): Promise<number> {
-  const result = await loadConfigFile(file);
+  const result = await loadAnyConfig(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
     return 1;
