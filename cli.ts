@@ -4,27 +4,31 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { getLogger, isLogLevel, type LogLevel } from "@logtape/logtape";
 import {
+  type Config,
   type ConfigError,
   configJsonSchema,
   formatAddress,
   formatConfigError,
-  loadConfigFile,
 } from "./src/config/mod.ts";
 import { configureLogging, flushLogging, reopenLogs } from "./src/log/setup.ts";
 import { ProcessCounters } from "./src/stats/counters.ts";
 import { ControlLink, type RunningProxy, startProxy } from "./src/plan/mod.ts";
 import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
-import { getRuntime, mayWrite, type Runtime } from "./src/runtime/mod.ts";
-import { VERSION } from "./src/version.ts";
+import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.ts";
+import { missingPermissions } from "./src/cli/permissions.ts";
+import { loadAnyConfig } from "./src/cli/load.ts";
+import { runImport } from "./src/cli/import.ts";
+import { VERSION, VERSION_STAMP } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
 Usage: tsproxy <command> [options]
 
 Commands:
-  run -c FILE      start the proxy with a config file
-  check -c FILE    validate a config file and report every error
+  run -c FILE      start the proxy with a config file (-c may be left out)
+  check -c FILE    validate a config file and report every error (-c may be left out)
   ctl COMMAND      run a runtime command (show stat, set server ...) on a running proxy
+  import FILE      convert a haproxy.cfg to tsproxy's YAML
   schema           print the JSON Schema of the config file
   version          print the version and the runtime
 
@@ -33,7 +37,7 @@ Run "tsproxy <command> --help" for a command's options.
 
 const COMMANDS = {
   run: {
-    usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]
+    usage: `Usage: tsproxy run -c FILE [--log-level LEVEL]   (or: tsproxy run FILE)
 
 Start the proxy. Signals:
   SIGTERM, SIGINT  stop gracefully; a second one (300 ms or more later) exits at once
@@ -44,7 +48,7 @@ Start the proxy. Signals:
   SIGUSR2          binary upgrade: not supported yet (logged, the process goes on)
 
 Options:
-  -c, --config FILE      config file (.yaml, .yml, .json or .ts)
+  -c, --config FILE      config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
   -l, --log-level LEVEL  trace, debug, info, warning, error or fatal (default: info)
   -h, --help             show this help
 `,
@@ -54,13 +58,13 @@ Options:
     },
   },
   check: {
-    usage: `Usage: tsproxy check -c FILE
+    usage: `Usage: tsproxy check -c FILE   (or: tsproxy check FILE)
 
 Validate a config file. Prints "configuration is valid" and exits 0, or prints every error as
 FILE:LINE: PATH: MESSAGE on stderr and exits 1.
 
 Options:
-  -c, --config FILE  config file (.yaml, .yml, .json or .ts)
+  -c, --config FILE  config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
   -h, --help         show this help
 `,
     options: { config: { type: "string", short: "c" } },
@@ -87,6 +91,20 @@ Options:
       url: { type: "string" },
       token: { type: "string" },
     },
+  },
+  import: {
+    usage: `Usage: tsproxy import haproxy.cfg [-o FILE]
+
+Convert an HAProxy configuration to tsproxy's YAML (stdout, or FILE). Rule lines (acl,
+http-request, tcp-request, use_backend) are kept as written; every line that is not converted is
+listed on stderr as FILE:LINE with the reason. Exits 0 when everything was converted, 1 when
+something was not (the YAML is still written). check and run accept a .cfg file directly.
+
+Options:
+  -o, --output FILE  write the YAML there
+  -h, --help         show this help
+`,
+    options: { output: { type: "string", short: "o" } },
   },
   schema: {
     usage: `Usage: tsproxy schema
@@ -146,6 +164,7 @@ async function main(argv: string[]): Promise<number> {
     socket?: string;
     url?: string;
     token?: string;
+    output?: string;
   };
   let positionals: string[];
   try {
@@ -153,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: command === "ctl",
+      allowPositionals: ["ctl", "run", "check", "import"].includes(command),
     });
     values = parsed.values as typeof values;
     positionals = parsed.positionals;
@@ -171,11 +190,20 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case "run":
-        return await run(requireConfig(values.config), logLevel(values["log-level"] ?? "info"));
+        return await run(
+          requireConfig(values.config, positionals),
+          logLevel(values["log-level"] ?? "info"),
+        );
       case "check":
-        return await check(requireConfig(values.config));
+        return await check(requireConfig(values.config, positionals));
       case "ctl":
         return await ctl(values, positionals);
+      case "import": {
+        const r = await runImport(requireConfig(undefined, positionals), values.output);
+        await write(process.stdout, r.stdout);
+        await write(process.stderr, r.stderr);
+        return r.code;
+      }
       case "schema":
         await write(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
@@ -189,9 +217,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function requireConfig(file: string | undefined): string {
+/** The config file: `-c FILE` or the one positional argument (`tsproxy check haproxy.yaml`). */
+function requireConfig(option: string | undefined, positionals: string[]): string {
+  if (positionals.length > (option === undefined ? 1 : 0)) {
+    throw new UsageError(`unexpected argument "${positionals.at(-1)}" (one config file)`);
+  }
+  const file = option ?? positionals[0];
   if (file === undefined || file === "") throw new UsageError("missing -c FILE (the config file)");
   return file;
+}
+
+/** Deno refusing what the config needs (a log file without --allow-write): one line each. */
+async function refusePermissions(config: Config): Promise<boolean> {
+  const missing = missingPermissions(config);
+  for (const m of missing) await write(process.stderr, `tsproxy: ${m}\n`);
+  return missing.length > 0;
 }
 
 function logLevel(text: string): LogLevel {
@@ -227,31 +267,28 @@ async function ctl(
 
 async function version(): Promise<number> {
   const runtime = await getRuntime();
-  await write(process.stdout, `tsproxy ${VERSION} (${runtime.name} ${runtime.version})\n`);
+  await write(process.stdout, `tsproxy ${VERSION_STAMP} (${runtime.name} ${runtime.version})\n`);
   return 0;
 }
 
 async function check(file: string): Promise<number> {
-  const result = await loadConfigFile(file);
+  const result = await loadAnyConfig(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
     return 1;
   }
+  if (await refusePermissions(result.config)) return 1;
   await write(process.stdout, "configuration is valid\n");
   return 0;
 }
 
 async function run(file: string, level: LogLevel): Promise<number> {
-  const result = await loadConfigFile(file);
+  const result = await loadAnyConfig(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
     return 1;
   }
-  const target = result.config.global.log;
-  if (target.startsWith("unix://") && !mayWrite(target.slice("unix://".length))) {
-    await write(process.stderr, `tsproxy: global.log ${target}: Deno needs --allow-write for it\n`);
-    return 1;
-  }
+  if (await refusePermissions(result.config)) return 1;
   const counters = new ProcessCounters();
   await configureLogging({
     level,
@@ -337,4 +374,10 @@ function untilStopped(
   });
 }
 
+// Deno refusing an operation later (no flag for it) ends the process with one line, not a trace.
+process.on("uncaughtException", (e) => {
+  const line = permissionMessage(e);
+  if (line === undefined) throw e;
+  process.stderr.write(`tsproxy: ${line}\n`, () => process.exit(1));
+});
 process.exit(await main(process.argv.slice(2)));

@@ -26,6 +26,15 @@ export function orThrow<R extends { ok: true } | { ok: false; error: string }>(
   return r as Extract<R, { ok: true }>;
 }
 
+/**
+ * What parseDuration accepts, for the JSON Schema: `pattern` applies to strings only and `minimum`
+ * to numbers only, so both sit on the union (editors then refuse `"5 s"` as check does).
+ */
+export const DURATION_FORM = {
+  pattern: "^\\s*(\\d+(\\.\\d+)?|((\\d+(\\.\\d+)?|\\.\\d+)(ms|s|m|h))+)\\s*$",
+  minimum: 0,
+};
+
 /** A duration (`5s`, `250ms`, `1m30s`, or milliseconds), in milliseconds. */
 export function duration(description: string) {
   return z
@@ -33,7 +42,7 @@ export function duration(description: string) {
       error: "expected a duration such as 5s, 250ms, 1m30s or a number of milliseconds",
     })
     .transform(parsing(parseDuration))
-    .meta({ description, examples: ["5s", "250ms", "1m30s"] });
+    .meta({ description, examples: ["5s", "250ms", "1m30s"], ...DURATION_FORM });
 }
 
 /** A `host:port` address; a bind may ask for port 0 and any address, a server may not. */

@@ -13,4 +13,4 @@ export async function getRuntime(): Promise<Runtime> {
   else throw new Error("tsproxy runs on Deno or Bun; this runtime is neither");
   return current;
 }
-export { mayWrite } from "./permissions.ts";
+export { mayWrite, permissionMessage } from "./permissions.ts";

@@ -4,6 +4,7 @@ import process from "node:process";
 import { startHaproxyConfig } from "./haproxy.ts";
 import { type OriginRequest, RawClient, type RawHttpOrigin, rawHttpOrigin } from "./http.ts";
 import { startProxy } from "./proxy.ts";
+import { importHaproxyCfg, toYaml } from "../../../src/import/mod.ts";
 
 /** The backends every scenario may name; `a` is the default one. */
 export const BACKENDS = ["a", "b", "c"] as const;
@@ -105,6 +106,19 @@ ${fe}backends:
 ${be}`;
 }
 
+/**
+ * tsproxy's config: the hand-written YAML, or with TSPROXY_DIFF_IMPORT=1 the haproxy.cfg itself
+ * converted by `tsproxy import` (binds on port 0), so the same differential checks the converter.
+ */
+export function tsproxySide(scenarios: Scenario[], ports: number[]): string {
+  if (process.env.TSPROXY_DIFF_IMPORT !== "1") return tsproxyConfig(scenarios, ports);
+  const cfg = haproxyConfig(scenarios, ports, scenarios.map(() => 0));
+  const converted = importHaproxyCfg(cfg);
+  const lost = converted.issues.filter((i) => !i.ignored);
+  if (lost.length > 0) throw new Error(`import lost lines: ${JSON.stringify(lost)}`);
+  return toYaml(converted, "rules_diff haproxy.cfg");
+}
+
 /** The haproxy.cfg: the same frontends and backends, the rule lines verbatim after their keyword. */
 export function haproxyConfig(scenarios: Scenario[], ports: number[], fePorts: number[]): string {
   const kw = (k: string, lines: string[] | undefined) =>
@@ -201,7 +215,7 @@ export async function runScenarios(
   const hPorts = hOrigins.map((o) => o.port), tPorts = tOrigins.map((o) => o.port);
   const started = await Promise.allSettled([
     startHaproxyConfig(scenarios.length, (fe) => haproxyConfig(scenarios, hPorts, fe)),
-    startProxy("bun", tsproxyConfig(scenarios, tPorts), scenarios.length),
+    startProxy("bun", tsproxySide(scenarios, tPorts), scenarios.length),
   ]);
   if (started.some((p) => p.status === "rejected")) {
     await Promise.all(started.map((p) => p.status === "fulfilled" && p.value.stop()));

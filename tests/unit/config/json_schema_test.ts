@@ -71,3 +71,46 @@ test("configJsonSchema() shows addresses as strings and carries descriptions", (
     assert.ok((at(schema, ...path).description ?? "").length > 10, `no description at ${path}`);
   }
 });
+
+test("configJsonSchema() durations: the schema refuses and accepts what check does", async () => {
+  const { parseDuration } = await import("../../../src/config/mod.ts");
+  const node = at(configJsonSchema() as Schema, "defaults", "timeout", "connect") as Schema & {
+    pattern: string;
+    minimum: number;
+  };
+  const schemaOk = (v: string | number) =>
+    typeof v === "number" ? v >= node.minimum : new RegExp(node.pattern).test(v);
+  const checkOk = (v: string | number) => {
+    try {
+      parseDuration(v);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const values = [
+    "5s",
+    "5 s",
+    " 5s ",
+    "1m30s",
+    "1.5h",
+    ".5s",
+    "250ms",
+    "5",
+    "5.5",
+    "5x",
+    "",
+    "s",
+    "1hms",
+    "5mss",
+    "1ms5s",
+    "-1s",
+    0,
+    250,
+    -1,
+  ];
+  for (const v of values) {
+    assert.equal(schemaOk(v), checkOk(v), `${JSON.stringify(v)}: schema and check disagree`);
+  }
+  assert.equal(schemaOk("5 s"), false);
+});
