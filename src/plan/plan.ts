@@ -104,6 +104,7 @@ export async function planFromConfig(
       Object.values(config.frontends).some((f) => f.stats !== undefined) ||
       config.defaults.stats !== undefined,
     backendRules,
+    stickTables: stick,
     checks: checkPlans(eff.backends, base),
     hardStopAfter: eff.global.hardStopAfter,
     frontends,

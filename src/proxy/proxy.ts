@@ -4,6 +4,7 @@ import { type CheckPlan, type RunningChecks, startChecks } from "../check/mod.ts
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { AccessRecord } from "../log/access.ts";
 import type { Runtime } from "../runtime/types.ts";
+import type { StickTable } from "../stick/table.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
 import type { HttpFrontendOptions } from "./http/options.ts";
@@ -43,6 +44,8 @@ export interface ProxyPlan {
   backendRules?: ReadonlyMap<string, BackendHttpRules>;
   /** Health checks, one per server with `check: true` (started once every bind succeeded). */
   checks?: readonly CheckPlan[];
+  /** The stick tables the rules track in, by name (for `show table` and the stats). */
+  stickTables?: ReadonlyMap<string, StickTable> | null;
 }
 
 export interface ProxyHandle {
@@ -56,6 +59,8 @@ export interface ProxyHandle {
   readonly checks: RunningChecks;
   /** The process-wide limits, changed at run time by `set maxconn global`, `set rate-limit sessions global`. */
   readonly admission: ProcessAdmission;
+  /** The stick tables by name, in declaration order (empty when the config has none). */
+  readonly tables: ReadonlyMap<string, StickTable>;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
   shutdown(): Promise<void>;
   /**
@@ -112,6 +117,7 @@ export async function startPlan(
     backends,
     admission,
     checks,
+    tables: plan.stickTables ?? new Map(),
     process: {
       counters,
       get cur() {
