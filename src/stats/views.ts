@@ -93,11 +93,20 @@ export interface ProcessView {
   readonly maxconn: number;
 }
 
+/** What the table reads of a stick table (src/stick/table.ts StickTable). */
+export interface StickTableView {
+  readonly spec: { readonly name: string; readonly type: string; readonly size: number };
+  /** Entries held now. */
+  readonly entries: number;
+}
+
 /** A running proxy as the table reads it (`ProxyHandle` in src/proxy/proxy.ts is one). */
 export interface ProxyView {
   readonly process: ProcessView;
   readonly frontends: readonly FrontendView[];
   readonly backends: ReadonlyMap<string, BackendView>;
+  /** Stick tables by name; absent or empty when the config has none. */
+  readonly tables?: ReadonlyMap<string, StickTableView>;
 }
 
 /** The scopes rows apply to, with the view each one reads. */
