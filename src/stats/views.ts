@@ -115,10 +115,12 @@ export interface ScopeViews {
   frontend: FrontendView;
   backend: BackendView;
   server: ServerView;
+  sticktable: StickTableView;
 }
 
 /**
- * A row applies to some of these. HAProxy's fifth, listener (per-bind lines, `option
+ * A row applies to some of these (`sticktable`: one per stick table, as HAProxy's exporter's
+ * scope of that name). HAProxy's listener scope, listener (per-bind lines, `option
  * socket-stats`), has no rows yet: tsproxy does not tell which bind a session came through.
  */
 export type Scope = keyof ScopeViews;
