@@ -44,7 +44,7 @@ async function loop(): Promise<void> {
   while (Date.now() < end) {
     await new Promise<void>((done) => {
       const sock = net.connect({ host: "127.0.0.1", port: PORT, localAddress: src });
-      let buf = Buffer.alloc(0);
+      let buf: Buffer = Buffer.alloc(0);
       const next = async () => {
         if (Date.now() >= end) return sock.destroy();
         await pace();
