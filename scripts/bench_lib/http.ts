@@ -20,6 +20,7 @@ export const HTTP_PATH_IDS = [
   "bun",
   "bun-stats",
   "bun-rules",
+  "bun-stick",
   "bun-nolog",
   "deno",
   "binary",
@@ -137,6 +138,18 @@ ${RULE_LINES.map((r) => `      - ${JSON.stringify(r)}`).join("\n")}
     tsproxyYaml(log.tsproxy).replace(
       `  web: { bind: ["127.0.0.1:${TSPROXY_PORT}"], defaultBackend: origin }\n`,
       `  web:\n    bind: ["127.0.0.1:${TSPROXY_PORT}"]\n    defaultBackend: origin\n${STATS_FRONTEND}`,
+    ),
+  );
+  // The same proxy tracking every client in a stick table with one rate rule that never denies
+  // (issue 14: under 5% of req/s): the cost of track-sc0 src and sc_http_req_rate per request.
+  const tsproxyStickCfg = cfg(
+    "http-tsproxy-stick.yaml",
+    tsproxyYaml(log.tsproxy).replace(
+      `  web: { bind: ["127.0.0.1:${TSPROXY_PORT}"], defaultBackend: origin }\n`,
+      `  web:\n    bind: ["127.0.0.1:${TSPROXY_PORT}"]\n    defaultBackend: origin\n` +
+        `    stickTable: { type: ip, size: 1m, expire: 30s, store: ["http_req_rate(10s)"] }\n` +
+        `    httpRequest:\n      - track-sc0 src\n` +
+        `      - deny deny_status 429 if { sc_http_req_rate(0) gt 1000000 }\n`,
     ),
   );
   const tsproxyNoLogCfg = cfg("http-tsproxy-nolog.yaml", tsproxyYaml("none"));
@@ -265,6 +278,15 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
       label: "tsproxy (Bun, 20 ACLs + 10 rules)",
       port: TSPROXY_PORT,
       argv: ["bun", "cli.ts", "run", "-c", tsproxyRulesCfg],
+      cwd: TREE,
+      accessLog: log.tsproxy,
+      ...noCli,
+    },
+    {
+      id: "bun-stick",
+      label: "tsproxy (Bun, track-sc0 src + one rate rule)",
+      port: TSPROXY_PORT,
+      argv: ["bun", "cli.ts", "run", "-c", tsproxyStickCfg],
       cwd: TREE,
       accessLog: log.tsproxy,
       ...noCli,
@@ -511,6 +533,17 @@ const PAIRS: Pair[] = [
       "without; CPU as the no-stats figure over the stats one):",
     aim: 0.98,
     aimText: (l) => `${l.test}, req/s ≥ 0.98× ${l.ref} without stats`,
+  },
+  // The stick cost aim: track-sc0 src and one sc_http_req_rate rule lose under 5% (issue 14).
+  {
+    ref: "bun",
+    test: "bun-stick",
+    title: () =>
+      "Stick table cost (median over rounds of the per-round ratio, tsproxy (Bun) with " +
+      "track-sc0 src and one sc_http_req_rate deny rule over the same without; CPU as the " +
+      "no-stick figure over the stick one):",
+    aim: 0.95,
+    aimText: (l) => `${l.test}, req/s ≥ 0.95× ${l.ref} without stick tables`,
   },
   // --base: the working tree "not slower" than the base revision, within 2% of its req/s.
   ...(["bun", "deno"] as const).map((id): Pair => ({

@@ -83,6 +83,9 @@ export async function startProxy(
     get checks() {
       return handle.checks;
     },
+    get tables() {
+      return handle.tables;
+    },
     process: handle.process,
     admission: handle.admission,
     control,

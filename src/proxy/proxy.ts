@@ -3,6 +3,7 @@ import type { Backend } from "../backend/backend.ts";
 import type { Server } from "../backend/server.ts";
 import type { RunningChecks } from "../check/mod.ts";
 import type { Runtime } from "../runtime/types.ts";
+import type { StickTable } from "../stick/table.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
 import type { Frontend } from "./accept/frontend.ts";
@@ -12,6 +13,8 @@ import type { ProxyPlan } from "./proxy_plan.ts";
 import { activate, type Generation, prepareGeneration } from "./generation.ts";
 
 export type { ProxyPlan };
+
+const NO_TABLES: ReadonlyMap<string, StickTable> = new Map();
 
 export interface ProxyHandle {
   // the getters read the generation serving now: a reload replaces them all
@@ -25,6 +28,8 @@ export interface ProxyHandle {
   readonly checks: RunningChecks;
   /** The process-wide limits, changed at run time by `set maxconn global`, `set rate-limit sessions global`. */
   readonly admission: ProcessAdmission;
+  /** The stick tables by name, in declaration order (empty when the config has none). */
+  readonly tables: ReadonlyMap<string, StickTable>;
   /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
   shutdown(): Promise<void>;
   /**
@@ -76,6 +81,9 @@ export async function startPlan(
     },
     get backends() {
       return current().backends;
+    },
+    get tables() {
+      return current().plan.stickTables ?? NO_TABLES;
     },
     get checks() {
       return current().checks;

@@ -10,6 +10,7 @@ import { HTTP_ROWS } from "./rows_http.ts";
 import { PROCESS_ROWS } from "./rows_process.ts";
 import { SESSION_ROWS } from "./rows_sessions.ts";
 import { STATE_ROWS } from "./rows_state.ts";
+import { TABLE_ROWS } from "./rows_tables.ts";
 import type { MetricRow } from "./row.ts";
 import type { Scope } from "./views.ts";
 
@@ -22,10 +23,11 @@ export const METRICS: readonly MetricRow[] = [
   ...STATE_ROWS,
   ...ERROR_ROWS,
   ...HTTP_ROWS,
+  ...TABLE_ROWS,
 ];
 
 const byScope = new Map<Scope, readonly MetricRow[]>(
-  (["process", "frontend", "backend", "server"] as const).map((s) => [
+  (["process", "frontend", "backend", "server", "sticktable"] as const).map((s) => [
     s,
     METRICS.filter((r) => r.read[s] !== undefined),
   ]),

@@ -93,11 +93,20 @@ export interface ProcessView {
   readonly maxconn: number;
 }
 
+/** What the table reads of a stick table (src/stick/table.ts StickTable). */
+export interface StickTableView {
+  readonly spec: { readonly name: string; readonly type: string; readonly size: number };
+  /** Entries held now. */
+  readonly entries: number;
+}
+
 /** A running proxy as the table reads it (`ProxyHandle` in src/proxy/proxy.ts is one). */
 export interface ProxyView {
   readonly process: ProcessView;
   readonly frontends: readonly FrontendView[];
   readonly backends: ReadonlyMap<string, BackendView>;
+  /** Stick tables by name; absent or empty when the config has none. */
+  readonly tables?: ReadonlyMap<string, StickTableView>;
 }
 
 /** The scopes rows apply to, with the view each one reads. */
@@ -106,10 +115,12 @@ export interface ScopeViews {
   frontend: FrontendView;
   backend: BackendView;
   server: ServerView;
+  sticktable: StickTableView;
 }
 
 /**
- * A row applies to some of these. HAProxy's fifth, listener (per-bind lines, `option
+ * A row applies to some of these (`sticktable`: one per stick table, as HAProxy's exporter's
+ * scope of that name). HAProxy's listener scope, listener (per-bind lines, `option
  * socket-stats`), has no rows yet: tsproxy does not tell which bind a session came through.
  */
 export type Scope = keyof ScopeViews;

@@ -171,11 +171,39 @@ export class StickTable {
     return true;
   }
 
-  /** Sets data type `id` (element `n`) of `e` (gpt, server_id); false when not stored. */
+  /**
+   * Sets data type `id` (element `n`) of `e` (gpt, server_id; `set table`); a rate's current
+   * period starts now with `v` events, as HAProxy's CLI sets it. False when not stored.
+   */
   set(e: number, id: number, n: number, v: number): boolean {
     const at = this.#offset(id, n);
     if (at < 0) return false;
-    this.#rows[e * this.#stride + at] = v;
+    const base = e * this.#stride + at;
+    if (KINDS[this.#fallbackId(id)]!.kind === "rate") {
+      this.#rows[base] = this.#clock();
+      this.#rows[base + 1] = v;
+      this.#rows[base + 2] = 0;
+    } else this.#rows[base] = v;
+    return true;
+  }
+
+  /** The live entries (expired untracked ones left out), for `show table` and `clear table`. */
+  *each(): IterableIterator<number> {
+    const now = this.#clock();
+    for (const e of this.#index.values()) {
+      if (this.#rows[e * this.#stride + REFS] !== 0 || !this.#expired(e, now)) yield e;
+    }
+  }
+
+  /** When `e` expires (ms since the epoch; Infinity when the table has no `expire`). */
+  expiresAt(e: number): number {
+    return this.#rows[e * this.#stride + EXPIRE]!;
+  }
+
+  /** Removes `e` unless a tracker holds it (`clear table`); false then. */
+  delete(e: number): boolean {
+    if (this.#rows[e * this.#stride + REFS] !== 0) return false;
+    this.#remove(e);
     return true;
   }
 

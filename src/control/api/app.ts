@@ -7,6 +7,7 @@ import { type ApiAccounts, authenticate } from "./api_auth.ts";
 import type { ControlLink } from "./link.ts";
 import { scopesOf } from "./prometheus.ts";
 import { backendJson, serverJson } from "./resources.ts";
+import { addTableRoutes } from "./tables.ts";
 
 const log = getLogger(["tsproxy", "api"]);
 
@@ -120,6 +121,7 @@ export function apiApp(accounts: ApiAccounts, link: ControlLink): Hono<Vars> {
     const [answer] = await run([`del server ${b}/${s}`], c.get("actor"));
     return /^Server deleted/i.test(answer!) ? c.body(null, 204) : c.json({ error: answer }, 400);
   });
+  addTableRoutes(app, { proxy, run });
   app.post("/api/commands", async (c) => {
     const p = commandSchema.safeParse(await c.req.json().catch(() => undefined));
     if (!p.success) return c.json({ error: z.prettifyError(p.error) }, 400);

@@ -30,7 +30,7 @@ export interface StatsRenderers {
   renderPrometheus(proxy: ProxyView, scopes: readonly string[]): string;
 }
 
-const SCOPES = new Set(["global", "frontend", "backend", "server", "*", ""]);
+const SCOPES = new Set(["global", "frontend", "backend", "server", "sticktable", "*", ""]);
 
 /** HAProxy's wording of the admin action outcomes (`;st=`). */
 const STATUS: Readonly<Record<string, string>> = {

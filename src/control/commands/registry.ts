@@ -1,13 +1,14 @@
-/** Every runtime command by its leading words: one line per family; `show table`/`set table`/`clear table` join with stick tables. */
+/** Every runtime command by its leading words: one line per family. */
 import type { Command } from "./context.ts";
 import { dynamicCommands } from "./dynamic.ts";
 import { limitCommands } from "./limits.ts";
 import { reloadCommands } from "./reload.ts";
 import { serverCommands } from "./servers.ts";
 import { showCommands } from "./show.ts";
+import { tableCommandList } from "./table.ts";
 
-/** Stick-table commands (show/set/clear table) register here when src/stick/ brings them. */
-export const tableCommands: Command[] = [];
+/** Stick-table commands: show/set/clear table. */
+export const tableCommands: readonly Command[] = tableCommandList;
 
 /** The registry: command families in help order. */
 export function allCommands(): readonly Command[] {

@@ -218,8 +218,14 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     const s = this.s, fe = s.owner.counters;
     fe.bin += sent;
     fe.bout += this.bytesOut;
-    // stick counters of what this request tracked: errors, bytes, conn_cur released
-    this.ctx?.stick?.tracker?.end(this.status, termination !== NORMAL, sent, this.bytesOut);
+    // stick counters of what this request tracked: errors, bytes, conn_cur released; as
+    // HAProxy's, the rules' own answers (return, redirect, services: `L`) are no error, denials
+    // and tarpits are (their status), invalid requests and servers' 4xx too
+    const tr = this.ctx?.stick?.tracker;
+    if (tr) {
+      const own = termination.charCodeAt(0) === 76; // "L"
+      tr.end(own ? 0 : this.status, !own && termination !== NORMAL, sent, this.bytesOut);
+    }
     if (this.status > 0) {
       countStatus(fe, this.status);
       countStatus(this.be.counters, this.status);

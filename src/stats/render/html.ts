@@ -5,6 +5,7 @@ import { infoFields } from "./info.ts";
 import { type FieldLine, fieldLines } from "./lines.ts";
 import { esc, proxyTable } from "./html_proxy.ts";
 import { STYLE } from "./html_style.ts";
+import { readRows } from "../snapshot.ts";
 
 export interface HtmlOptions extends InfoOptions {
   /** The page's own URI: the admin forms POST to it. */
@@ -50,6 +51,21 @@ function legend(): string {
   return `<table class="legend">${cells}</table>`;
 }
 
+/** Stick tables: name, type, size, used, read from the metrics table's sticktable rows; "" when none. */
+function stickTables(proxy: ProxyView, now: number): string {
+  const list = [...(proxy.tables ?? new Map()).values()];
+  if (list.length === 0) return "";
+  const rows = list.map((t) => {
+    const [size, used] = ["size", "used"].map((n) =>
+      readRows("sticktable", t, now).find((s) => s.row.prometheus === n)!.value
+    );
+    return `<tr><td class="pxname">${esc(t.spec.name)}</td><td>${esc(t.spec.type)}</td>` +
+      `<td>${size}</td><td>${used}</td></tr>`;
+  }).join("");
+  return `<table class="sticktables"><tr><th class="pxname" colspan="4">stick tables</th></tr>` +
+    `<tr><th>Name</th><th>Type</th><th>Size</th><th>Used</th></tr>${rows}</table>`;
+}
+
 /** Lines grouped by proxy name, in order: a frontend's table, then each backend's. */
 function byProxy(lines: readonly FieldLine[]): [string, FieldLine[]][] {
   const out: [string, FieldLine[]][] = [];
@@ -91,6 +107,7 @@ export function renderHtml(proxy: ProxyView, o: HtmlOptions): string {
     esc(new Date(now).toISOString())
   }</div></div>
 ${tables}
+${stickTables(proxy, now)}
 </body></html>
 `;
 }

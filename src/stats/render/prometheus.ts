@@ -9,8 +9,8 @@ import {
 } from "./prometheus_states.ts";
 
 /** HAProxy's exporter scopes (`?scope=global` is the process). */
-export type PrometheusScope = "global" | "frontend" | "backend" | "server";
-const ALL: readonly PrometheusScope[] = ["global", "frontend", "backend", "server"];
+export type PrometheusScope = "global" | "frontend" | "backend" | "server" | "sticktable";
+const ALL: readonly PrometheusScope[] = ["global", "frontend", "backend", "server", "sticktable"];
 
 /**
  * The scopes a query asks for, as HAProxy's exporter reads `scope=`: none given, all of them;
@@ -25,7 +25,7 @@ export function scopesFromQuery(params: URLSearchParams): Set<PrometheusScope> {
     else if ((ALL as readonly string[]).includes(s)) out.add(s as PrometheusScope);
     else if (s !== "") {
       throw new RangeError(
-        `prometheus: unknown scope "${s}" (global, frontend, backend, server, *)`,
+        `prometheus: unknown scope "${s}" (global, frontend, backend, server, sticktable, *)`,
       );
     }
   }
@@ -69,6 +69,11 @@ function objects(proxy: ProxyView, scope: Scope): [unknown, Record<string, strin
           s,
         ): [unknown, Record<string, string>] => [s, { proxy: b.name, server: s.name }])
       );
+    case "sticktable":
+      return [...(proxy.tables ?? new Map()).values()].map((t) => [
+        t,
+        { name: t.spec.name, type: t.spec.type },
+      ]);
   }
 }
 
@@ -78,6 +83,7 @@ const OBJECT_LABELS: { readonly [S in Scope]: readonly string[] } = {
   frontend: ["proxy"],
   backend: ["proxy"],
   server: ["proxy", "server"],
+  sticktable: ["name", "type"],
 };
 
 /** The full name of `row` in `scope`: HAProxy's exporter's, or tsproxy_* for a metric it lacks. */

@@ -15,7 +15,7 @@ import { METRICS, prometheusName, rowsFor, scopesOf } from "../../../src/stats/t
 import { readRows } from "../../../src/stats/snapshot.ts";
 import type { Scope, ScopeViews } from "../../../src/stats/views.ts";
 
-const PROMETHEUS = /^haproxy_(process|frontend|backend|server|listener)_[a-z0-9_]+$/;
+const PROMETHEUS = /^haproxy_(process|frontend|backend|server|listener|sticktable)_[a-z0-9_]+$/;
 
 test("METRICS: every row has a HAProxy field or says why not, a Prometheus name, a kind, a description", () => {
   assert.ok(METRICS.length > 30);
@@ -38,7 +38,7 @@ test("METRICS: every row has a HAProxy field or says why not, a Prometheus name,
 });
 
 test("METRICS: a HAProxy field and a Prometheus series appear once per scope", () => {
-  for (const scope of ["process", "frontend", "backend", "server"] as const) {
+  for (const scope of ["process", "frontend", "backend", "server", "sticktable"] as const) {
     const fields = new Set<string>(), series = new Set<string>();
     for (const row of rowsFor(scope)) {
       const s = prometheusName(row, scope) + JSON.stringify(row.labels ?? {});
@@ -93,6 +93,7 @@ function views(c: {
       algo: "roundrobin",
     },
     server,
+    sticktable: { spec: { name: "t", type: "ip", size: 0 }, entries: 0 },
   };
 }
 
@@ -171,7 +172,7 @@ test("src/: counter increments (`counters.X++`, `counters.X += n`) name only fie
 
 test("rowsFor(): each scope's rows, in table order, all readable from that scope", () => {
   const v = views({});
-  for (const scope of ["process", "frontend", "backend", "server"] as Scope[]) {
+  for (const scope of ["process", "frontend", "backend", "server", "sticktable"] as Scope[]) {
     const rows = rowsFor(scope);
     assert.deepEqual(rows, METRICS.filter((r) => r.read[scope] !== undefined));
     for (const s of readRows(scope, v[scope] as never, 0)) {

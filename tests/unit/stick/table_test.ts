@@ -149,3 +149,22 @@ test("StickTable grows its rows up to size and reuses freed ones", () => {
   assert.equal(t.entries, 5000);
   assert.equal(t.read(t.lookup(100_000), GPC0), 0); // a reused row starts at zero
 });
+
+test("StickTable each()/delete()/expiresAt(): live entries, tracked ones kept, set() of a rate", () => {
+  const { t, advance } = table();
+  const a = t.get(t.key("10.0.0.1")!), b = t.get(t.key("10.0.0.2")!);
+  assert.equal(t.expiresAt(a), 1_000_000 + 30_000);
+  t.ref(b);
+  assert.deepEqual([...t.each()].sort(), [a, b].sort());
+  assert.equal(t.delete(b), false, "a tracked entry stays");
+  assert.equal(t.delete(a), true);
+  assert.equal(t.entries, 1);
+  t.set(b, REQ_RATE, 0, 9);
+  assert.equal(t.read(b, REQ_RATE), 9, "the current period starts with the value set");
+  advance(15_000);
+  assert.equal(t.read(b, REQ_RATE), 4, "then fades as a previous period");
+  const c = t.get(t.key("10.0.0.3")!);
+  advance(31_000);
+  assert.deepEqual([...t.each()], [b], "an expired untracked entry is not listed");
+  assert.ok(c >= 0);
+});

@@ -58,3 +58,16 @@ test("renderHtml(): admin forms POST s, action and b to the uri", () => {
   assert.equal(html.match(/<form /g)!.length, 1, "no form for a frontend");
   assert.doesNotMatch(page(), /<form /);
 });
+
+test("renderHtml(): a stick tables section with size and used, only when there are tables", () => {
+  assert.ok(!page().includes("stick tables"));
+  const p = {
+    ...sampleProxy(),
+    tables: new Map([["per_ip", { spec: { name: "per_ip", type: "ip", size: 1000 }, entries: 7 }]]),
+  };
+  const html = renderHtml(p, BASE);
+  assert.match(
+    html,
+    /<td class="pxname">per_ip<\/td><td>ip<\/td><td>1000<\/td><td>7<\/td>/,
+  );
+});

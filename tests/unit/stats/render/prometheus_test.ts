@@ -76,3 +76,22 @@ test("renderPrometheus(): promtool check metrics passes", { skip: !hasPromtool()
 function hasPromtool(): boolean {
   return spawnSync("promtool", ["--version"]).status === 0;
 }
+
+test("renderPrometheus(): stick tables as HAProxy's exporter names them, under ?scope=sticktable", () => {
+  const p = {
+    ...sampleProxy(),
+    tables: new Map([["per_ip", {
+      spec: { name: "per_ip", type: "ip", size: 1048576 },
+      entries: 42,
+    }]]),
+  };
+  const all = renderPrometheus(p, { now: NOW }).split("\n");
+  assert.ok(all.includes('haproxy_sticktable_size{name="per_ip",type="ip"} 1048576'));
+  assert.ok(all.includes('haproxy_sticktable_used{name="per_ip",type="ip"} 42'));
+  assert.ok(all.includes("# TYPE haproxy_sticktable_used gauge"));
+  const only = renderPrometheus(p, {
+    now: NOW,
+    scopes: scopesFromQuery(new URLSearchParams("scope=sticktable")),
+  });
+  assert.equal(only.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 2);
+});
