@@ -184,7 +184,11 @@ for (const rt of RUNTIMES) {
           `abuser ${rate} req/s: ${JSON.stringify(abuser)}`,
       );
       assert.ok(abuser.denied! > abuser.ok!, `abuser mostly denied: ${JSON.stringify(abuser)}`);
-      assert.ok(abuser.ok! <= 110, `at most ~100 requests per second pass: ${abuser.ok}`);
+      // a real flood keeps the rate (denied requests count too) above 100 after the first 100; an
+      // abuser slowed to near the limit by a loaded machine may dip below it at times: then at
+      // most 100 per second pass
+      const passMax = rate >= 1000 ? 110 : Math.ceil(abuser.ms! / 1000) * 100;
+      assert.ok(abuser.ok! <= passMax, `at most ~100 requests per second pass: ${abuser.ok}`);
       for (const [name, p] of [["quiet", quiet], ["flood", loud]] as const) {
         assert.ok(p.statuses.every((s) => s === 200), `${name}: others denied`);
         assert.ok(p.latencies.length >= 20 * 50 * 4, `${name}: ${p.latencies.length} requests`);
