@@ -134,7 +134,14 @@ export async function explain(config: Config, input: ExplainInput): Promise<Expl
     return { ...done, server: null, head: null, answer };
   }
   const opts = plan.backends.find((o) => o.name === out.backend.name)!;
-  const server = explainServer(out.backend, req, input.src, opts.balance, opts.hashType);
+  const server = explainServer(
+    out.backend,
+    () => new Backend(opts),
+    req,
+    input.src,
+    opts.balance,
+    opts.hashType,
+  );
   const rewrites = sendRewrites(session, req, http, out.backend.name);
   return { ...done, server, rewrites: rewrites.changes, head: rewrites.head, answer: null };
 }

@@ -83,6 +83,8 @@ function candidatesOf(be: Backend): Server[] {
  */
 export function explainServer(
   be: Backend,
+  /** Another fresh Backend like `be`: picked from again to see whether the key decides. */
+  probe: () => Backend,
   req: RequestHead,
   src: string,
   spec: BalanceSpec,
@@ -113,12 +115,17 @@ export function explainServer(
     ...(srcRead ? [`source ${src}`] : []),
     ...read.map((r) => `${r.what} ${r.value === undefined ? "(none)" : JSON.stringify(r.value)}`),
   ];
-  const keyFound = srcRead || read.some((r) => r.value !== undefined && r.value !== "");
+  // with its key a hash picks the same server every time; without, it falls back to round-robin
+  const again = probe();
+  let keyFound = true;
+  for (let i = 0; i < candidates.length && keyFound; i++) {
+    keyFound = again.pick(httpPickContext(req, src))?.name === server?.name;
+  }
   const at = server === null ? "none is usable" : `server ${server.name}`;
   let why: string, exact: boolean;
   if (isHashed(spec) && keyFound) {
     exact = true;
-    why = `hash of ${keys.join(", ")} → ${at}`;
+    why = `key taken from ${keys.join(", ")} → ${at}`;
   } else if (isHashed(spec)) {
     exact = false;
     why = `no key in the request (${keys.join(", ") || "nothing read"}): round-robin, ` +
