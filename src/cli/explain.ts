@@ -47,7 +47,7 @@ export async function runExplain(
 ): Promise<ExplainOutcome> {
   if (o.config === undefined || o.config === "") return usage("missing -c FILE (the config file)");
   if ((o.raw === undefined) === (words.length === 0)) {
-    return usage(`give the request: a request line ("GET /path") or --raw FILE, not both`);
+    return usage(`give the request: a request line ("GET /path") or --raw FILE (one of the two)`);
   }
   let head: Uint8Array, dst: { host: string; port: number } | undefined;
   try {

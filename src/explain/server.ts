@@ -123,7 +123,10 @@ export function explainServer(
   }
   const at = server === null ? "none is usable" : `server ${server.name}`;
   let why: string, exact: boolean;
-  if (isHashed(spec) && keyFound) {
+  if (candidates.length === 1 && server !== null) {
+    exact = true;
+    why = `the only usable server → ${at}`;
+  } else if (isHashed(spec) && keyFound) {
     exact = true;
     why = `key taken from ${keys.join(", ")} → ${at}`;
   } else if (isHashed(spec)) {

@@ -219,3 +219,30 @@ test("explain() answers an invalid request as the parser does, and renders text 
   assert.match(text, /^backend {3}api/m);
   assert.deepEqual(JSON.parse(renderJson(ok)), JSON.parse(JSON.stringify(ok)));
 });
+
+test("explain() with --sni: the connection is TLS, ssl_fc_sni routes, X-Forwarded-Proto says https", async () => {
+  const r = parseConfigText(
+    `
+defaults: { mode: http, forwardedProto: true }
+frontends:
+  web:
+    bind: ["0.0.0.0:8443"]
+    acl: ["is_b ssl_fc_sni -i b.example"]
+    useBackend: ["b if is_b"]
+    defaultBackend: a
+backends:
+  a: { servers: [{ name: a1, address: "127.0.0.1:9001" }] }
+  b: { servers: [{ name: b1, address: "127.0.0.1:9002" }] }
+`,
+    "t.yaml",
+  );
+  if (!r.ok) assert.fail(r.errors.map((e) => e.message).join("\n"));
+  const head = requestFromArgs("GET /", ["Host: b.example"]);
+  const e = await explain(r.config, { head, src: "10.0.0.1", sni: "b.example" });
+  assert.equal(e.request.tls, true);
+  assert.deepEqual([e.backend?.name, e.server?.name, e.server?.exact], ["b", "b1", true]);
+  assert.equal(field(e.head, "X-Forwarded-Proto"), "https");
+  const plain = await explain(r.config, { head, src: "10.0.0.1" });
+  assert.equal(plain.backend?.name, "a");
+  assert.equal(field(plain.head, "X-Forwarded-Proto"), "http");
+});
