@@ -18,6 +18,7 @@ import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.t
 import { missingPermissions } from "./src/cli/permissions.ts";
 import { loadAnyConfig } from "./src/cli/load.ts";
 import { runImport } from "./src/cli/import.ts";
+import { EXPLAIN_OPTIONS, EXPLAIN_USAGE, runExplain } from "./src/cli/explain.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
@@ -29,6 +30,8 @@ Commands:
   check -c FILE    validate a config file and report every error (-c may be left out)
   ctl COMMAND      run a runtime command (show stat, set server ...) on a running proxy
   import FILE      convert a haproxy.cfg to tsproxy's YAML
+  explain -c FILE 'GET /path' [-H 'Name: value'] [--src IP]
+                   what the proxy would do with a request (rules, backend, server, head)
   schema           print the JSON Schema of the config file
   version          print the version and the runtime
 
@@ -106,6 +109,7 @@ Options:
 `,
     options: { output: { type: "string", short: "o" } },
   },
+  explain: { usage: EXPLAIN_USAGE, options: EXPLAIN_OPTIONS },
   schema: {
     usage: `Usage: tsproxy schema
 
@@ -165,6 +169,13 @@ async function main(argv: string[]): Promise<number> {
     url?: string;
     token?: string;
     output?: string;
+    header?: string[];
+    src?: string;
+    dst?: string;
+    sni?: string;
+    frontend?: string;
+    raw?: string;
+    json?: boolean;
   };
   let positionals: string[];
   try {
@@ -172,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
       args: rest,
       options: { ...COMMANDS[command].options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: ["ctl", "run", "check", "import"].includes(command),
+      allowPositionals: ["ctl", "run", "check", "import", "explain"].includes(command),
     });
     values = parsed.values as typeof values;
     positionals = parsed.positionals;
@@ -200,6 +211,13 @@ async function main(argv: string[]): Promise<number> {
         return await ctl(values, positionals);
       case "import": {
         const r = await runImport(requireConfig(undefined, positionals), values.output);
+        await write(process.stdout, r.stdout);
+        await write(process.stderr, r.stderr);
+        return r.code;
+      }
+      case "explain": {
+        const r = await runExplain(values, positionals);
+        if (r.code === 2) throw new UsageError(r.stderr);
         await write(process.stdout, r.stdout);
         await write(process.stderr, r.stderr);
         return r.code;
