@@ -30,7 +30,7 @@ interface Session {
   /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
   stopSoftly?(): void;
   /** What of it uses a connection to `server` now (itself, its transaction), else null. */
-  onServer?(server: Server): ServerSession | null;
+  onServer?(server: Server): ServerSession | ServerSession[] | null;
 }
 
 /** Accepted connections waiting for a slot under maxconn, at most this many per frontend. */

@@ -105,7 +105,7 @@ export class HttpTransaction extends TransactionEnds {
     this.bytesOut += bytes.length;
     s.owner.counters.intercepted++;
     this.be.counters.intercepted++;
-    s.client.write(bytes);
+    s.out.answer(bytes);
     const answered = failure("local", "http-request-rules");
     this.log(answered.termination, answered.phase);
     if (!keep) s.closeGracefully();
