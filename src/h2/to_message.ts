@@ -6,7 +6,8 @@ import type { CheckedRequest } from "./request_check.ts";
 /**
  * The request as the rules, the balancer and the transaction read it: `:method` → method, `:path`
  * (CONNECT: `:authority`) → target, `:scheme` kept, `:authority` → a `host` field first when none
- * was sent (request_check.ts refused a differing one), cookie fields joined with "; " (§8.2.3),
+ * was sent (request_check.ts refused a differing one), cookie fields joined with "; " (§8.2.3)
+ * into one field after the others (where HAProxy puts it),
  * `headLength` the section's §4.1 size. Version 2, minor 1: HTTP/1.1 semantics.
  */
 export function toRequestHead(
@@ -26,12 +27,12 @@ export function toRequestHead(
         continue;
       }
       cookie = { name: f.name, lname: f.lname, value: f.value };
-      headers.push(cookie);
       continue;
     }
     if (f.lname === "host") host = true;
     headers.push(f);
   }
+  if (cookie !== null) headers.push(cookie); // last, as HAProxy places the joined field
   if (!host && p.authority !== "") {
     headers.unshift({ name: "host", lname: "host", value: p.authority });
   }

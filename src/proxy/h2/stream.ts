@@ -105,8 +105,12 @@ export class H2Stream implements TransactionSession, ClientSide, StreamControl {
     const txn = new HttpTransaction(this, req, framing, start);
     this.#txn = txn;
     if (!endStream) {
-      const conn = this.#host.conn, id = this.id;
-      this.#body = new RequestBodyIn(framing.type === "chunked", (n) => conn.release(id, n));
+      const host = this.#host, id = this.id;
+      // credit returned on a server's drain must reach the client: the WINDOW_UPDATE is written
+      this.#body = new RequestBodyIn(framing.type === "chunked", (n) => {
+        host.conn.release(id, n);
+        host.flushSoon();
+      });
       this.#body.attach(txn);
     }
     txn.start(EMPTY);
