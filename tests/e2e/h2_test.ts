@@ -71,6 +71,7 @@ frontends:
     httpRequest:
       - deny if { path /deny }
       - set-header X-Rewritten yes
+      - use-service prometheus-exporter if { path /metrics }
     defaultBackend: app
 backends:
   app:
@@ -323,6 +324,15 @@ for (const rt of RUNTIMES) {
       const other = await served;
       assert.equal(other.stdout.toString(), "ok", "a client on another connection is served");
       await waitForLine(proxy, /HTTP\/2 connection error ENHANCE_YOUR_CALM: \d+ glitches/);
+      // the glitches and the cut connection are in the frontend's stats (a local service, over h2)
+      const metrics = (await curl(["--http2-prior-knowledge", `${h2c}/metrics`])).stdout.toString();
+      const count = (name: string) =>
+        Number(
+          new RegExp(`^tsproxy_frontend_${name}\\{proxy="web"\\} (\\d+)`, "m").exec(metrics)?.[1],
+        );
+      assert.ok(count("h2_glitches_total") > 100, metrics.slice(0, 2000));
+      assert.ok(count("h2_connection_errors_total") >= 12, "GOAWAYs for errors counted");
+      assert.ok(count("h2_connections_total") >= 20, "h2 connections counted");
     } finally {
       await proxy.stop();
       origin.close();
