@@ -8,7 +8,7 @@ if [ ! -x node_modules/.bin/deno ] || [ ! -x node_modules/.bin/bun ] || [ packag
 fi
 
 need=()
-for pair in redis-server:redis-server redis-benchmark:redis-tools haproxy:haproxy curl:curl openssl:openssl python3:python3 ssh:openssh-client rsyslogd:rsyslog promtool:prometheus socat:socat wrk:wrk chromium:chromium shellcheck:shellcheck systemd-analyze:systemd; do
+for pair in redis-server:redis-server redis-benchmark:redis-tools haproxy:haproxy curl:curl openssl:openssl python3:python3 ssh:openssh-client rsyslogd:rsyslog promtool:prometheus socat:socat wrk:wrk chromium:chromium shellcheck:shellcheck systemd-analyze:systemd nghttp:nghttp2-client h2load:nghttp2-client; do
   cmd=${pair%%:*}; pkg=${pair##*:}
   command -v "$cmd" >/dev/null 2>&1 || [ -x "/usr/sbin/$cmd" ] || need+=("$pkg")
 done

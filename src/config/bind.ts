@@ -26,8 +26,8 @@ export const tlsBindSchema = z.strictObject({
       "CN; wildcards too) select it; the first is the default for clients without a known name.",
   ),
   alpn: alpnList(
-    "Protocols offered by ALPN in preference order (e.g. [http/1.1]); rules see the choice. " +
-      "h2 is refused until the frontend speaks HTTP/2.",
+    "Protocols offered by ALPN in preference order (e.g. [h2, http/1.1]); rules see the " +
+      "choice. On an HTTP frontend a connection that chose h2 speaks HTTP/2.",
   ).optional(),
   minVersion: tlsVersion.default("TLSv1.2").describe("Oldest TLS version accepted."),
   maxVersion: tlsVersion.optional().describe("Newest TLS version accepted."),

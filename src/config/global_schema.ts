@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { apiSchema } from "./api_schema.ts";
 import { duration, maxconn } from "./fields.ts";
+import { h2TuneSchema } from "./h2_tune.ts";
 import { logTarget, syslogSchema } from "./syslog_schema.ts";
 
 export const globalSchema = z.strictObject({
@@ -43,6 +44,7 @@ export const globalSchema = z.strictObject({
       "Most header fields in one HTTP head; more gets 431 (like HAProxy's default " +
         "tune.http.maxhdr 101, which admits 100).",
     ),
+    h2: h2TuneSchema,
   }).prefault({}).describe("Buffer and parser limits."),
   api: apiSchema.optional(),
 }).describe("Process-wide settings.");

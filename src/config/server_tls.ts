@@ -1,7 +1,7 @@
 /** A server's TLS settings (HAProxy's `server ... ssl verify ca-file sni alpn crt check-ssl`), spread into serverSchema. */
 import { z } from "zod";
 import { FETCHES } from "../rules/mod.ts";
-import { alpnList } from "./alpn.ts";
+import { serverAlpnList } from "./alpn.ts";
 
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
@@ -46,7 +46,7 @@ export const serverTlsFields = {
     "PEM CA certificates the server's certificate must chain to (default: the system's).",
   ),
   sni: sni.optional(),
-  alpn: alpnList(
+  alpn: serverAlpnList(
     "ALPN protocols offered to the server, e.g. [http/1.1]. h2 is refused until server " +
       "connections speak HTTP/2.",
   ).optional(),

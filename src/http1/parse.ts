@@ -70,7 +70,7 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): HeadResu
   }
   return {
     ok: true,
-    head: { kind: "request", method, target, minor, headers, headLength: head.length },
+    head: { kind: "request", method, target, minor, version: 1, headers, headLength: head.length },
   };
 }
 

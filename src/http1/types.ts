@@ -15,11 +15,15 @@ export interface RequestHead {
   method: string;
   /** The request target as sent: origin-form "/p?q", absolute-form "http://h/p", authority-form "h:443", or "*". */
   target: string;
-  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and for HTTP/2, whose semantics are HTTP/1.1's). */
   minor: 0 | 1;
+  /** The client's protocol: 1 (HTTP/1.x, see `minor`) or 2 (HTTP/2: the log's "HTTP/2.0", `req.ver`). */
+  version: 1 | 2;
   headers: HeaderField[];
-  /** Bytes of the whole head, request line to the empty line included. */
+  /** Bytes of the whole head, request line to the empty line included (HTTP/2: the decoded section's size). */
   headLength: number;
+  /** HTTP/2's `:scheme`; absent for HTTP/1 (the connection says it). */
+  scheme?: string;
 }
 
 export interface ResponseHead {

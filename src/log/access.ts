@@ -36,6 +36,8 @@ export interface AccessRecord {
   beQueue: number;
   /** The request line as received ("GET / HTTP/1.1"), or "<BADREQ>". */
   request: string;
+  /** HTTP only: the client's protocol version, "1.0", "1.1" or "2.0" (the JSON log carries it). */
+  version?: string | undefined;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

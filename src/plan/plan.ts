@@ -26,6 +26,7 @@ import { apiFrontend, frontendServices } from "./services.ts";
 import { stickTableSpecs } from "../config/stick_table.ts";
 import { StickTable } from "../stick/table.ts";
 import { persistenceFor } from "./stick.ts";
+import { h2Limits, h2Start } from "./h2.ts";
 import type { Persistence } from "../stick/persist.ts";
 import type { SampleContext } from "../rules/mod.ts";
 
@@ -203,6 +204,7 @@ async function httpOptions(f: EffectiveFrontend, config: Config): Promise<HttpFr
     acceptConnect: f.acceptConnect,
     errors: new ErrorPages(files),
     compression: compressionOf(config, f.name),
+    h2: h2Start(h2Limits(config)),
   };
 }
 

@@ -33,6 +33,8 @@ export interface RequestSample {
   target: string;
   /** The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1 (a RequestHead is a RequestSample as it is). */
   minor: number;
+  /** 2 for HTTP/2 (`req.ver` says "2.0"); 1 or absent for HTTP/1.x. */
+  readonly version?: number;
   /** The fields in arrival order (the codec's HeaderField). */
   headers: readonly HeaderField[];
 }

@@ -98,6 +98,12 @@ export class FrontendCounters implements StatusCounters {
   dcon = 0;
   /** accept-proxy connections closed for a missing, malformed or late PROXY header. */
   proxyHeaderErrors = 0;
+  /** HTTP/2 connections it accepted (ALPN h2 or an h2c preface). */
+  h2Connections = 0;
+  /** Glitches counted on its HTTP/2 connections (rapid resets, floods, stream errors, ...). */
+  h2Glitches = 0;
+  /** HTTP/2 connections it ended with a GOAWAY for an error (protocol errors, glitches over the threshold). */
+  h2ConnectionErrors = 0;
   /** Bad requests from clients: malformed, too large, timed out or closed while sent (ereq). */
   ereq = 0;
   /** Requests / responses denied by its rules (dreq, dresp). */

@@ -20,6 +20,35 @@ export const ERROR_ROWS: readonly MetricRow[] = [
     read: { frontend: field("proxyHeaderErrors") },
   },
   {
+    haproxyField: null,
+    why: "HAProxy counts HTTP/2 in its h2 stats module, not in the proxy's fields",
+    prometheus: "h2_connections_total",
+    ownName: true,
+    kind: "counter",
+    description: "HTTP/2 connections accepted (ALPN h2, or an h2c preface)",
+    read: { frontend: field("h2Connections") },
+  },
+  {
+    haproxyField: null,
+    why: "HAProxy counts glitches per connection (fc_glitches), not per frontend",
+    prometheus: "h2_glitches_total",
+    ownName: true,
+    kind: "counter",
+    description: "HTTP/2 glitches: rapid resets, CONTINUATION/PING/SETTINGS/empty-frame floods, " +
+      "oversized field sections, stream errors",
+    read: { frontend: field("h2Glitches") },
+  },
+  {
+    haproxyField: null,
+    why: "HAProxy's h2 module counts GOAWAYs sent (h2_goaway_resp), not in the proxy's fields",
+    prometheus: "h2_connection_errors_total",
+    ownName: true,
+    kind: "counter",
+    description: "HTTP/2 connections ended by a GOAWAY for an error (protocol error, glitches " +
+      "over the threshold)",
+    read: { frontend: field("h2ConnectionErrors") },
+  },
+  {
     haproxyField: "dreq",
     prometheus: "requests_denied_total",
     kind: "counter",

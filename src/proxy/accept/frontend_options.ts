@@ -41,7 +41,7 @@ export interface Session {
   /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
   stopSoftly?(): void;
   /** What of it uses a connection to `server` now (itself, its transaction), else null. */
-  onServer?(server: Server): ServerSession | null;
+  onServer?(server: Server): ServerSession | ServerSession[] | null;
 }
 
 /** The process-wide limit shared by all frontends (global maxconn). */

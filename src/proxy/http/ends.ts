@@ -9,7 +9,7 @@ import {
   SERVER_TIMEOUT,
   serverClosed,
 } from "../../failure/failure.ts";
-import type { BodyFraming, RequestHead } from "../../http1/types.ts";
+import type { BodyFraming, RequestHead, ResponseHead } from "../../http1/types.ts";
 import type { SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { accessRecord } from "../session/access_record.ts";
@@ -244,7 +244,10 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
       retries: this.link.retries,
       termination,
       phase,
-      request: `${this.req.method} ${this.req.target} HTTP/1.${this.req.minor}`,
+      request: this.req.version === 2
+        ? `${this.req.method} ${this.req.target} HTTP/2.0`
+        : `${this.req.method} ${this.req.target} HTTP/1.${this.req.minor}`,
+      version: this.req.version === 2 ? "2.0" : this.req.minor === 1 ? "1.1" : "1.0",
       reason: this.#reason,
     }));
   }
@@ -271,10 +274,20 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     this.res.forget();
   }
 
-  // ResponseIo: what the response side writes through
+  // ResponseIo: what the response side writes through (the session's client side)
   sendToClient(bytes: Uint8Array): boolean {
     this.bytesOut += bytes.length;
-    return this.s.client.write(bytes);
+    return this.s.out.body(bytes);
+  }
+  sendHead(res: ResponseHead, keepAlive: boolean, switching: boolean, body: Uint8Array): boolean {
+    const out = this.s.out;
+    const ok = out.head(res, this.req, keepAlive, switching, body);
+    this.bytesOut += out.headBytes + body.length;
+    return ok;
+  }
+  sendInterim(res: ResponseHead, raw: Uint8Array): void {
+    this.bytesOut += raw.length;
+    this.s.out.interim(res, raw);
   }
   get serverSocket(): Socket | null {
     return this.srv;

@@ -10,6 +10,10 @@ import type { ErrorPages } from "./error_pages.ts";
 import type { FrontendCompression } from "./compress.ts";
 import type { FrontendServices } from "./service.ts";
 import type { FrontendCounters, ProcessCounters } from "../../stats/counters.ts";
+import type { Socket } from "../../runtime/types.ts";
+import type { Server } from "../../backend/server.ts";
+import type { ServerSession } from "../../backend/server_hooks.ts";
+import type { Tracker } from "../../stick/tracker.ts";
 
 /** HAProxy's connection modes: keep both sides alive, close the server side after each response, or close both. */
 export type HttpConnectionMode = "http-keep-alive" | "http-server-close" | "httpclose";
@@ -46,6 +50,28 @@ export interface HttpFrontendOptions {
   readonly compression: FrontendCompression | null;
   /** The last rejected request, for `show errors`; absent: not captured. */
   readonly captures?: ErrorCaptures | undefined;
+  /** Starts HTTP/2 on a connection (ALPN h2, or an h2c preface); absent or null: HTTP/1 only. */
+  readonly h2?: H2Start | null | undefined;
+}
+
+/**
+ * Takes a connection over as HTTP/2 (built by the plan, so that proxy/http/ does not import
+ * proxy/h2/): `first` holds the bytes already read (the preface and what followed), `done` is
+ * called once when the connection closed.
+ */
+export type H2Start = (
+  owner: HttpOwner,
+  client: Socket,
+  tracker: Tracker | null,
+  first: Uint8Array | null,
+  done: () => void,
+) => H2Handle;
+
+/** What the HTTP/1 session that handed a connection over still asks of it. */
+export interface H2Handle {
+  stopSoftly(): void;
+  kill(): void;
+  onServer(server: Server): ServerSession[];
 }
 
 /** The frontend as an HTTP session sees it. */

@@ -17,7 +17,7 @@ import {
   type CompressorIo,
 } from "./compress.ts";
 import { writePersistCookie } from "./cookie.ts";
-import { buildResponseHead, concat, serverKeepsAlive } from "./heads.ts";
+import { serverKeepsAlive } from "./heads.ts";
 import { runResponseRules } from "./rules_context.ts";
 import type { HttpFrontendOptions } from "./options.ts";
 
@@ -33,8 +33,12 @@ export interface ResponseSession {
 
 /** Where the response goes: the client (bytes counted by the transaction) and the server to pause. */
 export interface ResponseIo {
-  /** Writes to the client and counts the bytes; false: congested. */
+  /** Writes body bytes to the client and counts them; false: congested. */
   sendToClient(bytes: Uint8Array): boolean;
+  /** Writes the final head and the first body bytes, counted; false: congested. */
+  sendHead(res: ResponseHead, keepAlive: boolean, switching: boolean, body: Uint8Array): boolean;
+  /** Passes a 1xx interim response on, counted. */
+  sendInterim(res: ResponseHead, raw: Uint8Array): void;
   /** The server connection while the transaction holds one. */
   readonly serverSocket: Socket | null;
   /** The compressor failed while the body flowed (an internal error: the transaction cuts both sides). */
@@ -165,7 +169,7 @@ export class HttpResponse implements CompressorIo {
     const s = this.#s, req = this.#req, be = this.#be!;
     this.#server?.observer?.status(res.status);
     if (res.status >= 100 && res.status < 200 && res.status !== 101) {
-      this.#t.sendToClient(raw); // 100 Continue and friends, as they came
+      this.#t.sendInterim(res, raw); // 100 Continue and friends, as they came
       return rest.length > 0 ? this.onResponseHeadBytes(rest, requestDone) : "more";
     }
     if (res.status === 101 && !this.#upgrade) return badFraming(UNASKED_101);
@@ -203,9 +207,8 @@ export class HttpResponse implements CompressorIo {
     this.#serverKeepAlive = !switching && framing.framing.type !== "close" &&
       serverKeepsAlive(res, s.owner.http.connectionMode);
     this.#enc = this.#zip?.respond(req, res, this) ?? null;
-    const head = buildResponseHead(res, req, this.#keepClient, switching);
     if (switching) {
-      this.#write(concat([head, rest]));
+      this.#head(res, true, rest);
       return "tunnel";
     }
     this.#body = new BodyMeter(framing.framing, "response");
@@ -217,9 +220,9 @@ export class HttpResponse implements CompressorIo {
         observe: "junk",
       });
     }
-    if (this.#enc === null) this.#write(n === 0 ? head : concat([head, rest.subarray(0, n)]));
+    if (this.#enc === null) this.#head(res, false, n === rest.length ? rest : rest.subarray(0, n));
     else {
-      this.#write(head);
+      this.#head(res, false, EMPTY);
       this.#enc.write(rest.subarray(0, n));
     }
     return this.#body.done ? "complete" : "forward";
@@ -258,6 +261,10 @@ export class HttpResponse implements CompressorIo {
 
   #write(bytes: Uint8Array): void {
     if (!this.#t.sendToClient(bytes)) this.#t.serverSocket?.pause();
+  }
+
+  #head(res: ResponseHead, switching: boolean, body: Uint8Array): void {
+    if (!this.#t.sendHead(res, this.#keepClient, switching, body)) this.#t.serverSocket?.pause();
   }
 
   // CompressorIo: what the response body's compressor (src/proxy/http_compress.ts) uses

@@ -1,16 +1,18 @@
 /** One client connection in HTTP mode: reads requests one at a time and runs each as an HttpTransaction. */
 import { HeadReader } from "../../http1/head_reader.ts";
-import { parseRequestHead } from "../../http1/parse.ts";
+import { H2_PREFACE_REASON, parseRequestHead } from "../../http1/parse.ts";
 import { requestFraming } from "../../http1/framing.ts";
 import type { Rejection } from "../../http1/types.ts";
 import type { Socket } from "../../runtime/types.ts";
 import type { Server } from "../../backend/server.ts";
 import type { ServerSession } from "../../backend/server_hooks.ts";
-import type { HttpOwner } from "./options.ts";
+import type { H2Handle, HttpOwner } from "./options.ts";
+import { Http1ClientSide } from "./client_h1.ts";
+import { concat } from "./heads.ts";
+import { countOwnAnswer, firstLine } from "./own_answer.ts";
 import { HttpTransaction } from "./transaction.ts";
 import { type Failure, failure } from "../../failure/failure.ts";
 import { countStatus } from "../../stats/counters.ts";
-import { accessRecord } from "../session/access_record.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import { resetOrClose } from "../session/reset.ts";
 import { SessionTimer } from "../session/timer.ts";
@@ -21,13 +23,14 @@ const REQUEST_TIMEOUT = failure("client-timeout", "wait-request", { status: 408 
 /** A client that closed its first request's head, or part of any head (HAProxy counts ereq, 400). */
 const HEAD_ABORTED = failure("client-abort", "wait-request", { status: 400 });
 
-type State = "head" | "txn" | "tunnel" | "closed";
+type State = "head" | "txn" | "tunnel" | "h2" | "closed";
 
 export class HttpSession {
   readonly client: Socket;
   /** Its frontend; a reload's successor from the next request on (see `HttpOwner.handOver`). */
   owner: HttpOwner;
   readonly timer: SessionTimer;
+  readonly out: Http1ClientSide;
   /** Requests completed on this connection (the first one may not reuse another client's connection). */
   requests = 0;
   /** The connection's `sess.` variables, created when a rule first needs them. */
@@ -40,6 +43,8 @@ export class HttpSession {
   /** When the first byte of the current request head arrived (-1 before it). */
   #headStart = -1;
   #closing = false;
+  /** The HTTP/2 session this connection was handed to (ALPN h2, or an h2c preface). */
+  #h2: H2Handle | null = null;
 
   /** What tcp-request connection rules tracked: held (conn_cur) until the connection closes. */
   readonly tracker: Tracker | null;
@@ -47,6 +52,7 @@ export class HttpSession {
   constructor(owner: HttpOwner, client: Socket, tracker: Tracker | null = null) {
     this.owner = owner;
     this.client = client;
+    this.out = new Http1ClientSide(client);
     this.tracker = tracker;
     this.#reader = new HeadReader(owner.http.limits);
     this.timer = new SessionTimer((kind) => this.#onTimeout(kind));
@@ -57,6 +63,7 @@ export class HttpSession {
   }
 
   start(): void {
+    if (this.client.tls?.alpn === "h2" && this.owner.http.h2) return this.#toH2(null);
     this.client.setHandlers({
       data: (chunk) => this.#onData(chunk),
       drain: () => {
@@ -96,7 +103,13 @@ export class HttpSession {
     if (step.state === "more") return;
     if (step.state === "error") return this.#reject(step.rejection, chunk);
     const parsed = parseRequestHead(step.head, this.owner.http.limits);
-    if (!parsed.ok) return this.#reject(parsed.rejection, step.head);
+    if (!parsed.ok) {
+      // h2c with prior knowledge: the preface opens the connection (HAProxy does so on HTTP binds)
+      if (
+        parsed.rejection.reason === H2_PREFACE_REASON && this.requests === 0 && this.owner.http.h2
+      ) return this.#toH2(concat([step.head, step.rest]));
+      return this.#reject(parsed.rejection, step.head);
+    }
     const framing = requestFraming(parsed.head);
     if (!framing.ok) return this.#reject(framing.rejection, step.head);
     this.#state = "txn";
@@ -112,6 +125,17 @@ export class HttpSession {
   #moveOn(): void {
     this.owner = this.owner.handOver(this);
     this.#reader = new HeadReader(this.owner.http.limits);
+  }
+
+  /** Hands the connection to an HTTP/2 session; it stays this session toward the frontend. */
+  #toH2(first: Uint8Array | null): void {
+    this.#state = "h2";
+    this.#headStart = -1;
+    this.timer.stop();
+    this.#h2 = this.owner.http.h2!(this.owner, this.client, this.tracker, first, () => {
+      this.#state = "closed";
+      this.owner.release(this);
+    });
   }
 
   /** A request the normalizer refused: answer with its status, log it, close. Nothing reaches a server. */
@@ -146,27 +170,7 @@ export class HttpSession {
 
   /** Sends one of the proxy's own responses, logs it, and closes the connection once it is written. */
   #respondAndClose(f: Failure, start: number, request: string): void {
-    const bytes = this.sendErrorAndClose(f.status);
-    const fe = this.owner.counters;
-    countFailure(f, fe, null, null);
-    fe.bout += bytes;
-    countStatus(fe, f.status);
-    if (!this.owner.logsAccess) return;
-    const now = Date.now();
-    this.owner.logAccess(accessRecord(this.client, this.owner, null, null, {
-      start,
-      headDone: now,
-      tw: -1,
-      tc: -1,
-      tresp: -1,
-      status: f.status,
-      bytesOut: bytes,
-      retries: 0,
-      termination: f.termination,
-      phase: f.phase,
-      request,
-      reason: f.reason,
-    }));
+    countOwnAnswer(this.owner, this.client, f, start, request, this.sendErrorAndClose(f.status));
   }
 
   /** The transaction is over; keep the connection for the next request or close it. */
@@ -267,32 +271,20 @@ export class HttpSession {
    */
   stopSoftly(): void {
     this.stopping = true;
+    if (this.#h2 !== null) return this.#h2.stopSoftly();
     if (this.#state === "head" && this.#headStart < 0) this.close();
   }
 
   /** Its transaction while that uses a connection to `server` (shutdown sessions, on-marked cuts). */
-  onServer(server: Server): ServerSession | null {
+  onServer(server: Server): ServerSession | ServerSession[] | null {
+    if (this.#h2 !== null) return this.#h2.onServer(server);
     const t = this.#txn;
     return t !== null && t.usesServer(server) ? t : null;
   }
 
   /** Ends the session from outside (hard stop). */
   kill(): void {
+    if (this.#h2 !== null) return this.#h2.kill();
     this.close();
   }
-}
-
-/** The request line of a raw head for the log, or <BADREQ>. */
-function firstLine(raw: Uint8Array): string {
-  let end = raw.indexOf(13);
-  if (end < 0) end = raw.indexOf(10);
-  if (end < 0) end = Math.min(raw.length, 200);
-  let s = "";
-  for (let i = 0; i < end && i < 200; i++) {
-    const c = raw[i]!;
-    s += c >= 32 && c < 127 && c !== 34
-      ? String.fromCharCode(c)
-      : `\\x${c.toString(16).padStart(2, "0")}`;
-  }
-  return s || "<BADREQ>";
 }

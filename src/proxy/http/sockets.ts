@@ -1,5 +1,6 @@
 /** The byte side of an HTTP transaction: the request body toward the server, the server connection's events, a tunnel's two ends. */
 import type { Socket } from "../../runtime/types.ts";
+import type { ClientSide } from "./client_side.ts";
 import type { BodyMeter } from "./body_meter.ts";
 import type { SessionTimer } from "../session/timer.ts";
 import type { HttpOwner } from "./options.ts";
@@ -7,6 +8,8 @@ import type { HttpOwner } from "./options.ts";
 /** What a transaction uses of its session (HttpSession): the client, the frontend, the timer, the connection's fate. */
 export interface TransactionSession {
   readonly client: Socket;
+  /** Where the response goes: the connection's bytes (HTTP/1) or the request's stream (HTTP/2). */
+  readonly out: ClientSide;
   readonly owner: HttpOwner;
   readonly timer: SessionTimer;
   /** Requests completed on this client connection. */

@@ -31,6 +31,8 @@ export interface LogFacts {
   /** The request line ("" in TCP mode); with a reason, the log quotes it after the line. */
   request: string;
   reason: string;
+  /** HTTP: the client's protocol version ("1.0", "1.1", "2.0"); absent in TCP mode. */
+  version?: string | undefined;
 }
 
 /**
@@ -69,5 +71,6 @@ export function accessRecord(
     srvQueue: 0,
     beQueue: backend?.queue.length ?? 0,
     request: f.reason ? `${f.request}" reason="${f.reason}` : f.request,
+    version: f.version,
   };
 }

@@ -244,7 +244,7 @@ export const HTTP_FETCHES: readonly FetchDef[] = [
     args: [],
     type: "str",
     needs: "http-req",
-    fetch: (ctx) => ctx.req && `1.${ctx.req.minor}`,
+    fetch: (ctx) => ctx.req && (ctx.req.version === 2 ? "2.0" : `1.${ctx.req.minor}`),
   }),
   defineFetch({
     name: "status",

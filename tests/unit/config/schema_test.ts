@@ -26,7 +26,22 @@ test("parseConfigText() fills global and defaults", () => {
     maxconn: 10000,
     hardStopAfter: 30_000,
     log: "stdout",
-    tune: { bufsize: 16384, maxRequestLine: 8192, maxHeaders: 100 },
+    tune: {
+      bufsize: 16384,
+      maxRequestLine: 8192,
+      maxHeaders: 100,
+      h2: {
+        maxConcurrentStreams: 100,
+        maxHeaderListSize: 65536,
+        initialWindowSize: 65535,
+        connectionWindowSize: 1048576,
+        maxFrameSize: 16384,
+        headerTableSize: 4096,
+        glitchesThreshold: 1000,
+        maxContinuationFrames: 64,
+        maxQueuedControlFrames: 1000,
+      },
+    },
   });
   assert.deepEqual(config.defaults, {
     mode: "tcp",

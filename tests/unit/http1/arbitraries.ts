@@ -132,6 +132,7 @@ export const request: fc.Arbitrary<Generated<RequestHead>> = fc
         method: m,
         target: t,
         minor,
+        version: 1,
         headers,
         headLength: 0,
       };

@@ -9,7 +9,15 @@ function fields(raw: [string, string][]): HeaderField[] {
 }
 
 function request(h: [string, string][], minor: 0 | 1 = 1): RequestHead {
-  return { kind: "request", method: "POST", target: "/", minor, headers: fields(h), headLength: 0 };
+  return {
+    kind: "request",
+    method: "POST",
+    target: "/",
+    minor,
+    version: 1,
+    headers: fields(h),
+    headLength: 0,
+  };
 }
 
 function response(status: number, h: [string, string][], minor: 0 | 1 = 1): ResponseHead {

@@ -26,6 +26,7 @@ test("parseRequestHead() reads method, target, version and fields (names as sent
     method: "POST",
     target: "/p?q=1",
     minor: 1,
+    version: 1,
     headers: [
       { name: "Host", lname: "host", value: "a.example:8080" },
       { name: "X-Thing", lname: "x-thing", value: "v" },

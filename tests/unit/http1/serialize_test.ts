@@ -14,6 +14,7 @@ const REQ: RequestHead = {
   method: "GET",
   target: "/p?q",
   minor: 1,
+  version: 1,
   headers: [
     { name: "Host", lname: "host", value: "a" },
     { name: "X-Caf\xe9", lname: "x-caf\xe9", value: "" },

@@ -28,7 +28,15 @@ function fields(pairs: [string, string][]) {
 }
 
 function request(pairs: [string, string][], method = "GET", minor: 0 | 1 = 1): RequestHead {
-  return { kind: "request", method, target: "/", minor, headers: fields(pairs), headLength: 0 };
+  return {
+    kind: "request",
+    method,
+    target: "/",
+    minor,
+    version: 1,
+    headers: fields(pairs),
+    headLength: 0,
+  };
 }
 
 function response(pairs: [string, string][], status = 200): ResponseHead {

@@ -1,0 +1,88 @@
+/** An HTTP/2 request's field section as the version-neutral RequestHead, and a response head as HTTP/2 fields (RFC 9113 §8.2-§8.3). */
+import type { HeaderField, RequestHead, ResponseHead } from "../http1/types.ts";
+import type { FieldToEncode } from "./hpack_encoder.ts";
+import type { CheckedRequest } from "./request_check.ts";
+
+/**
+ * The request as the rules, the balancer and the transaction read it: `:method` → method, `:path`
+ * (CONNECT: `:authority`) → target, `:scheme` kept, `:authority` → a `host` field first when none
+ * was sent (request_check.ts refused a differing one), cookie fields joined with "; " (§8.2.3)
+ * into one field after the others (where HAProxy puts it),
+ * `headLength` the section's §4.1 size. Version 2, minor 1: HTTP/1.1 semantics.
+ */
+export function toRequestHead(
+  checked: CheckedRequest,
+  fields: readonly HeaderField[],
+): RequestHead {
+  const p = checked.pseudo;
+  const headers: HeaderField[] = [];
+  let size = 0, host = false;
+  let cookie: HeaderField | null = null;
+  for (const f of fields) {
+    size += f.name.length + f.value.length + 32;
+    if (f.name.charCodeAt(0) === 0x3a) continue;
+    if (f.lname === "cookie") {
+      if (cookie !== null) {
+        cookie.value += "; " + f.value;
+        continue;
+      }
+      cookie = { name: f.name, lname: f.lname, value: f.value };
+      continue;
+    }
+    if (f.lname === "host") host = true;
+    headers.push(f);
+  }
+  if (cookie !== null) headers.push(cookie); // last, as HAProxy places the joined field
+  if (!host && p.authority !== "") {
+    headers.unshift({ name: "host", lname: "host", value: p.authority });
+  }
+  return {
+    kind: "request",
+    method: p.method,
+    target: p.method === "CONNECT" ? p.authority : p.path,
+    minor: 1,
+    version: 2,
+    headers,
+    headLength: size,
+    scheme: p.scheme,
+  };
+}
+
+/** Fields with a meaning only for one HTTP/1.1 connection, never sent in HTTP/2 (§8.2.2). */
+const CONNECTION_SPECIFIC = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+  "te",
+  "trailer",
+]);
+
+/**
+ * A response head as HTTP/2 fields: `:status` first, names lower-cased, connection-specific
+ * fields and those the Connection field names dropped.
+ */
+export function responseFields(res: ResponseHead): FieldToEncode[] {
+  const out: FieldToEncode[] = [{ name: ":status", value: String(res.status) }];
+  let named: string[] | null = null;
+  for (const f of res.headers) {
+    if (f.lname === "connection") {
+      for (const t of f.value.split(",")) (named ??= []).push(t.trim().toLowerCase());
+    }
+  }
+  for (const f of res.headers) {
+    if (CONNECTION_SPECIFIC.has(f.lname) || (named !== null && named.includes(f.lname))) continue;
+    out.push({ name: f.lname, value: f.value });
+  }
+  return out;
+}
+
+/** Trailer fields (of a chunked body) as HTTP/2 fields: names lower-cased, connection-specific ones dropped. */
+export function trailerFields(fields: readonly HeaderField[]): FieldToEncode[] {
+  const out: FieldToEncode[] = [];
+  for (const f of fields) {
+    if (!CONNECTION_SPECIFIC.has(f.lname)) out.push({ name: f.lname, value: f.value });
+  }
+  return out;
+}
