@@ -124,7 +124,8 @@ export class RedisClient {
       close: (error) => {
         if (this.#socket !== socket) return;
         this.#socket = null;
-        this.#down(error ? `closed: ${error.message}` : "closed by the server");
+        // a reason given first (a reply timeout, a protocol error) stays the one reported
+        if (this.#up) this.#down(error ? `closed: ${error.message}` : "closed by the server");
         this.#failAll(new Error(`${this.#where}: connection closed`));
         this.#later();
       },

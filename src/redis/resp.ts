@@ -102,6 +102,7 @@ export class RespParser {
   #read(): Read {
     const buf = this.#buf;
     if (this.#pos >= buf.length) return MORE;
+    const at = this.#pos;
     const type = buf[this.#pos++]!;
     const line = this.#line();
     if (line === MORE) return MORE;
@@ -133,7 +134,7 @@ export class RespParser {
       }
       default:
         throw new SyntaxError(
-          `RESP: unexpected type byte 0x${type.toString(16)} at offset ${this.#pos - 1}`,
+          `RESP: unexpected type byte 0x${type.toString(16)} at offset ${at}`,
         );
     }
   }

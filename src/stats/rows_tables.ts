@@ -3,7 +3,7 @@ import type { MetricRow } from "./row.ts";
 
 const SHARED = "tsproxy's own: tables shared through Redis (HAProxy's peers have no such state)";
 
-/** Rows of a table's Redis sync (src/stick/shared/); a local table reads 0 (age: -1). */
+/** Rows of a table's Redis sync (src/stick/shared/); a local table reads 0 in each. */
 const SHARED_TABLE_ROWS: readonly MetricRow[] = [
   {
     haproxyField: null,
@@ -29,10 +29,11 @@ const SHARED_TABLE_ROWS: readonly MetricRow[] = [
     prometheus: "shared_last_sync_age_seconds",
     ownName: true,
     kind: "gauge",
-    description: "Seconds since Redis last answered a sync of the table; -1 before the first.",
+    description:
+      "Seconds since Redis last answered a sync of the table; -1 before the first (local: 0).",
     read: {
       sticktable: (t, now) =>
-        t.shared && t.shared.lastSync > 0 ? Math.max(0, now - t.shared.lastSync) / 1000 : -1,
+        !t.shared ? 0 : t.shared.lastSync > 0 ? Math.max(0, now - t.shared.lastSync) / 1000 : -1,
     },
   },
   {
