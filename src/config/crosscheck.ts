@@ -10,6 +10,7 @@ import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
 import { uncheckedBackends } from "./unchecked.ts";
 import { duplicateTables } from "./stick_table.ts";
+import { sharedTableIssues } from "./shared_schema.ts";
 import { userlistIssues } from "./userlist.ts";
 
 /** The first of `keys` the backend sets itself, to point an error at; none: the backend. */
@@ -31,6 +32,7 @@ export function crossCheck(config: Config): CrossIssue[] {
   for (const dup of duplicateTables(config)) {
     issues.push({ path: dup.path, message: `stick table "${dup.name}" is defined twice` });
   }
+  issues.push(...sharedTableIssues(config));
 
   for (const [name, fe] of Object.entries(config.frontends)) {
     issues.push(...compileFrontendRules(config, name).issues);

@@ -6,6 +6,7 @@ import { mode, name } from "./fields.ts";
 import { frontendSchema } from "./frontend_schema.ts";
 import { globalSchema } from "./global_schema.ts";
 import { serverSchema } from "./server_schema.ts";
+import { sharedSchema } from "./shared_schema.ts";
 import { stickTableSchema } from "./stick_table.ts";
 import { userlistSchema } from "./userlist.ts";
 
@@ -19,6 +20,7 @@ export const configSchema = z.strictObject({
   stickTables: z.record(name, stickTableSchema).optional().describe(
     "Stick tables by name, for rules to track and read (track-sc0 src table NAME).",
   ),
+  shared: sharedSchema.optional(),
   userlists: z.record(name, userlistSchema).optional().describe(
     "Userlists by name, for basic auth: http_auth(NAME), http_auth_group(NAME).",
   ),

@@ -28,6 +28,10 @@ export const stickTableSchema = z.strictObject({
       "bytes_in_rate(period), ...",
     examples: [["http_req_rate(10s)", "conn_cur", "gpc0"]],
   }),
+  shared: z.boolean().optional().describe(
+    "Share the counters with the other instances through Redis (top-level `shared`): rates and " +
+      "counts are summed cluster-wide, gpt/server_id the last writer's; needs `expire`.",
+  ),
 }).describe("A stick table (HAProxy's stick-table): counters per key that rules track and read.");
 
 export type StickTableConfig = z.output<typeof stickTableSchema>;
@@ -56,6 +60,7 @@ export function stickTableSpecs(config: Sections): Map<string, StickTableSpec> {
       size: t.size,
       expire: t.expire ?? 0,
       store: t.store,
+      ...(t.shared ? { shared: true } : {}),
     });
   };
   for (const [name, t] of Object.entries(config.stickTables ?? {})) add(name, t);

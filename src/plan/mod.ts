@@ -17,6 +17,8 @@ import {
   type StatsRenderers,
 } from "../control/mod.ts";
 import { Reloader } from "./reload.ts";
+import { sharedPlan } from "./shared.ts";
+import { SharedSync } from "../stick/shared/sync.ts";
 
 export { planFromConfig } from "./plan.ts";
 export { checkPlans } from "./checks.ts";
@@ -51,7 +53,11 @@ export async function startProxy(
   file: string | null = null,
 ): Promise<RunningProxy> {
   const plan = await planFromConfig(config, link);
+  const shared = sharedPlan(config);
   const handle = await startPlan(plan, runtime, counters);
+  // read at start: a reload follows the tables, not a changed `shared` section
+  const sync = shared && new SharedSync(runtime, shared, () => handle.tables.values());
+  sync?.start();
   const reloader = new Reloader({ config, plan, handle, link }, file);
   const reload = (source?: Config | string) => reloader.reload(source);
   const s = config.global.statsSocket;
@@ -65,6 +71,7 @@ export async function startProxy(
       () => reload(),
     );
   } catch (err) {
+    sync?.stop();
     await handle.shutdown();
     throw err;
   }
@@ -91,6 +98,7 @@ export async function startProxy(
     control,
     shutdown() {
       control.close();
+      sync?.stop();
       return handle.shutdown();
     },
     reloadCertificates: () => handle.reloadCertificates(),

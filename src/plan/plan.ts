@@ -25,6 +25,7 @@ import { ControlLink } from "../control/api/link.ts";
 import { apiFrontend, frontendServices } from "./services.ts";
 import { stickTableSpecs } from "../config/stick_table.ts";
 import { StickTable } from "../stick/table.ts";
+import { SharedStickTable } from "../stick/shared/shared_table.ts";
 import { persistenceFor } from "./stick.ts";
 import { h2Limits, h2Start } from "./h2.ts";
 import type { Persistence } from "../stick/persist.ts";
@@ -43,7 +44,7 @@ function stickTables(
   return new Map([...specs].map(([name, spec]) => {
     const old = kept?.get(name);
     const same = old && JSON.stringify(old.spec) === JSON.stringify(spec);
-    return [name, same ? old : new StickTable(spec)];
+    return [name, same ? old : new (spec.shared ? SharedStickTable : StickTable)(spec)];
   }));
 }
 

@@ -98,6 +98,20 @@ export interface StickTableView {
   readonly spec: { readonly name: string; readonly type: string; readonly size: number };
   /** Entries held now. */
   readonly entries: number;
+  /** Set on tables shared through Redis (`SharedStickTable`). */
+  readonly shared?: SharedTableView;
+}
+
+/** What the table reads of a shared stick table's sync (src/stick/shared/). */
+export interface SharedTableView {
+  /** Redis answered the last sync (or the connection is up). */
+  readonly up: boolean;
+  /** Date (ms) of the last sync Redis answered; 0: none yet. */
+  readonly lastSync: number;
+  /** Local changes Redis has not acknowledged yet. */
+  readonly pendingChanges: number;
+  /** Keys whose own values wait to be pushed. */
+  readonly pendingKeys: number;
 }
 
 /** A running proxy as the table reads it (`ProxyHandle` in src/proxy/proxy.ts is one). */

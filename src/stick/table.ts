@@ -14,6 +14,8 @@ export interface StickTableSpec {
   /** Milliseconds without an update before an entry goes; 0: never (only evicted when full). */
   readonly expire: number;
   readonly store: readonly StoredData[];
+  /** Counters shared with other instances through Redis (`SharedStickTable`, src/stick/shared/). */
+  readonly shared?: boolean;
 }
 
 /** Slots of an entry before its data: expire date, trackers, previous and next in age order. */
@@ -172,17 +174,17 @@ export class StickTable {
   }
 
   /**
-   * Sets data type `id` (element `n`) of `e` (gpt, server_id; `set table`); a rate's current
-   * period starts now with `v` events, as HAProxy's CLI sets it. False when not stored.
+   * Sets data type `id` (element `n`) of `e` (gpt, server_id; `set table`); a rate's period starts
+   * now with `v` events as HAProxy's CLI sets it (a shared table's merge: at `start`, after `prev`).
    */
-  set(e: number, id: number, n: number, v: number): boolean {
+  set(e: number, id: number, n: number, v: number, start?: number, prev = 0): boolean {
     const at = this.#offset(id, n);
     if (at < 0) return false;
     const base = e * this.#stride + at;
     if (KINDS[this.#fallbackId(id)]!.kind === "rate") {
-      this.#rows[base] = this.#clock();
+      this.#rows[base] = start ?? this.#clock();
       this.#rows[base + 1] = v;
-      this.#rows[base + 2] = 0;
+      this.#rows[base + 2] = prev;
     } else this.#rows[base] = v;
     return true;
   }

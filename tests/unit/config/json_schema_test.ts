@@ -36,6 +36,7 @@ test("configJsonSchema() is plain JSON describing the sections", () => {
     "defaults",
     "frontends",
     "global",
+    "shared",
     "stickTables",
     "userlists",
   ]);

@@ -93,5 +93,38 @@ test("renderPrometheus(): stick tables as HAProxy's exporter names them, under ?
     now: NOW,
     scopes: scopesFromQuery(new URLSearchParams("scope=sticktable")),
   });
-  assert.equal(only.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 2);
+  // size, used, and the five tsproxy_sticktable_shared_* series (a local table: 0 in each)
+  assert.equal(only.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length, 7);
+  assert.ok(all.includes('tsproxy_sticktable_shared{name="per_ip",type="ip"} 0'));
+  assert.ok(
+    all.includes('tsproxy_sticktable_shared_last_sync_age_seconds{name="per_ip",type="ip"} 0'),
+  );
+});
+
+test("renderPrometheus(): a shared table's Redis state, sync age and pending changes", () => {
+  const shared = { up: true, lastSync: NOW - 250, pendingChanges: 12, pendingKeys: 3 };
+  const p = {
+    ...sampleProxy(),
+    tables: new Map([["per_ip", {
+      spec: { name: "per_ip", type: "ip", size: 1024 },
+      entries: 5,
+      shared,
+    }]]),
+  };
+  const lines = renderPrometheus(p, { now: NOW }).split("\n");
+  const labels = '{name="per_ip",type="ip"}';
+  for (
+    const l of [
+      `tsproxy_sticktable_shared${labels} 1`,
+      `tsproxy_sticktable_shared_redis_up${labels} 1`,
+      `tsproxy_sticktable_shared_last_sync_age_seconds${labels} 0.25`,
+      `tsproxy_sticktable_shared_pending_changes${labels} 12`,
+      `tsproxy_sticktable_shared_pending_keys${labels} 3`,
+    ]
+  ) assert.ok(lines.includes(l), l);
+  const down = renderPrometheus({
+    ...p,
+    tables: new Map([["per_ip", { ...p.tables.get("per_ip")!, shared: { ...shared, up: false } }]]),
+  }, { now: NOW });
+  assert.ok(down.includes(`tsproxy_sticktable_shared_redis_up${labels} 0`));
 });
