@@ -19,6 +19,7 @@ import { missingPermissions } from "./src/cli/permissions.ts";
 import { loadAnyConfig } from "./src/cli/load.ts";
 import { runImport } from "./src/cli/import.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
+import { BinaryUpgrade, upgradeOnSignal } from "./src/master/upgrade.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -45,7 +46,10 @@ Start the proxy. Signals:
                    kept, connections under way finish, certificates re-read); errors are logged and
                    the running config stays
   SIGUSR1          reopen the log files (after logrotate moved them)
-  SIGUSR2          binary upgrade: not supported yet (logged, the process goes on)
+  SIGUSR2          binary upgrade: start the executable again (as it is on disk now) handing it
+                   the listening sockets; once it serves, this process stops accepting and stops
+                   gracefully. If it fails to start, this one goes on serving (Bun and the
+                   compiled binary; on Deno it is logged and ignored)
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
@@ -312,6 +316,9 @@ async function run(file: string, level: LogLevel): Promise<number> {
     log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
     for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
   }
+  // started by an upgrade: sockets no bind took left the config; the old process may now drain
+  for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
+  runtime.tellParentReady();
   runtime.onSignal("SIGHUP", () => {
     log.info("SIGHUP received: reloading the configuration");
     void handle.reload(); // logs its changes, or its errors
@@ -320,26 +327,29 @@ async function run(file: string, level: LogLevel): Promise<number> {
     log.info("SIGUSR1 received: reopening the log files");
     reopenLogs();
   });
-  runtime.onSignal("SIGUSR2", () => {
-    log.warn(
-      "SIGUSR2 received: binary upgrade not supported yet (send SIGHUP to reload the config)",
-    );
-  });
-  const code = await untilStopped(handle, runtime, result.config.global.hardStopAfter);
+  const stopper = untilStopped(handle, runtime, result.config.global.hardStopAfter);
+  const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
+  upgradeOnSignal(runtime, upgrade, stopper.stop, stopper.stopping);
+  const code = await stopper.done;
   await flushLogging();
   return code;
 }
 
-/** Waits for SIGTERM/SIGINT, shuts down once, resolves with the exit code. */
+/**
+ * Waits for SIGTERM/SIGINT (or `stop`: an upgrade's new process serves), shuts down once; `done`
+ * resolves with the exit code.
+ */
 function untilStopped(
   handle: RunningProxy,
   runtime: Runtime,
   hardStopAfter: number,
-): Promise<number> {
+): { done: Promise<number>; stop(why: string): boolean; stopping(): boolean } {
   const log = getLogger(["tsproxy", "cli"]);
-  return new Promise((resolve) => {
-    let stopping = false, firstAt = 0;
-    const onSignal = (signal: string) => {
+  let stop: (why: string) => boolean = () => false;
+  let stopping = false;
+  const done = new Promise<number>((resolve) => {
+    let firstAt = 0;
+    const onSignal = (signal: string, reason = `${signal} received`) => {
       if (stopping) {
         // A wrapper (deno task, npm, a shell) often forwards the one Ctrl-C the terminal already
         // sent to the whole process group: a repeat within 300 ms is that same signal.
@@ -350,7 +360,7 @@ function untilStopped(
       }
       stopping = true;
       firstAt = Date.now();
-      log.info`${signal} received: stopping (open connections get up to ${hardStopAfter}ms)`;
+      log.info`${reason}: stopping (open connections get up to ${hardStopAfter}ms)`;
       // A last resort should shutdown itself hang past its own hard stop.
       const guard = setTimeout(() => {
         log.error`shutdown still not done ${hardStopAfter + 5000}ms after ${signal}: exiting`;
@@ -371,7 +381,13 @@ function untilStopped(
     };
     runtime.onSignal("SIGTERM", () => onSignal("SIGTERM"));
     runtime.onSignal("SIGINT", () => onSignal("SIGINT"));
+    stop = (why) => {
+      if (stopping) return false;
+      onSignal("upgrade", why);
+      return true;
+    };
   });
+  return { done, stop: (why) => stop(why), stopping: () => stopping };
 }
 
 // Deno refusing an operation later (no flag for it) ends the process with one line, not a trace.

@@ -94,6 +94,7 @@ export async function startProxy(
       return handle.shutdown();
     },
     reloadCertificates: () => handle.reloadCertificates(),
+    listeningSockets: () => [...handle.listeningSockets(), ...(control.socket?.handover() ?? [])],
     // a plan run directly is not a config `reload` compares the next one with: tests use it
     runPlan: (p) => handle.runPlan(p),
     reload,

@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { Server } from "../backend/server.ts";
 import type { RunningChecks } from "../check/mod.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { HandedSocket, Runtime } from "../runtime/types.ts";
 import type { StickTable } from "../stick/table.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
@@ -42,6 +42,8 @@ export interface ProxyHandle {
    * when a new bind fails, and then nothing changed. Resolves with notes for the log.
    */
   runPlan(plan: ProxyPlan): Promise<string[]>;
+  /** The listening sockets a successor process can take over (binary upgrade). */
+  listeningSockets(): HandedSocket[];
 }
 
 /**
@@ -107,6 +109,9 @@ export async function startPlan(
         for (const be of g.backends.values()) be.pool.closeAll();
       });
       return stopping;
+    },
+    listeningSockets() {
+      return current().groups.flatMap((g) => g.handover());
     },
     async reloadCertificates() {
       return (await Promise.all(current().groups.map((g) => g.reloadCertificates()))).flat();
