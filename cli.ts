@@ -366,7 +366,7 @@ function untilStopped(
         log.error`shutdown still not done ${hardStopAfter + 5000}ms after ${signal}: exiting`;
         resolve(1);
       }, hardStopAfter + 5000);
-      handle.shutdown().then(
+      handle.shutdown(signal !== "upgrade").then(
         () => {
           clearTimeout(guard);
           log.info("stopped");

@@ -89,9 +89,9 @@ export async function startProxy(
     process: handle.process,
     admission: handle.admission,
     control,
-    shutdown() {
+    shutdown(closeIdle?: boolean) {
       control.close();
-      return handle.shutdown();
+      return handle.shutdown(closeIdle);
     },
     reloadCertificates: () => handle.reloadCertificates(),
     listeningSockets: () => [...handle.listeningSockets(), ...(control.socket?.handover() ?? [])],

@@ -30,8 +30,12 @@ export interface ProxyHandle {
   readonly admission: ProcessAdmission;
   /** The stick tables by name, in declaration order (empty when the config has none). */
   readonly tables: ReadonlyMap<string, StickTable>;
-  /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
-  shutdown(): Promise<void>;
+  /**
+   * Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. Idle
+   * keep-alive connections close now, or with `closeIdle` false (a binary upgrade: a successor
+   * takes new connections) after answering their next request with connection: close.
+   */
+  shutdown(closeIdle?: boolean): Promise<void>;
   /**
    * Read every TLS bind's certificate files again for new handshakes (SIGHUP). A bind whose files
    * cannot be used keeps its certificates; the errors, one per such bind, are returned.
@@ -100,14 +104,16 @@ export async function startPlan(
         return admission.maxconn;
       },
     },
-    shutdown() {
+    shutdown(closeIdle = true) {
       const g = current();
       g.checks.stop();
       admission.stop();
       const all = [...g.frontends, ...retired];
-      stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter))).then(() => {
-        for (const be of g.backends.values()) be.pool.closeAll();
-      });
+      stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter, closeIdle))).then(
+        () => {
+          for (const be of g.backends.values()) be.pool.closeAll();
+        },
+      );
       return stopping;
     },
     listeningSockets() {
