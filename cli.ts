@@ -19,7 +19,7 @@ import { missingPermissions } from "./src/cli/permissions.ts";
 import { loadAnyConfig } from "./src/cli/load.ts";
 import { runImport } from "./src/cli/import.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
-import { BinaryUpgrade, upgradeOnSignal } from "./src/master/upgrade.ts";
+import { BinaryUpgrade, upgradeOnSignal, upgradeThenDrain } from "./src/master/upgrade.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -329,7 +329,9 @@ async function run(file: string, level: LogLevel): Promise<number> {
   });
   const stopper = untilStopped(handle, runtime, result.config.global.hardStopAfter);
   const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
-  upgradeOnSignal(runtime, upgrade, stopper.stop, stopper.stopping);
+  const upgradeNow = () => upgradeThenDrain(upgrade, stopper.stop, stopper.stopping);
+  upgradeOnSignal(runtime, upgradeNow);
+  handle.control.onUpgrade(upgradeNow);
   const code = await stopper.done;
   await flushLogging();
   return code;

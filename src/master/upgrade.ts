@@ -82,23 +82,30 @@ export class BinaryUpgrade {
 }
 
 /**
- * SIGUSR2: upgrade; once the new process serves, `drain` (what SIGTERM does) and this process
- * exits when its sessions end. A failure is logged and this process goes on serving. `drain`
- * returns false when a stop is already under way (then no upgrade starts).
+ * Upgrades, then (the new process serves) `drain`s: what SIGTERM does, and this process exits when
+ * its sessions end. A failure is logged and this process goes on serving. Nothing starts while
+ * `stopping()`. Resolves with the outcome (the `upgrade` command answers it).
  */
-export function upgradeOnSignal(
-  runtime: Runtime,
+export async function upgradeThenDrain(
   upgrade: BinaryUpgrade,
-  drain: (why: string) => boolean,
+  drain: (why: string) => void,
   stopping: () => boolean,
-): void {
+): Promise<UpgradeOutcome> {
+  if (stopping()) return { ok: false, reason: "the process is stopping" };
+  const r = await upgrade.run();
+  if (!r.ok) {
+    log.error`upgrade failed, still serving: ${r.reason}`;
+    return r;
+  }
+  log.info`upgrade: new process ${r.pid} is serving; this one (${process.pid}) drains`;
+  drain(`upgrade to process ${r.pid}`);
+  return r;
+}
+
+/** SIGUSR2 runs `upgradeThenDrain` (see there); it never stops the process by itself. */
+export function upgradeOnSignal(runtime: Runtime, run: () => Promise<UpgradeOutcome>): void {
   runtime.onSignal("SIGUSR2", () => {
-    if (stopping()) return void log.warn("SIGUSR2 received while stopping: ignored");
     log.info("SIGUSR2 received: binary upgrade (a new process takes the listening sockets)");
-    void upgrade.run().then((r) => {
-      if (!r.ok) return void log.error`upgrade failed, still serving: ${r.reason}`;
-      log.info`upgrade: new process ${r.pid} is serving; this one (${process.pid}) drains`;
-      drain(`upgrade to process ${r.pid}`);
-    }, (err: unknown) => log.error`upgrade failed, still serving: ${(err as Error).message}`);
+    run().catch((err: unknown) => log.error`upgrade failed: ${(err as Error).message}`);
   });
 }

@@ -102,7 +102,8 @@ for (const rt of RUNTIMES) {
       }
       assert.equal(await get(port), 200, "the new process serves");
 
-      // a new process that cannot start (the config is now invalid) leaves this one serving
+      // a new process that cannot start (the config is now invalid) leaves this one serving:
+      // by SIGUSR2, and by the `upgrade` command, which answers why
       writeFileSync(file, "frontends: { web: { bind: 12 } }\n");
       const from2 = proxy.output().length;
       process.kill(newPid, "SIGUSR2");
@@ -110,6 +111,10 @@ for (const rt of RUNTIMES) {
         from: from2,
         ms: 10_000,
       });
+      assert.match(
+        await socat(sock, "upgrade", 15_000),
+        /^Success=0\n--\nthe new process \d+ exited with 1 before it was ready/,
+      );
       assert.match(proxy.output().slice(from2), /bind/, "the new process said what is wrong");
       assert.equal(await get(port), 200);
       assert.equal(await pidOf(sock), newPid);

@@ -1,7 +1,7 @@
 /** BinaryUpgrade: ready → ok and released; exit before ready, a start that throws, no answer in time, no runtime support → a reason, the successor stopped where it lives. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BinaryUpgrade } from "../../../src/master/upgrade.ts";
+import { BinaryUpgrade, upgradeThenDrain } from "../../../src/master/upgrade.ts";
 import type { HandedSocket, Runtime, Successor } from "../../../src/runtime/types.ts";
 
 const SOCKETS: HandedSocket[] = [{ host: "127.0.0.1", port: 0, fd: 7 }];
@@ -68,4 +68,25 @@ test("BinaryUpgrade.run() on a runtime that cannot hand sockets over says so", a
   const rt = { name: "deno" } as unknown as Runtime;
   const r = await new BinaryUpgrade(rt, () => SOCKETS).run();
   assert.match(!r.ok ? r.reason : "", /not available on deno.*denoland\/deno#14006.*SIGHUP/);
+});
+
+test("upgradeThenDrain() drains only once the successor serves, and starts nothing while stopping", async () => {
+  const drained: string[] = [];
+  const drain = (why: string) => void drained.push(why);
+  const ok = runtimeWith(Promise.resolve("ready"));
+  assert.deepEqual(
+    await upgradeThenDrain(new BinaryUpgrade(ok.rt, () => SOCKETS), drain, () => false),
+    { ok: true, pid: 4242 },
+  );
+  assert.deepEqual(drained, ["upgrade to process 4242"]);
+
+  const bad = runtimeWith(Promise.resolve({ exited: "SIGSEGV" }));
+  const r = await upgradeThenDrain(new BinaryUpgrade(bad.rt, () => SOCKETS), drain, () => false);
+  assert.match(!r.ok ? r.reason : "", /exited with SIGSEGV/);
+  assert.equal(drained.length, 1, "a failed upgrade does not drain");
+
+  const idle = runtimeWith(Promise.resolve("ready"));
+  const s = await upgradeThenDrain(new BinaryUpgrade(idle.rt, () => SOCKETS), drain, () => true);
+  assert.match(!s.ok ? s.reason : "", /stopping/);
+  assert.equal(idle.seen.handed.length, 0, "no successor started while stopping");
 });
