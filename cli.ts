@@ -20,6 +20,7 @@ import { loadAnyConfig } from "./src/cli/load.ts";
 import { runImport } from "./src/cli/import.ts";
 import { EXPLAIN_OPTIONS, EXPLAIN_USAGE, runExplain } from "./src/cli/explain.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
+import { BinaryUpgrade, upgradeOnSignal, upgradeThenDrain } from "./src/master/upgrade.ts";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -48,7 +49,10 @@ Start the proxy. Signals:
                    kept, connections under way finish, certificates re-read); errors are logged and
                    the running config stays
   SIGUSR1          reopen the log files (after logrotate moved them)
-  SIGUSR2          binary upgrade: not supported yet (logged, the process goes on)
+  SIGUSR2          binary upgrade: start the executable again (as it is on disk now) handing it
+                   the listening sockets; once it serves, this process stops accepting and stops
+                   gracefully. If it fails to start, this one goes on serving (Bun and the
+                   compiled binary; on Deno it is logged and ignored)
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
@@ -330,6 +334,9 @@ async function run(file: string, level: LogLevel): Promise<number> {
     log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
     for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
   }
+  // started by an upgrade: sockets no bind took left the config; the old process may now drain
+  for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
+  runtime.tellParentReady();
   runtime.onSignal("SIGHUP", () => {
     log.info("SIGHUP received: reloading the configuration");
     void handle.reload(); // logs its changes, or its errors
@@ -338,26 +345,31 @@ async function run(file: string, level: LogLevel): Promise<number> {
     log.info("SIGUSR1 received: reopening the log files");
     reopenLogs();
   });
-  runtime.onSignal("SIGUSR2", () => {
-    log.warn(
-      "SIGUSR2 received: binary upgrade not supported yet (send SIGHUP to reload the config)",
-    );
-  });
-  const code = await untilStopped(handle, runtime, result.config.global.hardStopAfter);
+  const stopper = untilStopped(handle, runtime, result.config.global.hardStopAfter);
+  const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
+  const upgradeNow = () => upgradeThenDrain(upgrade, stopper.stop, stopper.stopping);
+  upgradeOnSignal(runtime, upgradeNow);
+  handle.control.onUpgrade(upgradeNow);
+  const code = await stopper.done;
   await flushLogging();
   return code;
 }
 
-/** Waits for SIGTERM/SIGINT, shuts down once, resolves with the exit code. */
+/**
+ * Waits for SIGTERM/SIGINT (or `stop`: an upgrade's new process serves), shuts down once; `done`
+ * resolves with the exit code.
+ */
 function untilStopped(
   handle: RunningProxy,
   runtime: Runtime,
   hardStopAfter: number,
-): Promise<number> {
+): { done: Promise<number>; stop(why: string): boolean; stopping(): boolean } {
   const log = getLogger(["tsproxy", "cli"]);
-  return new Promise((resolve) => {
-    let stopping = false, firstAt = 0;
-    const onSignal = (signal: string) => {
+  let stop: (why: string) => boolean = () => false;
+  let stopping = false;
+  const done = new Promise<number>((resolve) => {
+    let firstAt = 0;
+    const onSignal = (signal: string, reason = `${signal} received`) => {
       if (stopping) {
         // A wrapper (deno task, npm, a shell) often forwards the one Ctrl-C the terminal already
         // sent to the whole process group: a repeat within 300 ms is that same signal.
@@ -368,13 +380,13 @@ function untilStopped(
       }
       stopping = true;
       firstAt = Date.now();
-      log.info`${signal} received: stopping (open connections get up to ${hardStopAfter}ms)`;
+      log.info`${reason}: stopping (open connections get up to ${hardStopAfter}ms)`;
       // A last resort should shutdown itself hang past its own hard stop.
       const guard = setTimeout(() => {
         log.error`shutdown still not done ${hardStopAfter + 5000}ms after ${signal}: exiting`;
         resolve(1);
       }, hardStopAfter + 5000);
-      handle.shutdown().then(
+      handle.shutdown(signal !== "upgrade").then(
         () => {
           clearTimeout(guard);
           log.info("stopped");
@@ -389,7 +401,13 @@ function untilStopped(
     };
     runtime.onSignal("SIGTERM", () => onSignal("SIGTERM"));
     runtime.onSignal("SIGINT", () => onSignal("SIGINT"));
+    stop = (why) => {
+      if (stopping) return false;
+      onSignal("upgrade", why);
+      return true;
+    };
   });
+  return { done, stop: (why) => stop(why), stopping: () => stopping };
 }
 
 // Deno refusing an operation later (no flag for it) ends the process with one line, not a trace.

@@ -12,7 +12,12 @@
  */
 import type { ProxyHandle } from "../proxy/proxy.ts";
 import type { Runtime } from "../runtime/types.ts";
-import type { ReloadReport, StatsRenderers } from "./commands/context.ts";
+import type {
+  ControlContext,
+  ReloadReport,
+  StatsRenderers,
+  UpgradeReport,
+} from "./commands/context.ts";
 import { Runner } from "./commands/runner.ts";
 import { type ControlSocket, type ControlSocketPlan, startControlSocket } from "./socket.ts";
 import { cliRenderers } from "./renderers.ts";
@@ -27,6 +32,8 @@ export { tableCommands } from "./commands/registry.ts";
 export interface Control {
   readonly runner: Runner;
   readonly socket: ControlSocket | null;
+  /** What the `upgrade` command runs (the CLI sets it once the proxy runs). */
+  onUpgrade(run: () => Promise<UpgradeReport>): void;
   close(): void;
 }
 
@@ -39,11 +46,15 @@ export async function startControl(
   /** What the `reload` command runs; none: it answers that reload is not available. */
   reload: (() => Promise<ReloadReport>) | null = null,
 ): Promise<Control> {
-  const runner = new Runner({ proxy, renderers, startedAt: Date.now(), reload });
+  const ctx = { proxy, renderers, startedAt: Date.now(), reload, upgrade: null };
+  const runner = new Runner(ctx);
   const sock = socket === null ? null : await startControlSocket(runtime, socket, runner);
   return {
     runner,
     socket: sock,
+    onUpgrade(run) {
+      (ctx as ControlContext).upgrade = run;
+    },
     close() {
       sock?.close();
     },

@@ -1,6 +1,6 @@
 /** The CLI socket (HAProxy's stats socket): one command line per connection, or `prompt` for an interactive session. */
 import { getLogger } from "@logtape/logtape";
-import type { Listener, Runtime, Socket } from "../runtime/types.ts";
+import type { HandedSocket, Listener, Runtime, Socket } from "../runtime/types.ts";
 import type { Actor, CommandRunner } from "./types.ts";
 
 const log = getLogger(["tsproxy", "control"]);
@@ -145,6 +145,8 @@ class CliSession {
 export interface ControlSocket {
   /** Where it listens: the unix path and/or the bound "host:port". */
   readonly addresses: readonly string[];
+  /** The TCP listener's socket, for a successor process to take over (the unix one is bound anew). */
+  handover(): HandedSocket[];
   close(): void;
 }
 
@@ -156,6 +158,7 @@ export async function startControlSocket(
 ): Promise<ControlSocket> {
   const listeners: Listener[] = [];
   const addresses: string[] = [];
+  const handed: HandedSocket[] = [];
   const serve = (who: string) => (sock: Socket) =>
     new CliSession(sock, runner, { who, level: plan.level });
   try {
@@ -172,11 +175,11 @@ export async function startControlSocket(
     if (plan.address !== undefined) {
       const i = plan.address.lastIndexOf(":");
       const host = plan.address.slice(0, i).replace(/^\[|\]$/g, "");
-      const l = await runtime.listen(
-        { host, port: Number(plan.address.slice(i + 1)) },
-        serve(`cli ${plan.address}`),
-      );
+      const port = Number(plan.address.slice(i + 1));
+      const fd = runtime.inherited.take(host, port); // handed over by the process this one upgraded
+      const l = await runtime.listen({ host, port, fd }, serve(`cli ${plan.address}`));
       listeners.push(l);
+      if (l.fd !== undefined) handed.push({ host, port, fd: l.fd });
       addresses.push(`${host}:${l.port}`);
       log.info`stats socket listening on ${host}:${l.port}`;
     }
@@ -186,6 +189,7 @@ export async function startControlSocket(
   }
   return {
     addresses,
+    handover: () => handed,
     close() {
       for (const l of listeners) l.close();
     },

@@ -96,12 +96,13 @@ export async function startProxy(
     process: handle.process,
     admission: handle.admission,
     control,
-    shutdown() {
+    shutdown(closeIdle?: boolean) {
       control.close();
       sync?.stop();
-      return handle.shutdown();
+      return handle.shutdown(closeIdle);
     },
     reloadCertificates: () => handle.reloadCertificates(),
+    listeningSockets: () => [...handle.listeningSockets(), ...(control.socket?.handover() ?? [])],
     // a plan run directly is not a config `reload` compares the next one with: tests use it
     runPlan: (p) => handle.runPlan(p),
     reload,

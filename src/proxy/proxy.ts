@@ -2,7 +2,7 @@
 import type { Backend } from "../backend/backend.ts";
 import type { Server } from "../backend/server.ts";
 import type { RunningChecks } from "../check/mod.ts";
-import type { Runtime } from "../runtime/types.ts";
+import type { HandedSocket, Runtime } from "../runtime/types.ts";
 import type { StickTable } from "../stick/table.ts";
 import { ProcessCounters } from "../stats/counters.ts";
 import type { ProcessView } from "../stats/views.ts";
@@ -30,8 +30,12 @@ export interface ProxyHandle {
   readonly admission: ProcessAdmission;
   /** The stick tables by name, in declaration order (empty when the config has none). */
   readonly tables: ReadonlyMap<string, StickTable>;
-  /** Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. */
-  shutdown(): Promise<void>;
+  /**
+   * Stop accepting, let open connections finish up to `hardStopAfter`, then close the rest. Idle
+   * keep-alive connections close now, or with `closeIdle` false (a binary upgrade: a successor
+   * takes new connections) after answering their next request with connection: close.
+   */
+  shutdown(closeIdle?: boolean): Promise<void>;
   /**
    * Read every TLS bind's certificate files again for new handshakes (SIGHUP). A bind whose files
    * cannot be used keeps its certificates; the errors, one per such bind, are returned.
@@ -42,6 +46,8 @@ export interface ProxyHandle {
    * when a new bind fails, and then nothing changed. Resolves with notes for the log.
    */
   runPlan(plan: ProxyPlan): Promise<string[]>;
+  /** The listening sockets a successor process can take over (binary upgrade). */
+  listeningSockets(): HandedSocket[];
 }
 
 /**
@@ -98,15 +104,20 @@ export async function startPlan(
         return admission.maxconn;
       },
     },
-    shutdown() {
+    shutdown(closeIdle = true) {
       const g = current();
       g.checks.stop();
       admission.stop();
       const all = [...g.frontends, ...retired];
-      stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter))).then(() => {
-        for (const be of g.backends.values()) be.pool.closeAll();
-      });
+      stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter, closeIdle))).then(
+        () => {
+          for (const be of g.backends.values()) be.pool.closeAll();
+        },
+      );
       return stopping;
+    },
+    listeningSockets() {
+      return current().groups.flatMap((g) => g.handover());
     },
     async reloadCertificates() {
       return (await Promise.all(current().groups.map((g) => g.reloadCertificates()))).flat();

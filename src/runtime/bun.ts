@@ -1,7 +1,10 @@
 /** Bun implementation of the runtime interface: Bun.listen/Bun.connect with their native callbacks. */
 import process from "node:process";
 import { listenBunUnix } from "./bun_unix.ts";
-import type { BunApi } from "./bun_api.ts";
+import type { BunApi, BunSocket } from "./bun_api.ts";
+import { boundPort } from "./bun_port.ts";
+import { inheritedFromEnv } from "./inherited.ts";
+import { startBunSuccessor, tellBunParentReady } from "./bun_successor.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
   ConnectError,
@@ -33,15 +36,19 @@ export const bunRuntime: Runtime = {
 
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
     const listener = new BunListener(options.host, onOpen);
+    const socket = { ...clientHandler, open: (s: BunSocket<BunSock>) => listener.accept(s) };
     try {
-      const l = Bun.listen<BunSock>({
-        hostname: options.host,
-        port: options.port,
-        allowHalfOpen: true,
-        ...(options.reusePort ? { reusePort: true } : {}),
-        socket: { ...clientHandler, open: (s) => listener.accept(s) },
-      });
-      listener.port = l.port;
+      const l = options.fd !== undefined
+        ? Bun.listen<BunSock>({ fd: options.fd, allowHalfOpen: true, socket })
+        : Bun.listen<BunSock>({
+          hostname: options.host,
+          port: options.port,
+          allowHalfOpen: true,
+          ...(options.reusePort ? { reusePort: true } : {}),
+          socket,
+        });
+      listener.port = boundPort(l);
+      listener.fd = l.fd;
       listener.stopFn = () => l.stop(false);
       return Promise.resolve(listener);
     } catch (err) {
@@ -105,4 +112,8 @@ export const bunRuntime: Runtime = {
     process.on(signal, handler);
     return () => process.off(signal, handler);
   },
+
+  inherited: inheritedFromEnv(),
+  startSuccessor: startBunSuccessor,
+  tellParentReady: tellBunParentReady,
 };

@@ -42,9 +42,25 @@ export interface BunTlsOptions {
 }
 
 export interface BunTcpListener {
-  readonly port: number;
+  /** Undefined on a listener adopted by `fd` (then `getsockname`). */
+  readonly port: number | undefined;
   readonly hostname: string;
+  readonly fd: number;
+  getsockname(out: { port?: number }): void;
   stop(closeActiveConnections?: boolean): void;
+  /** Lets the process exit while this listener is open. */
+  unref(): void;
+}
+
+/** A process started by `Bun.spawn`. */
+export interface BunSubprocess {
+  readonly pid: number;
+  readonly exited: Promise<number>;
+  readonly exitCode: number | null;
+  readonly signalCode: string | null;
+  kill(signal?: string): void;
+  unref(): void;
+  disconnect(): void;
 }
 
 export interface BunApi {
@@ -63,6 +79,18 @@ export interface BunApi {
     allowHalfOpen?: boolean;
     socket: BunSocketHandler<T>;
   }): BunTcpListener;
+  /** Adopts a listening socket bound elsewhere (inherited from the process that started this one). */
+  listen<T>(options: {
+    fd: number;
+    allowHalfOpen?: boolean;
+    tls?: BunTlsOptions;
+    socket: BunSocketHandler<T>;
+  }): BunTcpListener;
+  spawn(cmd: string[], options: {
+    stdio: (string | number)[];
+    env: Record<string, string | undefined>;
+    ipc(message: unknown): void;
+  }): BunSubprocess;
   connect<T>(options: {
     hostname: string;
     port: number;

@@ -188,6 +188,7 @@ export const clientHandler: BunSocketHandler<BunSock> = {
 export class BunListener implements Listener {
   readonly host: string;
   port = 0;
+  fd: number | undefined;
   stopFn: () => void = () => {};
   readonly #gate: AcceptGate;
   #closed = false;

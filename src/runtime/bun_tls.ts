@@ -1,5 +1,6 @@
 /** Bun's native TLS listener (Bun.listen with tls): one certificate, no client certificates; re-bound on reload. */
-import type { BunApi, BunSocket, BunTcpListener } from "./bun_api.ts";
+import type { BunApi, BunSocket, BunSocketHandler, BunTcpListener } from "./bun_api.ts";
+import { boundPort } from "./bun_port.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import { checkKeyPair } from "./node_tls.ts";
 import type { TlsCertificate, TlsInfo, TlsServerOptions } from "./tls_types.ts";
@@ -54,37 +55,51 @@ class BunTlsListener implements TlsListener {
     this.#o = o.tls;
     this.#admit = new BunListener(o.host, onOpen);
     // SO_REUSEPORT would let this bind share a port another socket holds: make sure none does
-    if (o.port !== 0 && o.reusePort !== true) probeFree(o.host, o.port);
-    this.#l = this.#bind(o.port, o.tls.certificates[0]!);
-    this.port = this.#l.port;
+    if (o.port !== 0 && o.reusePort !== true && o.fd === undefined) probeFree(o.host, o.port);
+    this.#l = this.#bind(o.port, o.tls.certificates[0]!, o.fd);
+    this.port = boundPort(this.#l);
   }
 
-  /** SO_REUSEPORT from the start, so a reload can bind the new certificate before the old one goes. */
-  #bind(port: number, c: TlsCertificate): BunTcpListener {
+  get fd(): number {
+    return this.#l.fd;
+  }
+
+  /**
+   * SO_REUSEPORT from the start, so a reload can bind the new certificate before the old one goes
+   * (an adopted `fd` was bound so by the process that handed it over).
+   */
+  #bind(port: number, c: TlsCertificate, fd?: number): BunTcpListener {
     const alpn = this.#o.alpn;
     const limit = this.#o.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT;
     const timers = new WeakMap<BunSock, ReturnType<typeof setTimeout>>();
+    const tls = {
+      cert: c.cert,
+      key: c.key,
+      ...(alpn?.length ? { ALPNProtocols: alpnWire(alpn) } : {}),
+    };
+    const socket: BunSocketHandler<BunSock> = {
+      ...clientHandler,
+      open: (s) => {
+        const sock = new BunSock();
+        s.data = sock;
+        sock.attach(s);
+        timers.set(sock, setTimeout(() => s.terminate(), limit));
+      },
+      handshake: (s, ok) => {
+        clearTimeout(timers.get(s.data));
+        if (!ok) return s.terminate();
+        s.data.tls = factsOf(s);
+        this.#admit.admit(s.data);
+      },
+    };
+    if (fd !== undefined) return Bun.listen<BunSock>({ fd, allowHalfOpen: true, tls, socket });
     return Bun.listen<BunSock>({
       hostname: this.host,
       port,
       reusePort: true,
       allowHalfOpen: true,
-      tls: { cert: c.cert, key: c.key, ...(alpn?.length ? { ALPNProtocols: alpnWire(alpn) } : {}) },
-      socket: {
-        ...clientHandler,
-        open: (s) => {
-          const sock = new BunSock();
-          s.data = sock;
-          sock.attach(s);
-          timers.set(sock, setTimeout(() => s.terminate(), limit));
-        },
-        handshake: (s, ok) => {
-          clearTimeout(timers.get(s.data));
-          if (!ok) return s.terminate();
-          s.data.tls = factsOf(s);
-          this.#admit.admit(s.data);
-        },
-      },
+      tls,
+      socket,
     });
   }
 

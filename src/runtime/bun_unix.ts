@@ -2,7 +2,7 @@
 import type { BunApi } from "./bun_api.ts";
 import type { Listener, Socket, UnixListenOptions } from "./types.ts";
 import { BunListener, type BunSock, clientHandler } from "./bun_socket.ts";
-import { removeStaleSocket, setSocketMode, unlinkSocket } from "./unix_file.ts";
+import { removeStaleSocket, setSocketMode, socketFileId, unlinkSocket } from "./unix_file.ts";
 
 declare const Bun: BunApi;
 
@@ -20,9 +20,13 @@ export function listenBunUnix(
       socket: { ...clientHandler, open: (s) => listener.accept(s) },
     });
     setSocketMode(o.path, o.mode);
+    const id = socketFileId(o.path);
     listener.stopFn = () => {
+      // Bun's stop() unlinks the path: when a successor (binary upgrade) bound its own socket
+      // there, this one is left to close with the process (no client can reach it any more)
+      if (socketFileId(o.path) !== id) return l.unref();
       l.stop(false);
-      unlinkSocket(o.path);
+      unlinkSocket(o.path, id);
     };
     return Promise.resolve(listener);
   } catch (err) {

@@ -19,6 +19,11 @@ import { listenNodeTls } from "./node_tls_listen.ts";
 import { nodeTlsAcceptor } from "./node_tls_accept.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { denoNativeServes, listenDenoTls } from "./deno_tls.ts";
+import { inheritedFromEnv } from "./inherited.ts";
+
+/** Why Deno takes over no listening socket (so a binary upgrade cannot run there). */
+export const DENO_NO_FD =
+  "Deno cannot take over a listening socket: Deno.listen has no fd option (denoland/deno#14006)";
 
 /** TSPROXY_TLS_STACK=node: serve every TLS listener with node:tls (to compare the stacks). */
 const TLS_STACK = (() => {
@@ -101,6 +106,9 @@ export const denoRuntime: Runtime = {
   version: Deno.version.deno,
 
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
+    if (options.fd !== undefined) {
+      return Promise.reject(new Error(`${options.host}:${options.port}: ${DENO_NO_FD}`));
+    }
     try {
       const l = Deno.listen({
         hostname: options.host,
@@ -150,6 +158,9 @@ export const denoRuntime: Runtime = {
   listenUnix: listenDenoUnix,
 
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
+    if (options.fd !== undefined) {
+      return Promise.reject(new Error(`${options.host}:${options.port}: ${DENO_NO_FD}`));
+    }
     if (denoNativeServes(options.tls) && TLS_STACK !== "node") {
       return listenDenoTls(options, onOpen);
     }
@@ -181,4 +192,7 @@ export const denoRuntime: Runtime = {
     Deno.addSignalListener(signal, handler);
     return () => Deno.removeSignalListener(signal, handler);
   },
+
+  inherited: inheritedFromEnv(),
+  tellParentReady() {},
 };

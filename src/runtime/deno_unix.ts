@@ -1,7 +1,7 @@
 /** Deno's unix socket listener (Deno.listen transport "unix"), handing over the shared DenoSocket. */
 import type { Listener, Socket, UnixListenOptions } from "./types.ts";
 import { DenoSocket } from "./deno_socket.ts";
-import { removeStaleSocket, setSocketMode, unlinkSocket } from "./unix_file.ts";
+import { removeStaleSocket, setSocketMode, socketFileId, unlinkSocket } from "./unix_file.ts";
 
 /** Binds `o.path` (a stale socket file removed first, mode set after) and accepts until closed. */
 export function listenDenoUnix(
@@ -12,6 +12,7 @@ export function listenDenoUnix(
     removeStaleSocket(o.path);
     const l = Deno.listen({ transport: "unix", path: o.path });
     setSocketMode(o.path, o.mode);
+    const id = socketFileId(o.path);
     let closed = false;
     (async () => {
       while (!closed) {
@@ -36,7 +37,7 @@ export function listenDenoUnix(
         try {
           l.close();
         } catch { /* closed */ }
-        unlinkSocket(o.path);
+        unlinkSocket(o.path, id);
       },
     });
   } catch (err) {

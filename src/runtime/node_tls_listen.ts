@@ -72,13 +72,23 @@ class NodeTlsListener implements TlsListener {
     this.#server.on("error", () => {}); // accept errors (EMFILE): keep listening
   }
 
-  listen(port: number, reusePort: boolean): Promise<void> {
+  /** The listening socket's descriptor (Bun's node:net has one; Deno's does not). */
+  get fd(): number | undefined {
+    const fd = (this.#server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+    return typeof fd === "number" && fd >= 0 ? fd : undefined;
+  }
+
+  /** Binds host:port, or adopts the listening socket `fd` (inherited at an upgrade). */
+  listen(port: number, reusePort: boolean, fd?: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = (err: Error & { code?: string }) => {
         reject(new Error(`cannot bind ${this.host}:${port}: ${err.code ?? err.message}`));
       };
       this.#server.once("error", fail);
-      this.#server.listen({ host: this.host, port, ...(reusePort ? { reusePort } : {}) }, () => {
+      const where = fd !== undefined
+        ? { fd }
+        : { host: this.host, port, ...(reusePort ? { reusePort } : {}) };
+      this.#server.listen(where, () => {
         this.#server.off("error", fail);
         const addr = this.#server.address();
         this.port = typeof addr === "object" && addr ? addr.port : port;
@@ -148,6 +158,6 @@ export async function listenNodeTls(
   how: NodeTlsHow = {},
 ): Promise<TlsListener> {
   const l = new NodeTlsListener(options.tls, onOpen, options.host, how);
-  await l.listen(options.port, options.reusePort === true);
+  await l.listen(options.port, options.reusePort === true, options.fd);
   return l;
 }

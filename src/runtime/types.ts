@@ -6,7 +6,10 @@ import type {
   TlsServerOptions,
 } from "./tls_types.ts";
 
+import type { HandedSocket, InheritedSockets, Successor } from "./process_types.ts";
+
 export * from "./tls_types.ts";
+export * from "./process_types.ts";
 
 /** Callbacks a socket delivers events to. Set once with {@link Socket.setHandlers}. */
 export interface SocketHandlers {
@@ -60,6 +63,8 @@ export interface ListenOptions {
   host: string;
   port: number;
   reusePort?: boolean;
+  /** Take over this already bound listening socket (inherited at an upgrade) instead of binding. */
+  fd?: number | undefined;
 }
 
 /** A unix socket to listen on: its path and the file's mode (octal text, e.g. "0600"). */
@@ -73,6 +78,8 @@ export interface Listener {
   readonly host: string;
   /** The bound port (the OS's choice when 0 was asked). */
   readonly port: number;
+  /** The OS's descriptor, where the runtime can hand the socket to another process; else absent. */
+  readonly fd?: number | undefined;
   /** Stop taking new connections until `resume` (they wait in the kernel or a small parked queue). */
   pause(): void;
   resume(): void;
@@ -153,6 +160,15 @@ export interface Runtime {
   connectTls(options: TlsConnectOptions): Promise<Socket>;
   /** Subscribe to a process signal; returns the unsubscribe function. */
   onSignal(signal: SignalName, handler: () => void): () => void;
+  /** Listening sockets the process that started this one handed over (empty otherwise). */
+  readonly inherited: InheritedSockets;
+  /**
+   * Starts this process's command line again (the executable as it is on disk now) with `sockets`
+   * handed over; absent where the runtime cannot pass them (Deno: `Deno.listen` cannot adopt an fd).
+   */
+  startSuccessor?(sockets: readonly HandedSocket[]): Successor;
+  /** Tells the process that started this one as its successor that it serves (no-op otherwise). */
+  tellParentReady(): void;
 }
 
 /** Above this many queued bytes `write` asks the caller to wait for `drain`. */

@@ -20,8 +20,22 @@ export function setSocketMode(path: string, mode: string): void {
   chmodSync(path, parseInt(mode, 8));
 }
 
-/** Removes the socket file on close (ignoring a file already gone). */
-export function unlinkSocket(path: string): void {
+/** Which file is at `path` now (device and inode), to tell ours from a successor's. */
+export function socketFileId(path: string): string {
+  try {
+    const st = lstatSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Removes the socket file on close (ignoring a file already gone), unless it is no longer the one
+ * this listener bound (`id`): a successor process bound its own there (binary upgrade).
+ */
+export function unlinkSocket(path: string, id: string): void {
+  if (socketFileId(path) !== id) return;
   try {
     unlinkSync(path);
   } catch { /* gone already */ }

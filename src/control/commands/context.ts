@@ -22,7 +22,15 @@ export interface ControlContext {
   readonly startedAt: number;
   /** Reads the config file again and runs it when valid; null where nothing can reload. */
   readonly reload: (() => Promise<ReloadReport>) | null;
+  /** Starts a binary upgrade (set by the CLI once running); null where none can run. */
+  upgrade: (() => Promise<UpgradeReport>) | null;
 }
+
+/** What a binary upgrade came to: the new process serves (this one drains), or why not. */
+export type UpgradeReport = { readonly ok: true; readonly pid: number } | {
+  readonly ok: false;
+  readonly reason: string;
+};
 
 /** What a reload did: the changes it made, or the errors that kept the running config. */
 export interface ReloadReport {

@@ -273,8 +273,8 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     return to;
   }
 
-  /** Stop listening and wait for open sessions to end, killing what is left after `hardStopMs`. */
-  async stop(hardStopMs: number): Promise<void> {
+  /** Stop listening, wait for sessions to end, kill the rest after `hardStopMs` (closeIdle: stopSoftly). */
+  async stop(hardStopMs: number, closeIdle = true): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#rateTimer);
     this.#listeners?.close();
@@ -283,7 +283,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
       sock.close();
     }
     this.#waiting.length = 0;
-    for (const s of [...this.#sessions]) s.stopSoftly?.();
+    for (const s of [...this.#sessions]) s.stopSoftly?.(closeIdle);
     if (this.#sessions.size === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {

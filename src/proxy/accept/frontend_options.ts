@@ -38,8 +38,11 @@ export interface FrontendOptions {
 /** What a frontend tracks of a session of either mode. */
 export interface Session {
   kill(): void;
-  /** Soft stop: finish what is under way, then close (HTTP closes idle keep-alive connections now). */
-  stopSoftly?(): void;
+  /**
+   * Soft stop: finish what is under way, then close. HTTP closes idle keep-alive connections now,
+   * or with `closeIdle` false answers their next request (with connection: close) first.
+   */
+  stopSoftly?(closeIdle: boolean): void;
   /** What of it uses a connection to `server` now (itself, its transaction), else null. */
   onServer?(server: Server): ServerSession | ServerSession[] | null;
 }

@@ -1,5 +1,6 @@
 /** Listener ownership: a frontend's bound sockets, kept apart from the Frontend serving them so a later generation takes them over on reload. */
 import type {
+  HandedSocket,
   Listener,
   Runtime,
   Socket,
@@ -96,9 +97,11 @@ export class ListenerGroup {
 
   async #bindOne(runtime: Runtime, b: BindSpec): Promise<void> {
     const proxied = b.acceptProxy === true;
-    const where = { host: b.host, port: b.port };
+    // a socket handed over by the process this one upgraded is taken rather than bound again
+    const fd = runtime.inherited.size > 0 ? runtime.inherited.take(b.host, b.port) : undefined;
+    const where = { host: b.host, port: b.port, ...(fd !== undefined && { fd }) };
     // the entry is filled once bound; its `group` says whose target gets the connections
-    const e = { key: bindKey(b), group: this as ListenerGroup } as Entry;
+    const e = { key: bindKey(b), group: this as ListenerGroup, spec: b } as Entry;
     let l: Listener;
     let tls: BoundAddress["tls"];
     if (b.tls && proxied) {
@@ -144,6 +147,21 @@ export class ListenerGroup {
     }
     this.#adopted.length = 0;
     return errors;
+  }
+
+  /**
+   * The listening sockets this group owns that can be handed to another process (binary upgrade),
+   * with their address as configured (the successor's bind of port 0 takes the same socket).
+   */
+  handover(): HandedSocket[] {
+    const out: HandedSocket[] = [];
+    for (const e of this.#entries) {
+      const fd = e.listener.fd;
+      if (e.group === this && !e.closed && fd !== undefined) {
+        out.push({ host: e.spec.host, port: e.spec.port, fd });
+      }
+    }
+    return out;
   }
 
   /** This group's listeners that were not taken by a newer group, by key (see `SpareListeners`). */
@@ -200,6 +218,8 @@ export class ListenerGroup {
 /** One bound listener; `group` is the group whose target gets its connections (it may move on reload). */
 interface Entry {
   readonly key: string;
+  /** The bind as configured (port 0 stays 0). */
+  readonly spec: BindSpec;
   group: ListenerGroup;
   listener: Listener;
   bound: BoundAddress;

@@ -267,12 +267,14 @@ export class HttpSession {
 
   /**
    * Soft stop (HAProxy's): an idle keep-alive connection is closed now; one with a request under
-   * way gets its response, marked to close, and is closed after it.
+   * way gets its response, marked to close, and is closed after it. `closeIdle` false (binary
+   * upgrade, HAProxy's `option idle-close-on-response`): an idle one too waits for its next request
+   * (or its keep-alive timeout), so a request already on its way is answered, not reset.
    */
-  stopSoftly(): void {
+  stopSoftly(closeIdle = true): void {
     this.stopping = true;
     if (this.#h2 !== null) return this.#h2.stopSoftly();
-    if (this.#state === "head" && this.#headStart < 0) this.close();
+    if (closeIdle && this.#state === "head" && this.#headStart < 0) this.close();
   }
 
   /** Its transaction while that uses a connection to `server` (shutdown sessions, on-marked cuts). */

@@ -111,6 +111,9 @@ export class FakeRuntime implements Runtime {
   onSignal(): () => void {
     return () => {};
   }
+
+  readonly inherited = { size: 0, take: () => undefined, closeRest: () => [] };
+  tellParentReady(): void {}
 }
 
 /** Resolves once `cond()` holds, polling every 2 ms; rejects after `ms` naming `what`. */
