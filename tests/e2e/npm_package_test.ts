@@ -132,7 +132,9 @@ async function runProxy(cmd: string, args: string[], path: string) {
   let out = "";
   proc.stdout!.on("data", (d) => (out += d));
   proc.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => proc.on("exit", (c) => r(c)));
+  // "close": every writer of the pipes is gone, the CLI under npm exec included (npm exec may die
+  // of the group's SIGTERM first, while the CLI still logs its stop)
+  const exited = new Promise<number | null>((r) => proc.on("close", (c) => r(c)));
   let port = 0;
   for (let i = 0; i < 300 && port === 0; i++) {
     await sleep(50);
