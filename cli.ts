@@ -328,7 +328,11 @@ async function run(file: string, level: LogLevel): Promise<number> {
   const worker = workerIndex();
   const workers = worker === null ? workerCount(result.config, cpus().length) : 1;
   if (workers > 1 && runtime.startWorker && runtime.holdListening) {
-    const code = await runMaster(result.config, runtime, workers);
+    const reread = async () => {
+      const r = await loadAnyConfig(file);
+      return r.ok ? r.config : null;
+    };
+    const code = await runMaster(result.config, runtime, workers, reread);
     await flushLogging();
     return code;
   }

@@ -38,6 +38,8 @@ export async function runMaster(
   config: Config,
   runtime: Runtime,
   workers: number,
+  /** Reads the config file again (as a reload does), to see whether its binds changed. */
+  reread: () => Promise<Config | null>,
 ): Promise<number> {
   const held: HeldSocket[] = [];
   const addresses = bindAddresses(config);
@@ -56,6 +58,14 @@ export async function runMaster(
       runner ? runner.run(line, { who, level }) : Promise.resolve("not ready\n"),
   });
   runner = new MasterRunner(master);
+  runner.refuseReload = async () => {
+    const next = await reread();
+    if (next === null) return null; // invalid: each worker's reload reports the errors
+    const key = (c: Config) => bindAddresses(c).map((a) => `${a.host}:${a.port}`).sort().join(" ");
+    if (key(next) === key(config)) return null;
+    return `reload: the listening addresses changed (${key(config)} → ${key(next)}); the master ` +
+      `holds them for its workers: upgrade the master (SIGUSR2) or restart to change them`;
+  };
   log.info`master ${process.pid}: starting ${workers} workers`;
   try {
     await master.start();
@@ -98,7 +108,8 @@ export async function runMaster(
   runtime.onSignal("SIGHUP", () => {
     log.info("SIGHUP received: reloading the workers one by one");
     void runner.run("reload", { who: "SIGHUP", level: "admin" }).then((text) => {
-      log.info`reload: ${text.startsWith("Success=1") ? "done" : "failed"} on every worker`;
+      if (text.startsWith("Success=1")) log.info("reload: done on every worker");
+      else log.error`reload failed: ${text.split("\n").slice(2).join("; ")}`;
     });
   });
   runtime.onSignal("SIGUSR1", () => {

@@ -18,6 +18,8 @@ export class MasterRunner implements CommandRunner {
   readonly #master: Master;
   /** What `upgrade` runs (set once the master serves); null: not available. */
   upgrade: (() => Promise<UpgradeOutcome>) | null = null;
+  /** Checked before workers reload: why the new config cannot be reloaded here (null: it can). */
+  refuseReload: () => Promise<string | null> = () => Promise.resolve(null);
 
   constructor(master: Master) {
     this.#master = master;
@@ -71,6 +73,8 @@ export class MasterRunner implements CommandRunner {
   }
 
   async #reload(): Promise<string> {
+    const refused = await this.#refuse();
+    if (refused !== null) return `Success=0\n--\n${refused}\n`;
     const reports = await this.#master.reload();
     const lines: string[] = [];
     let ok = reports.length > 0;
@@ -86,6 +90,14 @@ export class MasterRunner implements CommandRunner {
     }
     if (reports.length === 0) lines.push("no worker is serving now");
     return `Success=${ok ? 1 : 0}\n--\n${lines.map((l) => l + "\n").join("")}`;
+  }
+
+  async #refuse(): Promise<string | null> {
+    try {
+      return await this.refuseReload();
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   #showProc(): string {

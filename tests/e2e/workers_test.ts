@@ -1,5 +1,6 @@
 /** Master and workers (global.workers: 2) under wrk: kill -9 of a worker is followed by a new one within 1 s and fails only what it held; HUP reloads lose nothing; `show stat` through the master sums the workers. */
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
@@ -112,6 +113,16 @@ for (const rt of RUNTIMES) {
       // a change reaches every worker
       assert.equal(await statsCommand(sock, "set weight app/s1 7"), "\n");
       assert.match(await statsCommand(sock, "get weight app/s1"), /^7 \(initial 1\)/);
+      // the master holds the listening sockets: a reload that changes them is refused, whole
+      const file = /-c (\S+)/.exec(proxy.proc.spawnargs.join(" "))![1]!;
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8").replace('["127.0.0.1:0"]', '["127.0.0.1:0", "127.0.0.1:0"]'),
+      );
+      assert.match(
+        await statsCommand(sock, "reload", 10_000),
+        /^Success=0\n--\nreload: the listening addresses changed .*upgrade the master \(SIGUSR2\)/,
+      );
     } finally {
       await proxy.stop();
       await origin.close();
