@@ -21,6 +21,9 @@ import { runImport } from "./src/cli/import.ts";
 import { EXPLAIN_OPTIONS, EXPLAIN_USAGE, runExplain } from "./src/cli/explain.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
 import { BinaryUpgrade, upgradeOnSignal, upgradeThenDrain } from "./src/master/upgrade.ts";
+import { runMaster, workerCount } from "./src/cli/master_run.ts";
+import { serveMaster, workerIndex } from "./src/cli/worker.ts";
+import { cpus } from "node:os";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -53,6 +56,8 @@ Start the proxy. Signals:
                    the listening sockets; once it serves, this process stops accepting and stops
                    gracefully. If it fails to start, this one goes on serving (Bun and the
                    compiled binary; on Deno it is logged and ignored)
+With global.workers above 1 (Bun, the binary) these go to the master: HUP reloads the workers one
+by one, TERM/INT drains them all, USR1 reaches them, USR2 starts a new master with its workers.
 
 Options:
   -c, --config FILE      config file (.yaml, .yml, .json, .ts, or a haproxy .cfg)
@@ -320,10 +325,27 @@ async function run(file: string, level: LogLevel): Promise<number> {
   });
   const log = getLogger(["tsproxy", "cli"]);
   const runtime = await getRuntime();
+  const worker = workerIndex();
+  const workers = worker === null ? workerCount(result.config, cpus().length) : 1;
+  if (workers > 1 && runtime.startWorker && runtime.holdListening) {
+    const reread = async () => {
+      const r = await loadAnyConfig(file);
+      return r.ok ? r.config : null;
+    };
+    const code = await runMaster(result.config, runtime, workers, reread);
+    await flushLogging();
+    return code;
+  }
+  if (workers > 1) {
+    log
+      .warn`global.workers ${workers}: ${runtime.name} cannot hand listening sockets to worker processes (denoland/deno#14006); running one process (use Bun or the compiled binary for workers)`;
+  }
   const link = new ControlLink();
   let handle: RunningProxy;
   try {
-    handle = await startProxy(result.config, runtime, counters, link, undefined, file);
+    handle = await startProxy(result.config, runtime, counters, link, undefined, file, {
+      statsSocket: worker === null,
+    });
   } catch (e) {
     await flushLogging();
     await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);
@@ -331,7 +353,10 @@ async function run(file: string, level: LogLevel): Promise<number> {
   }
   for (const b of handle.binds) {
     const tls = b.tls ? ` (TLS, ${b.tls.stack})` : "";
-    log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
+    // a worker's line says "accepting": the master says "listening" once all workers serve
+    if (worker !== null) {
+      log.info`frontend ${b.frontend} accepting on ${formatAddress(b)}${tls} (worker ${worker})`;
+    } else log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
     for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
   }
   // started by an upgrade: sockets no bind took left the config; the old process may now drain
@@ -346,10 +371,16 @@ async function run(file: string, level: LogLevel): Promise<number> {
     reopenLogs();
   });
   const stopper = untilStopped(handle, runtime, result.config.global.hardStopAfter);
-  const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
-  const upgradeNow = () => upgradeThenDrain(upgrade, stopper.stop, stopper.stopping);
-  upgradeOnSignal(runtime, upgradeNow);
-  handle.control.onUpgrade(upgradeNow);
+  if (worker !== null && runtime.parent) {
+    // the master upgrades (SIGUSR2 to it); one sent here is only logged
+    serveMaster(runtime.parent, handle, link, stopper.stop);
+    runtime.onSignal("SIGUSR2", () => log.warn`worker ${worker}: SIGUSR2 is the master's`);
+  } else {
+    const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
+    const upgradeNow = () => upgradeThenDrain(upgrade, stopper.stop, stopper.stopping);
+    upgradeOnSignal(runtime, upgradeNow);
+    handle.control.onUpgrade(upgradeNow);
+  }
   const code = await stopper.done;
   await flushLogging();
   return code;

@@ -15,6 +15,7 @@ const HELP =
   --only    run one mode (default: tcp, then http)
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
+              tcp only:   bun-workers (global.workers: 2, unpinned)
               http only:  bun-rules, bun-stick, bun-nolog, nginx, bun-naive
               http, tsproxy at --base REV: bun-base, deno-base
               http, 1 MiB HTML compressed (gzip, br): haproxy-comp, nginx-comp,

@@ -22,6 +22,10 @@ export interface Path {
   port: number;
   /** argv of the proxy (started pinned to PROXY_CPU); absent for the direct path. */
   argv?: string[];
+  /** CPUs the proxy runs on (taskset list; default PROXY_CPU). */
+  cpus?: string;
+  /** A line of the proxy's log that says it serves (default: its port listening is enough). */
+  ready?: RegExp;
   /** Why the path cannot run, if it cannot. */
   missing?: string;
   /** Working directory of the proxy (default: the repository). */
@@ -143,7 +147,12 @@ async function measureOnce(
     }
     if (path.argv) {
       const name = `${s.mode}-${path.id}-${w.id}`;
-      proxy = await startServer(name, path.argv, PROXY_CPU, path.port, path.stdout, path.cwd);
+      const cpus = path.cpus ?? PROXY_CPU;
+      proxy = await startServer(name, path.argv, cpus, path.port, path.stdout, path.cwd);
+      for (let t = 0; path.ready && !path.ready.test(tail(proxy.log, 50)); t += 50) {
+        if (proxy.exited || t > 20_000) throw new Error(`${name} not ready:\n${tail(proxy.log)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     }
     if (w.warmup) {
       await w.warmup(path.port);

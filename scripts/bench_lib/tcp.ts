@@ -1,17 +1,18 @@
 // TCP-mode suite: iperf3 bulk and redis-benchmark through HAProxy `mode tcp`, tsproxy, and direct.
-import { exists, type Options, ROOT, TMP, TREE } from "./options.ts";
+import { exists, GEN_CPU, type Options, PROXY_CPU, ROOT, TMP, TREE } from "./options.ts";
 import { load } from "./proc.ts";
 import type { Path, Suite, Workload } from "./suite.ts";
 
 const ORIGIN_PORT = 21000;
 const TSPROXY_PORT = 21001;
 const HAPROXY_PORT = 21010;
-export const TCP_PATH_IDS = ["direct", "haproxy", "bun", "deno", "binary"];
+export const TCP_PATH_IDS = ["direct", "haproxy", "bun", "deno", "binary", "bun-workers"];
 
 export function tcpSuite(opts: Options): Suite {
   const BULK = opts.quick ? "256M" : "1G";
   const REQUESTS = opts.quick ? 20_000 : 100_000;
   const tsproxyCfg = `${TMP}/tcp-tsproxy.yaml`;
+  const workersCfg = `${TMP}/tcp-tsproxy-workers.yaml`;
   const haproxyCfg = `${TMP}/tcp-haproxy.cfg`;
   const noCli = exists(`${ROOT}/cli.ts`) ? undefined : "cli.ts not found";
   const allPaths: Path[] = [
@@ -40,6 +41,18 @@ export function tcpSuite(opts: Options): Suite {
       ...(noCli ? { missing: noCli } : {}),
     },
     {
+      // global.workers: 2, the master and its workers left on both cores (the load generator
+      // and the origin stay on theirs): how the 2 cores are shared is the kernel's choice
+      id: "bun-workers",
+      label: "tsproxy (Bun, 2 workers, unpinned)",
+      port: TSPROXY_PORT,
+      argv: ["bun", "cli.ts", "run", "-c", workersCfg],
+      cwd: TREE,
+      cpus: `${PROXY_CPU},${GEN_CPU}`,
+      ready: /listening on .*2 workers/,
+      ...(noCli ? { missing: noCli } : {}),
+    },
+    {
       id: "binary",
       label: "tsproxy (binary)",
       port: TSPROXY_PORT,
@@ -61,6 +74,13 @@ backends:
     servers:
       - { name: o1, address: "127.0.0.1:${ORIGIN_PORT}" }
 `,
+  );
+  Deno.writeTextFileSync(
+    workersCfg,
+    Deno.readTextFileSync(tsproxyCfg).replace(
+      "global: { maxconn: 10000 }",
+      "global: { maxconn: 10000, workers: 2 }",
+    ),
   );
   // No global maxconn: haproxy then derives it from `ulimit -n` (maxconn 10000 needs 20014 fds).
   Deno.writeTextFileSync(

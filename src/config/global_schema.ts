@@ -9,6 +9,12 @@ export const globalSchema = z.strictObject({
   maxconn: maxconn("the whole process accepts").prefault(10000),
   hardStopAfter: duration("On shutdown, close connections still open after this long.")
     .prefault("30s"),
+  workers: z.union([z.number().int().min(1).max(64), z.literal("auto")]).default(1).describe(
+    "Worker processes (master-worker mode): above 1, a master holds the listening sockets, " +
+      "serves the stats socket and starts this many workers that accept on them (restarted " +
+      "when one dies; HUP reloads them one by one). auto: one per core. Bun and the compiled " +
+      "binary; Deno runs one process.",
+  ),
   rateLimitSessions: z.number().int().positive().optional().describe(
     "New sessions per second the whole process accepts at most (rate-limit sessions); over it, " +
       "connections wait. Unset: no limit.",

@@ -51,6 +51,8 @@ export async function startProxy(
   link: ControlLink = new ControlLink(),
   renderers?: StatsRenderers,
   file: string | null = null,
+  /** statsSocket false: a master serves `global.statsSocket` (this is one of its workers). */
+  options: { statsSocket?: boolean } = {},
 ): Promise<RunningProxy> {
   const plan = await planFromConfig(config, link);
   const shared = sharedPlan(config);
@@ -60,7 +62,7 @@ export async function startProxy(
   sync?.start();
   const reloader = new Reloader({ config, plan, handle, link }, file);
   const reload = (source?: Config | string) => reloader.reload(source);
-  const s = config.global.statsSocket;
+  const s = options.statsSocket === false ? undefined : config.global.statsSocket;
   let control: Control;
   try {
     control = await startControl(

@@ -10,7 +10,7 @@ import { planFromConfig } from "./plan.ts";
 const log = getLogger(["tsproxy", "reload"]);
 
 /** Global settings a running process cannot change: a reload says so and keeps the old ones. */
-const NEEDS_RESTART = ["statsSocket", "log", "syslog"] as const;
+const NEEDS_RESTART = ["statsSocket", "log", "syslog", "workers"] as const;
 
 /**
  * Reloads one running proxy, one reload at a time (a reload asked while one runs waits for it).

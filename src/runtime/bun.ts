@@ -5,6 +5,8 @@ import type { BunApi, BunSocket } from "./bun_api.ts";
 import { boundPort } from "./bun_port.ts";
 import { inheritedFromEnv } from "./inherited.ts";
 import { startBunSuccessor, tellBunParentReady } from "./bun_successor.ts";
+import { holdBunListening, startBunWorker } from "./bun_workers.ts";
+import { parentChannel } from "./parent_channel.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
   ConnectError,
@@ -116,4 +118,7 @@ export const bunRuntime: Runtime = {
   inherited: inheritedFromEnv(),
   startSuccessor: startBunSuccessor,
   tellParentReady: tellBunParentReady,
+  holdListening: (host, port) => holdBunListening(host, port, bunRuntime.inherited),
+  startWorker: startBunWorker,
+  parent: parentChannel(),
 };

@@ -61,6 +61,8 @@ export interface BunSubprocess {
   kill(signal?: string): void;
   unref(): void;
   disconnect(): void;
+  /** Sends a message over the IPC channel (spawned with `ipc`). */
+  send(message: unknown): void;
 }
 
 export interface BunApi {

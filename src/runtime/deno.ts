@@ -195,4 +195,5 @@ export const denoRuntime: Runtime = {
 
   inherited: inheritedFromEnv(),
   tellParentReady() {},
+  parent: null,
 };

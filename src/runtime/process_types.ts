@@ -34,3 +34,27 @@ export interface Successor {
   /** Lets it live on its own: this process no longer listens to it nor waits for it. */
   release(): void;
 }
+
+/** A listening socket a master holds for its workers: bound, never accepted on by the master. */
+export interface HeldSocket extends HandedSocket {
+  /** The port the socket is bound to (the OS's choice when the config said 0). */
+  readonly boundPort: number;
+}
+
+/** A worker process a master started with its listening sockets and an IPC channel. */
+export interface WorkerProcess {
+  readonly pid: number;
+  /** Settles once, when it ended: its exit code, or the signal's name. */
+  readonly exited: Promise<number | string>;
+  /** Sends a JSON-able message over the IPC channel (dropped when it is gone). */
+  send(message: unknown): void;
+  kill(signal: "SIGTERM" | "SIGKILL" | "SIGHUP" | "SIGUSR1"): void;
+}
+
+/** The IPC channel to the process that started this one (a master), when there is one. */
+export interface ParentChannel {
+  send(message: unknown): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** The channel closed: the parent is gone. */
+  onDisconnect(handler: () => void): void;
+}

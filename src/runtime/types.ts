@@ -6,7 +6,14 @@ import type {
   TlsServerOptions,
 } from "./tls_types.ts";
 
-import type { HandedSocket, InheritedSockets, Successor } from "./process_types.ts";
+import type {
+  HandedSocket,
+  HeldSocket,
+  InheritedSockets,
+  ParentChannel,
+  Successor,
+  WorkerProcess,
+} from "./process_types.ts";
 
 export * from "./tls_types.ts";
 export * from "./process_types.ts";
@@ -169,6 +176,22 @@ export interface Runtime {
   startSuccessor?(sockets: readonly HandedSocket[]): Successor;
   /** Tells the process that started this one as its successor that it serves (no-op otherwise). */
   tellParentReady(): void;
+  /**
+   * Binds `host:port` (or takes the socket handed over for it at an upgrade) and holds it without
+   * accepting, so worker processes accept on it; absent where sockets cannot be handed over.
+   */
+  holdListening?(host: string, port: number): Promise<HeldSocket>;
+  /**
+   * Starts this process's command line again as a worker: `sockets` as fds 3, 4, ...
+   * (`TSPROXY_LISTEN_FDS`), `env` added, an IPC channel whose messages go to `onMessage`.
+   */
+  startWorker?(
+    sockets: readonly HandedSocket[],
+    env: Readonly<Record<string, string>>,
+    onMessage: (message: unknown) => void,
+  ): WorkerProcess;
+  /** The IPC channel to a master that started this process; null otherwise. */
+  readonly parent: ParentChannel | null;
 }
 
 /** Above this many queued bytes `write` asks the caller to wait for `drain`. */

@@ -22,6 +22,7 @@ export { type HtmlOptions, renderHtml } from "./html.ts";
 export { type FieldLine, fieldLines } from "./lines.ts";
 export { CSV_COLUMNS } from "./columns.ts";
 export { serverStatus } from "./status.ts";
+export { columnMerge, mergeCsv, mergeInfo, splitCsv } from "./merge.ts";
 
 /** The stat renderers that need nothing but the proxy and a clock, by `show stat` format name. */
 export const RENDERERS: Readonly<

@@ -114,6 +114,7 @@ export class FakeRuntime implements Runtime {
 
   readonly inherited = { size: 0, take: () => undefined, closeRest: () => [] };
   tellParentReady(): void {}
+  parent = null;
 }
 
 /** Resolves once `cond()` holds, polling every 2 ms; rejects after `ms` naming `what`. */

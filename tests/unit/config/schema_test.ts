@@ -25,6 +25,7 @@ test("parseConfigText() fills global and defaults", () => {
   assert.deepEqual(config.global, {
     maxconn: 10000,
     hardStopAfter: 30_000,
+    workers: 1,
     log: "stdout",
     tune: {
       bufsize: 16384,
@@ -269,4 +270,11 @@ backends:
     assert.ok(paths.some((x) => x.startsWith(p)), `no error at ${p}: ${paths.join(", ")}`);
   }
   assert.ok(paths.some((x) => x.startsWith("defaults.errorfiles")), paths.join(", "));
+});
+
+test("parseConfigText() takes global.workers as a count or auto, and refuses 0", () => {
+  assert.equal(valid(`global: { workers: 4 }\n${MINIMAL}`).global.workers, 4);
+  assert.equal(valid(`global: { workers: auto }\n${MINIMAL}`).global.workers, "auto");
+  const r = parseConfigText(`global: { workers: 0 }\n${MINIMAL}`, "t.yaml");
+  assert.equal(r.ok, false);
 });
