@@ -77,6 +77,9 @@ interface Proc {
 
 /** Start argv pinned to a core (bash and taskset exec, so the pid is the program's) and wait for its port. */
 async function startServer(argv: string[], port: number, log: string, cwd = ROOT): Promise<Proc> {
+  if (listening(port)) {
+    throw new Error(`port ${port} is already in use (a leftover from an earlier run?)`);
+  }
   const child = new Deno.Command("bash", {
     args: ["-c", 'exec taskset -c "$CPU" "$@" >"$LOG" 2>&1', "idle", ...argv],
     env: { CPU: PROXY_CPU, LOG: log, NO_COLOR: "1" },
