@@ -7,7 +7,8 @@
 // connections at a time: upgrade, 8 echoes of 1 KiB, close). The origin is a Bun.serve; the proxy
 // runs the bench's config with the access log on (to /dev/null) pinned to CPU 0, the rest to CPU 1.
 // Writes RSS per second to a CSV (seconds, RSS KiB, requests done) and prints a summary per runtime:
-// RSS at 1 M requests (half the total when that is less than 2 M) vs at the end, and failures.
+// RSS from 1 M requests on (half the total when that is less than 2 M) vs at the end, each the median
+// of 30 samples, and the failed requests.
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const ORIGIN_PORT = 21140;
 const PROXY_PORT = 21141;
@@ -239,18 +240,19 @@ backends:
   const t0 = Date.now();
   let done = 0, failures = 0;
   const details: string[] = [];
+  Deno.writeTextFileSync(csvPath, csv[0] + "\n");
   const sampler = setInterval(() => {
-    csv.push(`${((Date.now() - t0) / 1000).toFixed(0)},${rssKiB(pid)},${done}`);
+    const row = `${((Date.now() - t0) / 1000).toFixed(0)},${rssKiB(pid)},${done}`;
+    csv.push(row);
+    Deno.writeTextFileSync(csvPath, row + "\n", { append: true }); // kept if the run is cut short
   }, 1000);
   const ref = Math.min(1_000_000, Math.floor(o.requests / 2));
-  let rssAtRef = 0;
   try {
     while (done < o.requests) {
       const r = await round(o.round, tmp);
       done += r.requests;
       failures += r.failures;
       if (r.detail) details.push(r.detail);
-      if (rssAtRef === 0 && done >= ref) rssAtRef = rssKiB(pid);
       const secs = (Date.now() - t0) / 1000;
       console.error(
         `soak ${rt}: ${done} requests, ${failures} failed, RSS ${
@@ -261,17 +263,30 @@ backends:
     }
   } finally {
     clearInterval(sampler);
-    Deno.writeTextFileSync(csvPath, csv.join("\n") + "\n");
   }
-  const end = rssKiB(pid);
   await stop(proxy);
+  const [rssAtRef, end] = summary(csv.slice(1), ref);
   const pct = ((end - rssAtRef) / rssAtRef) * 100;
   const mib = (k: number) => (k / 1024).toFixed(1);
   for (const d of details.slice(0, 5)) console.error(`soak ${rt}: ${d}`);
-  return `${rt}: ${done} requests in ${((Date.now() - t0) / 1000).toFixed(0)} s, ` +
-    `RSS at ${ref / 1e6} M ${mib(rssAtRef)} MiB, at the end ${mib(end)} MiB (${
+  return `${rt}: ${done} requests in ${((Date.now() - t0) / 1000).toFixed(0)} s, RSS (median of ` +
+    `${WINDOW} s) from ${ref / 1e6} M requests ${mib(rssAtRef)} MiB, at the end ${mib(end)} MiB (${
       pct >= 0 ? "+" : ""
     }${pct.toFixed(1)}%), failed ${failures}; samples in ${csvPath}`;
+}
+
+/** Seconds of samples whose median stands for "RSS at" a point: 1 MiB bodies make single samples jump. */
+const WINDOW = 30;
+
+/** RSS (KiB) from the first sample at `ref` requests on, and over the last samples: medians of WINDOW each. */
+export function summary(rows: string[], ref: number): [number, number] {
+  const samples = rows.map((r) => r.split(",").map(Number) as [number, number, number]);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const from = Math.max(0, samples.findIndex((s) => s[2] >= ref));
+  return [
+    median(samples.slice(from, from + WINDOW).map((s) => s[1])),
+    median(samples.slice(-WINDOW).map((s) => s[1])),
+  ];
 }
 
 async function main(args: string[]): Promise<void> {
