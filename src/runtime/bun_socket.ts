@@ -22,7 +22,8 @@ export class BunSock implements Socket {
   #early: Uint8Array[] | null = null;
   #earlyEnd = false;
   #endSeen = false;
-  #queue: Uint8Array[] = [];
+  /** What the kernel did not take yet; created on the first short write (most sockets never need it). */
+  #queue: Uint8Array[] | null = null;
   #pending = 0;
   #needDrain = false;
   #paused = false;
@@ -83,7 +84,7 @@ export class BunSock implements Socket {
       if (this.#closed) return;
     }
     this.#closed = true;
-    this.#queue.length = 0;
+    this.#queue = null;
     this.#pending = 0;
     this.#h?.close(error);
   }
@@ -96,7 +97,7 @@ export class BunSock implements Socket {
       if (n >= chunk.length) return true;
       chunk = n > 0 ? chunk.subarray(n) : chunk;
     }
-    this.#queue.push(chunk);
+    (this.#queue ??= []).push(chunk);
     this.#pending += chunk.length;
     if (this.#pending >= HIGH_WATER_MARK) {
       this.#needDrain = true;
@@ -109,7 +110,7 @@ export class BunSock implements Socket {
   onWritable(): void {
     const s = this.#s, q = this.#queue;
     if (!s || this.#closed) return;
-    while (q.length > 0) {
+    while (q !== null && q.length > 0) {
       const chunk = q[0]!;
       const n = s.write(chunk);
       if (n < chunk.length) {
@@ -150,7 +151,7 @@ export class BunSock implements Socket {
     if (this.#closed) return;
     const s = this.#s;
     this.#closed = true;
-    this.#queue.length = 0;
+    this.#queue = null;
     this.#pending = 0;
     this.#h?.close();
     s?.end(); // FIN after what the kernel already has, not a reset
@@ -160,7 +161,7 @@ export class BunSock implements Socket {
     if (this.#closed) return;
     const s = this.#s;
     this.#closed = true;
-    this.#queue.length = 0;
+    this.#queue = null;
     this.#pending = 0;
     this.#h?.close();
     s?.terminate(); // Bun closes with SO_LINGER 0: the peer gets an RST
