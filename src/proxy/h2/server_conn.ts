@@ -120,9 +120,12 @@ export class H2ServerConnection implements StreamLink {
   }
 
   #unblock(): void {
-    for (const s of this.#blocked) {
+    // taken out first: going on may block the stream again at once (a resumed server or client
+    // hands its held bytes over synchronously), and that must stay recorded
+    for (const s of [...this.#blocked]) {
       if (this.congested) return;
-      if (s.onRoom()) this.#blocked.delete(s);
+      this.#blocked.delete(s);
+      if (!s.onRoom()) this.#blocked.add(s);
     }
   }
 
