@@ -120,6 +120,7 @@ async function exercise(client: Any, label: string): Promise<void> {
 for (const rt of RUNTIMES) {
   test(
     `${rt}: gRPC through tsproxy (h2c and TLS both sides): unary, trailers, a non-OK status, server and client streaming`,
+    { timeout: 120_000 },
     async () => {
       const plain = await startGrpcServer();
       const secure = await startGrpcServer(
@@ -162,6 +163,5 @@ for (const rt of RUNTIMES) {
         secure.server.forceShutdown();
       }
     },
-    { timeout: 120_000 },
   );
 }
