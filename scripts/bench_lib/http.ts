@@ -4,6 +4,7 @@ import { wrk } from "./proc.ts";
 import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
 import { COMPRESSION_PATH_IDS, compressionRows, pageLocation } from "./http_compression.ts";
 import { TLS_PATH_IDS, tlsRows } from "./http_tls.ts";
+import { H2_PATH_IDS, h2Rows } from "./http2.ts";
 import { scraper, STATS_FRONTEND } from "./http_stats.ts";
 
 const ORIGIN_PORT = 21020;
@@ -29,6 +30,7 @@ export const HTTP_PATH_IDS = [
   ...BASE_PATH_IDS,
   ...COMPRESSION_PATH_IDS,
   ...TLS_PATH_IDS,
+  ...H2_PATH_IDS,
 ];
 const SMALL_BODY = "hello world\n";
 
@@ -369,7 +371,9 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     cpuRow: `${spec.name}: proxy CPU per request`,
     cpuUnit: "µs/req",
     cpuScale: 1e6,
-    runsOn: (id: string) => !COMPRESSION_PATH_IDS.includes(id) && !TLS_PATH_IDS.includes(id),
+    runsOn: (id: string) =>
+      !COMPRESSION_PATH_IDS.includes(id) && !TLS_PATH_IDS.includes(id) &&
+      !H2_PATH_IDS.includes(id),
     async warmup(port) {
       await wrk(wrkArgs(spec, port), warmupSecs);
     },
@@ -416,6 +420,9 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
   const tls = tlsRows({ ...shared, small: { url: "/small", body: SMALL_BODY.length } });
   allPaths.push(...tls.paths);
   workloads.push(...tls.workloads);
+  const h2 = h2Rows({ ...shared, small: { url: "/small", body: SMALL_BODY.length } });
+  allPaths.push(...h2.paths);
+  workloads.push(...h2.workloads);
   // by default every path, but binary and the base ones only if they can run
   const paths = allPaths.filter((p) =>
     opts.paths
@@ -431,6 +438,7 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     tools: [
       ["nginx", ["nginx", "-v"], /nginx\/([\d.]+)/],
       ["wrk", ["wrk", "-v"], /wrk ([^\s]+)/],
+      ["h2load", ["h2load", "--version"], /nghttp2\/([\d.]+)/],
     ],
     rssRows: "max",
     logRow: "access log lines written per request (lowest run)",

@@ -34,7 +34,9 @@ export interface TlsContext {
  * A self-signed EC P-256 certificate for localhost made with the openssl CLI (as
  * tests/e2e/helpers/certs.ts does): cert.pem, key.pem, and site.pem with both (HAProxy's crt).
  */
-function makeCert(dir: string): { cert: string; key: string; pem: string; missing?: string } {
+export function makeCert(
+  dir: string,
+): { cert: string; key: string; pem: string; missing?: string } {
   Deno.mkdirSync(dir, { recursive: true });
   const [cert, key, pem] = [`${dir}/cert.pem`, `${dir}/key.pem`, `${dir}/site.pem`];
   try {

@@ -8,6 +8,7 @@ import type {
   PickContext,
 } from "../lb/types.ts";
 import { ConnectionPool } from "./pool.ts";
+import type { ServerMux } from "./mux.ts";
 import type { CookiePolicy } from "./cookie.ts";
 import { Queue } from "./queue.ts";
 import { DEFAULT_RETRY_ON, type RetryOn } from "./retry.ts";
@@ -48,6 +49,8 @@ export interface BackendOptions {
   /** How long http-request tarpit in this backend's rules holds a request; default: connectTimeout. */
   tarpitTimeout?: number;
   servers: ServerOptions[];
+  /** Makes the pool of HTTP/2 streams when a server speaks HTTP/2 (proxy/h2/ builds it); else absent. */
+  mux?: ((backend: { readonly pool: ConnectionPool }) => ServerMux) | undefined;
   /** Counters to count into (the replaced backend's, on reload); new by default. */
   counters?: BackendCounters;
   compression?: CompressionCounters;
@@ -73,6 +76,8 @@ export class Backend {
   /** How the sessions using a server are found (the proxy walks its frontends); none by default. */
   #sessionsOn: (server: Server) => ServerSession[] = () => [];
   readonly pool: ConnectionPool;
+  /** HTTP/2 streams to its servers that speak HTTP/2; null when none does. */
+  readonly mux: ServerMux | null;
   /** http-reuse always: a client's first request may take an idle pooled connection too. */
   readonly reuseFirst: boolean;
   /** Requests waiting because every usable server is at its maxconn. */
@@ -114,6 +119,7 @@ export class Backend {
     };
     this.#balancer = createBalancer(o.balance, this.#servers, this.#lbOptions);
     this.pool = new ConnectionPool(o.poolMaxConn, o.poolPurgeDelay);
+    this.mux = o.mux?.(this) ?? null;
     this.reuseFirst = o.reuseFirst ?? false;
     this.queueTimeout = o.queueTimeout || o.connectTimeout;
   }

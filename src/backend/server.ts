@@ -51,6 +51,11 @@ export interface ServerOptions {
   sendProxyV2?: boolean | undefined;
   /** Connect over TLS with these settings (ssl); absent: plain TCP. */
   tls?: ServerTls | undefined;
+  /**
+   * HTTP/2 to this server: "always" (proto h2: h2c in clear, h2 over TLS), "alpn" (when the TLS
+   * handshake picks h2 from the server's alpn list); default "never" (HTTP/1.1).
+   */
+  h2?: "never" | "always" | "alpn" | undefined;
   /** Counters to count into (the replaced server's, on reload); new by default. */
   counters?: ServerCounters | undefined;
 }
@@ -76,6 +81,8 @@ export class Server implements LbServer {
   readonly proxyProtocol: 0 | 1 | 2;
   /** TLS settings when the server is reached over TLS (ssl), else null. */
   readonly tls: ServerTls | null;
+  /** Whether requests go to it as HTTP/2 streams (see ServerOptions.h2). */
+  readonly h2: "never" | "always" | "alpn";
   /** The last TLS session, resumed by the next connection where the runtime allows. */
   readonly tlsSessions: TlsSessionCache = {};
   weight: number;
@@ -134,6 +141,7 @@ export class Server implements LbServer {
     this.cookie = o.cookie ?? "";
     this.proxyProtocol = o.sendProxyV2 ? 2 : o.sendProxy ? 1 : 0;
     this.tls = o.tls ?? null;
+    this.h2 = o.h2 ?? "never";
     this.state = o.disabled ? "MAINT" : o.drain ? "DRAIN" : "UP";
     this.onMarkedDown = o.onMarkedDown ?? null;
     this.onMarkedUp = o.onMarkedUp ?? null;

@@ -50,6 +50,7 @@ export type SkipReason =
   | "no-transform" // Cache-Control: no-transform
   | "etag" // several ETag fields, or one that is not a valid entity-tag
   | "multipart" // Content-Type multipart/* (HAProxy never compresses it)
+  | "grpc" // Content-Type application/grpc*: gRPC compresses its messages itself
   | "type" // Content-Type not in `types`, or absent while `types` is set
   | "small" // Content-Length below minsize, or 0
   | "length"; // Content-Length that is not one decimal number (the framing layer should refuse it)
@@ -84,7 +85,10 @@ export function shouldCompress(
   }
   const etags = all(h, "etag");
   if (etags.length > 1 || (etags.length === 1 && !isEntityTag(etags[0]!))) return no("etag");
-  const typeVerdict = checkType(find(h, "content-type"), cfg.types);
+  const type = find(h, "content-type");
+  // gRPC frames its messages and compresses them itself (grpc-encoding): never re-encoded
+  if (type !== undefined && /^application\/grpc/i.test(type.trimStart())) return no("grpc");
+  const typeVerdict = checkType(type, cfg.types);
   if (typeVerdict !== OK) return typeVerdict;
   const cl = all(h, "content-length");
   if (cl.length > 0) {

@@ -5,6 +5,7 @@ import type { CrossIssue } from "./errors.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "./rules.ts";
 import type { BackendConfig, Config } from "./schema.ts";
 import { tlsIssues } from "./tls_check.ts";
+import { serverH2Issues } from "./server_h2.ts";
 import { compileStatsAdmin } from "./stats_admin.ts";
 import { healthIssues } from "./health_check.ts";
 import { serverSnis } from "./server_sni.ts";
@@ -149,6 +150,7 @@ export function crossCheck(config: Config): CrossIssue[] {
   }
   issues.push(...userlistIssues(config));
   issues.push(...tlsIssues(config));
+  issues.push(...serverH2Issues(config));
   issues.push(...serverSnis(config).issues);
   issues.push(...healthIssues(config));
   return issues;

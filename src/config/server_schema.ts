@@ -43,6 +43,13 @@ export const serverSchema = z.strictObject({
       "this long (HAProxy's slowstart; not at start). Only dynamic algorithms follow it: " +
       "roundrobin, leastconn, random, consistent hashing.",
   ).optional(),
+  proto: z.enum(["h2"]).optional().describe(
+    "Speak HTTP/2 to this server (HAProxy's proto h2): h2c with prior knowledge in clear, h2 " +
+      "over TLS (alpn defaults to [h2]). Requests are streams multiplexed over shared " +
+      "connections, up to the server's SETTINGS_MAX_CONCURRENT_STREAMS (at most " +
+      "global.tune.h2.maxConcurrentStreams) each. Default: HTTP/1.1, or HTTP/2 when the TLS " +
+      "handshake picks h2 from alpn.",
+  ),
   sendProxy: z.boolean().optional().describe(
     "Start every connection to this server with a PROXY protocol v1 line carrying the " +
       "client's addresses (send-proxy; default false). Such connections are never reused.",

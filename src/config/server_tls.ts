@@ -47,8 +47,9 @@ export const serverTlsFields = {
   ),
   sni: sni.optional(),
   alpn: serverAlpnList(
-    "ALPN protocols offered to the server, e.g. [http/1.1]. h2 is refused until server " +
-      "connections speak HTTP/2.",
+    "ALPN protocols offered to the server, e.g. [h2, http/1.1]: when the server picks h2, " +
+      "requests go to it as HTTP/2 streams (as with proto h2), else as HTTP/1.1. Health " +
+      "checks offer only http/1.1.",
   ).optional(),
   crt: z.string().min(1).optional().describe(
     "A PEM file with the client certificate (chain and key) presented when the server asks.",

@@ -1,4 +1,4 @@
-/** An HTTP/2 server connection over bytes (RFC 9113): frames in, events out, frames to write; errors mapped per §5.4. */
+/** An HTTP/2 connection over bytes (RFC 9113), server or client role: frames in, events out, frames to write; errors mapped per §5.4. */
 import { H2ConnectionBase } from "./connection_base.ts";
 import { H2_ERROR, H2ConnectionError, H2StreamError, HpackError } from "./errors.ts";
 import type { H2Event } from "./events.ts";
@@ -20,10 +20,13 @@ import { FrameReader } from "./frame_reader.ts";
 import { encodePing, encodeSettings } from "./frame_writer.ts";
 import type { H2Limits } from "./limits.ts";
 import { onFieldBlock } from "./receive_fields.ts";
+import { onResponseBlock } from "./receive_response.ts";
 import { nextState, peerMaySend } from "./stream_state.ts";
 
 /**
- * The server side of one connection. `receive(chunk)` reads frames and calls `onEvent`;
+ * One connection: the server side (`role` "server", the default: requests in, responses out) or
+ * the client side ("client": our preface first, `request()` opens streams, responses come as
+ * `response` events). `receive(chunk)` reads frames and calls `onEvent`;
  * `takeOutput()` gives the bytes to write (our SETTINGS first, acknowledgements, responses,
  * errors). A stream error resets its stream (RST_STREAM) and the connection goes on; a connection
  * error queues GOAWAY, reports `error`, and every later byte is ignored.
@@ -33,13 +36,17 @@ export class H2Connection extends H2ConnectionBase {
   #block: FieldBlock;
   #settingsSeen = false;
 
-  constructor(limits: Readonly<H2Limits>, onEvent: (e: H2Event) => void) {
-    super(limits, onEvent);
-    this.#reader = new FrameReader(limits.maxFrameSize, true);
+  constructor(
+    limits: Readonly<H2Limits>,
+    onEvent: (e: H2Event) => void,
+    role: "server" | "client" = "server",
+  ) {
+    super(limits, onEvent, role);
+    this.#reader = new FrameReader(limits.maxFrameSize, role === "server");
     this.#block = new FieldBlock(limits.maxHeaderListSize, limits.maxContinuationFrames);
   }
 
-  /** Reads bytes from the client. Never throws for the peer's errors: they become frames and events. */
+  /** Reads bytes from the peer. Never throws for the peer's errors: they become frames and events. */
   receive(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
@@ -67,7 +74,7 @@ export class H2Connection extends H2ConnectionBase {
       if (f.type !== FRAME.SETTINGS || (f.flags & FLAG.ACK) !== 0) {
         throw new H2ConnectionError(
           H2_ERROR.PROTOCOL_ERROR,
-          `${frameName(f.type)} before the client's SETTINGS`,
+          `${frameName(f.type)} before the ${this.#peer}'s SETTINGS`,
         );
       }
       this.#settingsSeen = true;
@@ -92,7 +99,10 @@ export class H2Connection extends H2ConnectionBase {
       case FRAME.SETTINGS:
         return this.#onSettings(f);
       case FRAME.PUSH_PROMISE:
-        throw new H2ConnectionError(H2_ERROR.PROTOCOL_ERROR, "PUSH_PROMISE from a client");
+        throw new H2ConnectionError(
+          H2_ERROR.PROTOCOL_ERROR,
+          this.role === "server" ? "PUSH_PROMISE from a client" : "PUSH_PROMISE with push disabled",
+        );
       case FRAME.PING:
         return this.#onPing(f);
       case FRAME.GOAWAY:
@@ -129,7 +139,7 @@ export class H2Connection extends H2ConnectionBase {
       throw new H2StreamError(
         f.streamId,
         H2_ERROR.STREAM_CLOSED,
-        "DATA on a stream the client ended",
+        `DATA on a stream the ${this.#peer} ended`,
       );
     }
     if (!s.recvWindow.consume(len)) {
@@ -165,7 +175,16 @@ export class H2Connection extends H2ConnectionBase {
       this.#block.start(f.streamId, fragment, endStream, selfDependent);
       return;
     }
-    onFieldBlock(this, f.streamId, fragment, endStream, selfDependent);
+    this.#fieldBlock(f.streamId, fragment, endStream, selfDependent);
+  }
+
+  #fieldBlock(id: number, block: Uint8Array, endStream: boolean, selfDependent: boolean): void {
+    if (this.role === "server") onFieldBlock(this, id, block, endStream, selfDependent);
+    else onResponseBlock(this, id, block, endStream);
+  }
+
+  get #peer(): string {
+    return this.role === "server" ? "client" : "server";
   }
 
   #onContinuation(f: RawFrame): void {
@@ -189,7 +208,7 @@ export class H2Connection extends H2ConnectionBase {
     }
     if (!last) return;
     const { streamId, endStream, selfDependent } = b;
-    onFieldBlock(this, streamId, b.finish(), endStream, selfDependent);
+    this.#fieldBlock(streamId, b.finish(), endStream, selfDependent);
   }
 
   #onRst(f: RawFrame): void {
@@ -206,9 +225,9 @@ export class H2Connection extends H2ConnectionBase {
       streamId: s.id,
       code,
       byPeer: true,
-      reason: "reset by the client",
+      reason: `reset by the ${this.#peer}`,
     });
-    if (!s.responded) this.glitch("rapidReset");
+    if (!s.responded && this.role === "server") this.glitch("rapidReset");
   }
 
   #onSettings(f: RawFrame): void {
@@ -218,6 +237,7 @@ export class H2Connection extends H2ConnectionBase {
       if (id === SETTING.HEADER_TABLE_SIZE) {
         this.send.encoder.setPeerTableSize(Math.min(value, 4096));
       } else if (id === SETTING.MAX_FRAME_SIZE) this.send.peerMaxFrameSize = value;
+      else if (id === SETTING.MAX_CONCURRENT_STREAMS) this.peerMaxConcurrentStreams = value;
       else if (id === SETTING.INITIAL_WINDOW_SIZE) {
         this.send.setPeerInitialWindow(value, this.streams.open.values());
       }
@@ -252,6 +272,7 @@ export class H2Connection extends H2ConnectionBase {
 
   #onGoaway(f: RawFrame): void {
     const { lastStreamId, code, debug } = parseGoaway(f);
+    this.peerGoingAway = true;
     this.onEvent({ type: "goaway", lastStreamId, code, debug });
   }
 

@@ -1,7 +1,7 @@
-/** What an HTTP/2 server connection keeps and the sending API its owner calls (RFC 9113); the receiving half is connection.ts. */
+/** What an HTTP/2 connection keeps (server or client role) and the sending API its owner calls (RFC 9113); the receiving half is connection.ts. */
 import { H2_ERROR, H2ConnectionError, type H2StreamError } from "./errors.ts";
 import type { H2Event } from "./events.ts";
-import { DEFAULT_WINDOW, SETTING, type Setting } from "./frame.ts";
+import { CLIENT_PREFACE, DEFAULT_WINDOW, SETTING, type Setting } from "./frame.ts";
 import { encodeSettings, encodeWindowUpdate } from "./frame_writer.ts";
 import { type GlitchKind, H2Glitches } from "./glitches.ts";
 import { HpackDecoder } from "./hpack_decoder.ts";
@@ -18,8 +18,12 @@ import { peerMaySend, weMaySend } from "./stream_state.ts";
  */
 export class H2ConnectionBase {
   readonly limits: Readonly<H2Limits>;
+  /** "server": the peer opens the streams (a client connection); "client": we do (to a server). */
+  readonly role: "server" | "client";
   readonly glitches = new H2Glitches();
-  readonly streams = new StreamTable();
+  readonly streams: StreamTable;
+  /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited until its SETTINGS say). */
+  peerMaxConcurrentStreams = Infinity;
   readonly decoder: HpackDecoder;
   readonly onEvent: (e: H2Event) => void;
   protected readonly out = new Outbox();
@@ -32,8 +36,14 @@ export class H2ConnectionBase {
   protected localInitialWindow: number;
   protected ended = false;
 
-  constructor(limits: Readonly<H2Limits>, onEvent: (e: H2Event) => void) {
+  constructor(
+    limits: Readonly<H2Limits>,
+    onEvent: (e: H2Event) => void,
+    role: "server" | "client" = "server",
+  ) {
     this.limits = limits;
+    this.role = role;
+    this.streams = new StreamTable(64, role === "client");
     this.onEvent = onEvent;
     this.decoder = new HpackDecoder(
       Math.max(4096, limits.headerTableSize),
@@ -41,7 +51,9 @@ export class H2ConnectionBase {
     );
     this.localInitialWindow = Math.max(DEFAULT_WINDOW, limits.initialWindowSize);
     const settings: Setting[] = [
-      { id: SETTING.MAX_CONCURRENT_STREAMS, value: limits.maxConcurrentStreams },
+      role === "client"
+        ? { id: SETTING.ENABLE_PUSH, value: 0 }
+        : { id: SETTING.MAX_CONCURRENT_STREAMS, value: limits.maxConcurrentStreams },
       { id: SETTING.INITIAL_WINDOW_SIZE, value: limits.initialWindowSize },
       { id: SETTING.MAX_FRAME_SIZE, value: limits.maxFrameSize },
       { id: SETTING.MAX_HEADER_LIST_SIZE, value: limits.maxHeaderListSize },
@@ -49,6 +61,7 @@ export class H2ConnectionBase {
     if (limits.headerTableSize !== 4096) {
       settings.push({ id: SETTING.HEADER_TABLE_SIZE, value: limits.headerTableSize });
     }
+    if (role === "client") this.out.push(CLIENT_PREFACE);
     this.out.push(encodeSettings(settings));
     this.recvWindow = Math.max(DEFAULT_WINDOW, limits.connectionWindowSize);
     this.recvLeft = this.recvWindow;
@@ -65,6 +78,32 @@ export class H2ConnectionBase {
   /** Bytes to write to the client, or null. */
   takeOutput(): Uint8Array | null {
     return this.out.take();
+  }
+
+  /** Client role: whether another stream may open (ids left, no GOAWAY either way, under the peer's limit). */
+  get canOpen(): boolean {
+    return !this.ended && !this.goingAway && !this.peerGoingAway &&
+      this.streams.lastLocalId < 0x7ffffffd &&
+      this.streams.open.size < this.peerMaxConcurrentStreams;
+  }
+
+  /** True once the peer's GOAWAY came. */
+  peerGoingAway = false;
+
+  /**
+   * Client role: opens the next stream with a request's field section (pseudo-fields first);
+   * returns its id. `head`: a HEAD request (the response's content-length then counts no DATA).
+   */
+  request(fields: readonly FieldToEncode[], endStream: boolean, head = false): number {
+    if (this.role !== "client" || this.ended) {
+      throw new RangeError("HTTP/2: only an open client-role connection sends requests");
+    }
+    const id = this.streams.lastLocalId === 0 ? 1 : this.streams.lastLocalId + 2;
+    this.streams.lastLocalId = id;
+    const s = this.openStream(id);
+    s.headRequest = head;
+    this.send.fields(s, fields, endStream);
+    return id;
   }
 
   /** Sends a response's field section (`:status` first). */

@@ -1,4 +1,4 @@
-/** What an H2Connection reports to its owner: requests, body data, trailers, resets, the peer's GOAWAY, its own end. */
+/** What an H2Connection reports to its owner: requests (responses in the client role), body data, trailers, resets, the peer's GOAWAY, its own end. */
 import type { HeaderField } from "../http1/types.ts";
 import type { CheckedRequest } from "./request_check.ts";
 
@@ -8,6 +8,18 @@ export type H2Event =
     type: "headers";
     streamId: number;
     request: CheckedRequest;
+    headers: HeaderField[];
+    endStream: boolean;
+  }
+  /**
+   * Client role: a response's field section on one of our streams, checked (`:status`, names,
+   * connection-specific fields). `status` < 200 is an interim response; another follows.
+   */
+  | {
+    type: "response";
+    streamId: number;
+    status: number;
+    /** The regular fields (`:status` removed). */
     headers: HeaderField[];
     endStream: boolean;
   }

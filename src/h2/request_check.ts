@@ -29,8 +29,12 @@ const CONNECTION_SPECIFIC = new Set([
   "upgrade",
 ]);
 
+function malformedIn(what: string, streamId: number, message: string): H2StreamError {
+  return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed ${what}: ${message}`);
+}
+
 function malformed(streamId: number, message: string): H2StreamError {
-  return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed request: ${message}`);
+  return malformedIn("request", streamId, message);
 }
 
 /** §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields). */
@@ -58,19 +62,22 @@ function badValue(name: string, value: string): string | null {
   return null;
 }
 
-/** Checks a regular field (name, value, connection-specific, te); returns its Content-Length value or -1. */
-function checkRegular(streamId: number, f: HeaderField): number {
+/**
+ * Checks a regular field (name, value, connection-specific, te); returns its Content-Length value
+ * or -1. `what` names the message in the error ("request", "response").
+ */
+export function checkRegular(streamId: number, f: HeaderField, what = "request"): number {
   const problem = badName(f.name) ?? badValue(f.name, f.value);
-  if (problem !== null) throw malformed(streamId, problem);
+  if (problem !== null) throw malformedIn(what, streamId, problem);
   if (CONNECTION_SPECIFIC.has(f.name)) {
-    throw malformed(streamId, `connection-specific field "${f.name}"`);
+    throw malformedIn(what, streamId, `connection-specific field "${f.name}"`);
   }
   if (f.name === "te" && f.value !== "trailers") {
-    throw malformed(streamId, `te "${f.value}" (only "trailers")`);
+    throw malformedIn(what, streamId, `te "${f.value}" (only "trailers")`);
   }
   if (f.name !== "content-length") return -1;
   if (!/^[0-9]{1,15}$/.test(f.value)) {
-    throw malformed(streamId, `invalid content-length "${f.value}"`);
+    throw malformedIn(what, streamId, `invalid content-length "${f.value}"`);
   }
   return Number(f.value);
 }
@@ -151,11 +158,15 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
 }
 
 /** Checks a trailer section (§8.1): no pseudo-field, regular fields valid. */
-export function checkTrailers(streamId: number, headers: readonly HeaderField[]): void {
+export function checkTrailers(
+  streamId: number,
+  headers: readonly HeaderField[],
+  what = "request",
+): void {
   for (const f of headers) {
     if (f.name.charCodeAt(0) === 0x3a) {
       throw malformed(streamId, `pseudo-header "${f.name}" in trailers`);
     }
-    checkRegular(streamId, f);
+    checkRegular(streamId, f, what);
   }
 }

@@ -11,14 +11,19 @@ export class H2Stream {
   readonly sendWindow: FlowWindow;
   /** What the peer may still send us. */
   readonly recvWindow: FlowWindow;
-  /** Declared Content-Length of the request, or -1. */
+  /** Declared Content-Length of the request (client role: of the response), or -1. */
   contentLength = -1;
   /** DATA bytes received (padding excluded). */
   received = 0;
   /** Received bytes the owner released and no WINDOW_UPDATE has returned yet. */
   released = 0;
-  /** Our response's field section went out (a reset before it is a "rapid reset"). */
+  /**
+   * Server role: our response's field section went out (a reset before it is a "rapid reset").
+   * Client role: the final response head came (what follows is trailers).
+   */
   responded = false;
+  /** Client role: the request was HEAD, so a response's content-length does not count DATA. */
+  headRequest = false;
   /** Body bytes waiting for window, then END_STREAM and trailers if asked. */
   pending: Uint8Array[] = [];
   pendingBytes = 0;
@@ -35,23 +40,27 @@ export class H2Stream {
 /** The connection's streams, and what it remembers of closed ones (to tell STREAM_CLOSED from PROTOCOL_ERROR). */
 export class StreamTable {
   readonly open = new Map<number, H2Stream>();
-  /** Highest stream id the peer opened. */
+  /** Highest stream id the peer opened (server role). */
   lastPeerId = 0;
+  /** Highest stream id we opened (client role: the streams are ours, the peer opens none). */
+  lastLocalId = 0;
+  readonly #client: boolean;
   #recent: number[] = [];
   #recentAt = 0;
   readonly #keep: number;
 
-  constructor(keepClosed = 64) {
+  constructor(keepClosed = 64, client = false) {
     this.#keep = keepClosed;
+    this.#client = client;
   }
 
   /**
    * Where an id without an open stream stands: "idle" (never opened: above the last peer id, or
-   * an even id we never used), "closed" (recently closed here), "old" (at or below the last id,
-   * closed long ago or skipped by the peer).
+   * an even id we never used; client role: above the last id we opened, or any even id),
+   * "closed" (recently closed here), "old" (at or below the last id, closed long ago or skipped).
    */
   classify(id: number): "idle" | "closed" | "old" {
-    if (id % 2 === 0 || id > this.lastPeerId) return "idle";
+    if (id % 2 === 0 || id > (this.#client ? this.lastLocalId : this.lastPeerId)) return "idle";
     return this.#recent.includes(id) ? "closed" : "old";
   }
 

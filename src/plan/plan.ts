@@ -27,7 +27,8 @@ import { stickTableSpecs } from "../config/stick_table.ts";
 import { StickTable } from "../stick/table.ts";
 import { SharedStickTable } from "../stick/shared/shared_table.ts";
 import { persistenceFor } from "./stick.ts";
-import { h2Limits, h2Start } from "./h2.ts";
+import { h2Limits, h2Mux, h2Start } from "./h2.ts";
+import { serverH2 } from "../config/server_h2.ts";
 import type { Persistence } from "../stick/persist.ts";
 import type { SampleContext } from "../rules/mod.ts";
 
@@ -146,6 +147,9 @@ export async function planFromConfig(
       poolMaxConn: b.httpReuse === "never" ? 0 : b.poolMaxConn,
       reuseFirst: b.httpReuse === "always",
       poolPurgeDelay: b.poolPurgeDelay,
+      mux: b.mode === "http" && b.servers.some((s) => serverH2(s) !== "never")
+        ? h2Mux(h2Limits(config), b.name)
+        : undefined,
       servers: b.servers.map((s, i) => ({
         name: s.name,
         host: s.address.host,
@@ -163,6 +167,7 @@ export async function planFromConfig(
         slowstart: s.slowstart,
         sendProxy: s.sendProxy,
         sendProxyV2: s.sendProxyV2,
+        h2: b.mode === "http" ? serverH2(s) : "never",
         tls:
           serverTlsPlan(s, `backend ${b.name} server ${s.name}`, base, snis.get(b.name)?.get(i)) ??
             undefined,

@@ -28,7 +28,7 @@ export function checkTlsPlan(
   const tls = s.checkSsl ?? (s.ssl === true && s.port === undefined && s.addr === undefined);
   // a check has no client connection to evaluate an sni expression on: only a fixed name is sent
   const sni = s.sni?.kind === "literal" ? s.sni : null;
-  return tls ? clientSettings(s, where, base, sni) : null;
+  return tls ? clientSettings(s, where, base, sni, true) : null;
 }
 
 function clientSettings(
@@ -36,6 +36,8 @@ function clientSettings(
   where: string,
   base: string | undefined,
   sni: SniSpec | null,
+  /** Health checks speak HTTP/1.1: h2 is not offered to them. */
+  forCheck = false,
 ): ServerTls {
   const fail = (key: string, err: unknown) => {
     throw new Error(`${where}: ${key}: ${(err as Error).message}`);
@@ -54,7 +56,9 @@ function clientSettings(
   return {
     verify: s.verify ?? "required",
     ca,
-    alpn: s.alpn,
+    alpn: forCheck
+      ? s.alpn?.filter((p) => p.toLowerCase() !== "h2")
+      : s.alpn ?? (s.proto === "h2" ? ["h2"] : undefined),
     cert,
     key,
     sni,

@@ -111,7 +111,10 @@ export async function startPlan(
       const all = [...g.frontends, ...retired];
       stopping ??= Promise.all(all.map((fe) => fe.stop(g.plan.hardStopAfter, closeIdle))).then(
         () => {
-          for (const be of g.backends.values()) be.pool.closeAll();
+          for (const be of g.backends.values()) {
+            be.pool.closeAll();
+            be.mux?.closeAll();
+          }
         },
       );
       return stopping;

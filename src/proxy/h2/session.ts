@@ -157,9 +157,12 @@ export class H2Session implements StreamHost, H2Handle {
 
   /** Streams that waited for room go on when theirs is there (socket drained, window grown). */
   #unblock(): void {
-    for (const s of this.#blocked) {
+    // taken out first: going on may block the stream again at once (a resumed server or client
+    // hands its held bytes over synchronously), and that must stay recorded
+    for (const s of [...this.#blocked]) {
       if (this.congested) return;
-      if (s.onRoom()) this.#blocked.delete(s);
+      this.#blocked.delete(s);
+      if (!s.onRoom()) this.#blocked.add(s);
     }
   }
 

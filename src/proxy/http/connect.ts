@@ -31,6 +31,9 @@ export interface ConnectAsker {
 /** The outcome of the phase: connected (`server` and `socket` are set), or why not. */
 export type ConnectStep = "attached" | Failure;
 
+/** The transaction ended while it waited for a stream on a connection being opened. */
+const GONE = failure("client-abort", "connect", { reason: "client gone while connecting" });
+
 /** 503 `SC`: the request's persistence cookie names a server that is not available (no redispatch). */
 const COOKIE_SERVER_DOWN = failure("server-abort", "connect", {
   status: 503,
@@ -109,23 +112,41 @@ export class HttpConnect {
     // while requests wait in the backend's queue, a new one goes behind them
     const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.pick(ctx));
     if (server === null && !be.saturated && be.queue.length === 0) return NO_SERVER;
-    if (server !== null && (s.requests > 0 || be.reuseFirst) && !first) {
-      const pooled = be.pool.take(server);
-      if (pooled) {
-        server.cur++;
-        this.#reused = true;
-        this.#tc = 0;
-        this.server = server;
-        this.socket = pooled;
-        if (this.#stores !== null) be.stick!.store(this.#stores, server.id);
-        return "attached";
-      }
-    }
-    return this.#open(be, server, () => t.done, {
+    const open = {
       ...ctx,
       hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
       sample: () => t.sampleContext(),
-    });
+    };
+    if (server !== null && server.h2 !== "never" && be.mux !== null) {
+      // HTTP/2: a stream on a connection that is open, or being opened, before a new one
+      const stream = be.mux.take(server);
+      if (stream !== null) return this.#attach(be, server, stream);
+      const wait = be.mux.joinOpening(server);
+      if (wait !== null) {
+        return wait.then((st) => {
+          if (st === null) return this.#open(be, server, () => t.done, open);
+          if (!t.done) return this.#attach(be, server, st);
+          st.close();
+          return GONE;
+        });
+      }
+    }
+    if (server !== null && (s.requests > 0 || be.reuseFirst) && !first) {
+      const pooled = be.pool.take(server);
+      if (pooled) return this.#attach(be, server, pooled);
+    }
+    return this.#open(be, server, () => t.done, open);
+  }
+
+  /** A connection already open (pooled), or a stream on one: ready at once. */
+  #attach(be: Backend, server: Server, socket: Socket): "attached" {
+    server.cur++;
+    this.#reused = true;
+    this.#tc = 0;
+    this.server = server;
+    this.socket = socket;
+    if (this.#stores !== null) be.stick!.store(this.#stores, server.id);
+    return "attached";
   }
 
   async #open(
@@ -134,6 +155,9 @@ export class HttpConnect {
     cancelled: () => boolean,
     ctx: Parameters<typeof connectToBackend>[4],
   ): Promise<ConnectStep> {
+    // requests for the same HTTP/2 server may wait for this connection instead of opening theirs
+    const mux = be.mux;
+    const opening = server !== null && server.h2 !== "never" ? mux?.opening(server) : undefined;
     const r = await connectToBackend(
       this.#s.owner.runtime,
       be,
@@ -145,10 +169,18 @@ export class HttpConnect {
     this.#retries += r.retries;
     this.#tw = r.queueMs;
     this.#tc = r.ms - r.queueMs;
-    if (!r.ok) return r.failure;
+    if (!r.ok) {
+      opening?.(null);
+      return r.failure;
+    }
     this.#reused = false;
     this.server = r.server;
-    this.socket = r.socket;
+    this.socket = r.server.h2 === "never" || mux === null
+      ? r.socket
+      : opening !== undefined && r.server === server
+      ? opening(r.socket)!
+      : mux.adopt(r.server, r.socket);
+    if (opening !== undefined && r.server !== server) opening(null);
     // store-request: the server that took the request (after retries and redispatch)
     if (this.#stores !== null) be.stick!.store(this.#stores, r.server.id);
     return "attached";

@@ -6,20 +6,26 @@ import type { Socket } from "../../runtime/types.ts";
 import type { HttpConnectionMode, HttpFrontendOptions } from "./options.ts";
 
 const KEEP_UPGRADE = new Set(["upgrade"]);
+/** Toward an HTTP/2 server `te` passes (its stream sends only `te: trailers`, which gRPC needs). */
+const KEEP_TE = new Set(["te"]);
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 
 export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method);
 }
 
-/** The request head for the server. Mutates `req.headers` (the transaction owns them). */
+/**
+ * The request head for the server. Mutates `req.headers` (the transaction owns them). `toH2`: the
+ * server speaks HTTP/2 (`te` is kept for its stream to pass on as `te: trailers`).
+ */
 export function buildRequestHead(
   s: { readonly client: Socket; readonly owner: { readonly http: HttpFrontendOptions } },
   req: RequestHead,
   upgrade: boolean,
+  toH2 = false,
 ): Uint8Array {
   const h = req.headers, o = s.owner.http;
-  removeHopByHop(h, upgrade ? KEEP_UPGRADE : undefined);
+  removeHopByHop(h, upgrade ? KEEP_UPGRADE : toH2 ? KEEP_TE : undefined);
   if (upgrade) addHeader(h, "Connection", "upgrade");
   else if (o.connectionMode !== "http-keep-alive") addHeader(h, "Connection", "close");
   const ip = s.client.remoteAddress;

@@ -167,7 +167,7 @@ export class HttpTransaction extends TransactionEnds {
     this.be.opened(server);
     this.state = "send-request";
     this.listen(sock);
-    this.sentHead ??= buildRequestHead(this.s, this.req, this.upgrade);
+    this.sentHead ??= buildRequestHead(this.s, this.req, this.upgrade, server.h2 !== "never");
     // send-proxy: a new connection starts with the client's PROXY header (never pooled afterwards)
     // (a TLS server's went before the handshake)
     const hello = this.link.reused || server.tls

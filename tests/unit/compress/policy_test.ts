@@ -86,6 +86,11 @@ const table: [string, RequestInfo, ResponseInfo, CompressPolicy, SkipReason | "o
   ["ETag with space", GET, res(200, HTML, 'ETag: "a b"'), ANY, "etag"],
   ["two ETags", GET, res(200, HTML, 'ETag: "a"', 'ETag: "b"'), ANY, "etag"],
   ["multipart", GET, res(200, "Content-Type: multipart/byteranges; boundary=x"), ANY, "multipart"],
+  ["gRPC", GET, res(200, "Content-Type: application/grpc+proto"), ANY, "grpc"],
+  ["gRPC listed", GET, res(200, "Content-Type: application/grpc"), {
+    types: ["application/grpc"],
+    minsize: 0,
+  }, "grpc"],
   ["type listed", GET, res(200, "Content-Type: application/json"), TEXT, "ok"],
   ["type case", GET, res(200, "Content-Type: TEXT/HTML;charset=x"), TEXT, "ok"],
   ["type wildcard", GET, res(200, "Content-Type: image/svg+xml"), TEXT, "ok"],

@@ -1,4 +1,4 @@
-/** alpn lists: `h2` passes on a bind (the frontend speaks HTTP/2), is refused at its path on a server; other names pass. */
+/** alpn lists and proto h2: h2 passes on binds and servers; HTTP/2 servers refuse send-proxy and TCP mode, each at its path. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type ConfigError, parseConfigText } from "../../../src/config/mod.ts";
@@ -26,12 +26,44 @@ function errors(text: string): [string, string][] {
   return result.errors.map((e: ConfigError) => [e.path, e.message]);
 }
 
-test("alpn: h2 on a TLS bind passes; on a server it is refused with its path", () => {
-  const got = errors(config("[h2, http/1.1]", "[H2]"));
-  assert.equal(got.length, 1, JSON.stringify(got));
-  assert.equal(got[0]![0], "backends.app.servers[0].alpn[0]");
-  assert.match(got[0]![1], /h2 is not supported yet on server connections/);
-  assert.deepEqual(errors(config("[h2, http/1.1]", "[http/1.1]")), []);
+test("alpn: h2 passes on a TLS bind and on a server (which then speaks HTTP/2)", () => {
+  assert.deepEqual(errors(config("[h2, http/1.1]", "[H2]")), []);
+  assert.deepEqual(errors(config("[h2, http/1.1]", "[h2, http/1.1]")), []);
+});
+
+function h2Server(mode: string, server: string): string {
+  return `defaults: { mode: ${mode} }
+frontends:
+  web: { bind: ["127.0.0.1:0"], defaultBackend: app }
+backends:
+  app:
+    servers:
+      - ${server}
+`;
+}
+
+test("proto h2: accepted in HTTP mode; refused in TCP mode and with send-proxy, at the key", () => {
+  assert.deepEqual(
+    errors(h2Server("http", `{ name: s1, address: "127.0.0.1:8080", proto: h2 }`)),
+    [],
+  );
+  const tcp = errors(h2Server("tcp", `{ name: s1, address: "127.0.0.1:8080", proto: h2 }`));
+  assert.deepEqual(tcp.map(([p]) => p), ["backends.app.servers[0].proto"]);
+  assert.match(tcp[0]![1], /proto h2 needs an HTTP backend/);
+  const proxied = errors(
+    h2Server("http", `{ name: s1, address: "127.0.0.1:8080", proto: h2, sendProxyV2: true }`),
+  );
+  assert.deepEqual(proxied.map(([p]) => p), ["backends.app.servers[0].sendProxyV2"]);
+  assert.match(proxied[0]![1], /cannot start with one client's PROXY header/);
+  const viaAlpn = errors(h2Server(
+    "http",
+    `{ name: s1, address: "127.0.0.1:8080", ssl: true, verify: none, alpn: [h2], sendProxy: true }`,
+  ));
+  assert.deepEqual(viaAlpn.map(([p]) => p), ["backends.app.servers[0].sendProxy"]);
+  assert.deepEqual(
+    errors(h2Server("http", `{ name: s1, address: "127.0.0.1:8080", proto: h3 }`)).length,
+    1,
+  );
 });
 
 test("alpn: http/1.1 alone passes on both sides", () => {
