@@ -3,7 +3,7 @@ import { HeadReader } from "../../http1/head_reader.ts";
 import { H2_PREFACE_REASON, parseRequestHead } from "../../http1/parse.ts";
 import { requestFraming } from "../../http1/framing.ts";
 import type { Rejection } from "../../http1/types.ts";
-import type { Socket } from "../../runtime/types.ts";
+import type { Socket, SocketHandlers } from "../../runtime/types.ts";
 import type { Server } from "../../backend/server.ts";
 import type { ServerSession } from "../../backend/server_hooks.ts";
 import type { H2Handle, HttpOwner } from "./options.ts";
@@ -31,8 +31,7 @@ export class HttpSession {
   owner: HttpOwner;
   readonly timer: SessionTimer;
   readonly out: Http1ClientSide;
-  /** Requests completed on this connection (the first one may not reuse another client's connection). */
-  requests = 0;
+  requests = 0; // completed on this connection (the first may not reuse another client's connection)
   /** The connection's `sess.` variables, created when a rule first needs them. */
   #sessVars: Map<string, unknown> | null = null;
   #state: State = "head";
@@ -40,14 +39,31 @@ export class HttpSession {
   /** Client bytes received while a transaction runs that belong to the next request (pipelining). */
   #stash: Uint8Array[] = [];
   #txn: HttpTransaction | null = null;
-  /** When the first byte of the current request head arrived (-1 before it). */
-  #headStart = -1;
+  #headStart = -1; // when the first byte of the current request head arrived (-1 before it)
   #closing = false;
   /** The HTTP/2 session this connection was handed to (ALPN h2, or an h2c preface). */
   #h2: H2Handle | null = null;
 
   /** What tcp-request connection rules tracked: held (conn_cur) until the connection closes. */
   readonly tracker: Tracker | null;
+
+  /** The client socket's events, one object per connection (no closure each). */
+  static readonly #Events = class implements SocketHandlers {
+    constructor(readonly s: HttpSession) {}
+    data(chunk: Uint8Array): void {
+      this.s.#onData(chunk);
+    }
+    drain(): void {
+      this.s.#txn?.onClientDrain();
+      this.s.#finishIfFlushed();
+    }
+    end(): void {
+      this.s.#onEnd();
+    }
+    close(): void {
+      this.s.#onClose();
+    }
+  };
 
   constructor(owner: HttpOwner, client: Socket, tracker: Tracker | null = null) {
     this.owner = owner;
@@ -64,15 +80,7 @@ export class HttpSession {
 
   start(): void {
     if (this.client.tls?.alpn === "h2" && this.owner.http.h2) return this.#toH2(null);
-    this.client.setHandlers({
-      data: (chunk) => this.#onData(chunk),
-      drain: () => {
-        this.#txn?.onClientDrain();
-        this.#finishIfFlushed();
-      },
-      end: () => this.#onEnd(),
-      close: () => this.#onClose(),
-    });
+    this.client.setHandlers(new HttpSession.#Events(this));
     this.timer.fixed("http-request", this.owner.http.httpRequestTimeout);
   }
 

@@ -9,7 +9,16 @@ export type TimeoutKind =
   | "tarpit"
   | "inspect-delay";
 
+const IDLE = { client: "client", server: "server" } as const satisfies Record<string, TimeoutKind>;
+const TUNNEL = { client: "tunnel", server: "tunnel" } as const satisfies Record<
+  string,
+  TimeoutKind
+>;
+
 export class SessionTimer {
+  /** One callback for every timer: the timer passes its SessionTimer (no closure per arm). */
+  static readonly #FIRE = (t: SessionTimer) => t.#fire();
+
   #onExpire: (kind: TimeoutKind) => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedFor = Infinity;
@@ -21,7 +30,7 @@ export class SessionTimer {
   #serverMs = 0;
   #lastClient = 0;
   #lastServer = 0;
-  #idleKind: { client: TimeoutKind; server: TimeoutKind } = { client: "client", server: "server" };
+  #idleKind: { readonly client: TimeoutKind; readonly server: TimeoutKind } = IDLE;
 
   constructor(onExpire: (kind: TimeoutKind) => void) {
     this.#onExpire = onExpire;
@@ -42,9 +51,7 @@ export class SessionTimer {
     this.#serverMs = serverMs;
     this.#lastClient = now;
     this.#lastServer = now;
-    this.#idleKind = tunnel
-      ? { client: "tunnel", server: "tunnel" }
-      : { client: "client", server: "server" };
+    this.#idleKind = tunnel ? TUNNEL : IDLE;
     this.#arm();
   }
 
@@ -78,7 +85,7 @@ export class SessionTimer {
     if (this.#timer !== undefined && this.#armedFor <= next) return;
     clearTimeout(this.#timer);
     this.#armedFor = next;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, next - Date.now()));
+    this.#timer = setTimeout(SessionTimer.#FIRE, Math.max(1, next - Date.now()), this);
   }
 
   #fire(): void {
