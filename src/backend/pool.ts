@@ -1,5 +1,5 @@
 /** Idle server connections kept for reuse (http-reuse safe/always): only connections with no request in flight. */
-import type { Socket } from "../runtime/types.ts";
+import type { Socket, SocketHandlers } from "../runtime/types.ts";
 import type { Server } from "./server.ts";
 
 /**
@@ -9,9 +9,27 @@ import type { Server } from "./server.ts";
 export const HTTP_REUSE = ["safe", "always", "never"] as const;
 export type HttpReuse = typeof HTTP_REUSE[number];
 
-interface Idle {
-  socket: Socket;
-  since: number;
+/**
+ * An idle connection, and its socket's handlers while idle (one object per give, no closures):
+ * any byte or close from the server makes the connection unusable.
+ */
+class Idle implements SocketHandlers {
+  constructor(
+    readonly socket: Socket,
+    readonly since: number,
+    readonly server: Server,
+    readonly pool: ConnectionPool,
+  ) {}
+  data(): void {
+    this.pool.drop(this);
+  }
+  end(): void {
+    this.pool.drop(this);
+  }
+  close(): void {
+    this.pool.drop(this);
+  }
+  drain(): void {}
 }
 
 export class ConnectionPool {
@@ -57,19 +75,18 @@ export class ConnectionPool {
     let list = this.#idle.get(server);
     if (!list) this.#idle.set(server, list = []);
     if (list.length >= this.maxPerServer) return false;
-    const entry: Idle = { socket, since: Date.now() };
+    const entry = new Idle(socket, Date.now(), server, this);
     list.push(entry);
     this.#count++;
-    // While idle, any byte or close from the server makes the connection unusable.
-    const drop = () => this.#drop(server, entry);
-    socket.setHandlers({ data: drop, end: drop, close: drop, drain: () => {} });
+    socket.setHandlers(entry);
     socket.resume();
     this.#sweeper ??= setInterval(() => this.#sweep(), Math.max(100, this.idleTimeout / 2));
     return true;
   }
 
-  #drop(server: Server, entry: Idle): void {
-    const list = this.#idle.get(server);
+  /** An idle connection is over (the server spoke or closed, it aged, or the pool closes): closed. */
+  drop(entry: Idle): void {
+    const list = this.#idle.get(entry.server);
     const i = list ? list.indexOf(entry) : -1;
     if (i >= 0) {
       list!.splice(i, 1);
@@ -81,8 +98,8 @@ export class ConnectionPool {
 
   #sweep(): void {
     const limit = Date.now() - this.idleTimeout;
-    for (const [server, list] of this.#idle) {
-      while (list.length > 0 && list[0]!.since <= limit) this.#drop(server, list[0]!);
+    for (const list of this.#idle.values()) {
+      while (list.length > 0 && list[0]!.since <= limit) this.drop(list[0]!);
     }
     this.#stopSweeperIfEmpty();
   }
@@ -96,7 +113,7 @@ export class ConnectionPool {
 
   /** Closes the idle connections to `server` (it went DOWN: they could only fail or mislead). */
   dropServer(server: Server): void {
-    for (const entry of [...(this.#idle.get(server) ?? [])]) this.#drop(server, entry);
+    for (const entry of [...(this.#idle.get(server) ?? [])]) this.drop(entry);
   }
 
   /**
@@ -118,8 +135,8 @@ export class ConnectionPool {
 
   /** Closes every idle connection (shutdown). */
   closeAll(): void {
-    for (const [server, list] of this.#idle) {
-      for (const entry of [...list]) this.#drop(server, entry);
+    for (const list of this.#idle.values()) {
+      for (const entry of [...list]) this.drop(entry);
     }
   }
 }
