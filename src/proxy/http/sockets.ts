@@ -1,5 +1,5 @@
 /** The byte side of an HTTP transaction: the request body toward the server, the server connection's events, a tunnel's two ends. */
-import type { Socket } from "../../runtime/types.ts";
+import type { Socket, SocketHandlers } from "../../runtime/types.ts";
 import type { ClientSide } from "./client_side.ts";
 import type { BodyMeter } from "./body_meter.ts";
 import type { SessionTimer } from "../session/timer.ts";
@@ -68,21 +68,29 @@ export abstract class TransactionSockets {
   /** Takes the events of `sock`, the transaction's server connection from now. */
   protected listen(sock: Socket): void {
     this.srv = sock;
-    sock.setHandlers({
-      data: (chunk) => {
-        if (sock !== this.srv) return;
-        this.s.timer.touchServer();
-        this.serverData(chunk);
-      },
-      drain: () => {
-        if (sock !== this.srv) return;
-        this.s.timer.touchServer();
-        this.serverDrained();
-      },
-      end: () => sock === this.srv && this.serverEnded(),
-      close: (err) => sock === this.srv && this.serverClosed(err),
-    });
+    sock.setHandlers(new TransactionSockets.#ServerEvents(this, sock));
   }
+
+  /** The server socket's events while `sock` is the transaction's (one object, no closures). */
+  static readonly #ServerEvents = class implements SocketHandlers {
+    constructor(readonly t: TransactionSockets, readonly sock: Socket) {}
+    data(chunk: Uint8Array): void {
+      if (this.sock !== this.t.srv) return;
+      this.t.s.timer.touchServer();
+      this.t.serverData(chunk);
+    }
+    drain(): void {
+      if (this.sock !== this.t.srv) return;
+      this.t.s.timer.touchServer();
+      this.t.serverDrained();
+    }
+    end(): void {
+      if (this.sock === this.t.srv) this.t.serverEnded();
+    }
+    close(err?: Error): void {
+      if (this.sock === this.t.srv) this.t.serverClosed(err);
+    }
+  };
 
   protected abstract serverData(chunk: Uint8Array): void;
   protected abstract serverDrained(): void;
