@@ -13,6 +13,12 @@ export interface CorpusCase {
   raw: string;
   verdict: CorpusVerdict;
   note?: string;
+  /**
+   * Bytes before the refusal are valid and may already be streamed to the server when the request
+   * comes in several reads (Deno reads an idle connection 2 KiB at a time): the server then gets at
+   * most this prefix, never a whole request, and never the bytes that were refused.
+   */
+  prefixBefore?: number;
 }
 
 export const corpus: CorpusCase[] = [...headCases, ...bodyCases];

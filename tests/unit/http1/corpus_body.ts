@@ -276,6 +276,7 @@ export const bodyCases: CorpusCase[] = [
     name: "chunk size line too long",
     raw: chunked(`5;a=${"b".repeat(5000)}\r\nhello\r\n0\r\n\r\n`),
     verdict: 400,
+    prefixBefore: 4096, // the line is refused at its 4097th byte
   },
   { name: "missing CRLF after chunk data", raw: chunked("5\r\nhello!\r\n0\r\n\r\n"), verdict: 400 },
   { name: "bare LF after chunk data", raw: chunked("5\r\nhello\n0\r\n\r\n"), verdict: 400 },
