@@ -58,7 +58,7 @@ test("fuzz: accounting flags a second request the client did not send, or anothe
   assert.equal(account(c, [{ ...one, bodyLength: 4 }]).length, 1);
 });
 
-test("fuzz: the in-process checks pass valid input and catch a broken codec's output", () => {
+test("fuzz: the in-process checks pass valid input and a connection error answered with GOAWAY", () => {
   assert.deepEqual(checkH1([latin1("GET / HTTP/1.1\r\nHost: a\r\n\r\n")]), []);
   assert.deepEqual(checkH2(h2Case(1)), []);
   const garbage = checkH2([

@@ -20,6 +20,8 @@ export interface RunStats {
   heapMaxMiB?: number;
   /** Socket runs: requests the origin received and accounted for. */
   originRequests?: number;
+  /** Socket runs: the proxy's largest resident memory sampled. */
+  proxyRssMiB?: number;
 }
 
 /** The case `index` of run `runSeed`, as the in-process loop builds it. */

@@ -43,9 +43,9 @@ export async function fuzz(
   const socket = o.socketSeconds > 0 ? await runSocket(o.seed, o.socketSeconds, report) : empty;
   if (o.socketSeconds > 0) {
     log(
-      `fuzz: socket ${socket.cases} cases (h1 ${socket.h1}, h2 ${socket.h2}), ${
-        socket.originRequests ?? 0
-      } requests reached the origin, ${socket.findings.length} findings`,
+      `fuzz: socket ${socket.cases} cases (h1 ${socket.h1}, h2 ${socket.h2}), ` +
+        `${socket.originRequests ?? 0} requests reached the origin, ` +
+        `proxy RSS max ${socket.proxyRssMiB ?? 0} MiB, ${socket.findings.length} findings`,
     );
   }
   return { inproc, socket, findings: [...inproc.findings, ...socket.findings] };

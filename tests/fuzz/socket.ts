@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import net from "node:net";
 import process from "node:process";
 import { type RunningProxy, startProxy } from "../e2e/helpers/proxy.ts";
+import { procKb } from "../e2e/helpers/rss.ts";
 import { drive } from "../unit/http1/drive.ts";
 import type { RequestHead } from "../../src/http1/types.ts";
 import type { CaseKind, Finding, FuzzCase } from "./finding.ts";
@@ -22,6 +23,8 @@ import type { RunStats } from "./inproc.ts";
 const TIMEOUTS = "{ connect: 1s, client: 2s, server: 2s, httpRequest: 1s, httpKeepAlive: 300ms }";
 const CLOSE_DEADLINE_MS = 8000;
 const PARALLEL = 6;
+/** Growth of the proxy's resident memory over its first sample that is a finding (a leak per connection). */
+const RSS_SLACK = 256 * 1024 * 1024;
 const CRASH = /\b(TypeError|RangeError|ReferenceError|SyntaxError|Uncaught|panic|unhandled)\b/i;
 
 function config(originPort: number): string {
@@ -136,7 +139,7 @@ export async function runSocket(
   };
   const end = performance.now() + seconds * 1000;
   const maxFindings = opts.maxFindings ?? 10;
-  let next = 0, seenOut = 0, seenProblems = 0;
+  let next = 0, seenOut = 0, seenProblems = 0, rssBase = 0;
   const inFlight = new Set<FuzzCase>();
   const more = () =>
     !crashed && stats.findings.length < maxFindings &&
@@ -179,6 +182,16 @@ export async function runSocket(
         problems.push(...bad.slice(0, 5).map((l) => `proxy logged: ${l.slice(0, 400)}`));
       }
       if (problems.length > 0) found(c, problems);
+      if (stats.cases % 100 === 1) {
+        const rss = procKb(proxy.proc.pid ?? 0, "VmRSS");
+        rssBase ||= rss;
+        stats.proxyRssMiB = Math.max(stats.proxyRssMiB ?? 0, rss >> 20);
+        if (rss - rssBase > RSS_SLACK) {
+          problems.push(
+            `proxy RSS grew from ${rssBase >> 20} MiB to ${rss >> 20} MiB by case ${stats.cases}`,
+          );
+        }
+      }
       stats.originRequests = (stats.originRequests ?? 0) + got.length;
       // forget what was accounted for (bounded memory in long runs)
       for (let i = origin.requests.length - 1; i >= 0; i--) {
