@@ -171,6 +171,10 @@ export function validH2Frames(rng: Rng): Uint8Array[] {
 
 /** One frame-level mutation of a sequence (index 0, the preface, is mutated less often). */
 function mutateFrames(rng: Rng, frames: Uint8Array[], other: Uint8Array[]): void {
+  if (frames.length === 0) { // every frame deleted: start again from the preface
+    frames.push(CLIENT_PREFACE);
+    return;
+  }
   const i = frames.length > 1 && rng.chance(0.97) ? rng.range(1, frames.length - 1) : 0;
   const f = frames[i]!.slice();
   switch (rng.int(9)) {

@@ -53,8 +53,14 @@ export function runInproc(
   const maxCases = opts.maxCases ?? Infinity, maxFindings = opts.maxFindings ?? 10;
   let heapBase = 0, heapMax = 0;
   for (let i = 0; i < maxCases && performance.now() < end; i++) {
-    const c = inprocCase(runSeed, i);
-    const problems = checkInproc(c);
+    let c: FuzzCase, problems: string[];
+    try {
+      c = inprocCase(runSeed, i);
+      problems = checkInproc(c);
+    } catch (err) { // a bug of the fuzzer itself: reported with its seed, the run goes on
+      c = { kind: "h2", mode: "inproc", runSeed, index: i, seed: caseSeed(runSeed, i), chunks: [] };
+      problems = [`the fuzzer failed on this case: ${(err as Error).stack ?? err}`];
+    }
     stats.cases++;
     stats[c.kind]++;
     if (problems.length > 0) {

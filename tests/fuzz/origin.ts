@@ -103,14 +103,14 @@ function readChunked(buf: Buffer, off: number): { used: number; bodyLength: numb
 export interface RecordingOrigin {
   port: number;
   requests: OriginRequest[];
-  /** What it could not read, with the bytes that followed. */
-  problems: string[];
+  /** What it could not read, with the bytes that followed, and the x-fuzz-conn found in them (or null). */
+  problems: { tag: string | null; text: string }[];
   close(): Promise<void>;
 }
 
 export function recordingOrigin(): Promise<RecordingOrigin> {
   const requests: OriginRequest[] = [];
-  const problems: string[] = [];
+  const problems: { tag: string | null; text: string }[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer({ allowHalfOpen: true }, (sock) => {
     sockets.add(sock);
@@ -125,9 +125,11 @@ export function recordingOrigin(): Promise<RecordingOrigin> {
         try {
           r = readRequest(buf);
         } catch (err) {
-          problems.push(
-            `${(err as Error).message}: ${JSON.stringify(latin1(buf.subarray(0, 600)))}`,
-          );
+          const head = latin1(buf.subarray(0, 600));
+          problems.push({
+            tag: /\r\nx-fuzz-conn: *(\d+)\r\n/i.exec(head)?.[1] ?? null,
+            text: `${(err as Error).message}: ${JSON.stringify(head)}`,
+          });
           sock.destroy();
           return;
         }

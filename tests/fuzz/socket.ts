@@ -139,7 +139,7 @@ export async function runSocket(
   };
   const end = performance.now() + seconds * 1000;
   const maxFindings = opts.maxFindings ?? 10;
-  let next = 0, seenOut = 0, seenProblems = 0, rssBase = 0;
+  let next = 0, seenOut = 0, rssBase = 0;
   const inFlight = new Set<FuzzCase>();
   const more = () =>
     !crashed && stats.findings.length < maxFindings &&
@@ -170,9 +170,12 @@ export async function runSocket(
         );
         for (const q of untagged) origin.requests.splice(origin.requests.indexOf(q), 1);
       }
-      if (origin.problems.length > seenProblems) {
-        problems.push(...origin.problems.slice(seenProblems).map((p) => `origin: ${p}`));
-        seenProblems = origin.problems.length;
+      // what the origin could not read goes to the case whose connection it names (or the first to look)
+      for (let i = origin.problems.length - 1; i >= 0; i--) {
+        const p = origin.problems[i]!;
+        if (p.tag !== null && p.tag !== String(r.localPort)) continue;
+        problems.push(`origin: ${p.text}`);
+        origin.problems.splice(i, 1);
       }
       const out = proxy.output();
       const fresh = out.slice(seenOut);
