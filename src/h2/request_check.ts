@@ -34,14 +34,18 @@ function malformed(streamId: number, message: string): H2StreamError {
   return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed request: ${message}`);
 }
 
-/** §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields). */
+/**
+ * §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields);
+ * and a token (RFC 9110 §5.1), as HTTP/1 needs it to forward the field ("]x" is refused).
+ */
 function badName(name: string): string | null {
   if (name.length === 0) return "empty field name";
-  for (let i = name.charCodeAt(0) === 0x3a ? 1 : 0; i < name.length; i++) {
+  const at = name.charCodeAt(0) === 0x3a ? 1 : 0;
+  for (let i = at; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c >= 0x41 && c <= 0x5a) return `upper-case field name "${name}"`;
-    if (c <= 0x20 || c >= 0x7f || c === 0x3a) return `invalid character in field name "${name}"`;
   }
+  if (!isToken(at ? name.slice(1) : name)) return `invalid character in field name "${name}"`;
   return null;
 }
 

@@ -26,6 +26,7 @@ const refused: [string, HeaderField[]][] = [
   ["neither :authority nor host with http", fields("GET", "/", null)],
   ["a control (DEL) in a value", fields("GET", "/", "a", [f("x", "a\x7fb")])],
   ["a control (EOT) in a value", fields("GET", "/", "a", [f("x", "a\x04b")])],
+  ["a field name that is not a token", fields("GET", "/", "a", [f("]pper", "v")])],
   ["CONNECT without a port", [f(":method", "CONNECT"), f(":authority", "h")]],
 ];
 
