@@ -27,7 +27,7 @@ df=$(echo "$deno_line" | sed -nE 's/.* ([0-9]+) failed.*/\1/p'); df=${df:-0}
 # The end-to-end tests drive real processes from bun test: its node:net is the faithful one for the
 # test origins (under Deno, node:net can lose a reply written right as the peer half-closes).
 echo "== bun test (unit and runtime adapter on bun; end-to-end with the proxy on deno, bun and the binary)"
-bun test --timeout 300000 ./tests/unit ./tests/runtime ./tests/e2e 2>&1 | tee .test-logs/bun.log
+bun test --timeout 300000 ./tests/unit ./tests/runtime ./tests/e2e ./tests/fuzz 2>&1 | tee .test-logs/bun.log
 bp=$(sed -nE 's/^ *([0-9]+) pass$/\1/p' .test-logs/bun.log | tail -1); bp=${bp:-0}
 bf=$(sed -nE 's/^ *([0-9]+) fail$/\1/p' .test-logs/bun.log | tail -1); bf=${bf:-0}
 grep -qE '^ *[0-9]+ pass$' .test-logs/bun.log || bf=$((bf + 1))

@@ -1,4 +1,5 @@
 /** Checks of a request's field section and trailers (RFC 9113 §8.1-§8.3): a malformed message is a stream PROTOCOL_ERROR. */
+import { isHostPort, isHostValue, isToken, targetProblem } from "../http1/request_line.ts";
 import type { HeaderField } from "../http1/types.ts";
 import { H2_ERROR, H2StreamError } from "./errors.ts";
 
@@ -37,22 +38,33 @@ function malformed(streamId: number, message: string): H2StreamError {
   return malformedIn("request", streamId, message);
 }
 
-/** §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields). */
+/**
+ * §8.2.1: a name is lower-case visible ASCII other than ':' (past a leading one for pseudo-fields);
+ * and a token (RFC 9110 §5.1), as HTTP/1 needs it to forward the field ("]x" is refused).
+ */
 function badName(name: string): string | null {
   if (name.length === 0) return "empty field name";
-  for (let i = name.charCodeAt(0) === 0x3a ? 1 : 0; i < name.length; i++) {
+  const at = name.charCodeAt(0) === 0x3a ? 1 : 0;
+  for (let i = at; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c >= 0x41 && c <= 0x5a) return `upper-case field name "${name}"`;
-    if (c <= 0x20 || c >= 0x7f || c === 0x3a) return `invalid character in field name "${name}"`;
   }
+  if (!isToken(at ? name.slice(1) : name)) return `invalid character in field name "${name}"`;
   return null;
 }
 
-/** §8.2.1: a value has no NUL, CR or LF, and no leading or trailing space or tab. */
+/**
+ * §8.2.1: a value has no NUL, CR or LF, and no leading or trailing space or tab. Other controls
+ * (HTAB aside, DEL included) are refused too, as the HTTP/1 parser refuses them: such a value could
+ * not be forwarded to an HTTP/1 server (RFC 9110 §5.5 field-content).
+ */
 function badValue(name: string, value: string): string | null {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === 0 || c === 0x0a || c === 0x0d) return `NUL, CR or LF in the value of "${name}"`;
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      return `control character in the value of "${name}"`;
+    }
   }
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
@@ -132,6 +144,7 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
     }
   }
   if (!seen.has(":method") || pseudo.method === "") throw malformed(streamId, "missing :method");
+  checkControlData(streamId, pseudo, host);
   if (pseudo.method === "CONNECT") {
     if (seen.has(":scheme") || seen.has(":path")) {
       throw malformed(streamId, "CONNECT with :scheme or :path");
@@ -155,6 +168,29 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
     throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
   }
   return { pseudo, contentLength };
+}
+
+/**
+ * What becomes the HTTP/1 request line and Host must read the same way in HTTP/1 (no space or
+ * control in a method or path splits the line there): :method a token, :path a valid target,
+ * :authority and host valid host[:port] (no userinfo, §8.3.1), and one of them for "http"/"https".
+ */
+function checkControlData(streamId: number, p: RequestPseudo, host: string | null): void {
+  if (!isToken(p.method)) throw malformed(streamId, `invalid :method "${p.method}"`);
+  if (p.method !== "CONNECT" && p.path !== "") {
+    const problem = targetProblem(p.method, p.path);
+    if (problem !== null) throw malformed(streamId, `:path "${p.path}": ${problem}`);
+  }
+  if (p.authority !== "" && !isHostPort(p.authority, p.method === "CONNECT")) {
+    throw malformed(streamId, `invalid :authority "${p.authority}"`);
+  }
+  if (host !== null && !isHostValue(host)) throw malformed(streamId, `invalid host "${host}"`);
+  if (
+    p.authority === "" && (host === null || host === "") &&
+    (p.scheme === "http" || p.scheme === "https")
+  ) {
+    throw malformed(streamId, `no :authority nor host for scheme "${p.scheme}"`);
+  }
 }
 
 /** Checks a trailer section (§8.1): no pseudo-field, regular fields valid. */

@@ -33,9 +33,8 @@ export function toRequestHead(
     headers.push(f);
   }
   if (cookie !== null) headers.push(cookie); // last, as HAProxy places the joined field
-  if (!host && p.authority !== "") {
-    headers.unshift({ name: "host", lname: "host", value: p.authority });
-  }
+  // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2)
+  if (!host) headers.unshift({ name: "host", lname: "host", value: p.authority });
   return {
     kind: "request",
     method: p.method,

@@ -1,7 +1,7 @@
 /** Body framing of requests and responses from Transfer-Encoding / Content-Length (RFC 9112 §6). */
 import { isToken, trimOws } from "./_chars.ts";
-import { getHeaders } from "./headers.ts";
-import type { BodyFraming, Rejection, RequestHead, ResponseHead } from "./types.ts";
+import { getHeaders, setHeader } from "./headers.ts";
+import type { BodyFraming, HeaderField, Rejection, RequestHead, ResponseHead } from "./types.ts";
 
 export type FramingResult =
   | { ok: true; framing: BodyFraming }
@@ -25,7 +25,8 @@ function fail(status: Rejection["status"], reason: string): FramingResult {
  * does not end with chunked (RFC 9112 §6.3: the length cannot be determined, a MUST-400); an
  * invalid Content-Length or differing values. 501: another coding before a final chunked (RFC 9112
  * §6.1; HAProxy answers 422). No Transfer-Encoding and no Content-Length: no body (requests are
- * never read until close).
+ * never read until close). Equal Content-Length values in several fields or a list are merged into
+ * one field of the head (as for responses).
  */
 export function requestFraming(head: RequestHead): FramingResult {
   const te = getHeaders(head.headers, "transfer-encoding");
@@ -41,12 +42,7 @@ export function requestFraming(head: RequestHead): FramingResult {
     if (c.length > 1) return fail(501, "transfer coding other than chunked in a request");
     return CHUNKED;
   }
-  if (cl.length > 0) {
-    const n = parseContentLength(cl);
-    return typeof n === "string"
-      ? fail(400, n)
-      : { ok: true, framing: { type: "length", length: n } };
-  }
+  if (cl.length > 0) return lengthFraming(head.headers, cl, 400);
   return NONE;
 }
 
@@ -74,13 +70,24 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
     if (head.minor === 0) return CLOSE;
     return c[c.length - 1] === "chunked" ? CHUNKED : CLOSE;
   }
-  if (cl.length > 0) {
-    const n = parseContentLength(cl);
-    return typeof n === "string"
-      ? fail(502, n)
-      : { ok: true, framing: { type: "length", length: n } };
-  }
+  if (cl.length > 0) return lengthFraming(head.headers, cl, 502);
   return CLOSE;
+}
+
+/**
+ * The length of the Content-Length fields `cl`, or the refusal with `status`. Several fields or a
+ * list of equal values ("5, 5") leave one field with the plain number in `headers`: RFC 9110 §8.6
+ * forbids forwarding them as they are, and HAProxy merges them too (found by scripts/fuzz).
+ */
+function lengthFraming(
+  headers: HeaderField[],
+  cl: string[],
+  status: Rejection["status"],
+): FramingResult {
+  const n = parseContentLength(cl);
+  if (typeof n === "string") return fail(status, n);
+  if (cl.length > 1 || cl[0]!.includes(",")) setHeader(headers, "Content-Length", String(n));
+  return { ok: true, framing: { type: "length", length: n } };
 }
 
 /**

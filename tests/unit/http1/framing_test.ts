@@ -116,3 +116,20 @@ test("parseContentLength() accepts 1*DIGIT up to 2^53-1 and equal lists only", (
     assert.equal(parseContentLength([bad]), "invalid Content-Length", JSON.stringify(bad));
   }
 });
+
+test("requestFraming() and responseFraming() merge equal Content-Length values into one field", () => {
+  for (const h of [[[CL, "5, 5"]], [[CL, "5"], ["X", "y"], [CL, "005"]]] as [string, string][][]) {
+    const req = request(h);
+    assert.equal(show(requestFraming(req)), "length 5");
+    assert.deepEqual(req.headers.map((f) => [f.name, f.value]), [
+      ["Content-Length", "5"],
+      ...h.filter(([n]) => n !== CL),
+    ]);
+    const res = response(200, h);
+    assert.equal(show(responseFraming(res, "GET")), "length 5");
+    assert.equal(res.headers.filter((f) => f.lname === "content-length").length, 1);
+  }
+  const single = request([[CL, "007"]]);
+  requestFraming(single);
+  assert.equal(single.headers[0]!.value, "007", "a single plain field is left as sent");
+});

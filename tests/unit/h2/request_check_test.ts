@@ -1,0 +1,52 @@
+/** checkRequest: control data that would read differently once written as an HTTP/1 request line and Host is a malformed request. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { H2StreamError } from "../../../src/h2/errors.ts";
+import { checkRequest } from "../../../src/h2/request_check.ts";
+import { toRequestHead } from "../../../src/h2/to_message.ts";
+import type { HeaderField } from "../../../src/http1/types.ts";
+
+const f = (name: string, value: string): HeaderField => ({ name, lname: name, value });
+
+function fields(method: string, path: string, authority: string | null, extra: HeaderField[] = []) {
+  const out = [f(":method", method), f(":scheme", "http"), f(":path", path)];
+  if (authority !== null) out.push(f(":authority", authority));
+  return [...out, ...extra];
+}
+
+// each found by scripts/fuzz: accepted, it was forwarded as a request line or Host HTTP/1 splits
+const refused: [string, HeaderField[]][] = [
+  ["a space in :method", fields("G T", "/", "a")],
+  ["a space in :path", fields("GET", "/a b", "a")],
+  ["a fragment in :path", fields("GET", "/a#b", "a")],
+  ["a control in :path", fields("GET", "/a\x7f", "a")],
+  ["a space in :authority", fields("GET", "/", "x y")],
+  ["userinfo in :authority", fields("GET", "/", "u@h")],
+  ["an invalid host", fields("GET", "/", null, [f("host", "x y")])],
+  ["neither :authority nor host with http", fields("GET", "/", null)],
+  ["a control (DEL) in a value", fields("GET", "/", "a", [f("x", "a\x7fb")])],
+  ["a control (EOT) in a value", fields("GET", "/", "a", [f("x", "a\x04b")])],
+  ["a field name that is not a token", fields("GET", "/", "a", [f("]pper", "v")])],
+  ["CONNECT without a port", [f(":method", "CONNECT"), f(":authority", "h")]],
+];
+
+for (const [what, section] of refused) {
+  test(`checkRequest() refuses ${what} (stream PROTOCOL_ERROR)`, () => {
+    assert.throws(
+      () => checkRequest(1, section),
+      (err) => err instanceof H2StreamError && err.code === 0x1 && err.streamId === 1,
+    );
+  });
+}
+
+test("checkRequest() accepts a host field without :authority, and IP literals with ports", () => {
+  assert.doesNotThrow(() => checkRequest(1, fields("GET", "/", null, [f("host", "h:8080")])));
+  assert.doesNotThrow(() => checkRequest(1, fields("GET", "/", "[::1]:443")));
+  assert.doesNotThrow(() => checkRequest(1, fields("OPTIONS", "*", "a")));
+});
+
+test("toRequestHead() writes an empty host when a request has no authority (scheme without one)", () => {
+  const section = [f(":method", "GET"), f(":scheme", "urn"), f(":path", "/x")];
+  const head = toRequestHead(checkRequest(1, section), section);
+  assert.deepEqual(head.headers.map((h) => [h.name, h.value]), [["host", ""]]);
+});
