@@ -68,6 +68,8 @@ export interface SampleContext {
   src: string;
   /** The client connection's TLS, when the bind terminates TLS. */
   tls?: TlsSample;
+  /** The AUTHORITY TLV of the PROXY v2 header the client's connection began with (fc_pp_authority). */
+  ppAuthority?: string;
   srcPort: number;
   /** The address the client connected to (the proxy's side). */
   dst: string;

@@ -215,15 +215,27 @@ frontends:
   t2: { bind: ["127.0.0.1:0"], mode: tcp, defaultBackend: t2 }
   relay: { bind: [{ address: "127.0.0.1:0", acceptProxy: true }], mode: http, defaultBackend: v2 }
   cap: { bind: [{ address: "127.0.0.1:0", acceptProxy: true }], mode: http, defaultBackend: cap }
+  own:
+    bind: [{ address: "127.0.0.1:0", acceptProxy: true }]
+    mode: http
+    defaultBackend: cap
+    httpRequest: ['return status 200 content-type text/plain lf-string "own=%[fc_pp_authority]\\n"']
 backends:
   v1: { mode: http, servers: [{ name: ha, address: "127.0.0.1:${pp}", sendProxy: true }] }
   v2: { mode: http, servers: [{ name: ha, address: "127.0.0.1:${pp}", sendProxyV2: true }] }
   t2: { mode: tcp, servers: [{ name: ha, address: "127.0.0.1:${pp}", sendProxyV2: true }] }
   cap: { mode: http, servers: [{ name: c, address: "127.0.0.1:${capture.port}", sendProxyV2: true }] }
 `,
-        5,
+        6,
       );
-      const [h1, h2, t2, relay, cap] = proxy.ports as [number, number, number, number, number];
+      const [h1, h2, t2, relay, cap, own] = proxy.ports as [
+        number,
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
       try {
         for (
           const [name, port] of [["sendProxy", h1], ["sendProxyV2", h2], [
@@ -260,6 +272,12 @@ backends:
           text,
           /src=198\.51\.100\.7:40000 dst=203\.0\.113\.1:443 authority=shop\.example\n/,
         );
+        c.destroy();
+
+        // our own rules read the received AUTHORITY TLV (fc_pp_authority), as haproxy's do
+        c = await Client.open(own);
+        c.write(Buffer.concat([hello, Buffer.from(GET())]));
+        assert.match(await c.until((t) => /own=.*\n/.test(t)), /own=shop\.example\n/);
         c.destroy();
 
         // the header out, as a server receives it: ALPN too; connections never reused across requests

@@ -18,6 +18,7 @@ import { reasonPhrase } from "./error_pages.ts";
 import { type ContextOwner, stickState } from "../session/l4_context.ts";
 import type { StickState, Tracker } from "../../stick/tracker.ts";
 import { ScopedVars } from "../session/vars.ts";
+import type { ClientConnection } from "../session/proxy_out.ts";
 
 /** Redirect codes: a local response with one is worded as HAProxy's redirects ("302 Found"). */
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
@@ -44,6 +45,7 @@ class TransactionContext implements SampleContext {
   readonly req: RequestSample;
   res?: ResponseSample;
   tls?: TlsSample;
+  ppAuthority?: string;
   backend?: BackendSample;
   final?: boolean;
   readonly stick: StickState | null;
@@ -68,6 +70,8 @@ class TransactionContext implements SampleContext {
     // the head itself: rewrites by earlier rules change it in place, and later rules read that
     this.req = req;
     if (client.tls) this.tls = client.tls;
+    const pp = (client as ClientConnection).authority;
+    if (pp !== undefined) this.ppAuthority = pp;
     this.#owner = owner;
     this.#sess = sess;
     this.stick = stickState(owner, sess.tracker ?? null);

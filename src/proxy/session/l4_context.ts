@@ -2,6 +2,7 @@
 import process from "node:process";
 import type { BackendSample, SampleContext } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
+import type { ClientConnection } from "./proxy_out.ts";
 import type { StickTable } from "../../stick/table.ts";
 import type { StickState, Tracker } from "../../stick/tracker.ts";
 
@@ -49,5 +50,12 @@ export function connectionContext(
     env,
     stick: tracker === null ? stickState(owner) : { tables: owner.rules!.stick!, tracker },
     ...(sock.tls ? { tls: sock.tls } : {}),
+    ...ppAuthority(sock),
   };
+}
+
+/** The AUTHORITY TLV of an accept-proxy connection's PROXY v2 header, for `fc_pp_authority`. */
+export function ppAuthority(sock: Socket): { ppAuthority?: string } {
+  const a = (sock as ClientConnection).authority;
+  return a === undefined ? {} : { ppAuthority: a };
 }

@@ -128,6 +128,13 @@ export const L4_FETCHES: readonly FetchDef[] = [
     fetch: (ctx) => ctx.src || undefined,
   }),
   defineFetch({
+    name: "fc_pp_authority",
+    args: [],
+    type: "str",
+    needs: "l4",
+    fetch: (ctx) => ctx.ppAuthority,
+  }),
+  defineFetch({
     name: "src_port",
     args: [],
     type: "int",

@@ -1,5 +1,7 @@
 /** TLS fetches of the client connection (HAProxy's ssl_fc_* and ssl_c_*), read from the handshake's facts. */
+import { optIntArg } from "../_prepare.ts";
 import {
+  ArgumentError,
   defineFetch,
   type FetchDef,
   type SampleType,
@@ -35,5 +37,32 @@ export const SSL_FETCHES: readonly FetchDef[] = [
   // as HAProxy: false / 0 on a TLS connection where no certificate was asked for or sent
   tlsFetch("ssl_c_used", "bool", (t) => t.clientCert?.used ?? false),
   tlsFetch("ssl_c_verify", "int", (t) => t.clientCert?.verify ?? 0),
-  tlsFetch("ssl_c_s_dn", "str", (t) => t.clientCert?.subjectDN),
+  defineFetch<{ entry: string | null; occ: number }>({
+    name: "ssl_c_s_dn",
+    args: ["entry?", "occ?"],
+    type: "str",
+    needs: "l4",
+    prepare(args) {
+      const occ = optIntArg(args[1], 1, "occurrence", 1);
+      if (occ === 0) throw new ArgumentError(`occurrence must not be 0`, 1);
+      return { entry: args[0] ? args[0].toUpperCase() : null, occ };
+    },
+    fetch: (ctx, a) => {
+      const dn = ctx.tls?.clientCert?.subjectDN;
+      return dn === undefined || a.entry === null ? dn : dnEntry(dn, a.entry, a.occ);
+    },
+  }),
 ];
+
+/**
+ * Entry `name` of a one-line DN ("/C=FR/O=Acme/CN=client1"), as HAProxy's ssl_c_s_dn(entry,occ):
+ * the occ-th from the start (negative: from the end); undefined when there is none.
+ */
+export function dnEntry(dn: string, name: string, occ: number): string | undefined {
+  const values: string[] = [];
+  for (const part of dn.split("/")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).toUpperCase() === name) values.push(part.slice(eq + 1));
+  }
+  return occ > 0 ? values[occ - 1] : values[values.length + occ];
+}

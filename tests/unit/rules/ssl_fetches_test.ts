@@ -56,3 +56,23 @@ test("on a plain connection ssl_fc is false and the others have no value", () =>
 test("ssl_fc_sni goes through converters like any string", () => {
   assert.equal(value("ssl_fc_sni,upper", tls), "A.EXAMPLE");
 });
+
+test("ssl_c_s_dn(entry[,occ]) picks an entry of the subject, as HAProxy's; fc_pp_authority reads the PROXY TLV", () => {
+  const two = l4Context({
+    tls: {
+      ...tls.tls!,
+      clientCert: { used: true, verify: 0, subjectDN: "/O=Acme/OU=a/OU=b/CN=c1" },
+    },
+  });
+  assert.equal(value("ssl_c_s_dn(cn)", tls), "client1");
+  assert.equal(value("ssl_c_s_dn(CN)", tls), "client1");
+  assert.equal(value("ssl_c_s_dn(OU)", two), "a");
+  assert.equal(value("ssl_c_s_dn(OU,2)", two), "b");
+  assert.equal(value("ssl_c_s_dn(OU,-1)", two), "b");
+  assert.equal(value("ssl_c_s_dn(OU,3)", two), undefined);
+  assert.equal(value("ssl_c_s_dn(L)", two), undefined);
+  assert.equal(value("ssl_c_s_dn(cn)", plain), undefined);
+  assert.equal(compileSample("ssl_c_s_dn(cn,0)").ok, false);
+  assert.equal(value("fc_pp_authority", l4Context({ ppAuthority: "api.example" })), "api.example");
+  assert.equal(value("fc_pp_authority", plain), undefined);
+});
