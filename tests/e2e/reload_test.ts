@@ -1,6 +1,5 @@
 /** In-process reload under load: SIGHUP alternating two configs (server added/removed, rule changed, frontend added) loses nothing; an invalid config changes nothing; MAINT, DOWN and a stick-table rate survive; USR1 (USR2: upgrade_test.ts). */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import { blackhole, sleep } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
 import { WsClient, wsEchoOrigin } from "./helpers/ws.ts";
+import { wrk } from "./helpers/wrk.ts";
 
 function named(name: string): Promise<RawHttpOrigin> {
   return rawHttpOrigin((_req: OriginRequest, sock) => {
@@ -70,38 +70,6 @@ ${app}
       - { name: m1, address: "127.0.0.1:${p.o1}" }
       - { name: d1, address: "127.0.0.1:${p.hole}", check: true, inter: 1500ms, fall: 1, rise: 1 }
 `;
-}
-
-/** wrk's totals: requests, non-2xx/3xx answers and socket errors. */
-interface WrkResult {
-  requests: number;
-  non2xx: number;
-  socketErrors: number;
-  text: string;
-}
-
-function wrk(port: number, seconds: number, close: boolean): Promise<WrkResult> {
-  const args = ["-t", "2", "-c", "16", "-d", `${seconds}s`, `http://127.0.0.1:${port}/`];
-  if (close) args.push("-H", "Connection: close");
-  return new Promise((resolve, reject) => {
-    const p = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let text = "";
-    p.stdout.on("data", (d: Buffer) => (text += d.toString()));
-    p.stderr.on("data", (d: Buffer) => (text += d.toString()));
-    p.on("error", reject);
-    p.on("exit", () => {
-      const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
-      const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-        text,
-      );
-      resolve({
-        requests: num(/(\d+) requests in/),
-        non2xx: num(/Non-2xx or 3xx responses: (\d+)/),
-        socketErrors: errs ? errs.slice(1).reduce((n, x) => n + Number(x), 0) : 0,
-        text,
-      });
-    });
-  });
 }
 
 async function get(port: number, path: string, headers: Record<string, string> = {}) {
