@@ -6,6 +6,7 @@ import type { H2Event } from "../../h2/events.ts";
 import type { H2Limits } from "../../h2/limits.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { H2ServerStream, type StreamLink } from "./server_stream.ts";
+import { unblock } from "./unblock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
 
@@ -120,13 +121,7 @@ export class H2ServerConnection implements StreamLink {
   }
 
   #unblock(): void {
-    // taken out first: going on may block the stream again at once (a resumed server or client
-    // hands its held bytes over synchronously), and that must stay recorded
-    for (const s of [...this.#blocked]) {
-      if (this.congested) return;
-      this.#blocked.delete(s);
-      if (!s.onRoom()) this.#blocked.add(s);
-    }
+    unblock(this.#blocked, () => this.congested);
   }
 
   #onEvent(e: H2Event): void {

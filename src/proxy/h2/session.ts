@@ -11,6 +11,7 @@ import type { Tracker } from "../../stick/tracker.ts";
 import type { H2Handle, HttpOwner } from "../http/options.ts";
 import { SessionTimer } from "../session/timer.ts";
 import { H2Stream, type StreamHost } from "./stream.ts";
+import { unblock } from "./unblock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
 
@@ -157,13 +158,7 @@ export class H2Session implements StreamHost, H2Handle {
 
   /** Streams that waited for room go on when theirs is there (socket drained, window grown). */
   #unblock(): void {
-    // taken out first: going on may block the stream again at once (a resumed server or client
-    // hands its held bytes over synchronously), and that must stay recorded
-    for (const s of [...this.#blocked]) {
-      if (this.congested) return;
-      this.#blocked.delete(s);
-      if (!s.onRoom()) this.#blocked.add(s);
-    }
+    unblock(this.#blocked, () => this.congested);
   }
 
   #onEnd(): void {
