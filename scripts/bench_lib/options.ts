@@ -16,7 +16,8 @@ const HELP =
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
               tcp only:   bun-workers (global.workers: 2, unpinned)
-              http only:  bun-rules, bun-stick, bun-nolog, nginx, bun-naive
+              http only:  bun-rules, bun-stick, bun-shared (the stick table shared
+                through a redis-server the bench starts), bun-nolog, nginx, bun-naive
               http, tsproxy at --base REV: bun-base, deno-base
               http, 1 MiB HTML compressed (gzip, br): haproxy-comp, nginx-comp,
                 bun-comp, deno-comp

@@ -36,12 +36,22 @@ export interface Path {
   accessLog?: string;
   /** Something the harness does against the proxy while each measured run goes (a scraper). */
   during?: (port: number) => During;
+  /** A server the proxy needs (redis-server), started before it on GEN_CPU and stopped after it. */
+  sidecar?: Sidecar;
+}
+
+/** A server started before a path's proxy and stopped after it, each run. */
+export interface Sidecar {
+  name: string;
+  argv: string[];
+  /** Where it listens: the harness waits for it. */
+  port: number;
 }
 
 /** A side activity started just before a measurement and stopped right after it. */
 export interface During {
-  /** Ends it; its warnings mark the run's cells, its note is listed under the table. */
-  stop(): Promise<{ warnings: string[]; note?: string }>;
+  /** Ends it (`result`: the run's, when it succeeded); its warnings mark the run's cells, its note is listed under the table. */
+  stop(result?: Result): Promise<{ warnings: string[]; note?: string }>;
 }
 
 export interface Sample {
@@ -135,6 +145,7 @@ async function measureOnce(
   console.error(`bench: ${s.mode}: ${label}, run ${round}/${runs} ...`);
   let origin: Proc | undefined;
   let proxy: Proc | undefined;
+  let sidecar: Proc | undefined;
   let result: Result | undefined;
   let warmupLines = 0;
   try {
@@ -144,6 +155,10 @@ async function measureOnce(
       try {
         Deno.removeSync(path.accessLog);
       } catch { /* not there yet */ }
+    }
+    if (path.sidecar) {
+      const { name, argv, port } = path.sidecar;
+      sidecar = await startServer(`${s.mode}-${path.id}-${name}-${w.id}`, argv, GEN_CPU, port);
     }
     if (path.argv) {
       const name = `${s.mode}-${path.id}-${w.id}`;
@@ -165,7 +180,7 @@ async function measureOnce(
     try {
       result = await w.measure(path.port);
     } finally {
-      const side = await during?.stop();
+      const side = await during?.stop(result);
       if (side?.note) st.notes.push(`**${label}**, run ${round}: ${side.note}`);
       if (side && result) result.warnings.push(...side.warnings);
     }
@@ -193,6 +208,7 @@ async function measureOnce(
       if (hwm !== undefined) st.rss.set(key, Math.max(st.rss.get(key) ?? 0, hwm));
       await stop(proxy);
     }
+    if (sidecar) await stop(sidecar);
     if (origin) await stop(origin);
   }
   // Count access log lines once the proxy has exited (and flushed what it buffered).
