@@ -34,6 +34,10 @@ export const sharedSchema = z.strictObject({
   maxKeysPerSync: z.number().int().min(1).max(100000).default(1000).describe(
     "The most keys of one table one sync writes or reads; the rest wait for the next sync.",
   ),
+  serverState: z.boolean().default(false).describe(
+    "Share servers' admin states (READY/DRAIN/MAINT) and weights set at run time: a server " +
+      "drained or weighted through the runtime API on one instance is on every instance.",
+  ),
   tls: z.strictObject({
     verify: z.enum(["none", "required"]).default("required").describe(
       "required: Redis's certificate must chain to `ca` (default: the system's CAs).",

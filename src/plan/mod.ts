@@ -19,6 +19,7 @@ import {
 import { Reloader } from "./reload.ts";
 import { sharedPlan } from "./shared.ts";
 import { SharedSync } from "../stick/shared/sync.ts";
+import { ServerStateShare } from "../backend/state_share.ts";
 
 export { planFromConfig } from "./plan.ts";
 export { checkPlans } from "./checks.ts";
@@ -58,7 +59,11 @@ export async function startProxy(
   const shared = sharedPlan(config);
   const handle = await startPlan(plan, runtime, counters);
   // read at start: a reload follows the tables, not a changed `shared` section
-  const sync = shared && new SharedSync(runtime, shared, () => handle.tables.values());
+  const servers = shared?.serverState
+    ? new ServerStateShare(shared.prefix, () => handle.backends)
+    : null;
+  const sync = shared &&
+    new SharedSync(runtime, shared, () => handle.tables.values(), Date.now, servers);
   sync?.start();
   const reloader = new Reloader({ config, plan, handle, link }, file);
   const reload = (source?: Config | string) => reloader.reload(source);

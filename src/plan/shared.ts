@@ -37,6 +37,7 @@ export function sharedPlan(config: Config): SharedPlan | null {
     gaugeTtl: s.instanceTtl,
     readWindow: Math.max(s.readWindow, s.syncInterval),
     maxKeys: s.maxKeysPerSync,
+    serverState: s.serverState,
     ...(tls === undefined ? {} : { tls }),
   };
 }

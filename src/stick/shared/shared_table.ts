@@ -24,7 +24,8 @@ export interface SharedState {
   lastSync: number;
 }
 
-function randomId(): string {
+/** A random instance id (12 base-36 digits): one per table and process, so workers differ too. */
+export function randomId(): string {
   const b = crypto.getRandomValues(new Uint8Array(6));
   return [...b].map((x) => x.toString(36).padStart(2, "0")).join("");
 }

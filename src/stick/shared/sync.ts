@@ -17,6 +17,21 @@ export interface SharedPlan extends SyncSettings {
   readonly syncInterval: number;
   readonly tls?: RedisClientOptions["tls"];
   readonly connectTimeout: number;
+  /** Server admin states and weights shared too (`shared.serverState`). */
+  readonly serverState: boolean;
+}
+
+/**
+ * Something else shared in the same pipeline as the tables (server states): its commands at each
+ * sync, then their replies, or `failed` when Redis did not answer.
+ */
+export interface SyncPart {
+  commands(now: number): Command[];
+  /** Must not throw. */
+  done(replies: readonly unknown[], now: number): void;
+  failed(): void;
+  /** Redis came back (maybe empty): write everything again. */
+  resync(): void;
 }
 
 /** At most one warning about Redis in this many ms. */
@@ -31,6 +46,7 @@ export class SharedSync {
   readonly #tables: () => Iterable<StickTable>;
   readonly #client: RedisClient;
   readonly #clock: () => number;
+  readonly #part: SyncPart | null;
   #timer: ReturnType<typeof setInterval> | undefined;
   #busy = false;
   #lastWarn = -Infinity;
@@ -43,8 +59,10 @@ export class SharedSync {
     plan: SharedPlan,
     tables: () => Iterable<StickTable>,
     clock: () => number = Date.now,
+    part: SyncPart | null = null,
   ) {
     this.#plan = plan;
+    this.#part = part;
     this.#tables = tables;
     this.#clock = clock;
     this.#client = new RedisClient(runtime, {
@@ -92,8 +110,9 @@ export class SharedSync {
       const b = cutBatch(t, this.#plan, now, stale);
       if (b !== null) batches.push(b);
     }
-    if (batches.length === 0) return;
-    const commands: Command[] = batches.flatMap((b) => b.commands);
+    const extra = this.#part?.commands(now) ?? [];
+    if (batches.length === 0 && extra.length === 0) return;
+    const commands: Command[] = batches.flatMap((b) => b.commands).concat(extra);
     this.#busy = true;
     try {
       const replies = await this.#client.pipeline(commands);
@@ -110,8 +129,10 @@ export class SharedSync {
           this.#warn((err as Error).message);
         }
       }
+      if (extra.length > 0) this.#part!.done(replies.slice(from), at);
     } catch (err) {
       for (const b of batches) batchFailed(b);
+      if (extra.length > 0) this.#part!.failed();
       this.#warn(`sync failed: ${(err as Error).message}`);
     } finally {
       this.#busy = false;
@@ -126,6 +147,7 @@ export class SharedSync {
       // Redis may have restarted empty: every instance writes its own values again
       let keys = 0;
       for (const t of tables) keys += (t.resyncAll(), t.dirty.size);
+      this.#part?.resync();
       log.info`shared tables: ${this.#plan.where} up again, pushing ${keys} keys again`;
     } else log.info`shared tables: connected to ${this.#plan.where}`;
     this.#wasUp = true;
