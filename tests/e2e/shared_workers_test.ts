@@ -130,9 +130,9 @@ for (const rt of RUNTIMES.filter((r) => r !== "deno")) {
           // denied from the 51st on, late by at most one sync interval's worth (+2 for a busy machine)
           assert.ok(o.allowed >= LIMIT, `${o.allowed} allowed`);
           assert.ok(o.over <= PER_SYNC + 2, `over by ${o.over} (one sync: ${PER_SYNC})`);
-          // a worker that has not read the other's last counts yet may let one more through
-          const bound = LIMIT + PER_SYNC + 2;
-          assert.ok(run.statuses.slice(bound).every((s) => s === 429), "denied from then on");
+          // a worker that has not read the other's last counts yet may let one more through: the
+          // other's counts arrive within two intervals (its push, then this one's read)
+          assert.ok(o.lastAllowedMs <= 2 * SYNC + 50, `allowed until ${o.lastAllowedMs} ms after`);
         } finally {
           await proxy.stop();
         }
