@@ -81,9 +81,10 @@ export class ServerStateShare implements SyncPart {
       if (found === undefined || !STATES.has(state!) || !Number.isInteger(weight)) continue;
       if (weight < 0 || weight > 256) continue;
       const [be, s] = found;
+      this.#known.set(id, `${state}:${weight}`);
+      if (adminStateOf(s) === state && s.weight === weight) continue;
       if (adminStateOf(s) !== state) setAdminState(be, s, state as AdminState);
       if (s.weight !== weight) setWeight(be, s, weight);
-      this.#known.set(id, `${state}:${weight}`);
       log.info`server ${id}: ${state}, weight ${weight}, as instance ${instance} published`;
     }
   }
