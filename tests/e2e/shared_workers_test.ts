@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
+import process from "node:process";
 import { join } from "node:path";
 import { test } from "node:test";
 import { sleep } from "./helpers/net.ts";
@@ -177,6 +178,75 @@ for (const rt of RUNTIMES.filter((r) => r !== "deno")) {
       await everyWorkerShows(sock, "conn_cur", 0);
     } finally {
       for (const s of held) s.destroy();
+      await proxy.stop();
+      redis.proc.kill("SIGKILL");
+    }
+  });
+}
+
+/** srv_admin_state of `app/NAME` in `show servers state app` through the master: one value when every worker answered the same, else each worker's. */
+async function adminStates(sock: string, name: string): Promise<number[]> {
+  const text = await statsCommand(sock, "show servers state app");
+  return text.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => f[3] === name).map((f) =>
+    Number(f[6])
+  );
+}
+
+async function workerPids(sock: string): Promise<number[]> {
+  const text = await statsCommand(sock, "show proc");
+  return text.split("\n").filter((l) => /\sworker\s.*\syes\s*$/.test(l)).map((l) =>
+    Number(l.trim().split(/\s+/)[0])
+  );
+}
+
+for (const rt of RUNTIMES.filter((r) => r !== "deno")) {
+  test(`${rt}: workers: 2, shared.serverState: MAINT set through the master stays on a worker restarted after kill -9`, async () => {
+    const redis = await startRedis();
+    const sock = join(mkdtempSync(join(tmpdir(), "tsproxy-w2-")), "s.sock");
+    const proxy = await startProxy(
+      rt,
+      `
+global: { workers: 2, log: none, hardStopAfter: 1s, statsSocket: { path: "${sock}", level: admin } }
+shared: { redis: "redis://127.0.0.1:${redis.port}/0", prefix: "w2:", syncInterval: ${SYNC}ms, serverState: true }
+frontends:
+  web: { bind: ["127.0.0.1:0"], mode: http, defaultBackend: app }
+backends:
+  app:
+    mode: http
+    servers: [{ name: s1, address: "127.0.0.1:9" }, { name: s2, address: "127.0.0.1:9" }]
+`,
+    );
+    try {
+      await sleep(300);
+      assert.equal(await statsCommand(sock, "set server app/s1 state maint"), "\n");
+      assert.ok((await adminStates(sock, "s1")).every((s) => s === 1), "MAINT (1) on both workers");
+      await sleep(SYNC * 3);
+      assert.match(redisHash(redis.port, "w2:servers").get("app/s1") ?? "", /^maint:1:/);
+      const [victim] = await workerPids(sock);
+      process.kill(victim!, "SIGKILL");
+      const t0 = Date.now();
+      let pids: number[] = [];
+      while (Date.now() - t0 < 5000) {
+        pids = await workerPids(sock);
+        if (pids.length === 2 && !pids.includes(victim!)) break;
+        await sleep(50);
+      }
+      assert.equal(pids.length, 2, "a new worker serves");
+      let states: number[] = [];
+      while (Date.now() - t0 < 5000) {
+        states = await adminStates(sock, "s1");
+        if (states.length > 0 && states.every((s) => s === 1)) break;
+        await sleep(SYNC / 2);
+      }
+      console.log(
+        `${rt}: the new worker took MAINT from Redis ${Date.now() - t0} ms after kill -9`,
+      );
+      assert.ok(
+        states.length > 0 && states.every((s) => s === 1),
+        `the new worker took the published MAINT over its config: ${states}`,
+      );
+      assert.ok((await adminStates(sock, "s2")).every((s) => s === 0));
+    } finally {
       await proxy.stop();
       redis.proc.kill("SIGKILL");
     }
