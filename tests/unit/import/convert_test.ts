@@ -105,3 +105,12 @@ frontend fe
   const bare = importHaproxyCfg("backend be\n    stick\n    server s1 127.0.0.1:1\n");
   assert.deepEqual(bare.issues.map((i) => [i.line, i.keyword, i.ignored]), [[2, "stick", false]]);
 });
+
+test("importHaproxyCfg() lets HTTP frontends pass CONNECT on, as HAProxy does (tcp-only: untouched)", () => {
+  const http = importHaproxyCfg(CFG).config as Record<string, Record<string, unknown>>;
+  assert.equal(http.defaults!.acceptConnect, true);
+  const tcp = importHaproxyCfg(
+    "defaults\n  mode tcp\nfrontend f\n  bind :1\n  default_backend b\nbackend b\n  server s 127.0.0.1:2\n",
+  ).config as Record<string, Record<string, unknown>>;
+  assert.equal(tcp.defaults!.acceptConnect, undefined);
+});
