@@ -27,7 +27,7 @@ export function parseBind(words: string[]): ParsedBind {
     else addrs.push(parsed);
   }
   if (words[1] === undefined) problems.push("expects an address");
-  let acceptProxy = false, ssl = false;
+  let acceptProxy = false, ssl = false, protoH2 = false;
   const tls: Record<string, unknown> = {};
   const certificates: string[] = [];
   const params = words.slice(2);
@@ -53,6 +53,14 @@ export function parseBind(words: string[]): ParsedBind {
       case "verify":
         tls.verify = value();
         break;
+      case "proto": {
+        // every clear HTTP bind of tsproxy takes HTTP/2 with prior knowledge (the h2c preface)
+        // besides HTTP/1.x; HAProxy's `proto h2` takes HTTP/2 only
+        const v = value();
+        if (v === "h2") protoH2 = true;
+        else problems.push(`proto ${v ?? ""}: tsproxy has h2 (prior knowledge) only`);
+        break;
+      }
       case "strict-sni":
         tls.strictSni = true;
         break;
@@ -74,6 +82,7 @@ export function parseBind(words: string[]): ParsedBind {
   if (ssl && certificates.length === 0) problems.push("ssl: needs crt (a PEM file)");
   if (!ssl && certificates.length > 0) problems.push("crt without ssl");
   if (ssl) tls.certificates = certificates;
+  if (ssl && protoH2) problems.push("proto h2 with ssl: tsproxy speaks HTTP/2 over TLS by ALPN h2");
   const binds = addrs.map((a) => {
     if (!acceptProxy && !ssl) return a;
     return { address: a, ...(acceptProxy ? { acceptProxy } : {}), ...(ssl ? { tls } : {}) };

@@ -78,7 +78,9 @@ const KEYS = {
     "retries",
     "retryOn",
     "servers",
+    "stick",
     "stickTable",
+    "tcpRequest",
     "timeout",
   ]),
 };

@@ -9,7 +9,8 @@ const HASHED = /^(source|uri|url_param|hdr\(|hash\s|random)/;
  * Makes the converted config behave as HAProxy would where our defaults differ:
  * - retries go to the same server unless `option redispatch` (tsproxy: every retry elsewhere);
  * - hash-based balancing uses sdbm unless `hash-type` names a function (tsproxy: fnv1a);
- * - a frontend without default_backend answers 503 (tsproxy wants one: one is added).
+ * - a frontend without default_backend answers 503 (tsproxy wants one: one is added);
+ * - HTTP frontends pass CONNECT requests on to the server (tsproxy answers 405 unless told).
  * Returns a note for each backend added.
  */
 export function finish(config: Obj): string[] {
@@ -30,6 +31,11 @@ export function finish(config: Obj): string[] {
   if (defaults.redispatch === undefined && Object.keys(backends).length > 0) {
     defaults.redispatch = false;
   }
+  const frontends = Object.values(config.frontends as Record<string, Obj>);
+  if (
+    defaults.acceptConnect === undefined &&
+    frontends.some((fe) => (fe.mode ?? defaults.mode) === "http")
+  ) defaults.acceptConnect = true;
   for (const be of Object.values(backends)) {
     const balance = String(be.balance ?? defaults.balance ?? "");
     if (HASHED.test(balance) && !balance.startsWith("random")) {

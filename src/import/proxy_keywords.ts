@@ -164,6 +164,11 @@ export const PROXY_KEYWORDS: Record<string, Handler> = {
   },
   "http-check": httpCheck,
   "stick-table": stickTable,
+  // `stick on|match|store-request|store-response ...`: a backend's (a listen's backend part)
+  stick: (l) =>
+    rest(l, 1) === ""
+      ? refuse("expects on, match, store-request or store-response")
+      : [{ side: "be", path: ["stick"], value: rest(l, 1), push: true }],
   stats,
   errorfile: (l) =>
     l.words[2] === undefined

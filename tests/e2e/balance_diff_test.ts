@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createServer, request, type Server } from "node:http";
 import { test } from "node:test";
 import { startHaproxyConfig } from "./helpers/haproxy.ts";
-import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { startImported } from "./helpers/imported.ts";
+import { type ProxyRuntime, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 /**
  * A backend as a word list: server name, weight, then `*` for a backup or `-` for a disabled
@@ -229,61 +230,78 @@ function counts(seq: string): string {
     .join(" ");
 }
 
-for (const rt of RUNTIMES) {
-  test(`${rt}: pick order and map-based hashing match haproxy 2.6 (differences justified)`, async () => {
-    const started = await Promise.all(["a", "b", "c", "d"].map(namedOrigin));
-    const origins = Object.fromEntries(started.map((o, i) => ["abcd"[i]!, o.port]));
-    const haproxy = await startHaproxyConfig(FRONTENDS.length, (p) => haproxyConfig(origins, p));
-    const proxy = await startProxy(rt, tsproxyConfig(origins), FRONTENDS.length);
-    try {
-      const both = (i: number, run: (port: number) => Promise<string>) =>
-        Promise.all([run(haproxy.ports[i]!), run(proxy.ports[i]!)]);
-      const rrDiffering: string[] = [];
-      for (const [k, servers] of ORDER_CASES.entries()) {
-        const w = cycleOf(servers);
-        const [hRr, tRr] = await both(2 * k, (port) => sequence(port, 3 * w));
-        const [hSrr, tSrr] = await both(2 * k + 1, (port) => sequence(port, 3 * w));
-        assert.equal(tSrr, hSrr, `static-rr ${servers}: the exact sequence (HAProxy's map)`);
-        const want = inUse(servers).map((s) => `${s.name}${s.weight}`).join(" ");
-        for (const [side, seq] of [["haproxy", hRr], ["tsproxy", tRr]] as const) {
-          const cycle = seq.slice(0, w);
-          assert.equal(seq, cycle.repeat(3), `roundrobin ${servers} on ${side}: a cycle of ${w}`);
-          assert.equal(counts(cycle), want, `roundrobin ${servers} on ${side}: picks per cycle`);
-        }
-        if (tRr !== hRr) {
-          rrDiffering.push(servers);
-          const why = RR_DIFFERENCES[servers];
-          assert.ok(why, `roundrobin ${servers}: unjustified order ${tRr} vs haproxy ${hRr}`);
-          assert.deepEqual(
-            { haproxy: hRr.slice(0, w), tsproxy: tRr.slice(0, w) },
-            { haproxy: why.haproxy, tsproxy: why.tsproxy },
-            `roundrobin ${servers}: not the justified cycles`,
-          );
-        }
+/**
+ * One run: haproxy on its haproxy.cfg against tsproxy on `rt`, configured by the hand-written YAML
+ * or by the same haproxy.cfg imported (`tsproxy run -c haproxy.cfg`). Imported, the backends
+ * without `hash-type` get HAProxy's default function (sdbm), so every key must land where
+ * HAProxy puts it, the `fnv1a` case included.
+ */
+async function compare(rt: ProxyRuntime, config: "yaml" | "import") {
+  const started = await Promise.all(["a", "b", "c", "d"].map(namedOrigin));
+  const origins = Object.fromEntries(started.map((o, i) => ["abcd"[i]!, o.port]));
+  const render = (p: number[]) => haproxyConfig(origins, p);
+  const haproxy = await startHaproxyConfig(FRONTENDS.length, render);
+  const proxy = config === "yaml"
+    ? await startProxy(rt, tsproxyConfig(origins), FRONTENDS.length)
+    : await startImported(FRONTENDS.length, render, rt);
+  try {
+    const both = (i: number, run: (port: number) => Promise<string>) =>
+      Promise.all([run(haproxy.ports[i]!), run(proxy.ports[i]!)]);
+    const rrDiffering: string[] = [];
+    for (const [k, servers] of ORDER_CASES.entries()) {
+      const w = cycleOf(servers);
+      const [hRr, tRr] = await both(2 * k, (port) => sequence(port, 3 * w));
+      const [hSrr, tSrr] = await both(2 * k + 1, (port) => sequence(port, 3 * w));
+      assert.equal(tSrr, hSrr, `static-rr ${servers}: the exact sequence (HAProxy's map)`);
+      const want = inUse(servers).map((s) => `${s.name}${s.weight}`).join(" ");
+      for (const [side, seq] of [["haproxy", hRr], ["tsproxy", tRr]] as const) {
+        const cycle = seq.slice(0, w);
+        assert.equal(seq, cycle.repeat(3), `roundrobin ${servers} on ${side}: a cycle of ${w}`);
+        assert.equal(counts(cycle), want, `roundrobin ${servers} on ${side}: picks per cycle`);
       }
-      assert.deepEqual(rrDiffering, Object.keys(RR_DIFFERENCES), "the justified set, exactly");
-
-      const base = 2 * ORDER_CASES.length;
-      for (const [k, c] of HASH_CASES.entries()) {
-        const label = `${c.balance} (${c.fn}, ${c.servers})`;
-        const [h, t] = await Promise.all([
-          placement(haproxy.ports[base + k]!, c),
-          placement(proxy.ports[base + k]!, c),
-        ]);
-        const names = parseServers(c.servers).map((s) => s.name).sort();
-        for (const [side, got] of [["haproxy", h], ["tsproxy", t]] as const) {
-          assert.ok(
-            got.every((s) => names.includes(s)),
-            `${label} on ${side}: a key moved: ${got}`,
-          );
-          assert.deepEqual([...new Set(got)].sort(), names, `${label} on ${side}: spread ${got}`);
-        }
-        if (c.fn !== "fnv1a") assert.deepEqual(t, h, `${label}: every key on HAProxy's server`);
+      if (tRr !== hRr) {
+        rrDiffering.push(servers);
+        const why = RR_DIFFERENCES[servers];
+        assert.ok(why, `roundrobin ${servers}: unjustified order ${tRr} vs haproxy ${hRr}`);
+        assert.deepEqual(
+          { haproxy: hRr.slice(0, w), tsproxy: tRr.slice(0, w) },
+          { haproxy: why.haproxy, tsproxy: why.tsproxy },
+          `roundrobin ${servers}: not the justified cycles`,
+        );
       }
-    } finally {
-      await proxy.stop();
-      await haproxy.stop();
-      for (const o of started) o.server.close();
     }
-  });
+    assert.deepEqual(rrDiffering, Object.keys(RR_DIFFERENCES), "the justified set, exactly");
+
+    const base = 2 * ORDER_CASES.length;
+    for (const [k, c] of HASH_CASES.entries()) {
+      const label = `${c.balance} (${c.fn}, ${c.servers})`;
+      const [h, t] = await Promise.all([
+        placement(haproxy.ports[base + k]!, c),
+        placement(proxy.ports[base + k]!, c),
+      ]);
+      const names = parseServers(c.servers).map((s) => s.name).sort();
+      for (const [side, got] of [["haproxy", h], ["tsproxy", t]] as const) {
+        assert.ok(
+          got.every((s) => names.includes(s)),
+          `${label} on ${side}: a key moved: ${got}`,
+        );
+        assert.deepEqual([...new Set(got)].sort(), names, `${label} on ${side}: spread ${got}`);
+      }
+      if (c.fn !== "fnv1a" || config === "import") {
+        assert.deepEqual(t, h, `${label}: every key on HAProxy's server`);
+      }
+    }
+  } finally {
+    await proxy.stop();
+    await haproxy.stop();
+    for (const o of started) o.server.close();
+  }
 }
+
+for (const rt of RUNTIMES) {
+  test(`${rt}: pick order and map-based hashing match haproxy 2.6 (differences justified)`, () =>
+    compare(rt, "yaml"));
+}
+
+test("bun, on the haproxy.cfg imported: pick order and hashing match haproxy 2.6 as the YAML does", () =>
+  compare("bun", "import"));

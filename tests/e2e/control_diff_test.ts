@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
+import { startImported } from "./helpers/imported.ts";
 import { startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
 
@@ -75,14 +76,11 @@ function normalise(cmd: string, answer: string): string {
   return a;
 }
 
-test("the same commands get the same answers from haproxy and tsproxy", {
-  skip: !haproxyAvailable(),
-}, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsproxy-cli-diff-"));
-  const hSock = join(dir, "haproxy.sock"), tSock = join(dir, "tsproxy.sock");
-  const h = await startHaproxyConfig(1, ([port]) => `
+/** The haproxy.cfg: haproxy runs it, and tsproxy runs it imported. */
+function haproxyCfg(port: number, sock: string): string {
+  return `
 global
-    stats socket ${hSock} level admin
+    stats socket ${sock} level admin
     nbthread 1
 defaults
     mode http
@@ -99,7 +97,18 @@ backend app
 backend st
     balance static-rr
     server a 127.0.0.1:3
-`);
+`;
+}
+
+test("haproxy and tsproxy (YAML, imported .cfg) answer the same commands alike", {
+  skip: !haproxyAvailable(),
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsproxy-cli-diff-"));
+  const hSock = join(dir, "haproxy.sock"), tSock = join(dir, "tsproxy.sock");
+  const iSock = join(dir, "imported.sock");
+  const h = await startHaproxyConfig(1, ([port]) => haproxyCfg(port!, hSock));
+  // tsproxy on the same haproxy.cfg imported (its own socket), beside the hand-written YAML
+  const i = await startImported(1, ([port]) => haproxyCfg(port!, iSock));
   const t = await startProxy(
     "bun",
     `
@@ -123,11 +132,15 @@ backends:
     const differ: string[] = [];
     for (const cmd of COMMANDS) {
       const want = normalise(cmd, await socat(hSock, cmd));
-      const got = normalise(cmd, await socat(tSock, cmd));
-      if (want !== got) {
-        differ.push(
-          `${cmd}\n  haproxy: ${JSON.stringify(want)}\n  tsproxy: ${JSON.stringify(got)}`,
-        );
+      for (const [config, path] of [["YAML", tSock], ["imported haproxy.cfg", iSock]]) {
+        const got = normalise(cmd, await socat(path!, cmd));
+        if (want !== got) {
+          differ.push(
+            `${cmd}\n  haproxy: ${JSON.stringify(want)}\n  tsproxy (${config}): ${
+              JSON.stringify(got)
+            }`,
+          );
+        }
       }
     }
     assert.deepEqual(differ, [], `answers differ:\n${differ.join("\n")}`);
@@ -141,6 +154,7 @@ backends:
     }
   } finally {
     await t.stop();
+    await i.stop();
     await h.stop();
   }
 });

@@ -9,6 +9,7 @@ import { test } from "node:test";
 import { makeCa } from "./helpers/certs.ts";
 import { startHaproxyConfig } from "./helpers/haproxy.ts";
 import { curl, type OriginRequest, rawHttpOrigin } from "./helpers/http.ts";
+import { startImported } from "./helpers/imported.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 const ca = makeCa();
@@ -48,11 +49,9 @@ async function send(base: string, tlsPort: number | null): Promise<void> {
   }
 }
 
-for (const rt of RUNTIMES) {
-  test(`${rt}: h2 requests reach the origin with the heads haproxy sends (h2c and TLS ALPN h2)`, async () => {
-    const viaHaproxy = await rawHttpOrigin();
-    const viaTsproxy = await rawHttpOrigin();
-    const haproxy = await startHaproxyConfig(2, ([clear, tls]) => `
+/** The haproxy.cfg: haproxy runs it, and (on Bun) tsproxy runs it imported. */
+function haproxyCfg([clear, tls]: number[], originPort: number): string {
+  return `
 global
     nbthread 1
 defaults
@@ -66,8 +65,29 @@ frontend fe
     http-request set-header X-Rewritten yes
     default_backend be
 backend be
-    server origin 127.0.0.1:${viaHaproxy.port}
-`);
+    server origin 127.0.0.1:${originPort}
+`;
+}
+
+/** Each origin's request heads, shaped, with the proxy's two ports named CLEAR and TLS. */
+function heads(rs: OriginRequest[], [clear, tls]: number[]): string[][] {
+  return rs.map(shape).map((lines) =>
+    lines.map((l) => l.replace(`:${clear}`, ":CLEAR").replace(`:${tls}`, ":TLS"))
+  );
+}
+
+const ALSO_IMPORTED = (rt: string) => rt === "bun" ? "; and on the imported haproxy.cfg" : "";
+
+for (const rt of RUNTIMES) {
+  test(`${rt}${ALSO_IMPORTED(rt)}: h2 requests reach the origin with the heads haproxy sends (h2c and TLS ALPN h2)`, async () => {
+    const viaHaproxy = await rawHttpOrigin();
+    const viaTsproxy = await rawHttpOrigin();
+    const haproxy = await startHaproxyConfig(2, (p) => haproxyCfg(p, viaHaproxy.port));
+    // on Bun, tsproxy on the same haproxy.cfg imported sends the same requests to an origin of its own
+    const viaImported = rt === "bun" ? await rawHttpOrigin() : null;
+    const imported = viaImported
+      ? await startImported(2, (p) => haproxyCfg(p, viaImported.port))
+      : null;
     const proxy = await startProxy(
       rt,
       `
@@ -98,24 +118,26 @@ backends:
       await send("", hTls);
       await send(`http://127.0.0.1:${tClear}`, null);
       await send("", tTls);
-      const want = viaHaproxy.requests.map(shape)
-        .map((lines) =>
-          lines.map((l) => l.replace(`:${hClear}`, ":CLEAR").replace(`:${hTls}`, ":TLS"))
-        );
-      const got = viaTsproxy.requests.map(shape)
-        .map((lines) =>
-          lines.map((l) => l.replace(`:${tClear}`, ":CLEAR").replace(`:${tTls}`, ":TLS"))
-        );
+      const want = heads(viaHaproxy.requests, haproxy.ports);
+      const got = heads(viaTsproxy.requests, proxy.ports);
       assert.equal(got.length, REQUESTS.length * 2);
       assert.deepEqual(got, want);
+      if (imported && viaImported) {
+        await send(`http://127.0.0.1:${imported.ports[0]}`, null);
+        await send("", imported.ports[1]!);
+        assert.deepEqual(heads(viaImported.requests, imported.ports), want, "imported");
+      }
       // the difference left out above: haproxy passes te: trailers on, tsproxy does not
       const te = (rs: OriginRequest[]) =>
         rs.filter((r) => r.headers.some(([n]) => n.toLowerCase() === "te")).length;
       assert.equal(te(viaHaproxy.requests), 2, `haproxy ${haproxy.version}`);
       assert.equal(te(viaTsproxy.requests), 0);
+      if (viaImported) assert.equal(te(viaImported.requests), 0);
     } finally {
       await proxy.stop();
+      await imported?.stop();
       await haproxy.stop();
+      viaImported?.close();
       viaHaproxy.close();
       viaTsproxy.close();
     }

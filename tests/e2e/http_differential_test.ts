@@ -11,7 +11,8 @@ import process from "node:process";
 import { test } from "node:test";
 import { corpus, type CorpusCase } from "../unit/http1/corpus.ts";
 import { bytesOf, drive } from "../unit/http1/drive.ts";
-import { HAPROXY_BIN, haproxyAvailable, startHaproxy } from "./helpers/haproxy.ts";
+import { HAPROXY_BIN, haproxyAvailable, haproxyConfig, startHaproxy } from "./helpers/haproxy.ts";
+import { startImported } from "./helpers/imported.ts";
 import { parseResponses } from "./helpers/http.ts";
 import { type Origin, sleep, tcpServer } from "./helpers/net.ts";
 import { startProxy } from "./helpers/proxy.ts";
@@ -300,52 +301,80 @@ function table(rows: Difference[]): string {
 }
 
 test(
-  `the corpus (${corpus.length} raw requests) through haproxy and tsproxy: every verdict difference is justified`,
+  `the corpus (${corpus.length} raw requests) through haproxy and tsproxy (YAML, imported .cfg): every verdict difference is justified`,
   async () => {
     // No skipping: scripts/setup.sh installs haproxy; without it this check has not been made.
     assert.ok(haproxyAvailable(), `${HAPROXY_BIN} is not installed (apt-get install haproxy)`);
     const hOrigin = await recordingOrigin();
     const tOrigin = await recordingOrigin();
+    const iOrigin = await recordingOrigin();
     const haproxy = await startHaproxy(hOrigin.port);
     const tsproxy = await startProxy("bun", tsproxyConfig(tOrigin.port));
-    const rows: Difference[] = [];
+    // tsproxy on haproxy's own haproxy.cfg imported, beside the hand-written YAML
+    const imported = await startImported(1, ([p]) => haproxyConfig(p!, iOrigin.port));
+    const sides = [
+      { name: "YAML", port: tsproxy.ports[0]!, origin: tOrigin, rows: [] as Difference[] },
+      {
+        name: "imported haproxy.cfg",
+        port: imported.port,
+        origin: iOrigin,
+        rows: [] as Difference[],
+      },
+    ];
     const forwardedMalformed: string[] = [];
     try {
       for (const c of corpus) {
-        const [h, t] = await Promise.all([
+        const [h, ...ts] = await Promise.all([
           verdictOf(haproxy.port, hOrigin, c),
-          verdictOf(tsproxy.ports[0]!, tOrigin, c),
+          ...sides.map((side) => verdictOf(side.port, side.origin, c)),
         ]);
-        if (t.originRefused) forwardedMalformed.push(`${c.name}: ${t.originRefused}`);
-        const hs = shown(h), ts = shown(t);
-        if (VERBOSE) console.log(`${c.name} | ${hs} ${h.originRefused ?? ""} | ${ts}`);
-        if (hs !== ts) {
-          const note = h.originRefused ? ` [haproxy forwarded: ${h.originRefused}]` : "";
-          rows.push({
-            name: c.name,
-            haproxy: hs + note,
-            tsproxy: ts,
-            why: justified[c.name] ?? "(UNJUSTIFIED)",
-          });
+        const hs = shown(h!);
+        for (const [k, side] of sides.entries()) {
+          const t = ts[k]!;
+          if (t.originRefused) {
+            forwardedMalformed.push(`${side.name}: ${c.name}: ${t.originRefused}`);
+          }
+          const tss = shown(t);
+          if (VERBOSE) {
+            console.log(`${c.name} | ${hs} ${h!.originRefused ?? ""} | ${side.name}: ${tss}`);
+          }
+          if (hs !== tss) {
+            const note = h!.originRefused ? ` [haproxy forwarded: ${h!.originRefused}]` : "";
+            side.rows.push({
+              name: c.name,
+              haproxy: hs + note,
+              tsproxy: tss,
+              why: justified[c.name] ?? "(UNJUSTIFIED)",
+            });
+          }
         }
       }
-      console.log(
-        `\n${haproxy.version}\n${rows.length} of ${corpus.length} corpus verdicts differ ` +
-          `(statuses the client got; "+origin": bytes reached the origin):\n${table(rows)}\n`,
-      );
       assert.deepEqual(forwardedMalformed, [], "tsproxy forwarded requests its own codec refuses");
-      const unjustified = rows.filter((r) => !(r.name in justified)).map((r) =>
-        `${r.name}: haproxy ${r.haproxy}, tsproxy ${r.tsproxy}`
-      );
-      assert.deepEqual(unjustified, [], "differences to fix or to justify");
-      const names = new Set(corpus.map((c) => c.name));
-      const stale = Object.keys(justified).filter((n) =>
-        !names.has(n) || (!rows.some((r) => r.name === n) && !HAPROXY_VARIES.has(n))
-      );
-      assert.deepEqual(stale, [], "justified entries that no longer differ (or name no case)");
+      for (const { name, rows } of sides) {
+        console.log(
+          `\n${haproxy.version}\ntsproxy on the ${name}: ${rows.length} of ${corpus.length} corpus ` +
+            `verdicts differ (statuses the client got; "+origin": bytes reached the origin):\n` +
+            `${table(rows)}\n`,
+        );
+        const unjustified = rows.filter((r) => !(r.name in justified)).map((r) =>
+          `${r.name}: haproxy ${r.haproxy}, tsproxy ${r.tsproxy}`
+        );
+        assert.deepEqual(unjustified, [], `${name}: differences to fix or to justify`);
+        const names = new Set(corpus.map((c) => c.name));
+        const stale = Object.keys(justified).filter((n) =>
+          !names.has(n) || (!rows.some((r) => r.name === n) && !HAPROXY_VARIES.has(n))
+        );
+        assert.deepEqual(
+          stale,
+          [],
+          `${name}: justified entries that no longer differ (or name no case)`,
+        );
+      }
     } finally {
       await tsproxy.stop();
+      await imported.stop();
       await haproxy.stop();
+      await iOrigin.close();
       await tOrigin.close();
       await hOrigin.close();
     }

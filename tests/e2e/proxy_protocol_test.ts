@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { test } from "node:test";
 import { buildProxyV1, buildProxyV2, parseProxyHeader } from "../../src/proxy_protocol/mod.ts";
-import { haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
+import { haproxyAvailable } from "./helpers/haproxy.ts";
+import { type CfgRunner, startCfg } from "./helpers/imported.ts";
 import { rawHttpOrigin, waitForLine } from "./helpers/http.ts";
 import { echoServer, type Origin, sleep, tcpServer } from "./helpers/net.ts";
-import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { type ProxyRuntime, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 /** The clients of these tests connect from here, so the address seen through a PROXY header is not the proxy's own. */
 const CLIENT_IP = "127.0.0.2";
@@ -105,15 +106,16 @@ function ppHeader(bytes: Buffer) {
 
 const haproxyCase = haproxyAvailable() ? test : test.skip;
 
-for (const rt of RUNTIMES) {
-  haproxyCase(
-    `${rt}: haproxy send-proxy / send-proxy-v2 into acceptProxy binds: logs, X-Forwarded-For and src show the client behind it`,
-    async () => {
-      const origin = await rawHttpOrigin();
-      const echo = await echoServer();
-      const proxy = await startProxy(
-        rt,
-        `
+/**
+ * The peer sends: haproxy's `listen` sections with send-proxy(-v2) in front of tsproxy's
+ * acceptProxy binds, or (`peer` "import") tsproxy on the same haproxy.cfg in haproxy's place.
+ */
+async function peerSendsProxy(rt: ProxyRuntime, peer: CfgRunner) {
+  const origin = await rawHttpOrigin();
+  const echo = await echoServer();
+  const proxy = await startProxy(
+    rt,
+    `
 global: { hardStopAfter: 2s }
 defaults: { timeout: { connect: 2s, client: 5s, server: 5s } }
 frontends:
@@ -130,10 +132,10 @@ backends:
   app: { mode: http, servers: [{ name: o, address: "127.0.0.1:${origin.port}" }] }
   echo: { mode: tcp, balance: source, servers: [{ name: e, address: "127.0.0.1:${echo.port}" }] }
 `,
-        2,
-      );
-      const [web, tcp] = proxy.ports as [number, number];
-      const ha = await startHaproxyConfig(4, ([h1, h2, t1, t2]) => `
+    2,
+  );
+  const [web, tcp] = proxy.ports as [number, number];
+  const ha = await startCfg(peer, 4, ([h1, h2, t1, t2]) => `
 global
     nbthread 1
 defaults
@@ -154,43 +156,44 @@ listen tcp_v2
     bind 127.0.0.1:${t2}
     server ts 127.0.0.1:${tcp} send-proxy-v2
 `);
-      try {
-        const [h1, h2, t1, t2] = ha.ports as [number, number, number, number];
-        for (const [via, port] of [["send-proxy", h1], ["send-proxy-v2", h2]] as const) {
-          const c = await Client.open(port);
-          c.write(GET());
-          await c.until((t) => t.includes("\r\n\r\nok"));
-          assert.match(c.text, /^HTTP\/1\.1 200 /, via);
-          c.destroy();
-          const req = origin.requests.at(-1)!;
-          const xff = req.headers.find(([k]) => k.toLowerCase() === "x-forwarded-for");
-          assert.deepEqual(xff?.[1], CLIENT_IP, `${via}: X-Forwarded-For`);
-          await waitForLine(
-            proxy,
-            new RegExp(`^${CLIENT_IP}:${c.port} \\[.* web app/o .*"GET /r1`),
-          );
-        }
-        for (const [via, port] of [["send-proxy", t1], ["send-proxy-v2", t2]] as const) {
-          const c = await Client.open(port);
-          c.write(`hello over ${via}`);
-          c.sock.end();
-          const text = await c.until(() => false, 5000).catch(() => c.text);
-          assert.equal(text, `hello over ${via}`, via);
-          await waitForLine(proxy, new RegExp(`^${CLIENT_IP}:${c.port} \\[.* tcp echo/e `));
-        }
-      } finally {
-        await ha.stop();
-        await proxy.stop();
-        await origin.close();
-        await echo.close();
-      }
-    },
-  );
+  try {
+    const [h1, h2, t1, t2] = ha.ports as [number, number, number, number];
+    for (const [via, port] of [["send-proxy", h1], ["send-proxy-v2", h2]] as const) {
+      const c = await Client.open(port);
+      c.write(GET());
+      await c.until((t) => t.includes("\r\n\r\nok"));
+      assert.match(c.text, /^HTTP\/1\.1 200 /, via);
+      c.destroy();
+      const req = origin.requests.at(-1)!;
+      const xff = req.headers.find(([k]) => k.toLowerCase() === "x-forwarded-for");
+      assert.deepEqual(xff?.[1], CLIENT_IP, `${via}: X-Forwarded-For`);
+      await waitForLine(
+        proxy,
+        new RegExp(`^${CLIENT_IP}:${c.port} \\[.* web app/o .*"GET /r1`),
+      );
+    }
+    for (const [via, port] of [["send-proxy", t1], ["send-proxy-v2", t2]] as const) {
+      const c = await Client.open(port);
+      c.write(`hello over ${via}`);
+      c.sock.end();
+      const text = await c.until(() => false, 5000).catch(() => c.text);
+      assert.equal(text, `hello over ${via}`, via);
+      await waitForLine(proxy, new RegExp(`^${CLIENT_IP}:${c.port} \\[.* tcp echo/e `));
+    }
+  } finally {
+    await ha.stop();
+    await proxy.stop();
+    await origin.close();
+    await echo.close();
+  }
+}
 
-  haproxyCase(
-    `${rt}: sendProxy / sendProxyV2 into haproxy accept-proxy: haproxy sees the client's address and port`,
-    async () => {
-      const ha = await startHaproxyConfig(1, ([pp]) => `
+/**
+ * tsproxy sends: sendProxy(V2) into the peer's accept-proxy frontend, whose lf-string answer says
+ * what it saw: haproxy, or (`peer` "import") tsproxy on the same haproxy.cfg in haproxy's place.
+ */
+async function peerAcceptsProxy(rt: ProxyRuntime, peer: CfgRunner) {
+  const ha = await startCfg(peer, 1, ([pp]) => `
 global
     nbthread 1
 defaults
@@ -202,11 +205,11 @@ frontend pp
     bind 127.0.0.1:${pp} accept-proxy
     http-request return status 200 content-type text/plain lf-string "src=%[src]:%[src_port] dst=%[dst]:%[dst_port] authority=%[fc_pp_authority]\\n"
 `);
-      const pp = ha.ports[0]!;
-      const capture = await capturingOrigin();
-      const proxy = await startProxy(
-        rt,
-        `
+  const pp = ha.ports[0]!;
+  const capture = await capturingOrigin();
+  const proxy = await startProxy(
+    rt,
+    `
 global: { hardStopAfter: 2s }
 defaults: { timeout: { connect: 2s, client: 5s, server: 5s } }
 frontends:
@@ -226,81 +229,91 @@ backends:
   t2: { mode: tcp, servers: [{ name: ha, address: "127.0.0.1:${pp}", sendProxyV2: true }] }
   cap: { mode: http, servers: [{ name: c, address: "127.0.0.1:${capture.port}", sendProxyV2: true }] }
 `,
-        6,
+    6,
+  );
+  const [h1, h2, t2, relay, cap, own] = proxy.ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  try {
+    for (
+      const [name, port] of [["sendProxy", h1], ["sendProxyV2", h2], [
+        "sendProxyV2, tcp",
+        t2,
+      ]] as const
+    ) {
+      const c = await Client.open(port);
+      // two requests on one client connection: each goes on a new server connection with its own header
+      c.write(GET(1));
+      await c.until((t) => /authority=\n/.test(t));
+      c.write(GET(2));
+      const text = await c.until((t) => t.split("authority=").length === 3);
+      const lines = text.match(/src=\S+ dst=\S+/g);
+      const want = `src=${CLIENT_IP}:${c.port} dst=127.0.0.1:${port}`;
+      assert.deepEqual(lines, [want, want], `${name}: ${text}`);
+      c.destroy();
+    }
+
+    // a client behind an L4 balancer: its addresses and AUTHORITY are passed on to haproxy
+    const hello = buildProxyV2({
+      family: "tcp4",
+      src: "198.51.100.7",
+      srcPort: 40000,
+      dst: "203.0.113.1",
+      dstPort: 443,
+      authority: "shop.example",
+      alpn: "http/1.1",
+    });
+    let c = await Client.open(relay);
+    c.write(Buffer.concat([hello, Buffer.from(GET())]));
+    let text = await c.until((t) => /authority=.*\n/.test(t));
+    assert.match(
+      text,
+      /src=198\.51\.100\.7:40000 dst=203\.0\.113\.1:443 authority=shop\.example\n/,
+    );
+    c.destroy();
+
+    // our own rules read the received AUTHORITY TLV (fc_pp_authority), as haproxy's do
+    c = await Client.open(own);
+    c.write(Buffer.concat([hello, Buffer.from(GET())]));
+    assert.match(await c.until((t) => /own=.*\n/.test(t)), /own=shop\.example\n/);
+    c.destroy();
+
+    // the header out, as a server receives it: ALPN too; connections never reused across requests
+    c = await Client.open(cap);
+    c.write(Buffer.concat([hello, Buffer.from(GET(1))]));
+    await c.until((t) => t.split("\r\n\r\nok").length === 2);
+    c.write(GET(2));
+    text = await c.until((t) => t.split("\r\n\r\nok").length === 3);
+    c.destroy();
+    assert.equal(capture.starts.length, 2, "one server connection per request");
+    for (const start of capture.starts) {
+      const h = ppHeader(start);
+      assert.deepEqual(
+        [h.version, h.src, h.srcPort, h.dst, h.dstPort, h.alpn, h.authority],
+        [2, "198.51.100.7", 40000, "203.0.113.1", 443, "http/1.1", "shop.example"],
       );
-      const [h1, h2, t2, relay, cap, own] = proxy.ports as [
-        number,
-        number,
-        number,
-        number,
-        number,
-        number,
-      ];
-      try {
-        for (
-          const [name, port] of [["sendProxy", h1], ["sendProxyV2", h2], [
-            "sendProxyV2, tcp",
-            t2,
-          ]] as const
-        ) {
-          const c = await Client.open(port);
-          // two requests on one client connection: each goes on a new server connection with its own header
-          c.write(GET(1));
-          await c.until((t) => /authority=\n/.test(t));
-          c.write(GET(2));
-          const text = await c.until((t) => t.split("authority=").length === 3);
-          const lines = text.match(/src=\S+ dst=\S+/g);
-          const want = `src=${CLIENT_IP}:${c.port} dst=127.0.0.1:${port}`;
-          assert.deepEqual(lines, [want, want], `${name}: ${text}`);
-          c.destroy();
-        }
+    }
+  } finally {
+    await proxy.stop();
+    await ha.stop();
+    await capture.close();
+  }
+}
 
-        // a client behind an L4 balancer: its addresses and AUTHORITY are passed on to haproxy
-        const hello = buildProxyV2({
-          family: "tcp4",
-          src: "198.51.100.7",
-          srcPort: 40000,
-          dst: "203.0.113.1",
-          dstPort: 443,
-          authority: "shop.example",
-          alpn: "http/1.1",
-        });
-        let c = await Client.open(relay);
-        c.write(Buffer.concat([hello, Buffer.from(GET())]));
-        let text = await c.until((t) => /authority=.*\n/.test(t));
-        assert.match(
-          text,
-          /src=198\.51\.100\.7:40000 dst=203\.0\.113\.1:443 authority=shop\.example\n/,
-        );
-        c.destroy();
+for (const rt of RUNTIMES) {
+  haproxyCase(
+    `${rt}: haproxy send-proxy / send-proxy-v2 into acceptProxy binds: logs, X-Forwarded-For and src show the client behind it`,
+    () => peerSendsProxy(rt, "haproxy"),
+  );
 
-        // our own rules read the received AUTHORITY TLV (fc_pp_authority), as haproxy's do
-        c = await Client.open(own);
-        c.write(Buffer.concat([hello, Buffer.from(GET())]));
-        assert.match(await c.until((t) => /own=.*\n/.test(t)), /own=shop\.example\n/);
-        c.destroy();
-
-        // the header out, as a server receives it: ALPN too; connections never reused across requests
-        c = await Client.open(cap);
-        c.write(Buffer.concat([hello, Buffer.from(GET(1))]));
-        await c.until((t) => t.split("\r\n\r\nok").length === 2);
-        c.write(GET(2));
-        text = await c.until((t) => t.split("\r\n\r\nok").length === 3);
-        c.destroy();
-        assert.equal(capture.starts.length, 2, "one server connection per request");
-        for (const start of capture.starts) {
-          const h = ppHeader(start);
-          assert.deepEqual(
-            [h.version, h.src, h.srcPort, h.dst, h.dstPort, h.alpn, h.authority],
-            [2, "198.51.100.7", 40000, "203.0.113.1", 443, "http/1.1", "shop.example"],
-          );
-        }
-      } finally {
-        await proxy.stop();
-        await ha.stop();
-        await capture.close();
-      }
-    },
+  haproxyCase(
+    `${rt}: sendProxy / sendProxyV2 into haproxy accept-proxy: haproxy sees the client's address and port`,
+    () => peerAcceptsProxy(rt, "haproxy"),
   );
 
   test(`${rt}: acceptProxy: a header and the first bytes in one write; malformed, cut or late headers close the connection`, async () => {
@@ -453,3 +466,9 @@ backends:
     }
   });
 }
+
+test("bun, haproxy's send-proxy haproxy.cfg imported as the sending peer: the same addresses, logs and X-Forwarded-For", () =>
+  peerSendsProxy("bun", "import"));
+
+test("bun, haproxy's accept-proxy haproxy.cfg imported as the receiving peer: it sees what haproxy sees", () =>
+  peerAcceptsProxy("bun", "import"));

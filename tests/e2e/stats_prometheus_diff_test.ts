@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { renderPrometheus } from "../../src/stats/render/mod.ts";
 import type { ProxyHandle } from "../../src/proxy/proxy.ts";
 import { type RunningHaproxy, startHaproxyConfig } from "./helpers/haproxy.ts";
+import { type RunningCfg, startImported } from "./helpers/imported.ts";
 import { closedPort } from "./helpers/net.ts";
 import { get, startInProcess } from "./helpers/stats.ts";
 
@@ -115,13 +116,13 @@ let tsproxy: ProxyHandle;
 let theirs: Families;
 let ours: Families;
 let ourText = "";
+/** tsproxy (Bun, its own process) on the same haproxy.cfg imported: its page from its own use-service. */
+let imported: RunningCfg;
+let importedFamilies: Families;
 
-before(async () => {
-  origin = createServer((_req, res) => res.end("ok\n"));
-  await new Promise<void>((r) => origin.listen(0, "127.0.0.1", r));
-  const originPort = (origin.address() as { port: number }).port;
-  const deadPort = await closedPort();
-  haproxy = await startHaproxyConfig(1, ([port]) => `
+/** The haproxy.cfg haproxy runs, and tsproxy runs imported. */
+function haproxyCfg(port: number, originPort: number, deadPort: number): string {
+  return `
 global
     nbthread 1
 defaults
@@ -137,7 +138,17 @@ backend be
     balance roundrobin
     server s1 127.0.0.1:${originPort} check inter 500ms
     server s2 127.0.0.1:${deadPort} backup
-`);
+`;
+}
+
+before(async () => {
+  origin = createServer((_req, res) => res.end("ok\n"));
+  await new Promise<void>((r) => origin.listen(0, "127.0.0.1", r));
+  const originPort = (origin.address() as { port: number }).port;
+  const deadPort = await closedPort();
+  const cfg = (port: number) => haproxyCfg(port, originPort, deadPort);
+  haproxy = await startHaproxyConfig(1, ([port]) => cfg(port!));
+  imported = await startImported(1, ([port]) => cfg(port!));
   tsproxy = await startInProcess(`
 defaults:
   mode: http
@@ -151,7 +162,7 @@ backends:
       - { name: s1, address: "127.0.0.1:${originPort}", check: true, inter: 500ms }
       - { name: s2, address: "127.0.0.1:${deadPort}", backup: true }
 `);
-  for (const port of [haproxy.port, tsproxy.binds[0]!.port]) {
+  for (const port of [haproxy.port, tsproxy.binds[0]!.port, imported.port]) {
     assert.equal(await get(port, "/"), 200);
   }
   // a check has run on both once s1 shows a check status
@@ -160,49 +171,70 @@ backends:
     if (ourText.includes("haproxy_server_check_status")) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  let importedText = "";
+  for (let i = 0; i < 40; i++) {
+    importedText = await fetchText(imported.port, "/metrics");
+    if (importedText.includes("haproxy_server_check_status")) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   theirs = families(await fetchText(haproxy.port, "/metrics"));
   ours = families(ourText);
+  importedFamilies = families(importedText);
 }, { timeout: 60_000 });
 
 after(async () => {
   await tsproxy?.shutdown();
+  await imported?.stop();
   await haproxy?.stop();
   origin?.close();
 });
 
-test("prometheus: both expose families (a comparison of nothing proves nothing)", () => {
-  assert.ok(theirs.size > 100, `haproxy: ${theirs.size}`);
-  assert.ok(ours.size > 40, `tsproxy: ${ours.size}`);
-});
+/** Each tsproxy's families: on the hand-written YAML (rendered in process), on the imported haproxy.cfg (its /metrics). */
+const PAGES: [string, () => Families][] = [
+  ["YAML", () => ours],
+  ["imported haproxy.cfg", () => importedFamilies],
+];
 
-test("prometheus: every haproxy_* family of tsproxy is HAProxy's, same type and label names", () => {
-  const wrong: string[] = [];
-  for (const [name, f] of ours) {
-    if (!name.startsWith("haproxy_")) continue;
-    const h = theirs.get(name);
-    if (h === undefined) wrong.push(`${name}: not in HAProxy's exporter`);
-    else if (h.type !== f.type || h.labels !== f.labels) {
-      wrong.push(`${name}: ${f.type} {${f.labels}}, HAProxy: ${h.type} {${h.labels}}`);
+for (const [config, page] of PAGES) {
+  test(`prometheus (${config}): both expose families (a comparison of nothing proves nothing)`, () => {
+    assert.ok(theirs.size > 100, `haproxy: ${theirs.size}`);
+    assert.ok(page().size > 40, `tsproxy: ${page().size}`);
+  });
+
+  test(`prometheus (${config}): every haproxy_* family of tsproxy is HAProxy's, same type and label names`, () => {
+    const wrong: string[] = [];
+    for (const [name, f] of page()) {
+      if (!name.startsWith("haproxy_")) continue;
+      const h = theirs.get(name);
+      if (h === undefined) wrong.push(`${name}: not in HAProxy's exporter`);
+      else if (h.type !== f.type || h.labels !== f.labels) {
+        wrong.push(`${name}: ${f.type} {${f.labels}}, HAProxy: ${h.type} {${h.labels}}`);
+      }
     }
-  }
-  assert.deepEqual(wrong, []);
-});
+    assert.deepEqual(wrong, []);
+  });
 
-test("prometheus: every HAProxy family tsproxy lacks is listed with a reason", () => {
-  const missing = [...theirs.keys()].filter((n) => !ours.has(n));
-  const unexplained = missing.filter((n) => !LACKING.some(([re]) => re.test(n)));
-  assert.deepEqual(unexplained, []);
-});
+  test(`prometheus (${config}): every HAProxy family tsproxy lacks is listed with a reason`, () => {
+    const missing = [...theirs.keys()].filter((n) => !page().has(n));
+    const unexplained = missing.filter((n) => !LACKING.some(([re]) => re.test(n)));
+    assert.deepEqual(unexplained, []);
+  });
 
-test("prometheus: no family listed as lacking is emitted", () => {
-  const listed = [...ours.keys()].filter((n) => LACKING.some(([re]) => re.test(n)));
-  assert.deepEqual(listed, []);
-});
+  test(`prometheus (${config}): no family listed as lacking is emitted`, () => {
+    const listed = [...page().keys()].filter((n) => LACKING.some(([re]) => re.test(n)));
+    assert.deepEqual(listed, []);
+  });
 
-test("prometheus: tsproxy's own families are tsproxy_*, nothing else outside haproxy_*", () => {
-  for (const name of ours.keys()) {
-    assert.match(name, /^(haproxy|tsproxy)_(process|frontend|backend|server)_/);
-  }
+  test(`prometheus (${config}): tsproxy's own families are tsproxy_*, nothing else outside haproxy_*`, () => {
+    for (const name of page().keys()) {
+      assert.match(name, /^(haproxy|tsproxy)_(process|frontend|backend|server)_/);
+    }
+  });
+}
+
+test("prometheus: the imported haproxy.cfg's page has the YAML's families (health checks ran on both)", () => {
+  assert.deepEqual(importedFamilies, ours);
+  for (const f of [importedFamilies, ours]) assert.ok(f.has("haproxy_server_check_status"));
 });
 
 test("prometheus: promtool check metrics accepts tsproxy's page", () => {

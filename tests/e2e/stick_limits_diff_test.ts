@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { HAPROXY_BIN, haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
 import { rawHttpOrigin } from "./helpers/http.ts";
 import { sleep } from "./helpers/net.ts";
-import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { startImported } from "./helpers/imported.ts";
+import { type ProxyRuntime, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
 
 /** One GET on a new connection from `src`; its status. */
@@ -48,10 +49,12 @@ function masked(dump: string): string[] {
 /** The two proxies' configs: one frontend `fe` with its table and `rules`, one origin. */
 function configs(store: string, rules: string[], originPort: number, dir: string) {
   const hSock = join(dir, "haproxy.sock"), tSock = join(dir, "tsproxy.sock");
-  const haproxy = (port: number) => `
+  const iSock = join(dir, "imported.sock");
+  /** The haproxy.cfg; with `sock` iSock, the one tsproxy runs imported. */
+  const haproxy = (port: number, sock = hSock) => `
 global
     nbthread 1
-    stats socket ${hSock} level admin
+    stats socket ${sock} level admin
 defaults
     mode http
     timeout connect 2s
@@ -84,7 +87,7 @@ frontends:
   be:
     servers: [{ name: origin, address: "127.0.0.1:${originPort}" }]
 `;
-  return { haproxy, tsproxy, hSock, tSock };
+  return { haproxy, tsproxy, hSock, tSock, iSock };
 }
 
 /** The 404 schedule per source, in order (each request on its own connection). */
@@ -113,50 +116,69 @@ const CONN_RULES = [
 ];
 const CONN_STORE = "conn_cur,http_req_cnt,http_err_cnt";
 
+/**
+ * The tsproxy sides of a run: on the hand-written YAML, and on Bun also on the haproxy.cfg imported
+ * (one runtime is enough for it); each with its port and stats socket.
+ */
+async function tsproxySides(rt: ProxyRuntime, c: ReturnType<typeof configs>) {
+  const ts = await startProxy(rt, c.tsproxy);
+  const sides: { name: string; port: number; sock: string; stop(): Promise<unknown> }[] = [
+    { name: "YAML", port: ts.ports[0]!, sock: c.tSock, stop: ts.stop },
+  ];
+  if (rt === "bun") {
+    const i = await startImported(1, ([p]) => c.haproxy(p!, c.iSock));
+    sides.push({ name: "imported haproxy.cfg", port: i.port, sock: c.iSock, stop: i.stop });
+  }
+  return sides;
+}
+
+const ALSO_IMPORTED = (rt: string) => rt === "bun" ? "; and on the imported haproxy.cfg" : "";
+
 for (const rt of RUNTIMES) {
-  test(`stick gpc0 on 404s (${rt}): the same requests denied as haproxy's, the same show table`, async () => {
+  test(`stick gpc0 on 404s (${rt}${ALSO_IMPORTED(rt)}): the same requests denied as haproxy's, the same show table`, async () => {
     assert.ok(haproxyAvailable(), `${HAPROXY_BIN} is not installed (apt-get install haproxy)`);
     const o = await origin();
     const dir = mkdtempSync(join(tmpdir(), "tsproxy-stick-diff-"));
     const c = configs(GPC_STORE, GPC_RULES, o.port, dir);
     const hap = await startHaproxyConfig(1, ([p]) => c.haproxy(p!));
-    const ts = await startProxy(rt, c.tsproxy);
+    const sides = await tsproxySides(rt, c);
     try {
       await Promise.all(
         Object.entries(GPC_SCHEDULE).map(async ([src, paths]) => {
-          const seen: [number[], number[]] = [[], []];
+          const seen: number[][] = [[], ...sides.map(() => [])];
           for (const path of paths) {
-            const [a, b] = await Promise.all([
-              get(hap.port, src, path),
-              get(ts.ports[0]!, src, path),
-            ]);
-            seen[0].push(a!);
-            seen[1].push(b!);
+            const got = await Promise.all(
+              [hap.port, ...sides.map((t) => t.port)].map((port) => get(port, src, path)),
+            );
+            got.forEach((status, k) => seen[k]!.push(status));
           }
-          assert.deepEqual(seen[1], seen[0], `${src} ${paths.join(",")}`);
-          if (src === "127.0.0.21") assert.deepEqual(seen[0].slice(4), [403, 403, 403]);
-          if (src === "127.0.0.22") assert.ok(!seen[0].includes(403), `${src}: ${seen[0]}`);
+          for (const [k, t] of sides.entries()) {
+            assert.deepEqual(seen[k + 1], seen[0], `${t.name}: ${src} ${paths.join(",")}`);
+          }
+          if (src === "127.0.0.21") assert.deepEqual(seen[0]!.slice(4), [403, 403, 403]);
+          if (src === "127.0.0.22") assert.ok(!seen[0]!.includes(403), `${src}: ${seen[0]}`);
         }),
       );
-      await sleep(200); // the last connections' ends reach both proxies (conn_cur)
+      await sleep(200); // the last connections' ends reach every proxy (conn_cur)
       const want = masked(await socat(c.hSock, "show table fe"));
-      const got = masked(await socat(c.tSock, "show table fe"));
       assert.equal(want.length, 5, want.join("\n"));
-      assert.deepEqual(got, want);
+      for (const t of sides) {
+        assert.deepEqual(masked(await socat(t.sock, "show table fe")), want, t.name);
+      }
     } finally {
-      await ts.stop();
+      for (const t of sides) await t.stop();
       await hap.stop();
       await o.close();
     }
   });
 
-  test(`stick conn_cur limit (${rt}): a third concurrent request per source denied as haproxy's`, async () => {
+  test(`stick conn_cur limit (${rt}${ALSO_IMPORTED(rt)}): a third concurrent request per source denied as haproxy's`, async () => {
     assert.ok(haproxyAvailable(), `${HAPROXY_BIN} is not installed (apt-get install haproxy)`);
     const o = await origin();
     const dir = mkdtempSync(join(tmpdir(), "tsproxy-stick-diff-"));
     const c = configs(CONN_STORE, CONN_RULES, o.port, dir);
     const hap = await startHaproxyConfig(1, ([p]) => c.haproxy(p!));
-    const ts = await startProxy(rt, c.tsproxy);
+    const sides = await tsproxySides(rt, c);
     try {
       // .31: five slow requests at once (two pass, three over the limit); .32: two at once (both
       // pass); .33: five one after the other (never more than one open: all pass)
@@ -173,21 +195,30 @@ for (const rt of RUNTIMES) {
           burst(port, "127.0.0.32", 2),
           serial(port, "127.0.0.33"),
         ]);
-      const [want, got] = await Promise.all([each(hap.port), each(ts.ports[0]!)]);
+      const [want, ...gots] = await Promise.all(
+        [hap.port, ...sides.map((t) => t.port)].map(each),
+      );
       const count = (l: number[], s: number) => l.filter((x) => x === s).length;
       assert.deepEqual(
-        want.map((l) => count(l, 429)),
+        want!.map((l) => count(l, 429)),
         [3, 0, 0],
         `haproxy: ${JSON.stringify(want)}`,
       );
-      assert.deepEqual(got.map((l) => count(l, 429)), [3, 0, 0], `tsproxy: ${JSON.stringify(got)}`);
+      for (const [k, got] of gots.entries()) {
+        assert.deepEqual(
+          got.map((l) => count(l, 429)),
+          [3, 0, 0],
+          `tsproxy (${sides[k]!.name}): ${JSON.stringify(got)}`,
+        );
+      }
       await sleep(200);
       const hTable = masked(await socat(c.hSock, "show table fe"));
-      const tTable = masked(await socat(c.tSock, "show table fe"));
       assert.equal(hTable.length, 4, hTable.join("\n"));
-      assert.deepEqual(tTable, hTable);
+      for (const t of sides) {
+        assert.deepEqual(masked(await socat(t.sock, "show table fe")), hTable, t.name);
+      }
     } finally {
-      await ts.stop();
+      for (const t of sides) await t.stop();
       await hap.stop();
       await o.close();
     }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { HAPROXY_BIN, haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
 import { sleep } from "./helpers/net.ts";
+import { startImported } from "./helpers/imported.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
 
@@ -176,45 +177,66 @@ backends:
     servers: [{ name: origin, address: "127.0.0.1:${origin}" }]
 `;
 
+/** On Bun, tsproxy on the haproxy.cfg imported runs the same schedule too (one runtime is enough). */
+const ALSO_IMPORTED = (rt: string) => rt === "bun" ? "; and on the imported haproxy.cfg" : "";
+
 for (const rt of RUNTIMES) {
-  test(`stick on src against haproxy (${rt}): one origin per client, the table's server_id is its id`, async () => {
+  test(`stick on src against haproxy (${rt}${ALSO_IMPORTED(rt)}): one origin per client, the table's server_id is its id`, async () => {
     assert.ok(haproxyAvailable(), `${HAPROXY_BIN} is not installed (apt-get install haproxy)`);
     const origins = await Promise.all(ORIGINS.map(nameOrigin));
     const ports = origins.map((o) => o.port);
-    const sock = join(mkdtempSync(join(tmpdir(), "hap-stick-")), "hap.sock");
+    const dir = mkdtempSync(join(tmpdir(), "hap-stick-"));
+    const sock = join(dir, "hap.sock"), iSock = join(dir, "imported.sock");
     const hap = await startHaproxyConfig(1, ([p]) => HAPROXY_STICK(p!, ports, sock));
     const ts = await startProxy(rt, TSPROXY_STICK(ports));
+    const imported = rt === "bun"
+      ? await startImported(1, ([p]) => HAPROXY_STICK(p!, ports, iSock))
+      : null;
     try {
       const want = await run(hap.port);
       const got = await run(ts.ports[0]!);
       checkSide("haproxy", want);
       checkSide("tsproxy", got);
-      // haproxy's table: one entry per client, holding the id of the server it reached
-      const table = await socat(sock, "show table be");
-      const entries = [...table.matchAll(/key=(\S+) .*server_id=(\d+)/g)].map((m) =>
-        `${m[1]}=${m[2]}`
-      );
-      assert.deepEqual(entries.sort(), CLIENTS.map((c) => `${c}=${want.get(c)!.sid}`), table);
+      // the table: one entry per client, holding the id of the server it reached
+      const entries = async (path: string, seen: typeof want) => {
+        const table = await socat(path, "show table be");
+        const found = [...table.matchAll(/key=(\S+) .*server_id=(\d+)/g)].map((m) =>
+          `${m[1]}=${m[2]}`
+        );
+        assert.deepEqual(found.sort(), CLIENTS.map((c) => `${c}=${seen.get(c)!.sid}`), table);
+      };
+      await entries(sock, want);
+      if (imported) {
+        const viaCfg = await run(imported.port);
+        checkSide("tsproxy (imported haproxy.cfg)", viaCfg);
+        await entries(iSock, viaCfg);
+      }
     } finally {
       await ts.stop();
+      await imported?.stop();
       await hap.stop();
       await Promise.all(origins.map((o) => o.close()));
     }
   });
 
-  test(`track-sc0 src at tcp-request connection against haproxy (${rt}): the 3rd connection from one address is rejected`, async () => {
+  test(`track-sc0 src at tcp-request connection against haproxy (${rt}${ALSO_IMPORTED(rt)}): the 3rd connection from one address is rejected`, async () => {
     assert.ok(haproxyAvailable(), `${HAPROXY_BIN} is not installed (apt-get install haproxy)`);
     const o = await nameOrigin("o");
     const hap = await startHaproxyConfig(1, ([p]) => HAPROXY_CONN(p!, o.port));
     const ts = await startProxy(rt, TSPROXY_CONN(o.port));
+    const imported = rt === "bun"
+      ? await startImported(1, ([p]) => HAPROXY_CONN(p!, o.port))
+      : null;
     try {
       const want = await connSchedule(hap.port);
       const got = await connSchedule(ts.ports[0]!);
       // a, b from .2 (sc0_conn_cur counts the connection itself), c from .2 refused, d from .3, e after a closed
       assert.deepEqual(want, ["200 cur=1", "200 cur=2", "closed", "200 cur=1", "200 cur=2"]);
       assert.deepEqual(got, want);
+      if (imported) assert.deepEqual(await connSchedule(imported.port), want, "imported");
     } finally {
       await ts.stop();
+      await imported?.stop();
       await hap.stop();
       await o.close();
     }

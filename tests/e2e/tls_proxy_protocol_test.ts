@@ -5,10 +5,11 @@ import { test } from "node:test";
 import tls from "node:tls";
 import { buildProxyV2 } from "../../src/proxy_protocol/mod.ts";
 import { makeCa } from "./helpers/certs.ts";
-import { haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
+import { haproxyAvailable } from "./helpers/haproxy.ts";
+import { type CfgRunner, startCfg } from "./helpers/imported.ts";
 import { curl } from "./helpers/http.ts";
 import { tcpServer } from "./helpers/net.ts";
-import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { type ProxyRuntime, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 const ca = makeCa("pp CA");
 const dflt = ca.issue("dflt", "default.example");
@@ -106,6 +107,56 @@ function headerOrigin() {
   });
 }
 
+/**
+ * acceptProxy + tls behind a TCP relay that adds PROXY v2: haproxy's `send-proxy-v2` backend, or
+ * (`peer` "import") tsproxy on the same haproxy.cfg in haproxy's place.
+ */
+async function behindRelay(rt: ProxyRuntime, peer: CfgRunner) {
+  const proxy = await startProxy(
+    rt,
+    `
+global: { hardStopAfter: 1s }
+frontends:
+  web:
+    mode: http
+    bind:
+      - { address: "127.0.0.1:0", acceptProxy: true, tls: { certificates: ["${siteA.pemFile}"] } }
+    httpRequest:
+      - return status 200 content-type text/plain lf-string "src=%[src] sni=%[ssl_fc_sni]"
+    defaultBackend: none
+backends:
+  none:
+    mode: http
+    servers: [{ name: s1, address: "127.0.0.1:1" }]
+`,
+  );
+  const hap = await startCfg(peer, 1, ([port]) =>
+    `global
+  log stderr local0
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 5s
+  timeout server 5s
+frontend fe
+  bind 127.0.0.1:${port}
+  default_backend be
+backend be
+  server ts 127.0.0.1:${proxy.ports[0]} send-proxy-v2
+`);
+  try {
+    const r = await curl([
+      ...["--interface", "127.0.0.2", "--cacert", ca.caFile, "--max-time", "10"],
+      ...["--resolve", `a.example:${hap.port}:127.0.0.1`, `https://a.example:${hap.port}/`],
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), "src=127.0.0.2 sni=a.example");
+  } finally {
+    await hap.stop();
+    await proxy.stop();
+  }
+}
+
 for (const rt of RUNTIMES) {
   test(`${rt}: acceptProxy + tls: the header's addresses, the certificate by SNI, TCP and HTTP`, async () => {
     const origin = await headerOrigin();
@@ -199,49 +250,11 @@ backends:
     }
   });
 
-  haproxyCase(`${rt}: acceptProxy + tls behind haproxy's send-proxy-v2`, async () => {
-    const proxy = await startProxy(
-      rt,
-      `
-global: { hardStopAfter: 1s }
-frontends:
-  web:
-    mode: http
-    bind:
-      - { address: "127.0.0.1:0", acceptProxy: true, tls: { certificates: ["${siteA.pemFile}"] } }
-    httpRequest:
-      - return status 200 content-type text/plain lf-string "src=%[src] sni=%[ssl_fc_sni]"
-    defaultBackend: none
-backends:
-  none:
-    mode: http
-    servers: [{ name: s1, address: "127.0.0.1:1" }]
-`,
-    );
-    const hap = await startHaproxyConfig(1, ([port]) =>
-      `global
-  log stderr local0
-defaults
-  mode tcp
-  timeout connect 2s
-  timeout client 5s
-  timeout server 5s
-frontend fe
-  bind 127.0.0.1:${port}
-  default_backend be
-backend be
-  server ts 127.0.0.1:${proxy.ports[0]} send-proxy-v2
-`);
-    try {
-      const r = await curl([
-        ...["--interface", "127.0.0.2", "--cacert", ca.caFile, "--max-time", "10"],
-        ...["--resolve", `a.example:${hap.port}:127.0.0.1`, `https://a.example:${hap.port}/`],
-      ]);
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(r.stdout.toString(), "src=127.0.0.2 sni=a.example");
-    } finally {
-      await hap.stop();
-      await proxy.stop();
-    }
-  });
+  haproxyCase(
+    `${rt}: acceptProxy + tls behind haproxy's send-proxy-v2`,
+    () => behindRelay(rt, "haproxy"),
+  );
 }
+
+test("bun, haproxy's send-proxy-v2 haproxy.cfg imported as the relay: acceptProxy + tls sees the client", () =>
+  behindRelay("bun", "import"));

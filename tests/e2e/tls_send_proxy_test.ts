@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { makeCa } from "./helpers/certs.ts";
-import { haproxyAvailable, startHaproxyConfig } from "./helpers/haproxy.ts";
+import { haproxyAvailable } from "./helpers/haproxy.ts";
+import { type CfgRunner, startCfg } from "./helpers/imported.ts";
 import { curl, waitForLine } from "./helpers/http.ts";
-import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
+import { type ProxyRuntime, RUNTIMES, startProxy } from "./helpers/proxy.ts";
 
 const originCa = makeCa("send-proxy origin CA");
 const origin = originCa.issue("origin", "origin.example");
@@ -72,63 +73,72 @@ backends:
 
 const haproxyCase = haproxyAvailable() ? test : test.skip;
 
+/**
+ * tsproxy's ssl + sendProxy(V2) servers toward the peer's `accept-proxy ssl` binds: haproxy, or
+ * (`peer` "import") tsproxy on the same haproxy.cfg in haproxy's place.
+ */
+async function toPeer(rt: ProxyRuntime, peer: CfgRunner) {
+  const hap = await startCfg(peer, 2, haproxyCfg);
+  const proxy = await startProxy(rt, proxyConfig(hap.ports[0]!, hap.ports[1]!), 2);
+  const [web, raw] = proxy.ports as [number, number];
+  const get = (port: number, ...paths: string[]) =>
+    curl([
+      ...["--interface", CLIENT_IP, "--max-time", "10"],
+      ...paths.map((p) => `http://127.0.0.1:${port}${p}`),
+    ]);
+  try {
+    const right = await get(web, "/");
+    assert.equal(right.stdout.toString(), "src=127.0.0.2 sni=origin.example alpn=http/1.1");
+
+    // two requests on one client connection: each gets a connection of its own, with its header
+    const twice = await get(web, "/a", "/b");
+    assert.equal(
+      twice.stdout.toString(),
+      "src=127.0.0.2 sni=origin.example alpn=http/1.1".repeat(2),
+    );
+
+    const v1 = await get(web, "/v1");
+    assert.equal(
+      v1.stdout.toString(),
+      "src=127.0.0.2 sni= alpn=",
+      "PROXY v1, no sni configured",
+    );
+
+    const mtls = await get(web, "/mtls");
+    assert.equal(mtls.stdout.toString(), "src=127.0.0.2 client=tsproxy");
+
+    // verify required with a CA that did not sign the origin's certificate: no connection
+    const wrong = await curl([
+      ...[
+        "--interface",
+        CLIENT_IP,
+        "--max-time",
+        "10",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+      ],
+      `http://127.0.0.1:${web}/wrong`,
+    ]);
+    assert.equal(wrong.stdout.toString(), "503");
+    await waitForLine(proxy, /web wrong_ca\/.* 503 .*reason="TLS handshake failed: /);
+
+    // tcp mode: the client speaks plain HTTP, the proxy adds the header and the TLS
+    const tcp = await get(raw, "/");
+    assert.equal(tcp.stdout.toString(), "src=127.0.0.2 sni=origin.example alpn=");
+  } finally {
+    await proxy.stop();
+    await hap.stop();
+  }
+}
+
 for (const rt of RUNTIMES) {
   haproxyCase(
     `${rt}: ssl + sendProxy(V2): haproxy's accept-proxy ssl bind sees the client and the SNI`,
-    async () => {
-      const hap = await startHaproxyConfig(2, haproxyCfg);
-      const proxy = await startProxy(rt, proxyConfig(hap.ports[0]!, hap.ports[1]!), 2);
-      const [web, raw] = proxy.ports as [number, number];
-      const get = (port: number, ...paths: string[]) =>
-        curl([
-          ...["--interface", CLIENT_IP, "--max-time", "10"],
-          ...paths.map((p) => `http://127.0.0.1:${port}${p}`),
-        ]);
-      try {
-        const right = await get(web, "/");
-        assert.equal(right.stdout.toString(), "src=127.0.0.2 sni=origin.example alpn=http/1.1");
-
-        // two requests on one client connection: each gets a connection of its own, with its header
-        const twice = await get(web, "/a", "/b");
-        assert.equal(
-          twice.stdout.toString(),
-          "src=127.0.0.2 sni=origin.example alpn=http/1.1".repeat(2),
-        );
-
-        const v1 = await get(web, "/v1");
-        assert.equal(
-          v1.stdout.toString(),
-          "src=127.0.0.2 sni= alpn=",
-          "PROXY v1, no sni configured",
-        );
-
-        const mtls = await get(web, "/mtls");
-        assert.equal(mtls.stdout.toString(), "src=127.0.0.2 client=tsproxy");
-
-        // verify required with a CA that did not sign the origin's certificate: no connection
-        const wrong = await curl([
-          ...[
-            "--interface",
-            CLIENT_IP,
-            "--max-time",
-            "10",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-          ],
-          `http://127.0.0.1:${web}/wrong`,
-        ]);
-        assert.equal(wrong.stdout.toString(), "503");
-        await waitForLine(proxy, /web wrong_ca\/.* 503 .*reason="TLS handshake failed: /);
-
-        // tcp mode: the client speaks plain HTTP, the proxy adds the header and the TLS
-        const tcp = await get(raw, "/");
-        assert.equal(tcp.stdout.toString(), "src=127.0.0.2 sni=origin.example alpn=");
-      } finally {
-        await proxy.stop();
-        await hap.stop();
-      }
-    },
+    () => toPeer(rt, "haproxy"),
   );
 }
+
+test("bun, haproxy's accept-proxy ssl haproxy.cfg imported as the peer: it sees the client and the SNI", () =>
+  toPeer("bun", "import"));

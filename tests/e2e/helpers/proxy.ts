@@ -56,15 +56,17 @@ export interface RunningProxy {
   stop(): Promise<number | string>;
 }
 
-/** Spawns the proxy on a YAML config and waits until it reports `binds` listening addresses. */
+/** Spawns the proxy on a config (YAML unless `name` says otherwise) and waits until it reports `binds` listening addresses. */
 export async function startProxy(
   rt: ProxyRuntime,
   yaml: string,
   binds = 1,
   /** Files written next to the config (name → content), for paths relative to it. */
   files: Record<string, string> = {},
+  /** The config file's name: `haproxy.cfg` runs a haproxy.cfg through the importer. */
+  name = "tsproxy.yaml",
 ): Promise<RunningProxy> {
-  const cfg = writeTemp("tsproxy.yaml", yaml);
+  const cfg = writeTemp(name, yaml);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dirname(cfg), name), text);
   const [cmd, args] = cliCommand(rt, ["run", "-c", cfg]);
   const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { startHaproxyConfig } from "./haproxy.ts";
 import { type OriginRequest, RawClient, type RawHttpOrigin, rawHttpOrigin } from "./http.ts";
+import { startImported } from "./imported.ts";
 import { startProxy } from "./proxy.ts";
-import { importHaproxyCfg, toYaml } from "../../../src/import/mod.ts";
 
 /** The backends every scenario may name; `a` is the default one. */
 export const BACKENDS = ["a", "b", "c"] as const;
@@ -106,19 +106,6 @@ ${fe}backends:
 ${be}`;
 }
 
-/**
- * tsproxy's config: the hand-written YAML, or with TSPROXY_DIFF_IMPORT=1 the haproxy.cfg itself
- * converted by `tsproxy import` (binds on port 0), so the same differential checks the converter.
- */
-export function tsproxySide(scenarios: Scenario[], ports: number[]): string {
-  if (process.env.TSPROXY_DIFF_IMPORT !== "1") return tsproxyConfig(scenarios, ports);
-  const cfg = haproxyConfig(scenarios, ports, scenarios.map(() => 0));
-  const converted = importHaproxyCfg(cfg);
-  const lost = converted.issues.filter((i) => !i.ignored);
-  if (lost.length > 0) throw new Error(`import lost lines: ${JSON.stringify(lost)}`);
-  return toYaml(converted, "rules_diff haproxy.cfg");
-}
-
 /** The haproxy.cfg: the same frontends and backends, the rule lines verbatim after their keyword. */
 export function haproxyConfig(scenarios: Scenario[], ports: number[], fePorts: number[]): string {
   const kw = (k: string, lines: string[] | undefined) =>
@@ -201,55 +188,87 @@ const FIELDS: (keyof Observation)[] = [
 ];
 
 /**
- * Runs every scenario through one haproxy and one tsproxy (under Bun), each scenario's frontend on
- * its own port, requests in order (each side sequential, both sides at once), and returns every
- * field that differs.
+ * The two configs tsproxy runs the scenarios on: the hand-written YAML, and `import`: haproxy's own
+ * haproxy.cfg, converted as `tsproxy run -c haproxy.cfg` does (binds on port 0).
+ */
+export const TSPROXY_CONFIGS = ["yaml", "import"] as const;
+export type TsproxyConfig = (typeof TSPROXY_CONFIGS)[number];
+
+type Seen = { backend: string; req: OriginRequest }[];
+
+/**
+ * Runs every scenario through one haproxy and two tsproxy (under Bun, one per config of
+ * {@link TSPROXY_CONFIGS}), each scenario's frontend on its own port, requests in order (each side
+ * sequential, the three at once), and returns every field where each tsproxy differs from haproxy.
  */
 export async function runScenarios(
   scenarios: Scenario[],
   opts: { verbose?: boolean } = {},
-): Promise<{ differences: Difference[]; version: string; requests: number }> {
-  const hSeen: { backend: string; req: OriginRequest }[] = [];
-  const tSeen: { backend: string; req: OriginRequest }[] = [];
-  const [hOrigins, tOrigins] = await Promise.all([origins(hSeen), origins(tSeen)]);
-  const hPorts = hOrigins.map((o) => o.port), tPorts = tOrigins.map((o) => o.port);
+): Promise<
+  { differences: Record<TsproxyConfig, Difference[]>; version: string; requests: number }
+> {
+  const n = scenarios.length;
+  const seen: Record<"haproxy" | TsproxyConfig, Seen> = { haproxy: [], yaml: [], import: [] };
+  const [hOrigins, yOrigins, iOrigins] = await Promise.all([
+    origins(seen.haproxy),
+    origins(seen.yaml),
+    origins(seen.import),
+  ]);
+  const all = [...hOrigins, ...yOrigins, ...iOrigins];
+  const ports = (o: RawHttpOrigin[]) => o.map((x) => x.port);
   const started = await Promise.allSettled([
-    startHaproxyConfig(scenarios.length, (fe) => haproxyConfig(scenarios, hPorts, fe)),
-    startProxy("bun", tsproxySide(scenarios, tPorts), scenarios.length),
+    startHaproxyConfig(n, (fe) => haproxyConfig(scenarios, ports(hOrigins), fe)),
+    startProxy("bun", tsproxyConfig(scenarios, ports(yOrigins)), n),
+    startImported(n, (fe) => haproxyConfig(scenarios, ports(iOrigins), fe)),
   ]);
   if (started.some((p) => p.status === "rejected")) {
     await Promise.all(started.map((p) => p.status === "fulfilled" && p.value.stop()));
-    await Promise.all([...hOrigins, ...tOrigins].map((o) => o.close()));
+    await Promise.all(all.map((o) => o.close()));
     throw (started.find((p) => p.status === "rejected") as PromiseRejectedResult).reason;
   }
-  const [haproxy, tsproxy] = started.map((p) => (p as PromiseFulfilledResult<unknown>).value) as [
+  const [haproxy, yaml, imported] = started.map((p) =>
+    (p as PromiseFulfilledResult<unknown>).value
+  ) as [
     Awaited<ReturnType<typeof startHaproxyConfig>>,
     Awaited<ReturnType<typeof startProxy>>,
+    Awaited<ReturnType<typeof startImported>>,
   ];
-  const differences: Difference[] = [];
+  const differences: Record<TsproxyConfig, Difference[]> = { yaml: [], import: [] };
   let requests = 0;
   try {
-    const tsPort = frontendPorts(tsproxy.output(), scenarios.length);
+    const tsPorts = {
+      yaml: frontendPorts(yaml.output(), n),
+      import: frontendPorts(imported.output(), n),
+    };
     for (const [i, s] of scenarios.entries()) {
-      for (const [n, r] of s.requests.entries()) {
+      for (const [k, r] of s.requests.entries()) {
         requests++;
-        const [h, t] = await Promise.all([
-          observe(haproxy.ports[i]!, hSeen, r),
-          observe(tsPort[i]!, tSeen, r),
+        const [h, ...ts] = await Promise.all([
+          observe(haproxy.ports[i]!, seen.haproxy, r),
+          ...TSPROXY_CONFIGS.map((c) => observe(tsPorts[c][i]!, seen[c], r)),
         ]);
-        for (const f of FIELDS) {
-          if (opts.verbose) console.log(`${s.name} #${n} ${f}\n  h: ${h[f]}\n  t: ${t[f]}`);
-          if (h[f] !== t[f]) {
-            differences.push({ key: `${s.name} #${n} ${f}`, haproxy: h[f], tsproxy: t[f] });
+        for (const [j, config] of TSPROXY_CONFIGS.entries()) {
+          const t = ts[j]!;
+          for (const f of FIELDS) {
+            if (opts.verbose) {
+              console.log(`${s.name} #${k} ${f} (${config})\n  h: ${h![f]}\n  t: ${t[f]}`);
+            }
+            if (h![f] !== t[f]) {
+              differences[config].push({
+                key: `${s.name} #${k} ${f}`,
+                haproxy: h![f],
+                tsproxy: t[f],
+              });
+            }
           }
         }
       }
     }
-    const errors = [...hOrigins, ...tOrigins].flatMap((o) => o.errors);
+    const errors = all.flatMap((o) => o.errors);
     if (errors.length > 0) throw new Error(`origins could not parse: ${errors.join("; ")}`);
   } finally {
-    await Promise.all([haproxy.stop(), tsproxy.stop()]);
-    await Promise.all([...hOrigins, ...tOrigins].map((o) => o.close()));
+    await Promise.all([haproxy.stop(), yaml.stop(), imported.stop()]);
+    await Promise.all(all.map((o) => o.close()));
   }
   return { differences, version: haproxy.version, requests };
 }
@@ -276,8 +295,9 @@ export function differenceTable(rows: Difference[], why: Record<string, string>)
 }
 
 /**
- * The check each differential file makes: the differences observed are exactly the `justified`
- * ones (a new difference fails, and so does a justified one that went away).
+ * The check each differential file makes, for tsproxy on the hand-written YAML and on the imported
+ * haproxy.cfg alike: the differences observed are exactly the `justified` ones (a new difference
+ * fails, and so does a justified one that went away).
  */
 export async function checkScenarios(
   title: string,
@@ -287,19 +307,25 @@ export async function checkScenarios(
   const names = new Set(scenarios.map((s) => s.name));
   if (names.size !== scenarios.length) throw new Error(`${title}: scenario names repeat`);
   const r = await runScenarios(scenarios, { verbose: process.env.TSPROXY_DIFF_VERBOSE === "1" });
-  console.log(
-    `\n${r.version}\n${title}: ${scenarios.length} scenarios, ${r.requests} requests, ` +
-      `${r.differences.length} fields differ:\n${differenceTable(r.differences, justified)}\n`,
-  );
-  const seen = r.differences.map((d) => d.key);
-  assert.deepEqual(
-    seen.filter((k) => !(k in justified)),
-    [],
-    "differences to fix or to justify",
-  );
-  assert.deepEqual(
-    Object.keys(justified).filter((k) => !seen.includes(k)),
-    [],
-    "justified differences that no longer occur",
-  );
+  for (const config of TSPROXY_CONFIGS) {
+    const found = r.differences[config];
+    console.log(
+      `\n${r.version}\n${title} (tsproxy on the ${
+        config === "yaml" ? "YAML" : "imported haproxy.cfg"
+      }): ` +
+        `${scenarios.length} scenarios, ${r.requests} requests, ` +
+        `${found.length} fields differ:\n${differenceTable(found, justified)}\n`,
+    );
+    const seen = found.map((d) => d.key);
+    assert.deepEqual(
+      seen.filter((k) => !(k in justified)),
+      [],
+      `${config}: differences to fix or to justify`,
+    );
+    assert.deepEqual(
+      Object.keys(justified).filter((k) => !seen.includes(k)),
+      [],
+      `${config}: justified differences that no longer occur`,
+    );
+  }
 }

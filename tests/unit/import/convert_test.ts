@@ -82,3 +82,35 @@ test("importHaproxyCfg() output passes validation; lines of unconverted keywords
   ]);
   assert.ok(!complete(lost));
 });
+
+test("importHaproxyCfg() keeps a backend's stick and tcp-request content lines as written", () => {
+  const c = importHaproxyCfg(`backend be
+    mode http
+    stick-table type ip size 1k expire 30m
+    stick on src
+    stick store-response res.cook(SID) if { status 200 }
+    tcp-request content reject if { src 192.0.2.0/24 }
+    server s1 127.0.0.1:8080
+frontend fe
+    mode http
+    bind 127.0.0.1:0
+    default_backend be
+`);
+  assert.ok(complete(c), JSON.stringify(c.issues));
+  const be = (c.config.backends as Record<string, Record<string, unknown>>).be!;
+  assert.deepEqual(be.stick, ["on src", "store-response res.cook(SID) if { status 200 }"]);
+  assert.deepEqual(be.tcpRequest, ["content reject if { src 192.0.2.0/24 }"]);
+  const r = validateConfig(c.config, "x.cfg");
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  const bare = importHaproxyCfg("backend be\n    stick\n    server s1 127.0.0.1:1\n");
+  assert.deepEqual(bare.issues.map((i) => [i.line, i.keyword, i.ignored]), [[2, "stick", false]]);
+});
+
+test("importHaproxyCfg() lets HTTP frontends pass CONNECT on, as HAProxy does (tcp-only: untouched)", () => {
+  const http = importHaproxyCfg(CFG).config as Record<string, Record<string, unknown>>;
+  assert.equal(http.defaults!.acceptConnect, true);
+  const tcp = importHaproxyCfg(
+    "defaults\n  mode tcp\nfrontend f\n  bind :1\n  default_backend b\nbackend b\n  server s 127.0.0.1:2\n",
+  ).config as Record<string, Record<string, unknown>>;
+  assert.equal(tcp.defaults!.acceptConnect, undefined);
+});
