@@ -1,4 +1,4 @@
-/** Binary upgrade (SIGUSR2) under wrk load: the new process takes the listening sockets, nothing is refused or reset, the old one exits once drained; a failed start keeps the old one serving; Deno says why it cannot. */
+/** Binary upgrade (SIGUSR2) under wrk load: the new process takes the listening sockets, nothing is refused or reset, the old one exits once drained; a failed start keeps the old one serving (Deno's successor adopts the sockets through node:net). */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,36 +46,19 @@ function alive(pid: number): boolean {
 }
 
 for (const rt of RUNTIMES) {
-  if (rt === "deno") {
-    test("deno: SIGUSR2 says binary upgrade is not available there and the process goes on serving", async () => {
-      const origin = await rawHttpOrigin();
-      const sock = join(writeTemp("x", ""), "..", "s");
-      const proxy = await startProxy(rt, config(origin.port, sock));
-      try {
-        const pid = await pidOf(sock);
-        proxy.signal("SIGUSR2");
-        await waitForLine(proxy, /upgrade failed, still serving: .*not available on deno/);
-        assert.equal(await get(proxy.ports[0]!), 200);
-        assert.equal(await pidOf(sock), pid);
-      } finally {
-        await proxy.stop();
-        origin.close();
-      }
-    });
-    continue;
-  }
-
   test(`${rt}: SIGUSR2 under wrk load (keep-alive and a connection per request) loses nothing; the old process exits; a failed start keeps serving`, async () => {
     const origin = await rawHttpOrigin();
     const sock = join(writeTemp("x", ""), "..", "s");
-    const proxy = await startProxy(rt, config(origin.port, sock));
+    const proxy = await startProxy(rt, config(origin.port, sock), 1, {}, true);
     const file = /-c (\S+)/.exec(proxy.proc.spawnargs.join(" "))![1]!;
     const port = proxy.ports[0]!;
     let newPid = 0;
     try {
       const oldPid = await pidOf(sock);
       assert.equal(oldPid, proxy.proc.pid);
-      const load = Promise.all([wrk(port, 5, false), wrk(port, 5, true)]);
+      // on Deno, connections arriving while the new process starts wait in the kernel's queue
+      // (deno_handover.ts): on a loaded machine that can outlast wrk's default 2 s timeout
+      const load = Promise.all([wrk(port, 5, false, 16, 10), wrk(port, 5, true, 16, 10)]);
       await sleep(1500);
       const from = proxy.output().length;
       proxy.signal("SIGUSR2");

@@ -15,16 +15,23 @@ export const RUNTIMES: ProxyRuntime[] = (process.env.TSPROXY_RUNTIMES ?? "deno,b
   .split(",").map((s) => s.trim()).filter(Boolean) as ProxyRuntime[];
 
 /** The command line that runs the CLI under a runtime. */
-export function cliCommand(rt: ProxyRuntime, args: string[]): [string, string[]] {
+export function cliCommand(
+  rt: ProxyRuntime,
+  args: string[],
+  /** Deno with --allow-all (a binary upgrade reads /proc and starts a process). */
+  allowAll = false,
+): [string, string[]] {
   switch (rt) {
     case "deno":
       return [join(BIN, "deno"), [
         "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-write", // unix stats sockets (global.statsSocket.path)
-        "--allow-env",
-        "--allow-sys",
+        ...(allowAll ? ["--allow-all"] : [
+          "--allow-net",
+          "--allow-read",
+          "--allow-write", // unix stats sockets (global.statsSocket.path)
+          "--allow-env",
+          "--allow-sys",
+        ]),
         join(ROOT, "cli.ts"),
         ...args,
       ]];
@@ -63,10 +70,12 @@ export async function startProxy(
   binds = 1,
   /** Files written next to the config (name → content), for paths relative to it. */
   files: Record<string, string> = {},
+  /** Deno with --allow-all (see {@link cliCommand}). */
+  allowAll = false,
 ): Promise<RunningProxy> {
   const cfg = writeTemp("tsproxy.yaml", yaml);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dirname(cfg), name), text);
-  const [cmd, args] = cliCommand(rt, ["run", "-c", cfg]);
+  const [cmd, args] = cliCommand(rt, ["run", "-c", cfg], allowAll);
   const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const ports: number[] = [];
