@@ -1,6 +1,7 @@
 // Full-size reload run (issue 15's Done-means), on Bun, Deno and the compiled binary:
 //
-//   bash scripts/reload_soak [--runtimes bun,deno,binary] [--seconds 20] [--conns 64] [--reloads 20]
+//   bash scripts/reload_soak [--runtimes bun,deno,binary] [--loads keep-alive,close] [--seconds 20]
+//                            [--conns 64] [--reloads 20]
 //
 // Per runtime, two runs: wrk with 64 keep-alive connections for 20 s, then wrk with 64
 // connections and a connection per request for 20 s. During each, a WebSocket client sends a
@@ -24,22 +25,31 @@ import { wrk } from "../tests/e2e/helpers/wrk.ts";
 
 interface Options {
   runtimes: ProxyRuntime[];
+  /** Which wrk runs: keep-alive, a connection per request ("close"), or both. */
+  loads: ("keep-alive" | "close")[];
   seconds: number;
   conns: number;
   reloads: number;
 }
 
 function parse(args: string[]): Options {
-  const o: Options = { runtimes: ["bun", "deno", "binary"], seconds: 20, conns: 64, reloads: 20 };
+  const o: Options = {
+    runtimes: ["bun", "deno", "binary"],
+    loads: ["keep-alive", "close"],
+    seconds: 20,
+    conns: 64,
+    reloads: 20,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i], v = args[i + 1];
     if (a === "--runtimes") o.runtimes = String(v).split(",") as ProxyRuntime[], i++;
+    else if (a === "--loads") o.loads = String(v).split(",") as Options["loads"], i++;
     else if (a === "--seconds") o.seconds = Number(v), i++;
     else if (a === "--conns") o.conns = Number(v), i++;
     else if (a === "--reloads") o.reloads = Number(v), i++;
     else {
       console.error(`reload_soak: unknown option ${a}
-usage: bash scripts/reload_soak [--runtimes bun,deno,binary] [--seconds 20] [--conns 64] [--reloads 20]`);
+usage: bash scripts/reload_soak [--runtimes bun,deno,binary] [--loads keep-alive,close] [--seconds 20] [--conns 64] [--reloads 20]`);
       process.exit(2);
     }
   }
@@ -55,6 +65,8 @@ interface Row {
   wsMessages: number;
   wsClosed: number;
   reloads: number;
+  /** When the last reload's checks ended, in seconds from the start of the load. */
+  lastAt: number;
   /** Reloads after which a check failed (the rule, the removed/added server, the new frontend). */
   notApplied: string[];
   invalid: string;
@@ -94,6 +106,7 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
     wsMessages: 0,
     wsClosed: 0,
     reloads: 0,
+    lastAt: 0,
     notApplied: [],
     invalid: "not pushed",
   };
@@ -114,12 +127,14 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
       }
     })();
     const t0 = Date.now();
-    const load = wrk(port, o.seconds, close, o.conns);
-    // the reloads spread over the run, the last well before its end
-    const step = (o.seconds * 1000 - 1500) / (o.reloads + 1);
+    let loadEnded = false;
+    const load = wrk(port, o.seconds, close, o.conns).finally(() => (loadEnded = true));
+    // the reloads spread over the run, the last one's checks done well before its end (a reload
+    // and its checks take 0.4-0.9 s: the next starts at once when one ran late)
+    const step = (o.seconds * 1000 - 4000) / o.reloads;
     let which: "A" | "B" = "A";
     for (let n = 1; n <= o.reloads; n++) {
-      const wait = t0 + n * step - Date.now();
+      const wait = t0 + (n - 1) * step + 300 - Date.now();
       if (wait > 0) await sleep(wait);
       which = which === "A" ? "B" : "A";
       writeFileSync(file, which === "A" ? cfgA : cfgB);
@@ -142,6 +157,8 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
       const after = { o2: o2.requests.length, o3: o3.requests.length };
       if (after[gone] !== before[gone]) problems.push(`removed ${gone} got traffic`);
       if (after[added] <= before[added]) problems.push(`added ${added} got none`);
+      if (loadEnded) problems.push("checked after the load ended (the run is too short)");
+      row.lastAt = (Date.now() - t0) / 1000;
       if (problems.length > 0) row.notApplied.push(`#${n} (${which}): ${problems.join(", ")}`);
       if (n === Math.floor(o.reloads / 2)) {
         writeFileSync(file, cfgA.replace("defaultBackend: app", "defaultBackend: nope"));
@@ -182,13 +199,15 @@ function ok(r: Row): boolean {
 const o = parse(process.argv.slice(2));
 const rows: Row[] = [];
 for (const rt of o.runtimes) {
-  for (const close of [false, true]) {
-    const r = await run(rt, close, o);
+  for (const load of o.loads) {
+    const r = await run(rt, load === "close", o);
     rows.push(r);
     console.log(
       `${r.runtime} ${r.load}: ${r.requests} requests, ${r.non2xx} non-2xx, ${r.socketErrors} ` +
         `socket errors, ${r.wsMessages} WebSocket messages (${r.wsClosed} closed), ${r.reloads} ` +
-        `reloads${r.notApplied.length ? ", not applied: " + r.notApplied.join("; ") : ""}`,
+        `reloads (the last checked at ${r.lastAt.toFixed(1)} s)${
+          r.notApplied.length ? ", not applied: " + r.notApplied.join("; ") : ""
+        }`,
     );
   }
 }
