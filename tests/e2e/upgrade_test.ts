@@ -4,6 +4,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
+import tls from "node:tls";
+import { makeCa } from "./helpers/certs.ts";
 import { rawHttpOrigin, until, waitForLine } from "./helpers/http.ts";
 import { sleep } from "./helpers/net.ts";
 import { RUNTIMES, startProxy, writeTemp } from "./helpers/proxy.ts";
@@ -110,6 +112,65 @@ for (const rt of RUNTIMES) {
         });
       }
       origin.close();
+    }
+  });
+}
+
+/** A GET over TLS (any certificate) and a new connection: the answer's body. */
+function tlsGet(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => {
+      s.write("GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+    });
+    let text = "";
+    s.setTimeout(5000, () => s.destroy(new Error(`no answer over TLS on ${port}`)));
+    s.on("data", (d: Uint8Array) => (text += new TextDecoder().decode(d)));
+    s.on("end", () => resolve(text.slice(text.indexOf("\r\n\r\n") + 4)));
+    s.on("error", reject);
+  });
+}
+
+if (RUNTIMES.includes("deno")) {
+  test("deno: SIGUSR2 hands a TLS bind over too (the new process serves it through node:tls), twice", async () => {
+    const cert = makeCa().issue("site", "localhost");
+    const sock = join(writeTemp("x", ""), "..", "s");
+    const proxy = await startProxy(
+      "deno",
+      `
+global: { hardStopAfter: 5s, log: none, statsSocket: { path: "${sock}", level: admin } }
+defaults: { mode: http, timeout: { connect: 2s, client: 10s, server: 10s } }
+frontends:
+  web:
+    bind: [{ address: "127.0.0.1:0", tls: { certificates: ["${cert.pemFile}"] } }]
+    httpRequest: ["return status 200 content-type text/plain string tls-ok"]
+    defaultBackend: app
+backends:
+  app: { servers: [{ name: s1, address: "127.0.0.1:9" }] }
+`,
+      1,
+      {},
+      true,
+    );
+    const port = proxy.ports[0]!;
+    const pids = [proxy.proc.pid!];
+    try {
+      assert.equal(await tlsGet(port), "tls-ok");
+      for (let n = 1; n <= 2; n++) {
+        const from = proxy.output().length;
+        process.kill(pids.at(-1)!, "SIGUSR2");
+        const line = await waitForLine(proxy, /upgrade: new process \d+ is serving/, {
+          from,
+          ms: 15_000,
+        });
+        pids.push(Number(/new process (\d+)/.exec(line)![1]));
+        await waitForLine(proxy, /listening on 127\.0\.0\.1:\d+ \(TLS, node:tls\)/, { from });
+        await until(() => !alive(pids.at(-2)!), 8000, `process ${pids.at(-2)} to exit`);
+        assert.equal(await pidOf(sock), pids.at(-1), `upgrade ${n}: the new process serves`);
+        assert.equal(await tlsGet(port), "tls-ok", `upgrade ${n}: TLS on the same port`);
+      }
+    } finally {
+      for (const pid of pids.slice(1)) if (alive(pid)) process.kill(pid, "SIGTERM");
+      if (proxy.proc.exitCode === null) await proxy.stop();
     }
   });
 }
