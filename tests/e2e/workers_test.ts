@@ -23,18 +23,23 @@ backends:
 `;
 }
 
-/** The same with the stats page and /metrics in the frontend. */
+const TOKEN = "workers-test-token-0123456789";
+
+/** The same with the stats page and /metrics in the frontend, and the admin API (its exports). */
 function pageConfig(origin: number, sock: string): string {
   return config(origin, sock).replace(
+    "workers: 2,",
+    `workers: 2, api: { bind: ["127.0.0.1:0"], tokens: [{ name: t, token: "${TOKEN}", level: operator }] },`,
+  ).replace(
     "defaultBackend: app }",
     `defaultBackend: app, stats: { uri: /stats }, httpRequest: ["use-service prometheus-exporter if { path /metrics }"] }`,
   );
 }
 
 /** GET over a new connection (so either worker may answer): the body. */
-async function body(port: number, path: string): Promise<string> {
+async function body(port: number, path: string, token?: string): Promise<string> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`, {
-    headers: { connection: "close" },
+    headers: { connection: "close", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     signal: AbortSignal.timeout(5000),
   });
   assert.equal(r.status, 200, `GET ${path}`);
@@ -160,8 +165,9 @@ for (const rt of RUNTIMES) {
   test(`${rt}: workers: 2 under wrk: the stats page (;csv, ;json, HTML) and /metrics show the workers' totals, equal to what the origin saw`, async () => {
     const origin = await rawHttpOrigin();
     const sock = sockPath();
-    const proxy = await startProxy(rt, pageConfig(origin.port, sock));
+    const proxy = await startProxy(rt, pageConfig(origin.port, sock), 2);
     const port = proxy.ports[0]!;
+    const api = Number(/frontend api listening on [^\s]+:(\d+)/.exec(proxy.output())![1]);
     try {
       const r = await wrk(port, 3, false, CONNS);
       assert.equal(r.socketErrors + r.non2xx, 0, r.text);
@@ -189,13 +195,17 @@ for (const rt of RUNTIMES) {
         assert.equal(Number(s2xx?.[1]), seen, "/metrics server 2xx");
         const html = await body(port, "/stats");
         assert.match(html, /<html/i);
+        // the admin API's exports, served by a worker too
+        const apiCsv = parseStatCsv(await body(api, "/stats.csv", TOKEN));
+        assert.equal(Number(apiCsv.lines.get("app/s1")!.stot), seen, `API /stats.csv (try ${i})`);
       }
       // the frontend's req_tot grows with the stats requests themselves, answered by either worker
       assert.ok(served.size > 1, `the stats requests were counted: ${[...served]}`);
       const stat = parseStatCsv(await statsCommand(sock, "show stat"));
       assert.equal(Number(stat.lines.get("app/s1")!.stot), seen, "show stat agrees");
       console.log(
-        `${rt} workers: origin saw ${seen}; ;csv, ;json and /metrics of either worker: ${seen}`,
+        `${rt} workers: origin saw ${seen}; ;csv, ;json, /metrics and the API's /stats.csv of ` +
+          `either worker: ${seen}`,
       );
     } finally {
       await proxy.stop();
