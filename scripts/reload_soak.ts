@@ -151,12 +151,14 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
       }
       // requests in flight finish on the old generation: count once they are done
       await sleep(100);
-      const before = { o2: o2.requests.length, o3: o3.requests.length };
-      await sleep(250);
+      const before = { o1: o1.requests.length, o2: o2.requests.length, o3: o3.requests.length };
+      await sleep(300);
       const gone = which === "A" ? "o3" : "o2", added = which === "A" ? "o2" : "o3";
-      const after = { o2: o2.requests.length, o3: o3.requests.length };
+      const after = { o1: o1.requests.length, o2: o2.requests.length, o3: o3.requests.length };
       if (after[gone] !== before[gone]) problems.push(`removed ${gone} got traffic`);
-      if (after[added] <= before[added]) problems.push(`added ${added} got none`);
+      if (after[added] <= before[added]) {
+        problems.push(`added ${added} got none (s1 got ${after.o1 - before.o1} meanwhile)`);
+      }
       if (loadEnded) problems.push("checked after the load ended (the run is too short)");
       row.lastAt = (Date.now() - t0) / 1000;
       if (problems.length > 0) row.notApplied.push(`#${n} (${which}): ${problems.join(", ")}`);
