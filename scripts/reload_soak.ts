@@ -9,7 +9,8 @@
 // s1 + s2, /gen answers "A") and B (s2 removed, s3 added, /gen answers "B", a frontend added);
 // after the 10th, an invalid config is pushed (it must change nothing and log its errors). After
 // each reload: /gen is the new config's, the removed server gets nothing more and the added one gets
-// traffic (the origins' counts), and under B the added frontend answers. Prints one table row per
+// traffic (the origins' counts, over a window in which s1 got some: a window with none for 400 ms
+// or more is reported as a stall of the load), and under B the added frontend answers. Prints one table row per
 // run; exits 1 when any run saw a non-2xx answer, a socket error, a closed WebSocket or a config
 // that did not take effect. Runs under Bun (the WebSocket origin is a Bun.serve).
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -67,6 +68,8 @@ interface Row {
   reloads: number;
   /** When the last reload's checks ended, in seconds from the start of the load. */
   lastAt: number;
+  /** Reloads after which s1 got no traffic for 400 ms or more (the load paused), and how long. */
+  stalls: string[];
   /** Reloads after which a check failed (the rule, the removed/added server, the new frontend). */
   notApplied: string[];
   invalid: string;
@@ -107,6 +110,7 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
     wsClosed: 0,
     reloads: 0,
     lastAt: 0,
+    stalls: [],
     notApplied: [],
     invalid: "not pushed",
   };
@@ -151,10 +155,21 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
       }
       // requests in flight finish on the old generation: count once they are done
       await sleep(100);
-      const before = { o1: o1.requests.length, o2: o2.requests.length, o3: o3.requests.length };
-      await sleep(300);
+      // a window in which s1 (in both configs) got traffic: on a shared, loaded machine the load
+      // can pause for a few hundred ms (counted as a stall, then the window grows)
+      const counts = () => ({
+        o1: o1.requests.length,
+        o2: o2.requests.length,
+        o3: o3.requests.length,
+      });
+      const before = counts(), since = Date.now();
+      let after = before;
+      do {
+        await sleep(100);
+        after = counts();
+      } while (after.o1 - before.o1 < 20 && Date.now() - since < 3000);
+      if (Date.now() - since > 400) row.stalls.push(`#${n}: ${Date.now() - since} ms`);
       const gone = which === "A" ? "o3" : "o2", added = which === "A" ? "o2" : "o3";
-      const after = { o1: o1.requests.length, o2: o2.requests.length, o3: o3.requests.length };
       if (after[gone] !== before[gone]) problems.push(`removed ${gone} got traffic`);
       if (after[added] <= before[added]) {
         problems.push(`added ${added} got none (s1 got ${after.o1 - before.o1} meanwhile)`);
