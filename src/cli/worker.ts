@@ -6,6 +6,11 @@ import type { ControlLink, RunningProxy } from "../plan/mod.ts";
 import type { ParentChannel } from "../runtime/types.ts";
 import { type AnswerMessage, type CommandMessage, tagOf } from "../master/messages.ts";
 import { WORKER_ENV } from "../master/master.ts";
+import { mergeViews, type ProxyData, viewData } from "../stats/view_data.ts";
+import type { ProxyView } from "../stats/views.ts";
+
+/** How long the stats page or /metrics waits for the workers' views before showing this one's. */
+const VIEWS_WITHIN_MS = 5_000;
 
 const log = getLogger(["tsproxy", "worker"]);
 
@@ -34,7 +39,7 @@ export function serveMaster(
   stop: (why: string) => void,
 ): void {
   const local = handle.control.runner;
-  const waiting = new Map<number, (text: string) => void>();
+  const waiting = new Map<number, (value: unknown) => void>();
   let nextId = 1;
   parent.onMessage((m: unknown) => {
     const tag = tagOf(m);
@@ -47,9 +52,13 @@ export function serveMaster(
     } else if (tag === "reload") {
       const id = (m as { id: number }).id;
       void handle.reload().then((value) => parent.send({ tsproxy: "answer", id, value }));
+    } else if (tag === "view") {
+      const id = (m as { id: number }).id;
+      const p = link.proxy;
+      parent.send({ tsproxy: "answer", id, value: p === null ? null : viewData(p) });
     } else if (tag === "answer") {
       const a = m as AnswerMessage;
-      waiting.get(a.id)?.(String(a.value));
+      waiting.get(a.id)?.(a.value);
       waiting.delete(a.id);
     }
   });
@@ -61,9 +70,26 @@ export function serveMaster(
     run: (line, actor) =>
       new Promise<string>((resolve) => {
         const id = nextId++;
-        waiting.set(id, resolve);
+        waiting.set(id, (v) => resolve(String(v)));
         parent.send({ tsproxy: "forward", id, line, who: actor.who, level: actor.level });
       }),
   };
   link.runner = viaMaster;
+  // the stats page and /metrics: every worker's numbers, through the master
+  link.gather = () =>
+    new Promise<ProxyView>((resolve, reject) => {
+      const own = () => (link.proxy ? resolve(link.proxy) : reject(new Error("no proxy yet")));
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        own(); // the master did not answer: this worker's numbers
+      }, VIEWS_WITHIN_MS);
+      waiting.set(id, (v) => {
+        clearTimeout(timer);
+        const list = (Array.isArray(v) ? v : []).filter((x) => x !== null) as ProxyData[];
+        if (list.length === 0) own();
+        else resolve(mergeViews(list));
+      });
+      parent.send({ tsproxy: "views", id });
+    });
 }

@@ -1,7 +1,7 @@
 /** A master process: N workers accepting on the listening sockets it holds; it restarts the dead (with backoff), relays reloads, commands and signals, and stops them all. */
 import { getLogger } from "@logtape/logtape";
 import type { HandedSocket, Runtime, WorkerProcess } from "../runtime/types.ts";
-import type { ForwardMessage, ToWorker } from "./messages.ts";
+import type { ForwardMessage, ToWorker, WorkerRequest } from "./messages.ts";
 import { WorkerSlot } from "./worker_slot.ts";
 
 const log = getLogger(["tsproxy", "master"]);
@@ -124,7 +124,14 @@ export class Master {
     this.#timers.add(timer);
   }
 
-  #forward(slot: WorkerSlot, m: ForwardMessage): void {
+  #forward(slot: WorkerSlot, m: WorkerRequest): void {
+    if (m.tsproxy === "views") {
+      // every ready worker's views (the asking one's too), for its stats page or /metrics
+      void this.askAll((id) => ({ tsproxy: "view", id })).then((r) =>
+        slot.answer(m.id, r.map((a) => a.value).filter((v) => v !== undefined))
+      );
+      return;
+    }
     this.#o.onForward(m.line, m.who, m.level).then(
       (text) => slot.answer(m.id, text),
       (err: unknown) => slot.answer(m.id, `${(err as Error).message}\n`),

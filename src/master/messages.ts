@@ -27,6 +27,18 @@ export interface ForwardMessage {
   readonly level: "user" | "operator" | "admin";
 }
 
+/** Master → worker: this worker's stats views as plain data (`viewData`); answered with them. */
+export interface ViewMessage {
+  readonly tsproxy: "view";
+  readonly id: number;
+}
+
+/** Worker → master: every worker's stats views (its stats page or /metrics shows the totals); answered with the list. */
+export interface ViewsMessage {
+  readonly tsproxy: "views";
+  readonly id: number;
+}
+
 /** Either way: the answer to a request with the same `id`. */
 export interface AnswerMessage {
   readonly tsproxy: "answer";
@@ -34,8 +46,14 @@ export interface AnswerMessage {
   readonly value: unknown;
 }
 
-export type ToWorker = CommandMessage | ReloadMessage | AnswerMessage;
-export type FromWorker = ForwardMessage | AnswerMessage | { readonly tsproxy: typeof READY };
+export type ToWorker = CommandMessage | ReloadMessage | ViewMessage | AnswerMessage;
+export type FromWorker =
+  | ForwardMessage
+  | ViewsMessage
+  | AnswerMessage
+  | { readonly tsproxy: typeof READY };
+/** What a worker asks the master for: a command line on every worker, or every worker's views. */
+export type WorkerRequest = ForwardMessage | ViewsMessage;
 
 /** The `tsproxy` tag of a message, or undefined for anything else. */
 export function tagOf(message: unknown): string | undefined {

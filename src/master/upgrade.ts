@@ -36,8 +36,7 @@ export class BinaryUpgrade {
       return {
         ok: false,
         reason: `binary upgrade is not available on ${rt.name}: it cannot hand its listening ` +
-          `sockets to a new process (its listen cannot take over a socket, denoland/deno#14006); ` +
-          `run tsproxy on Bun or as the compiled binary for upgrades, or reload with SIGHUP`,
+          `sockets to a new process; reload with SIGHUP`,
       };
     }
     if (this.#busy) return { ok: false, reason: "an upgrade is already under way" };

@@ -1,6 +1,6 @@
 /** One worker of a master: its process (replaced after a death), its readiness, and requests waiting for its answers. */
 import type { WorkerProcess } from "../runtime/types.ts";
-import { type AnswerMessage, type FromWorker, READY, tagOf, type ToWorker } from "./messages.ts";
+import { type AnswerMessage, READY, tagOf, type ToWorker, type WorkerRequest } from "./messages.ts";
 
 /** How long a request to a worker may wait for its answer. */
 export const ANSWER_WITHIN_MS = 10_000;
@@ -23,12 +23,9 @@ export class WorkerSlot {
   #onReady: (() => void)[] = [];
   readonly #waiting = new Map<number, Waiting>();
   #nextId = 1;
-  readonly #onForward: (slot: WorkerSlot, m: FromWorker & { tsproxy: "forward" }) => void;
+  readonly #onForward: (slot: WorkerSlot, m: WorkerRequest) => void;
 
-  constructor(
-    index: number,
-    onForward: (slot: WorkerSlot, m: FromWorker & { tsproxy: "forward" }) => void,
-  ) {
+  constructor(index: number, onForward: (slot: WorkerSlot, m: WorkerRequest) => void) {
     this.index = index;
     this.#onForward = onForward;
   }
@@ -74,8 +71,8 @@ export class WorkerSlot {
       this.#waiting.delete(m.id);
       clearTimeout(w.timer);
       w.resolve(m.value);
-    } else if (tag === "forward") {
-      this.#onForward(this, message as FromWorker & { tsproxy: "forward" });
+    } else if (tag === "forward" || tag === "views") {
+      this.#onForward(this, message as WorkerRequest);
     }
   }
 

@@ -20,10 +20,10 @@ import { nodeTlsAcceptor } from "./node_tls_accept.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { denoNativeServes, listenDenoTls } from "./deno_tls.ts";
 import { inheritedFromEnv } from "./inherited.ts";
-
-/** Why Deno takes over no listening socket (so a binary upgrade cannot run there). */
-export const DENO_NO_FD =
-  "Deno cannot take over a listening socket: Deno.listen has no fd option (denoland/deno#14006)";
+import { listenNodeFd } from "./node_net_listen.ts";
+import { addedSocketFd, listeningFd, socketFds } from "./proc_fd.ts";
+import { type Suspendable, track, untrack } from "./deno_handover.ts";
+import { startDenoSuccessor, tellDenoParentReady } from "./deno_successor.ts";
 
 /** TSPROXY_TLS_STACK=node: serve every TLS listener with node:tls (to compare the stacks). */
 const TLS_STACK = (() => {
@@ -34,36 +34,74 @@ const TLS_STACK = (() => {
   }
 })();
 
-class DenoListener implements Listener {
+class DenoListener implements Listener, Suspendable {
   readonly host: string;
   readonly port: number;
-  #l: Deno.TcpListener;
+  readonly #onOpen: (s: Socket) => void;
+  #l: Deno.TcpListener | null;
+  /** The descriptor, when the bind could tell it (see {@link addedSocketFd}). */
+  #fd: number | undefined;
   #paused = false;
   #wake: (() => void) | null = null;
   #closed = false;
 
-  constructor(l: Deno.TcpListener, host: string, onOpen: (s: Socket) => void) {
+  constructor(
+    l: Deno.TcpListener,
+    host: string,
+    onOpen: (s: Socket) => void,
+    fd: number | undefined,
+  ) {
     this.#l = l;
+    this.#fd = fd;
     this.host = host;
     this.port = l.addr.port;
-    this.#acceptLoop(onOpen);
+    this.#onOpen = onOpen;
+    track(this);
+    this.#acceptLoop(l);
   }
 
-  async #acceptLoop(onOpen: (s: Socket) => void): Promise<void> {
-    while (!this.#closed) {
+  async #acceptLoop(l: Deno.TcpListener): Promise<void> {
+    while (!this.#closed && l === this.#l) {
       if (this.#paused) {
         await new Promise<void>((resolve) => (this.#wake = resolve));
         continue;
       }
       let conn: Deno.TcpConn;
       try {
-        conn = await this.#l.accept();
+        conn = await l.accept();
       } catch (err) {
-        if (this.#closed || err instanceof Deno.errors.BadResource) return;
+        if (this.#closed || l !== this.#l || err instanceof Deno.errors.BadResource) return;
         continue; // EMFILE and friends: keep the listener alive
       }
-      onOpen(new DenoSocket(conn));
+      this.#onOpen(new DenoSocket(conn));
     }
+  }
+
+  /** The listening socket's descriptor, looked up in /proc (Deno does not tell it): for an upgrade. */
+  get fd(): number | undefined {
+    return this.#closed || !this.#l ? undefined : this.#fd ?? listeningFd(this.port);
+  }
+
+  suspend(): void {
+    const l = this.#l;
+    this.#l = null;
+    this.#fd = undefined;
+    try {
+      l?.close();
+    } catch { /* already closed */ }
+  }
+
+  rebind(): Promise<void> {
+    if (this.#closed || this.#l) return Promise.resolve();
+    try {
+      const before = socketFds();
+      this.#l = Deno.listen({ hostname: this.host, port: this.port, transport: "tcp" });
+      this.#fd = addedSocketFd(before);
+    } catch (err) {
+      return Promise.reject(new Error(`cannot bind ${this.host}:${this.port} again: ${err}`));
+    }
+    this.#acceptLoop(this.#l);
+    return Promise.resolve();
   }
 
   pause(): void {
@@ -78,8 +116,9 @@ class DenoListener implements Listener {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    untrack(this);
     try {
-      this.#l.close();
+      this.#l?.close();
     } catch { /* already closed */ }
     this.resume();
   }
@@ -106,17 +145,19 @@ export const denoRuntime: Runtime = {
   version: Deno.version.deno,
 
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
-    if (options.fd !== undefined) {
-      return Promise.reject(new Error(`${options.host}:${options.port}: ${DENO_NO_FD}`));
-    }
+    // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can. Plain node:net
+    // sockets keep their end of stream across pause/resume (measured: 8 MiB uploads paused every
+    // 8 chunks), so they pause the stream, unlike node:tls's ("hold")
+    if (options.fd !== undefined) return listenNodeFd(options.host, options.fd, onOpen, "stream");
     try {
+      const before = socketFds();
       const l = Deno.listen({
         hostname: options.host,
         port: options.port,
         transport: "tcp",
         ...(options.reusePort ? { reusePort: true } : {}),
       });
-      return Promise.resolve(new DenoListener(l, options.host, onOpen));
+      return Promise.resolve(new DenoListener(l, options.host, onOpen, addedSocketFd(before)));
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       return Promise.reject(new Error(`cannot bind ${options.host}:${options.port}: ${why}`));
@@ -158,12 +199,10 @@ export const denoRuntime: Runtime = {
   listenUnix: listenDenoUnix,
 
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener> {
-    if (options.fd !== undefined) {
-      return Promise.reject(new Error(`${options.host}:${options.port}: ${DENO_NO_FD}`));
-    }
-    if (denoNativeServes(options.tls) && TLS_STACK !== "node") {
+    if (denoNativeServes(options.tls) && TLS_STACK !== "node" && options.fd === undefined) {
       return listenDenoTls(options, onOpen);
     }
+    // node:tls also adopts the socket a predecessor handed over (Deno.listenTls cannot)
     return listenNodeTls(options, onOpen, {
       warnings: denoTlsWarnings(options),
       pauseMode: "hold",
@@ -194,6 +233,7 @@ export const denoRuntime: Runtime = {
   },
 
   inherited: inheritedFromEnv(),
-  tellParentReady() {},
+  startSuccessor: startDenoSuccessor,
+  tellParentReady: tellDenoParentReady,
   parent: null,
 };

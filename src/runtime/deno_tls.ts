@@ -2,6 +2,8 @@
 import { AcceptGate } from "./accept_gate.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { checkKeyPair } from "./node_tls.ts";
+import { addedSocketFd, listeningFd, socketFds } from "./proc_fd.ts";
+import { type Suspendable, track, untrack } from "./deno_handover.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
 import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
 
@@ -20,7 +22,7 @@ export function denoNativeServes(o: TlsServerOptions): boolean {
     o.ciphers === undefined;
 }
 
-class DenoTlsListener implements TlsListener {
+class DenoTlsListener implements TlsListener, Suspendable {
   readonly host: string;
   readonly port: number;
   readonly stack = "deno" as const;
@@ -31,6 +33,9 @@ class DenoTlsListener implements TlsListener {
   #current: TlsCertificate;
   readonly #gate: AcceptGate;
   #closed = false;
+  #suspended = false;
+  /** The descriptor, when the bind could tell it (see {@link addedSocketFd}). */
+  #fd: number | undefined;
 
   constructor(o: TlsListenOptions, onOpen: (s: Socket) => void) {
     this.host = o.host;
@@ -40,17 +45,21 @@ class DenoTlsListener implements TlsListener {
     this.#l = this.#bind(o.port, this.#current);
     this.port = this.#l.addr.port;
     this.#acceptLoop(this.#l);
+    track(this);
   }
 
   #bind(port: number, c: TlsCertificate): Deno.TlsListener {
     const alpn = this.#o.alpn;
-    return Deno.listenTls({
+    const before = socketFds();
+    const l = Deno.listenTls({
       hostname: this.host,
       port,
       cert: c.cert,
       key: c.key,
       ...(alpn?.length ? { alpnProtocols: [...alpn] } : {}),
     });
+    this.#fd = addedSocketFd(before);
+    return l;
   }
 
   async #acceptLoop(l: Deno.TlsListener): Promise<void> {
@@ -125,6 +134,30 @@ class DenoTlsListener implements TlsListener {
     if (!this.#closed) throw new Error(`cannot bind ${this.host}:${this.port} again`);
   }
 
+  /** The listening socket's descriptor, looked up in /proc (Deno does not tell it): for an upgrade. */
+  get fd(): number | undefined {
+    return this.#closed || this.#suspended ? undefined : this.#fd ?? listeningFd(this.port);
+  }
+
+  suspend(): void {
+    this.#suspended = true;
+    try {
+      this.#l.close();
+    } catch { /* already closed */ }
+  }
+
+  rebind(): Promise<void> {
+    if (this.#closed || !this.#suspended) return Promise.resolve();
+    try {
+      this.#l = this.#bind(this.port, this.#current);
+    } catch (err) {
+      return Promise.reject(new Error(`cannot bind ${this.host}:${this.port} again: ${err}`));
+    }
+    this.#suspended = false;
+    this.#acceptLoop(this.#l);
+    return Promise.resolve();
+  }
+
   pause(): void {
     this.#gate.pause();
   }
@@ -136,6 +169,7 @@ class DenoTlsListener implements TlsListener {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    untrack(this);
     try {
       this.#l.close();
     } catch { /* already closed */ }

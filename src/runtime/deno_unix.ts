@@ -34,6 +34,9 @@ export function listenDenoUnix(
       close() {
         if (closed) return;
         closed = true;
+        // Deno's close unlinks the path: when a successor (binary upgrade) bound its own socket
+        // there, this one is left to close with the process (no client can reach it any more)
+        if (socketFileId(o.path) !== id) return l.unref();
         try {
           l.close();
         } catch { /* closed */ }

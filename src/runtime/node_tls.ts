@@ -1,5 +1,6 @@
-/** A node:tls TLSSocket (Deno and Bun alike) behind the runtime's Socket interface, with its handshake facts. */
+/** A node:tls TLSSocket (Deno and Bun alike), or a plain node:net socket, behind the runtime's Socket interface, with its handshake facts. */
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import type { Socket as NetSocket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { HIGH_WATER_MARK, type Socket, type SocketHandlers } from "./types.ts";
 import { type TlsCertificate, type TlsInfo, verifyCode } from "./tls_types.ts";
@@ -66,7 +67,8 @@ export interface Addresses {
 export type PauseMode = "stream" | "hold";
 
 /**
- * One TLS connection: node stream events turned into the Socket model (see types.ts).
+ * One TLS connection (or a plain node:net one, `info` undefined: a Deno process that adopted a
+ * listening socket at an upgrade): node stream events turned into the Socket model (see types.ts).
  *
  * With pause mode "hold" (Deno), `pause()` never reaches the stream: bytes that arrive while paused
  * are held here and delivered on `resume()`. Deno's node:tls reads the whole socket into memory
@@ -78,8 +80,8 @@ export class NodeTlsSocket implements Socket {
   readonly remotePort: number;
   readonly localAddress: string;
   readonly localPort: number;
-  readonly tls: TlsInfo;
-  #s: TLSSocket;
+  readonly tls: TlsInfo | undefined;
+  #s: NetSocket;
   #h: SocketHandlers | null = null;
   #hold: boolean;
   /** Events held while paused in "hold" mode: chunks, then "end" / "close" last. */
@@ -94,8 +96,8 @@ export class NodeTlsSocket implements Socket {
 
   /** `addresses`: the connection's, when `s` runs over a stream that has none (SocketDuplex). */
   constructor(
-    s: TLSSocket,
-    info: TlsInfo,
+    s: NetSocket,
+    info: TlsInfo | undefined,
     pauseMode: PauseMode = "stream",
     addresses: Addresses = s,
   ) {

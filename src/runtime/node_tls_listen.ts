@@ -2,11 +2,15 @@
 import { AcceptGate } from "./accept_gate.ts";
 import tls from "node:tls";
 import { checkKeyPair, NodeTlsSocket, type PauseMode, tlsInfoOf } from "./node_tls.ts";
+import { addedSocketFd, listeningFd, socketFds } from "./proc_fd.ts";
+import { type Suspendable, track, untrack } from "./deno_handover.ts";
 import { SniTable } from "./sni.ts";
 import type { TlsCertificate, TlsServerOptions } from "./tls_types.ts";
 import type { Socket, TlsListener, TlsListenOptions } from "./types.ts";
 
 const DEFAULT_HANDSHAKE_TIMEOUT = 10_000;
+/** Bun's node:net tells a listener's descriptor: no /proc lookup there. */
+const BUN = "Bun" in globalThis;
 
 /** The SecureContext settings every certificate of a listener shares. */
 export function contextOptions(o: TlsServerOptions): tls.SecureContextOptions {
@@ -34,7 +38,7 @@ export function secureContexts(
   });
 }
 
-class NodeTlsListener implements TlsListener {
+class NodeTlsListener implements TlsListener, Suspendable {
   readonly host: string;
   port = 0;
   readonly stack = "node:tls" as const;
@@ -44,6 +48,10 @@ class NodeTlsListener implements TlsListener {
   #table: SniTable<tls.SecureContext>;
   readonly #gate: AcceptGate;
   #closed = false;
+  #adopted: number | undefined;
+  /** The descriptor the bind added, when only one socket appeared meanwhile (Deno). */
+  #bound: number | undefined;
+  #suspended = false;
 
   readonly #pauseMode: PauseMode;
 
@@ -72,14 +80,36 @@ class NodeTlsListener implements TlsListener {
     this.#server.on("error", () => {}); // accept errors (EMFILE): keep listening
   }
 
-  /** The listening socket's descriptor (Bun's node:net has one; Deno's does not). */
+  /**
+   * The listening socket's descriptor: Bun's node:net tells it; Deno's does not, so the one adopted
+   * at an upgrade, else looked up in /proc.
+   */
   get fd(): number | undefined {
     const fd = (this.#server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
-    return typeof fd === "number" && fd >= 0 ? fd : undefined;
+    if (typeof fd === "number" && fd >= 0) return fd;
+    if (this.#closed || this.#suspended) return undefined;
+    return this.#adopted ?? this.#bound ?? (this.port > 0 ? listeningFd(this.port) : undefined);
   }
 
   /** Binds host:port, or adopts the listening socket `fd` (inherited at an upgrade). */
+  /** Deno: a successor is spawned with this socket (see deno_handover.ts). */
+  suspend(): void {
+    this.#suspended = true;
+    this.#adopted = undefined;
+    this.#server.close();
+  }
+
+  rebind(): Promise<void> {
+    if (this.#closed || !this.#suspended) return Promise.resolve();
+    this.#suspended = false;
+    return this.listen(this.port, false);
+  }
+
   listen(port: number, reusePort: boolean, fd?: number): Promise<void> {
+    this.#adopted = fd;
+    this.#bound = undefined;
+    const before = fd === undefined && !BUN ? socketFds() : null;
+    track(this);
     return new Promise((resolve, reject) => {
       const fail = (err: Error & { code?: string }) => {
         reject(new Error(`cannot bind ${this.host}:${port}: ${err.code ?? err.message}`));
@@ -90,6 +120,7 @@ class NodeTlsListener implements TlsListener {
         : { host: this.host, port, ...(reusePort ? { reusePort } : {}) };
       this.#server.listen(where, () => {
         this.#server.off("error", fail);
+        this.#bound = addedSocketFd(before);
         const addr = this.#server.address();
         this.port = typeof addr === "object" && addr ? addr.port : port;
         resolve();
@@ -128,7 +159,8 @@ class NodeTlsListener implements TlsListener {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#server.close();
+    untrack(this);
+    if (!this.#suspended) this.#server.close();
     this.#gate.closeParked();
   }
 }

@@ -1,4 +1,4 @@
-/** Master and workers (global.workers: 2) under wrk: kill -9 of a worker is followed by a new one within 1 s and fails only what it held; HUP reloads lose nothing; `show stat` through the master sums the workers. */
+/** Master and workers (global.workers: 2) under wrk: kill -9 of a worker is followed by a new one within 1 s and fails only what it held; HUP reloads lose nothing; `show stat` through the master, and the stats page (HTML, ;csv, ;json) and /metrics of whichever worker answers, sum the workers. */
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +21,39 @@ frontends:
 backends:
   app: { servers: [{ name: s1, address: "127.0.0.1:${origin}" }] }
 `;
+}
+
+const TOKEN = "workers-test-token-0123456789";
+
+/** The same with the stats page and /metrics in the frontend, and the admin API (its exports). */
+function pageConfig(origin: number, sock: string): string {
+  return config(origin, sock).replace(
+    "workers: 2,",
+    `workers: 2, api: { bind: ["127.0.0.1:0"], tokens: [{ name: t, token: "${TOKEN}", level: operator }] },`,
+  ).replace(
+    "defaultBackend: app }",
+    `defaultBackend: app, stats: { uri: /stats }, httpRequest: ["use-service prometheus-exporter if { path /metrics }"] }`,
+  );
+}
+
+/** GET over a new connection (so either worker may answer): the body. */
+async function body(port: number, path: string, token?: string): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: { connection: "close", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    signal: AbortSignal.timeout(5000),
+  });
+  assert.equal(r.status, 200, `GET ${path}`);
+  return await r.text();
+}
+
+/** A field of one line of `;json` (HAProxy's show stat json: a list of field lists). */
+function jsonField(text: string, px: string, sv: string, field: string): number {
+  type F = { field: { name: string }; value: { value: unknown } };
+  const lines = JSON.parse(text) as F[][];
+  const of = (l: F[], n: string) => l.find((f) => f.field.name === n)?.value.value;
+  const line = lines.find((l) => of(l, "pxname") === px && of(l, "svname") === sv);
+  if (!line) throw new Error(`;json has no ${px}/${sv}`);
+  return Number(of(line, field));
 }
 
 interface Proc {
@@ -122,6 +155,57 @@ for (const rt of RUNTIMES) {
       assert.match(
         await statsCommand(sock, "reload", 10_000),
         /^Success=0\n--\nreload: the listening addresses changed .*upgrade the master \(SIGUSR2\)/,
+      );
+    } finally {
+      await proxy.stop();
+      await origin.close();
+    }
+  });
+
+  test(`${rt}: workers: 2 under wrk: the stats page (;csv, ;json, HTML) and /metrics show the workers' totals, equal to what the origin saw`, async () => {
+    const origin = await rawHttpOrigin();
+    const sock = sockPath();
+    const proxy = await startProxy(rt, pageConfig(origin.port, sock), 2);
+    const port = proxy.ports[0]!;
+    const api = Number(/frontend api listening on [^\s]+:(\d+)/.exec(proxy.output())![1]);
+    try {
+      const r = await wrk(port, 3, false, CONNS);
+      assert.equal(r.socketErrors + r.non2xx, 0, r.text);
+      // both workers served: show proc's pids, and each worker's own count is below the total
+      const seen = origin.requests.length;
+      assert.ok(seen >= r.requests && seen > 500, `origin saw ${seen}`);
+      const served = new Set<string>();
+      for (let i = 0; i < 12; i++) {
+        const csv = parseStatCsv(await body(port, "/stats;csv"));
+        const be = csv.lines.get("app/BACKEND")!, s1 = csv.lines.get("app/s1")!;
+        assert.equal(Number(s1.hrsp_2xx), seen, `;csv server hrsp_2xx (try ${i})`);
+        // the backend counts the stats answers too (intercepted), as HAProxy
+        assert.ok(Number(be.hrsp_2xx) >= seen, `;csv backend hrsp_2xx (try ${i})`);
+        assert.equal(Number(s1.stot), seen, `;csv server stot (try ${i})`);
+        served.add(csv.lines.get("web/FRONTEND")!.req_tot!);
+        const json = await body(port, "/stats;json");
+        assert.equal(jsonField(json, "app", "s1", "hrsp_2xx"), seen, ";json");
+        assert.equal(jsonField(json, "app", "s1", "stot"), seen, ";json server stot");
+        const metrics = await body(port, "/metrics");
+        const m = /^haproxy_server_sessions_total\{proxy="app",server="s1"\} (\d+)$/m.exec(metrics);
+        assert.equal(Number(m?.[1]), seen, `/metrics server sessions:\n${metrics.slice(0, 500)}`);
+        const s2xx =
+          /^haproxy_server_http_responses_total\{proxy="app",server="s1",code="2xx"\} (\d+)$/m
+            .exec(metrics);
+        assert.equal(Number(s2xx?.[1]), seen, "/metrics server 2xx");
+        const html = await body(port, "/stats");
+        assert.match(html, /<html/i);
+        // the admin API's exports, served by a worker too
+        const apiCsv = parseStatCsv(await body(api, "/stats.csv", TOKEN));
+        assert.equal(Number(apiCsv.lines.get("app/s1")!.stot), seen, `API /stats.csv (try ${i})`);
+      }
+      // the frontend's req_tot grows with the stats requests themselves, answered by either worker
+      assert.ok(served.size > 1, `the stats requests were counted: ${[...served]}`);
+      const stat = parseStatCsv(await statsCommand(sock, "show stat"));
+      assert.equal(Number(stat.lines.get("app/s1")!.stot), seen, "show stat agrees");
+      console.log(
+        `${rt} workers: origin saw ${seen}; ;csv, ;json, /metrics and the API's /stats.csv of ` +
+          `either worker: ${seen}`,
       );
     } finally {
       await proxy.stop();

@@ -74,12 +74,17 @@ export function apiApp(accounts: ApiAccounts, link: ControlLink): Hono<Vars> {
     return out;
   };
   const r = () => link.renderers;
+  // the exports: every worker's totals under a master (see ControlLink.gather)
+  const totals = () => link.gather ? link.gather() : Promise.resolve(proxy());
 
-  app.get("/stats", (c) => c.html(r().renderHtml(proxy(), statsHtml)));
-  app.get("/stats.csv", (c) => c.text(r().renderCsv(proxy())));
-  app.get("/stats.json", (c) => c.body(r().renderJson(proxy()), 200, JSON_TYPE));
-  app.get("/metrics", (c) => c.text(r().renderPrometheus(proxy(), scopesOf(c.req.url))));
-  app.get("/api/stats", (c) => c.body(r().renderJson(proxy()), 200, JSON_TYPE));
+  app.get("/stats", async (c) => c.html(r().renderHtml(await totals(), statsHtml)));
+  app.get("/stats.csv", async (c) => c.text(r().renderCsv(await totals())));
+  app.get("/stats.json", async (c) => c.body(r().renderJson(await totals()), 200, JSON_TYPE));
+  app.get(
+    "/metrics",
+    async (c) => c.text(r().renderPrometheus(await totals(), scopesOf(c.req.url))),
+  );
+  app.get("/api/stats", async (c) => c.body(r().renderJson(await totals()), 200, JSON_TYPE));
   app.get("/api/backends", (c) => c.json([...proxy().backends.values()].map(backendJson)));
   app.get("/api/backends/:b", (c) => {
     const be = proxy().backends.get(c.req.param("b"));

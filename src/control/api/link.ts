@@ -10,5 +10,10 @@ import { type StatsRenderers, statsRenderers } from "./renderers.ts";
 export class ControlLink {
   proxy: ProxyView | null = null;
   runner: CommandRunner | null = null;
+  /**
+   * In a worker of a master: every worker's views merged (the stats page and /metrics show the
+   * totals); null: `proxy` alone is this process's.
+   */
+  gather: (() => Promise<ProxyView>) | null = null;
   renderers: StatsRenderers = statsRenderers;
 }

@@ -19,8 +19,8 @@ export class PrometheusExporter implements LocalService {
     this.#link = link;
   }
 
-  serve(req: ServiceRequest): ServiceAnswer {
-    const proxy = this.#link.proxy;
+  async serve(req: ServiceRequest): Promise<ServiceAnswer> {
+    const proxy = this.#link.gather ? await this.#link.gather() : this.#link.proxy;
     if (proxy === null) return { status: 503, headers: [], body: "" };
     const body = this.#link.renderers.renderPrometheus(proxy, scopesOf(req.head.target));
     return { status: 200, headers: [TYPE], body };

@@ -45,7 +45,7 @@ export class StatsPage implements LocalService {
           "access this content.\n</body></html>\n",
       };
     }
-    const proxy = this.#link.proxy;
+    const proxy = this.#link.gather ? await this.#link.gather() : this.#link.proxy;
     if (proxy === null) return { status: 503, headers: [], body: "" };
     const admin = o.admin !== null && o.admin.test(req.ctx);
     const suffix = req.head.target.slice(o.uri.length);

@@ -15,16 +15,23 @@ export const RUNTIMES: ProxyRuntime[] = (process.env.TSPROXY_RUNTIMES ?? "deno,b
   .split(",").map((s) => s.trim()).filter(Boolean) as ProxyRuntime[];
 
 /** The command line that runs the CLI under a runtime. */
-export function cliCommand(rt: ProxyRuntime, args: string[]): [string, string[]] {
+export function cliCommand(
+  rt: ProxyRuntime,
+  args: string[],
+  /** Deno with --allow-all (a binary upgrade reads /proc and starts a process). */
+  allowAll = false,
+): [string, string[]] {
   switch (rt) {
     case "deno":
       return [join(BIN, "deno"), [
         "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-write", // unix stats sockets (global.statsSocket.path)
-        "--allow-env",
-        "--allow-sys",
+        ...(allowAll ? ["--allow-all"] : [
+          "--allow-net",
+          "--allow-read",
+          "--allow-write", // unix stats sockets (global.statsSocket.path)
+          "--allow-env",
+          "--allow-sys",
+        ]),
         join(ROOT, "cli.ts"),
         ...args,
       ]];
@@ -65,10 +72,12 @@ export async function startProxy(
   files: Record<string, string> = {},
   /** The config file's name: `haproxy.cfg` runs a haproxy.cfg through the importer. */
   name = "tsproxy.yaml",
+  /** Deno with --allow-all (see {@link cliCommand}). */
+  allowAll = false,
 ): Promise<RunningProxy> {
   const cfg = writeTemp(name, yaml);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dirname(cfg), name), text);
-  const [cmd, args] = cliCommand(rt, ["run", "-c", cfg]);
+  const [cmd, args] = cliCommand(rt, ["run", "-c", cfg], allowAll);
   const proc = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const ports: number[] = [];

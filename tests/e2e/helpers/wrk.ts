@@ -9,9 +9,19 @@ export interface WrkResult {
   text: string;
 }
 
-/** `wrk -t 2 -c CONNS -d SECONDSs`, with `Connection: close` on every request when `close`. */
-export function wrk(port: number, seconds: number, close: boolean, conns = 16): Promise<WrkResult> {
+/**
+ * `wrk -t 2 -c CONNS -d SECONDSs`, with `Connection: close` on every request when `close`;
+ * `timeoutS`: wrk's per-request timeout (its default: 2 s).
+ */
+export function wrk(
+  port: number,
+  seconds: number,
+  close: boolean,
+  conns = 16,
+  timeoutS?: number,
+): Promise<WrkResult> {
   const args = ["-t", "2", "-c", String(conns), "-d", `${seconds}s`, `http://127.0.0.1:${port}/`];
+  if (timeoutS !== undefined) args.push("--timeout", `${timeoutS}s`);
   if (close) args.push("-H", "Connection: close");
   return new Promise((resolve, reject) => {
     const p = spawn("wrk", args, { stdio: ["ignore", "pipe", "pipe"] });
