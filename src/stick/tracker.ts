@@ -31,38 +31,56 @@ function count(t: StickTable, e: number, cnt: number, rate: number, n: number): 
  * parent lets go (conn_cur) only when the connection ends.
  */
 export class Tracker {
-  readonly #tables: (StickTable | null)[] = [null, null, null];
-  readonly #entries = new Int32Array(TRACK_SLOTS);
+  // the three slots as fields: one object per tracker, no arrays
+  #t0: StickTable | null = null;
+  #t1: StickTable | null = null;
+  #t2: StickTable | null = null;
+  #e0 = 0;
+  #e1 = 0;
+  #e2 = 0;
   readonly #parent: Tracker | null;
 
   constructor(parent: Tracker | null = null) {
     this.#parent = parent;
   }
 
+  #own(i: number): StickTable | null {
+    return i === 0 ? this.#t0 : i === 1 ? this.#t1 : i === 2 ? this.#t2 : null;
+  }
+
+  #ownEntry(i: number): number {
+    return i === 0 ? this.#e0 : i === 1 ? this.#e1 : this.#e2;
+  }
+
+  #hold(i: number, t: StickTable | null, e: number): void {
+    if (i === 0) this.#t0 = t, this.#e0 = e;
+    else if (i === 1) this.#t1 = t, this.#e1 = e;
+    else this.#t2 = t, this.#e2 = e;
+  }
+
   /** The table slot `i` tracks in (here or in the parent), or null. */
   table(i: number): StickTable | null {
-    return this.#tables[i] ?? this.#parent?.table(i) ?? null;
+    return this.#own(i) ?? this.#parent?.table(i) ?? null;
   }
 
   /** The entry slot `i` tracks (valid while `table(i)` is not null). */
   entry(i: number): number {
-    return this.#tables[i] ? this.#entries[i]! : this.#parent ? this.#parent.entry(i) : 0;
+    return this.#own(i) ? this.#ownEntry(i) : this.#parent ? this.#parent.entry(i) : 0;
   }
 
   /** A request's tracker under this connection's: the request is counted on this one's entries. */
   child(): Tracker {
     for (let i = 0; i < TRACK_SLOTS; i++) {
-      const t = this.#tables[i];
-      if (t) count(t, this.#entries[i]!, REQ_CNT, REQ_RATE, 1);
+      const t = this.#own(i);
+      if (t) count(t, this.#ownEntry(i), REQ_CNT, REQ_RATE, 1);
     }
     return new Tracker(this);
   }
 
   /** Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false then. */
   track(i: number, t: StickTable, e: number, http: boolean): boolean {
-    if (this.table(i) !== null) return false;
-    this.#tables[i] = t;
-    this.#entries[i] = e;
+    if (i < 0 || i >= TRACK_SLOTS || this.table(i) !== null) return false;
+    this.#hold(i, t, e);
     t.ref(e);
     count(t, e, CONN_CNT, CONN_RATE, 1);
     t.add(e, CONN_CUR, 0, 1);
@@ -85,9 +103,9 @@ export class Tracker {
 
   #count(status: number, failed: boolean, bytesIn: number, bytesOut: number, release: boolean) {
     for (let i = 0; i < TRACK_SLOTS; i++) {
-      const t = this.#tables[i];
-      if (t === null || t === undefined) continue;
-      const e = this.#entries[i]!;
+      const t = this.#own(i);
+      if (t === null) continue;
+      const e = this.#ownEntry(i);
       if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1);
       else if ((status >= 500 && status !== 501 && status !== 505) || (status === 0 && failed)) {
         count(t, e, FAIL_CNT, FAIL_RATE, 1);
@@ -98,7 +116,7 @@ export class Tracker {
       if (!release) continue;
       t.add(e, CONN_CUR, 0, -1);
       t.unref(e);
-      this.#tables[i] = null;
+      this.#hold(i, null, 0);
     }
   }
 }
