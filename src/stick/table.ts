@@ -83,7 +83,7 @@ export class StickTable {
     for (let id = 0; id < KINDS.length; id++) {
       this.#at0[id] = this.#offset(id, 0);
       this.#rate0[id] = KINDS[this.#fallbackId(id)]!.kind === "rate" ? 1 : 0;
-      this.#period0[id] = this.#periodOf(id);
+      this.#period0[id] = this.#period[this.#fallbackId(id)]!;
     }
     const first = Math.min(spec.size, FIRST_ROWS);
     this.#rows = new Float64Array(this.#stride * first);
@@ -116,11 +116,14 @@ export class StickTable {
     return (n === 0 ? this.#at0[id]! : this.#offset(id, n)) >= 0;
   }
 
-  /** The entry of `key`, or -1 (an expired one is gone); does not renew it. */
-  lookup(key: Key): number {
+  /**
+   * The entry of `key`, or -1 (an expired one is gone); does not renew it. `now`, here and below:
+   * the date when the caller already read the clock (a clock read costs 100+ ns on some hosts).
+   */
+  lookup(key: Key, now = this.#clock()): number {
     const e = this.#index.get(key);
     if (e < 0) return -1;
-    if (this.#refs[e] === 0 && this.#expired(e, this.#clock())) {
+    if (this.#refs[e] === 0 && this.#expired(e, now)) {
       this.#remove(e);
       return -1;
     }
@@ -128,10 +131,9 @@ export class StickTable {
   }
 
   /** The entry of `key`, created when missing (evicting the oldest unused one when full) and renewed; -1 when full of tracked entries. */
-  get(key: Key): number {
-    const now = this.#clock();
+  get(key: Key, now = this.#clock()): number {
     this.#sweep(now);
-    let e = this.lookup(key);
+    let e = this.lookup(key, now);
     if (e < 0) {
       if (this.#index.size >= this.spec.size) {
         if (this.#age.head < 0) return -1;
@@ -144,8 +146,8 @@ export class StickTable {
   }
 
   /** Renews entry `e`'s expiry (an update). */
-  touch(e: number): void {
-    this.#renew(e, this.#clock());
+  touch(e: number, now = this.#clock()): void {
+    this.#renew(e, now);
   }
 
   /** One more tracker holds `e`: it neither expires nor is evicted until released. */
@@ -154,12 +156,13 @@ export class StickTable {
   }
 
   /** A tracker lets `e` go; the last one renews it. */
-  unref(e: number): void {
+  unref(e: number, now?: number): void {
     const refs = this.#refs[e]!;
     if (refs === 0) return;
     this.#refs[e] = refs - 1;
     if (refs === 1) {
-      this.#rows[e * this.#stride + EXPIRE] = this.#clock() + (this.spec.expire || Infinity);
+      this.#rows[e * this.#stride + EXPIRE] = (now ?? this.#clock()) +
+        (this.spec.expire || Infinity);
       this.#age.push(e);
     }
   }
@@ -170,21 +173,22 @@ export class StickTable {
   }
 
   /** The value of data type `id` (element `n`) of `e` now: a rate over its period; undefined when not stored. */
-  read(e: number, id: number, n = 0): number | undefined {
+  read(e: number, id: number, n = 0, now?: number): number | undefined {
     const at = n === 0 ? this.#at0[id]! : this.#offset(id, n);
     if (at < 0) return undefined;
     const base = e * this.#stride + at;
     if (this.#rate0[id] === 0) return this.#rows[base];
-    return readRate(this.#rows, base, this.#period0[id]!, this.#clock());
+    return readRate(this.#rows, base, this.#period0[id]!, now ?? this.#clock());
   }
 
   /** Adds `inc` to data type `id` (element `n`) of `e`: a counter or gauge grows, a rate counts events; false when not stored. */
-  add(e: number, id: number, n: number, inc: number): boolean {
+  add(e: number, id: number, n: number, inc: number, now?: number): boolean {
     const at = n === 0 ? this.#at0[id]! : this.#offset(id, n);
     if (at < 0) return false;
     const base = e * this.#stride + at;
-    if (this.#rate0[id] === 1) updateRate(this.#rows, base, this.#period0[id]!, this.#clock(), inc);
-    else this.#rows[base] = Math.max(0, this.#rows[base]! + inc);
+    if (this.#rate0[id] === 1) {
+      updateRate(this.#rows, base, this.#period0[id]!, now ?? this.#clock(), inc);
+    } else this.#rows[base] = Math.max(0, this.#rows[base]! + inc);
     return true;
   }
 
@@ -227,10 +231,6 @@ export class StickTable {
   #fallbackId(id: number): number {
     if (this.#col[id]! >= 0) return id;
     return ARRAY_FALLBACK.get(id)?.[0] ?? id;
-  }
-
-  #periodOf(id: number): number {
-    return this.#period[this.#fallbackId(id)]!;
   }
 
   #offset(id: number, n: number): number {

@@ -13,9 +13,9 @@ const FAIL_CNT = typeId("http_fail_cnt"), FAIL_RATE = typeId("http_fail_rate");
 const IN_CNT = typeId("bytes_in_cnt"), IN_RATE = typeId("bytes_in_rate");
 const OUT_CNT = typeId("bytes_out_cnt"), OUT_RATE = typeId("bytes_out_rate");
 
-function count(t: StickTable, e: number, cnt: number, rate: number, n: number): void {
-  t.add(e, cnt, 0, n);
-  t.add(e, rate, 0, n);
+function count(t: StickTable, e: number, cnt: number, rate: number, n: number, now: number): void {
+  t.add(e, cnt, 0, n, now);
+  t.add(e, rate, 0, n, now);
 }
 
 /**
@@ -72,21 +72,24 @@ export class Tracker {
   child(): Tracker {
     for (let i = 0; i < TRACK_SLOTS; i++) {
       const t = this.#own(i);
-      if (t) count(t, this.#ownEntry(i), REQ_CNT, REQ_RATE, 1);
+      if (t) count(t, this.#ownEntry(i), REQ_CNT, REQ_RATE, 1, t.now());
     }
     return new Tracker(this);
   }
 
-  /** Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false then. */
-  track(i: number, t: StickTable, e: number, http: boolean): boolean {
+  /**
+   * Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false
+   * then. `now`: the table's clock when the caller got `e`.
+   */
+  track(i: number, t: StickTable, e: number, http: boolean, now = t.now()): boolean {
     if (i < 0 || i >= TRACK_SLOTS || this.table(i) !== null) return false;
     this.#hold(i, t, e);
     t.ref(e);
-    count(t, e, CONN_CNT, CONN_RATE, 1);
-    t.add(e, CONN_CUR, 0, 1);
-    if (http) count(t, e, REQ_CNT, REQ_RATE, 1);
-    else count(t, e, SESS_CNT, SESS_RATE, 1);
-    t.touch(e);
+    count(t, e, CONN_CNT, CONN_RATE, 1, now);
+    t.add(e, CONN_CUR, 0, 1, now);
+    if (http) count(t, e, REQ_CNT, REQ_RATE, 1, now);
+    else count(t, e, SESS_CNT, SESS_RATE, 1, now);
+    t.touch(e, now);
     return true;
   }
 
@@ -105,17 +108,17 @@ export class Tracker {
     for (let i = 0; i < TRACK_SLOTS; i++) {
       const t = this.#own(i);
       if (t === null) continue;
-      const e = this.#ownEntry(i);
-      if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1);
+      const e = this.#ownEntry(i), now = t.now();
+      if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1, now);
       else if ((status >= 500 && status !== 501 && status !== 505) || (status === 0 && failed)) {
-        count(t, e, FAIL_CNT, FAIL_RATE, 1);
+        count(t, e, FAIL_CNT, FAIL_RATE, 1, now);
       }
-      if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn);
-      if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut);
-      t.touch(e);
+      if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn, now);
+      if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut, now);
+      t.touch(e, now);
       if (!release) continue;
-      t.add(e, CONN_CUR, 0, -1);
-      t.unref(e);
+      t.add(e, CONN_CUR, 0, -1, now);
+      t.unref(e, now);
       this.#hold(i, null, 0);
     }
   }
