@@ -12,7 +12,7 @@ export interface KeyIndex {
   /** Forgets entry `e` and its key. */
   remove(e: number): void;
   keyOf(e: number): Key;
-  /** The entries held, in no particular order. */
+  /** The entries held, in no particular order; the index must not change while they are read. */
   entries(): IterableIterator<number>;
 }
 

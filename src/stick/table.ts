@@ -208,7 +208,7 @@ export class StickTable {
     return true;
   }
 
-  /** The live entries (expired untracked ones left out), for `show table` and `clear table`. */
+  /** The live entries (expired untracked ones left out), for `show table`; collect them before deleting any (`clear table`). */
   *each(): IterableIterator<number> {
     const now = this.#clock();
     for (const e of this.#index.entries()) {
