@@ -98,7 +98,9 @@ export async function planFromConfig(
       accessLog: accessLogger(f.log),
       inspectBuffer: tune.bufsize,
       ...(f.rateLimitSessions ? { rateLimitSessions: f.rateLimitSessions } : {}),
-      services: f.mode === "http" ? frontendServices(config, f.name, link) : null,
+      services: f.mode === "http"
+        ? frontendServices(config, f.name, link, compiled.rules.tcp.content.length)
+        : null,
     });
   }
   const api = await apiFrontend(config, link, base);

@@ -9,6 +9,7 @@ import { FetchService } from "../control/api/hono_service.ts";
 import type { ControlLink } from "../control/api/link.ts";
 import { Services } from "../control/api/services.ts";
 import { StatsPage } from "../control/api/stats_page.ts";
+import { serviceRoutes } from "./service_routes.ts";
 import { parseBalance } from "../lb/parse.ts";
 import { accessLogger } from "../log/access_sink.ts";
 import { ErrorPages } from "../proxy/http/error_pages.ts";
@@ -16,11 +17,16 @@ import type { FrontendServices } from "../proxy/http/service.ts";
 import type { ProxyPlan } from "../proxy/proxy.ts";
 import { bindTlsPlan } from "./bind_tls.ts";
 
-/** The frontend's services: a stats page if it has `stats`, the named ones if any rule says use-service. */
+/**
+ * The frontend's services: a stats page if it has `stats`, the named ones if any rule says
+ * use-service, its leading use-service rules on a path as routes (`serviceRoutes`; none when
+ * `tcpContentRules` run first).
+ */
 export function frontendServices(
   config: Config,
   name: string,
   link: ControlLink,
+  tcpContentRules = 0,
 ): FrontendServices | null {
   const stats = statsOf(config, name);
   const usesService = Object.values({ ...config.backends, [name]: config.frontends[name]! })
@@ -39,7 +45,8 @@ export function frontendServices(
       hideVersion: stats.hideVersion,
     }, link);
   }
-  return new Services(link, page);
+  const routes = serviceRoutes(config.frontends[name]!.httpRequest, tcpContentRules);
+  return new Services(link, page, null, routes);
 }
 
 const API_TIMEOUT = 30_000;

@@ -36,6 +36,7 @@ export {
   type FetchUse,
 } from "./acl.ts";
 export { PREDEFINED_ACLS, predefinedAcl } from "./predefined.ts";
+export { pathStart } from "./fetches/_message.ts";
 export * from "./condition.ts";
 export * from "./actions/mod.ts";
 export * from "./rule_sets.ts";

@@ -2,6 +2,8 @@
 import { readRate, updateRate } from "./freq.ts";
 import { ARRAY_FALLBACK, DATA_TYPES, type StoredData, TYPE_ID } from "./data_types.ts";
 import { type Key, type KeyInput, type KeyType, toKey } from "./keys.ts";
+import { type KeyIndex, MapIndex, NumberIndex } from "./key_index.ts";
+import { AgeList } from "./age_list.ts";
 
 /** What a table is made of: the config's `stickTables` entry, checked. */
 export interface StickTableSpec {
@@ -18,16 +20,18 @@ export interface StickTableSpec {
   readonly shared?: boolean;
 }
 
-/** Slots of an entry before its data: expire date, trackers, previous and next in age order. */
-const EXPIRE = 0, REFS = 1, PREV = 2, NEXT = 3, HEAD = 4;
+/** Slot of an entry's row before its data: its expiry date. */
+const EXPIRE = 0, HEAD = 1;
 /** Entries removed from the old end at most per call, so one call never runs long. */
 const SWEEP = 8;
 const KINDS = [...DATA_TYPES.values()];
+const FIRST_ROWS = 1024;
 
 /**
- * A stick table. Each entry is one row of a Float64Array (`HEAD` slots, then one per counter,
- * three per rate), found by key in a Map; untracked entries form a list from least to most
- * recently updated, which is also their expiry order.
+ * A stick table. Each entry is a number: one row of a Float64Array (its expiry date, then one slot
+ * per counter, three per rate), its tracker count in an Int32Array, and while untracked its place
+ * in the age list (least to most recently updated, which is also the expiry order). Keys find
+ * entries through a `KeyIndex`: typed arrays for ip and integer keys, a Map for the others.
  *
  * @example
  * ```ts
@@ -40,21 +44,27 @@ const KINDS = [...DATA_TYPES.values()];
 export class StickTable {
   readonly spec: StickTableSpec;
   readonly #clock: () => number;
-  readonly #index = new Map<Key, number>();
+  readonly #index: KeyIndex;
   readonly #col: Int32Array;
   readonly #count: Int32Array;
   readonly #period: Float64Array;
+  /** Per data type, element 0 as rules read it (an array's element for gpc0 and the like): slot in the row or -1, rate or not, period. */
+  readonly #at0: Int32Array;
+  readonly #rate0: Uint8Array;
+  readonly #period0: Float64Array;
   readonly #stride: number;
+  readonly #age: AgeList;
   #rows: Float64Array;
-  #keys: Key[] = [];
+  #refs: Int32Array;
   #free: number[] = [];
   #used = 0;
-  #head = -1;
-  #tail = -1;
 
   constructor(spec: StickTableSpec, clock: () => number = Date.now) {
     this.spec = spec;
     this.#clock = clock;
+    this.#index = spec.type === "ip" || spec.type === "integer"
+      ? new NumberIndex()
+      : new MapIndex();
     this.#col = new Int32Array(KINDS.length).fill(-1);
     this.#count = new Int32Array(KINDS.length);
     this.#period = new Float64Array(KINDS.length);
@@ -67,7 +77,18 @@ export class StickTable {
       at += s.count * (s.type.kind === "rate" ? 3 : 1);
     }
     this.#stride = at;
-    this.#rows = new Float64Array(this.#stride * Math.min(spec.size, 1024));
+    this.#at0 = new Int32Array(KINDS.length);
+    this.#rate0 = new Uint8Array(KINDS.length);
+    this.#period0 = new Float64Array(KINDS.length);
+    for (let id = 0; id < KINDS.length; id++) {
+      this.#at0[id] = this.#offset(id, 0);
+      this.#rate0[id] = KINDS[this.#fallbackId(id)]!.kind === "rate" ? 1 : 0;
+      this.#period0[id] = this.#period[this.#fallbackId(id)]!;
+    }
+    const first = Math.min(spec.size, FIRST_ROWS);
+    this.#rows = new Float64Array(this.#stride * first);
+    this.#refs = new Int32Array(first);
+    this.#age = new AgeList(first);
   }
 
   /** The current date in milliseconds, from the table's clock. */
@@ -87,19 +108,22 @@ export class StickTable {
 
   /** The key of entry `e`. */
   keyOf(e: number): Key {
-    return this.#keys[e]!;
+    return this.#index.keyOf(e);
   }
 
   /** Whether data type `id` (element `n`) is stored, directly or through its array. */
   stores(id: number, n = 0): boolean {
-    return this.#offset(id, n) >= 0;
+    return (n === 0 ? this.#at0[id]! : this.#offset(id, n)) >= 0;
   }
 
-  /** The entry of `key`, or -1 (an expired one is gone); does not renew it. */
-  lookup(key: Key): number {
+  /**
+   * The entry of `key`, or -1 (an expired one is gone); does not renew it. `now`, here and below:
+   * the date when the caller already read the clock (a clock read costs 100+ ns on some hosts).
+   */
+  lookup(key: Key, now = this.#clock()): number {
     const e = this.#index.get(key);
-    if (e === undefined) return -1;
-    if (this.#rows[e * this.#stride + REFS] === 0 && this.#expired(e, this.#clock())) {
+    if (e < 0) return -1;
+    if (this.#refs[e] === 0 && this.#expired(e, now)) {
       this.#remove(e);
       return -1;
     }
@@ -107,14 +131,13 @@ export class StickTable {
   }
 
   /** The entry of `key`, created when missing (evicting the oldest unused one when full) and renewed; -1 when full of tracked entries. */
-  get(key: Key): number {
-    const now = this.#clock();
+  get(key: Key, now = this.#clock()): number {
     this.#sweep(now);
-    let e = this.lookup(key);
+    let e = this.lookup(key, now);
     if (e < 0) {
       if (this.#index.size >= this.spec.size) {
-        if (this.#head < 0) return -1;
-        this.#remove(this.#head);
+        if (this.#age.head < 0) return -1;
+        this.#remove(this.#age.head);
       }
       e = this.#alloc(key);
     }
@@ -123,52 +146,48 @@ export class StickTable {
   }
 
   /** Renews entry `e`'s expiry (an update). */
-  touch(e: number): void {
-    this.#renew(e, this.#clock());
+  touch(e: number, now = this.#clock()): void {
+    this.#renew(e, now);
   }
 
   /** One more tracker holds `e`: it neither expires nor is evicted until released. */
   ref(e: number): void {
-    const r = e * this.#stride;
-    const refs = this.#rows[r + REFS]!;
-    this.#rows[r + REFS] = refs + 1;
-    if (refs === 0) this.#unlink(e);
+    if (this.#refs[e]!++ === 0) this.#age.unlink(e);
   }
 
   /** A tracker lets `e` go; the last one renews it. */
-  unref(e: number): void {
-    const r = e * this.#stride;
-    const refs = this.#rows[r + REFS]!;
+  unref(e: number, now?: number): void {
+    const refs = this.#refs[e]!;
     if (refs === 0) return;
-    this.#rows[r + REFS] = refs - 1;
+    this.#refs[e] = refs - 1;
     if (refs === 1) {
-      this.#rows[r + EXPIRE] = this.#clock() + (this.spec.expire || Infinity);
-      this.#link(e);
+      this.#rows[e * this.#stride + EXPIRE] = (now ?? this.#clock()) +
+        (this.spec.expire || Infinity);
+      this.#age.push(e);
     }
   }
 
   /** Trackers holding `e` now. */
   refs(e: number): number {
-    return this.#rows[e * this.#stride + REFS]!;
+    return this.#refs[e]!;
   }
 
   /** The value of data type `id` (element `n`) of `e` now: a rate over its period; undefined when not stored. */
-  read(e: number, id: number, n = 0): number | undefined {
-    const at = this.#offset(id, n);
+  read(e: number, id: number, n = 0, now?: number): number | undefined {
+    const at = n === 0 ? this.#at0[id]! : this.#offset(id, n);
     if (at < 0) return undefined;
     const base = e * this.#stride + at;
-    const kind = KINDS[this.#fallbackId(id)]!.kind;
-    if (kind !== "rate") return this.#rows[base];
-    return readRate(this.#rows, base, this.#periodOf(id), this.#clock());
+    if (this.#rate0[id] === 0) return this.#rows[base];
+    return readRate(this.#rows, base, this.#period0[id]!, now ?? this.#clock());
   }
 
   /** Adds `inc` to data type `id` (element `n`) of `e`: a counter or gauge grows, a rate counts events; false when not stored. */
-  add(e: number, id: number, n: number, inc: number): boolean {
-    const at = this.#offset(id, n);
+  add(e: number, id: number, n: number, inc: number, now?: number): boolean {
+    const at = n === 0 ? this.#at0[id]! : this.#offset(id, n);
     if (at < 0) return false;
     const base = e * this.#stride + at;
-    if (KINDS[this.#fallbackId(id)]!.kind === "rate") {
-      updateRate(this.#rows, base, this.#periodOf(id), this.#clock(), inc);
+    if (this.#rate0[id] === 1) {
+      updateRate(this.#rows, base, this.#period0[id]!, now ?? this.#clock(), inc);
     } else this.#rows[base] = Math.max(0, this.#rows[base]! + inc);
     return true;
   }
@@ -181,7 +200,7 @@ export class StickTable {
     const at = this.#offset(id, n);
     if (at < 0) return false;
     const base = e * this.#stride + at;
-    if (KINDS[this.#fallbackId(id)]!.kind === "rate") {
+    if (this.#rate0[id] === 1) {
       this.#rows[base] = start ?? this.#clock();
       this.#rows[base + 1] = v;
       this.#rows[base + 2] = prev;
@@ -189,11 +208,11 @@ export class StickTable {
     return true;
   }
 
-  /** The live entries (expired untracked ones left out), for `show table` and `clear table`. */
+  /** The live entries (expired untracked ones left out), for `show table`; collect them before deleting any (`clear table`). */
   *each(): IterableIterator<number> {
     const now = this.#clock();
-    for (const e of this.#index.values()) {
-      if (this.#rows[e * this.#stride + REFS] !== 0 || !this.#expired(e, now)) yield e;
+    for (const e of this.#index.entries()) {
+      if (this.#refs[e] !== 0 || !this.#expired(e, now)) yield e;
     }
   }
 
@@ -204,7 +223,7 @@ export class StickTable {
 
   /** Removes `e` unless a tracker holds it (`clear table`); false then. */
   delete(e: number): boolean {
-    if (this.#rows[e * this.#stride + REFS] !== 0) return false;
+    if (this.#refs[e] !== 0) return false;
     this.#remove(e);
     return true;
   }
@@ -212,10 +231,6 @@ export class StickTable {
   #fallbackId(id: number): number {
     if (this.#col[id]! >= 0) return id;
     return ARRAY_FALLBACK.get(id)?.[0] ?? id;
-  }
-
-  #periodOf(id: number): number {
-    return this.#period[this.#fallbackId(id)]!;
   }
 
   #offset(id: number, n: number): number {
@@ -236,17 +251,17 @@ export class StickTable {
   }
 
   #sweep(now: number): void {
-    for (let i = 0; i < SWEEP && this.#head >= 0 && this.#expired(this.#head, now); i++) {
-      this.#remove(this.#head);
+    const age = this.#age;
+    for (let i = 0; i < SWEEP && age.head >= 0 && this.#expired(age.head, now); i++) {
+      this.#remove(age.head);
     }
   }
 
   #renew(e: number, now: number): void {
-    const r = e * this.#stride;
-    this.#rows[r + EXPIRE] = now + (this.spec.expire || Infinity);
-    if (this.#rows[r + REFS] === 0 && this.#tail !== e) {
-      this.#unlink(e);
-      this.#link(e);
+    this.#rows[e * this.#stride + EXPIRE] = now + (this.spec.expire || Infinity);
+    if (this.#refs[e] === 0 && this.#age.tail !== e) {
+      this.#age.unlink(e);
+      this.#age.push(e);
     }
   }
 
@@ -254,47 +269,29 @@ export class StickTable {
     let e = this.#free.pop();
     if (e === undefined) {
       e = this.#used++;
-      if (this.#used * this.#stride > this.#rows.length) {
-        const rows = new Float64Array(
-          Math.min(this.#rows.length * 2, this.spec.size * this.#stride),
-        );
-        rows.set(this.#rows);
-        this.#rows = rows;
-      }
+      if (e >= this.#refs.length) this.#grow(Math.min(this.#refs.length * 2, this.spec.size));
     }
     this.#rows.fill(0, e * this.#stride, (e + 1) * this.#stride);
-    const r = e * this.#stride;
-    this.#rows[r + PREV] = this.#rows[r + NEXT] = -1;
-    this.#keys[e] = key;
-    this.#index.set(key, e);
-    this.#link(e);
+    this.#refs[e] = 0;
+    this.#index.add(key, e);
+    this.#age.push(e);
     return e;
   }
 
+  /** Room for `capacity` entries (rows, tracker counts, age links). */
+  #grow(capacity: number): void {
+    const rows = new Float64Array(capacity * this.#stride);
+    rows.set(this.#rows);
+    this.#rows = rows;
+    const refs = new Int32Array(capacity);
+    refs.set(this.#refs);
+    this.#refs = refs;
+    this.#age.grow(capacity);
+  }
+
   #remove(e: number): void {
-    this.#unlink(e);
-    this.#index.delete(this.#keys[e]!);
-    this.#keys[e] = 0;
+    this.#age.unlink(e);
+    this.#index.remove(e);
     this.#free.push(e);
-  }
-
-  #link(e: number): void {
-    const r = e * this.#stride;
-    this.#rows[r + PREV] = this.#tail;
-    this.#rows[r + NEXT] = -1;
-    if (this.#tail >= 0) this.#rows[this.#tail * this.#stride + NEXT] = e;
-    else this.#head = e;
-    this.#tail = e;
-  }
-
-  #unlink(e: number): void {
-    const r = e * this.#stride;
-    const prev = this.#rows[r + PREV]!, next = this.#rows[r + NEXT]!;
-    if (prev < 0 && next < 0 && this.#head !== e) return; // not in the list
-    if (prev >= 0) this.#rows[prev * this.#stride + NEXT] = next;
-    else this.#head = next;
-    if (next >= 0) this.#rows[next * this.#stride + PREV] = prev;
-    else this.#tail = prev;
-    this.#rows[r + PREV] = this.#rows[r + NEXT] = -1;
   }
 }

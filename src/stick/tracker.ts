@@ -13,9 +13,9 @@ const FAIL_CNT = typeId("http_fail_cnt"), FAIL_RATE = typeId("http_fail_rate");
 const IN_CNT = typeId("bytes_in_cnt"), IN_RATE = typeId("bytes_in_rate");
 const OUT_CNT = typeId("bytes_out_cnt"), OUT_RATE = typeId("bytes_out_rate");
 
-function count(t: StickTable, e: number, cnt: number, rate: number, n: number): void {
-  t.add(e, cnt, 0, n);
-  t.add(e, rate, 0, n);
+function count(t: StickTable, e: number, cnt: number, rate: number, n: number, now: number): void {
+  t.add(e, cnt, 0, n, now);
+  t.add(e, rate, 0, n, now);
 }
 
 /**
@@ -31,44 +31,65 @@ function count(t: StickTable, e: number, cnt: number, rate: number, n: number): 
  * parent lets go (conn_cur) only when the connection ends.
  */
 export class Tracker {
-  readonly #tables: (StickTable | null)[] = [null, null, null];
-  readonly #entries = new Int32Array(TRACK_SLOTS);
+  // the three slots as fields: one object per tracker, no arrays
+  #t0: StickTable | null = null;
+  #t1: StickTable | null = null;
+  #t2: StickTable | null = null;
+  #e0 = 0;
+  #e1 = 0;
+  #e2 = 0;
   readonly #parent: Tracker | null;
 
   constructor(parent: Tracker | null = null) {
     this.#parent = parent;
   }
 
+  #own(i: number): StickTable | null {
+    return i === 0 ? this.#t0 : i === 1 ? this.#t1 : i === 2 ? this.#t2 : null;
+  }
+
+  #ownEntry(i: number): number {
+    return i === 0 ? this.#e0 : i === 1 ? this.#e1 : this.#e2;
+  }
+
+  #hold(i: number, t: StickTable | null, e: number): void {
+    if (i === 0) this.#t0 = t, this.#e0 = e;
+    else if (i === 1) this.#t1 = t, this.#e1 = e;
+    else this.#t2 = t, this.#e2 = e;
+  }
+
   /** The table slot `i` tracks in (here or in the parent), or null. */
   table(i: number): StickTable | null {
-    return this.#tables[i] ?? this.#parent?.table(i) ?? null;
+    return this.#own(i) ?? this.#parent?.table(i) ?? null;
   }
 
   /** The entry slot `i` tracks (valid while `table(i)` is not null). */
   entry(i: number): number {
-    return this.#tables[i] ? this.#entries[i]! : this.#parent ? this.#parent.entry(i) : 0;
+    return this.#own(i) ? this.#ownEntry(i) : this.#parent ? this.#parent.entry(i) : 0;
   }
 
   /** A request's tracker under this connection's: the request is counted on this one's entries. */
   child(): Tracker {
     for (let i = 0; i < TRACK_SLOTS; i++) {
-      const t = this.#tables[i];
-      if (t) count(t, this.#entries[i]!, REQ_CNT, REQ_RATE, 1);
+      const t = this.#own(i);
+      if (t) count(t, this.#ownEntry(i), REQ_CNT, REQ_RATE, 1, t.now());
     }
     return new Tracker(this);
   }
 
-  /** Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false then. */
-  track(i: number, t: StickTable, e: number, http: boolean): boolean {
-    if (this.table(i) !== null) return false;
-    this.#tables[i] = t;
-    this.#entries[i] = e;
+  /**
+   * Tracks entry `e` of `t` in slot `i` unless the slot is taken (the first rule wins); false
+   * then. `now`: the table's clock when the caller got `e`.
+   */
+  track(i: number, t: StickTable, e: number, http: boolean, now = t.now()): boolean {
+    if (i < 0 || i >= TRACK_SLOTS || this.table(i) !== null) return false;
+    this.#hold(i, t, e);
     t.ref(e);
-    count(t, e, CONN_CNT, CONN_RATE, 1);
-    t.add(e, CONN_CUR, 0, 1);
-    if (http) count(t, e, REQ_CNT, REQ_RATE, 1);
-    else count(t, e, SESS_CNT, SESS_RATE, 1);
-    t.touch(e);
+    count(t, e, CONN_CNT, CONN_RATE, 1, now);
+    t.add(e, CONN_CUR, 0, 1, now);
+    if (http) count(t, e, REQ_CNT, REQ_RATE, 1, now);
+    else count(t, e, SESS_CNT, SESS_RATE, 1, now);
+    t.touch(e, now);
     return true;
   }
 
@@ -85,20 +106,20 @@ export class Tracker {
 
   #count(status: number, failed: boolean, bytesIn: number, bytesOut: number, release: boolean) {
     for (let i = 0; i < TRACK_SLOTS; i++) {
-      const t = this.#tables[i];
-      if (t === null || t === undefined) continue;
-      const e = this.#entries[i]!;
-      if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1);
+      const t = this.#own(i);
+      if (t === null) continue;
+      const e = this.#ownEntry(i), now = t.now();
+      if (status >= 400 && status < 500) count(t, e, ERR_CNT, ERR_RATE, 1, now);
       else if ((status >= 500 && status !== 501 && status !== 505) || (status === 0 && failed)) {
-        count(t, e, FAIL_CNT, FAIL_RATE, 1);
+        count(t, e, FAIL_CNT, FAIL_RATE, 1, now);
       }
-      if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn);
-      if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut);
-      t.touch(e);
+      if (bytesIn > 0) count(t, e, IN_CNT, IN_RATE, bytesIn, now);
+      if (bytesOut > 0) count(t, e, OUT_CNT, OUT_RATE, bytesOut, now);
+      t.touch(e, now);
       if (!release) continue;
-      t.add(e, CONN_CUR, 0, -1);
-      t.unref(e);
-      this.#tables[i] = null;
+      t.add(e, CONN_CUR, 0, -1, now);
+      t.unref(e, now);
+      this.#hold(i, null, 0);
     }
   }
 }

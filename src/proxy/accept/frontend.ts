@@ -13,6 +13,7 @@ import { MAX_WAITING } from "./frontend_options.ts";
 export type { Admission, FrontendOptions };
 import type { HttpFrontendOptions, HttpOwner } from "../http/options.ts";
 import type { FrontendServices } from "../http/service.ts";
+import { withoutRouted } from "../http/service_route.ts";
 import { HttpSession } from "../http/session.ts";
 import { backendSample } from "../session/backend_sample.ts";
 import { connectionContext } from "../session/l4_context.ts";
@@ -69,7 +70,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     this.maxconn = o.maxconn;
     this.clientTimeout = o.clientTimeout;
     this.backend = o.backend;
-    this.rules = o.rules ?? null;
+    this.rules = withoutRouted(o.rules ?? null, o.services?.routedRules ?? 0);
     this.#backends = o.backends ?? new Map([[o.backend.name, o.backend]]);
     this.#backendRules = o.backendRules ?? new Map();
     this.hasRequestRules = this.rules !== null || this.#backendRules.size > 0;

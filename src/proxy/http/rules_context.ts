@@ -15,10 +15,13 @@ import {
 } from "../../rules/mod.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { reasonPhrase } from "./error_pages.ts";
-import { type ContextOwner, stickState } from "../session/l4_context.ts";
+import type { ContextOwner } from "../session/l4_context.ts";
+import type { StickTable } from "../../stick/table.ts";
 import type { StickState, Tracker } from "../../stick/tracker.ts";
 import { ScopedVars } from "../session/vars.ts";
 import type { ClientConnection } from "../session/proxy_out.ts";
+
+const NO_TABLES: ReadonlyMap<string, StickTable> = new Map();
 
 /** Redirect codes: a local response with one is worded as HAProxy's redirects ("302 Found"). */
 const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
@@ -32,9 +35,10 @@ export interface SessionVars {
 
 /**
  * The sample context of one transaction, a class so that building one per request allocates one
- * object (its variables only when a rule uses them).
+ * object (its variables only when a rule uses them). With stick tables it is its own `stick`
+ * state (`tables`, `tracker`), so tracking allocates no second object.
  */
-class TransactionContext implements SampleContext {
+class TransactionContext implements SampleContext, StickState {
   readonly src: string;
   readonly srcPort: number;
   readonly dst: string;
@@ -49,6 +53,8 @@ class TransactionContext implements SampleContext {
   backend?: BackendSample;
   final?: boolean;
   readonly stick: StickState | null;
+  readonly tables: ReadonlyMap<string, StickTable>;
+  tracker: Tracker | null;
   readonly #owner: ContextOwner;
   readonly #sess: SessionVars;
   #vars: ScopedVars | null = null;
@@ -74,7 +80,10 @@ class TransactionContext implements SampleContext {
     if (pp !== undefined) this.ppAuthority = pp;
     this.#owner = owner;
     this.#sess = sess;
-    this.stick = stickState(owner, sess.tracker ?? null);
+    const tables = owner.rules?.stick;
+    this.tables = tables ?? NO_TABLES;
+    this.tracker = tables && sess.tracker ? sess.tracker.child() : null;
+    this.stick = tables ? this : null;
   }
 
   get vars(): Map<string, unknown> {

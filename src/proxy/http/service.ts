@@ -26,8 +26,27 @@ export interface LocalService {
   serve(req: ServiceRequest): ServiceAnswer | Promise<ServiceAnswer>;
 }
 
+/**
+ * A leading `http-request use-service NAME if { path P }` (or `path_beg P`) rule, answered by a
+ * string compare on the target before the rules context is built (`routeMatches`).
+ */
+export interface ServiceRoute {
+  readonly service: LocalService;
+  /** Starts with "/", holds no "?". */
+  readonly path: string;
+  /** path_beg: the path starts with `path`; else it is `path`. */
+  readonly prefix: boolean;
+}
+
 /** A frontend's services: the one that takes a request by itself (stats uri, the API) and those rules name. */
 export interface FrontendServices {
+  /**
+   * The service of the first leading use-service rule whose path test this request passes, or
+   * null: compared in place, nothing allocated, before any rule runs.
+   */
+  routed(req: RequestHead): LocalService | null;
+  /** How many leading http-request rules `routed` answers: the frontend's rule list leaves them out. */
+  readonly routedRules: number;
   /** The service that takes this request after the rules let it through, or null (the server gets it). */
   pick(req: RequestHead): LocalService | null;
   /** The service an `http-request use-service NAME` rule names. */

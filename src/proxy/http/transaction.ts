@@ -51,6 +51,12 @@ export class HttpTransaction extends TransactionEnds {
     if (this.req.method === "CONNECT" && (!s.owner.http.acceptConnect || this.req.version === 2)) {
       return this.fail(CONNECT_REFUSED);
     }
+    const services = s.owner.services;
+    if (services !== null && services.routedRules > 0) {
+      // leading use-service rules on a path: a compare, before any rule or context is built
+      const svc = services.routed(this.req);
+      if (svc !== null) return this.#serve(svc, rest);
+    }
     if (s.owner.hasRequestRules) {
       const keep = this.clientKeepAlive && this.reqBody.done && !s.stopping;
       const r = runRequestRules(s, this.req, this.be, keep);
@@ -74,7 +80,6 @@ export class HttpTransaction extends TransactionEnds {
         return this.#answerLocally(a.status, a.bytes, keep, rest);
       }
     }
-    const services = s.owner.services;
     if (services !== null) {
       const svc = services.pick(this.req);
       if (svc !== null) return this.#serve(svc, rest);

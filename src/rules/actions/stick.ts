@@ -51,8 +51,11 @@ function track(slot: number): ActionDef {
           const v = tab ? sample.value(t.ctx) : undefined;
           const k = v === undefined ? undefined : tab!.key(v);
           if (k === undefined) return undefined;
-          const e = tab!.get(k);
-          if (e >= 0) (st.tracker ??= new Tracker()).track(slot, tab!, e, t.ctx.req !== undefined);
+          const now = tab!.now(); // read once: the clock is not free
+          const e = tab!.get(k, now);
+          if (e >= 0) {
+            (st.tracker ??= new Tracker()).track(slot, tab!, e, t.ctx.req !== undefined, now);
+          }
           return undefined;
         },
       };

@@ -47,6 +47,10 @@ function scFetches(prefix: string, fixed: number | undefined): FetchDef[] {
       needs: "l4",
       prepare: scPrepare(r, fixed),
       fetch(ctx, a) {
+        // the tracking table read in place (sc_http_req_rate(0) on every request): no pair built
+        const tr = ctx.stick?.tracker;
+        const t = a.table === undefined ? tr?.table(a.slot) : undefined;
+        if (t) return readEntry(t, tr!.entry(a.slot), r, a.elem);
         const at = tracked(ctx, a);
         return at ? readEntry(at[0], at[1], r, a.elem) : undefined;
       },
