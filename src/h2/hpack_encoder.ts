@@ -2,7 +2,7 @@
 import { DynamicTable, entrySize } from "./hpack_dynamic_table.ts";
 import { huffmanEncodeInto, huffmanLength } from "./hpack_huffman.ts";
 import { encodeInteger } from "./hpack_integer.ts";
-import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIR_INDEX } from "./hpack_static.ts";
+import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIRS } from "./hpack_static.ts";
 
 /** A field to encode: lower-case name, value (latin1). */
 export interface FieldToEncode {
@@ -42,8 +42,13 @@ export class HpackEncoder {
     this.#pendingLast = size;
   }
 
-  /** Encodes one header block. */
+  /** Encodes one header block (a copy the caller keeps). */
   encode(fields: readonly FieldToEncode[]): Uint8Array {
+    return this.encodeView(fields).slice();
+  }
+
+  /** Encodes one header block into the encoder's own buffer: the view is valid until the next call. */
+  encodeView(fields: readonly FieldToEncode[]): Uint8Array {
     let pos = 0;
     if (this.#pendingLast >= 0) {
       this.#ensure(0, 12);
@@ -54,16 +59,17 @@ export class HpackEncoder {
       this.table.resize(this.#pendingLast);
       this.#pendingMin = this.#pendingLast = -1;
     }
-    for (const { name, value } of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const { name, value } = fields[i]!;
       this.#ensure(pos, name.length + value.length + 16);
       pos = this.#field(pos, name, value);
     }
-    return this.#out.slice(0, pos);
+    return this.#out.subarray(0, pos);
   }
 
   #field(pos: number, name: string, value: string): number {
     const out = this.#out;
-    const pair = STATIC_PAIR_INDEX.get(name + "\0" + value) ??
+    const pair = STATIC_PAIRS.get(name)?.get(value) ??
       (this.table.length > 0 ? this.#dynamicIndex(this.table.findPair(name, value)) : 0);
     if (pair > 0) return encodeInteger(out, pos, pair, 7, 0x80);
     const nameIndex = STATIC_NAME_INDEX.get(name) ??

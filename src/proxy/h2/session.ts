@@ -11,6 +11,7 @@ import type { Tracker } from "../../stick/tracker.ts";
 import type { H2Handle, HttpOwner } from "../http/options.ts";
 import { SessionTimer } from "../session/timer.ts";
 import { H2Stream, type StreamHost } from "./stream.ts";
+import { flushAtTurnEnd, type TurnFlushed } from "./turn_flush.ts";
 import { unblock } from "./unblock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
@@ -22,7 +23,7 @@ const log = getLogger(["tsproxy", "h2"]);
  * connection's timer is `timeout http-keep-alive` while no stream is open, `timeout client`
  * otherwise; each stream's transaction keeps its own timers.
  */
-export class H2Session implements StreamHost, H2Handle {
+export class H2Session implements StreamHost, H2Handle, TurnFlushed {
   readonly owner: HttpOwner;
   readonly socket: Socket;
   readonly conn: H2Connection;
@@ -124,10 +125,13 @@ export class H2Session implements StreamHost, H2Handle {
   flushSoon(): void {
     if (this.#flushQueued || this.#closed) return;
     this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      this.#flush();
-    });
+    flushAtTurnEnd(this);
+  }
+
+  /** The turn's write (see `flushSoon`). */
+  flushNow(): void {
+    this.#flushQueued = false;
+    this.#flush();
   }
 
   blocked(stream: H2Stream): void {
