@@ -4,10 +4,14 @@ import { huffmanEncodeInto, huffmanLength } from "./hpack_huffman.ts";
 import { encodeInteger } from "./hpack_integer.ts";
 import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIRS } from "./hpack_static.ts";
 
-/** A field to encode: lower-case name, value (latin1). */
+/**
+ * A field to encode: name, value (latin1). `lname`, when given, is the lower-case name sent
+ * instead of `name` (an HTTP/1 HeaderField is encoded as it is, without a new object).
+ */
 export interface FieldToEncode {
   name: string;
   value: string;
+  lname?: string;
 }
 
 export interface HpackEncoderOptions {
@@ -60,7 +64,8 @@ export class HpackEncoder {
       this.#pendingMin = this.#pendingLast = -1;
     }
     for (let i = 0; i < fields.length; i++) {
-      const { name, value } = fields[i]!;
+      const f = fields[i]!;
+      const name = f.lname ?? f.name, value = f.value;
       this.#ensure(pos, name.length + value.length + 16);
       pos = this.#field(pos, name, value);
     }

@@ -30,6 +30,9 @@ const CONNECTION_SPECIFIC = new Set([
   "upgrade",
 ]);
 
+/** The request pseudo-header fields, one bit each (which were seen, without a set per request). */
+const PSEUDO = { ":method": 1, ":scheme": 2, ":authority": 4, ":path": 8 } as const;
+
 function malformedIn(what: string, streamId: number, message: string): H2StreamError {
   return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed ${what}: ${message}`);
 }
@@ -101,33 +104,26 @@ export function checkRegular(streamId: number, f: HeaderField, what = "request")
  */
 export function checkRequest(streamId: number, headers: readonly HeaderField[]): CheckedRequest {
   const pseudo: RequestPseudo = { method: "", scheme: "", authority: "", path: "" };
-  const seen = new Set<string>();
+  let seen = 0; // PSEUDO bits
   let regular = false;
   let contentLength = -1;
   let host: string | null = null;
-  for (const f of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const f = headers[i]!;
     if (f.name.charCodeAt(0) === 0x3a) {
       if (regular) throw malformed(streamId, `pseudo-header "${f.name}" after a regular field`);
-      if (seen.has(f.name)) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
-      seen.add(f.name);
+      const bit: number = (PSEUDO as Record<string, number | undefined>)[f.name] ?? 0;
+      if (bit === 0) {
+        throw malformed(streamId, `pseudo-header "${f.name}" not allowed in a request`);
+      }
+      if ((seen & bit) !== 0) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
+      seen |= bit;
       const problem = badValue(f.name, f.value);
       if (problem !== null && f.value !== "") throw malformed(streamId, problem);
-      switch (f.name) {
-        case ":method":
-          pseudo.method = f.value;
-          break;
-        case ":scheme":
-          pseudo.scheme = f.value;
-          break;
-        case ":authority":
-          pseudo.authority = f.value;
-          break;
-        case ":path":
-          pseudo.path = f.value;
-          break;
-        default:
-          throw malformed(streamId, `pseudo-header "${f.name}" not allowed in a request`);
-      }
+      if (bit === PSEUDO[":method"]) pseudo.method = f.value;
+      else if (bit === PSEUDO[":scheme"]) pseudo.scheme = f.value;
+      else if (bit === PSEUDO[":authority"]) pseudo.authority = f.value;
+      else pseudo.path = f.value;
       continue;
     }
     regular = true;
@@ -143,17 +139,19 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
       host = f.value;
     }
   }
-  if (!seen.has(":method") || pseudo.method === "") throw malformed(streamId, "missing :method");
+  if ((seen & PSEUDO[":method"]) === 0 || pseudo.method === "") {
+    throw malformed(streamId, "missing :method");
+  }
   checkControlData(streamId, pseudo, host);
   if (pseudo.method === "CONNECT") {
-    if (seen.has(":scheme") || seen.has(":path")) {
+    if ((seen & (PSEUDO[":scheme"] | PSEUDO[":path"])) !== 0) {
       throw malformed(streamId, "CONNECT with :scheme or :path");
     }
     if (pseudo.authority === "") throw malformed(streamId, "CONNECT without :authority");
   } else {
     if (pseudo.scheme === "") throw malformed(streamId, "missing :scheme");
     if (pseudo.path === "") {
-      throw malformed(streamId, seen.has(":path") ? "empty :path" : "missing :path");
+      throw malformed(streamId, (seen & PSEUDO[":path"]) !== 0 ? "empty :path" : "missing :path");
     }
     if (
       pseudo.path.charCodeAt(0) !== 0x2f && !(pseudo.path === "*" && pseudo.method === "OPTIONS")
@@ -162,7 +160,7 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
     }
   }
   if (
-    host !== null && pseudo.authority !== "" &&
+    host !== null && pseudo.authority !== "" && host !== pseudo.authority &&
     host.toLowerCase() !== pseudo.authority.toLowerCase()
   ) {
     throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
