@@ -42,6 +42,10 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
   #closed = false;
   /** Glitches already added to the frontend's counter. */
   #glitchesCounted = 0;
+  /** The streams' clock: one runtime timer, armed for the earliest deadline asked. */
+  #wakeAt = Infinity;
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  static readonly #WAKE = (s: H2Session) => s.#wake();
 
   constructor(
     owner: HttpOwner,
@@ -134,6 +138,26 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
     this.#flush();
   }
 
+  wakeAt(at: number): void {
+    if (at >= this.#wakeAt || this.#closed) return;
+    clearTimeout(this.#wakeTimer);
+    this.#wakeAt = at;
+    this.#wakeTimer = setTimeout(H2Session.#WAKE, Math.max(1, at - Date.now()), this);
+  }
+
+  /** The clock fired: streams past their deadline expire or move it; the clock then waits for the next. */
+  #wake(): void {
+    this.#wakeAt = Infinity;
+    this.#wakeTimer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    for (const s of this.#streams.values()) {
+      if (s.timer.deadline <= now) s.timer.check(now);
+      if (s.timer.deadline < next) next = s.timer.deadline;
+    }
+    if (next !== Infinity) this.wakeAt(next);
+  }
+
   blocked(stream: H2Stream): void {
     this.#blocked.add(stream);
   }
@@ -210,6 +234,7 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
     if (this.#closed) return;
     this.#closed = true;
     this.#timer.stop();
+    clearTimeout(this.#wakeTimer);
     this.#countGlitches();
     for (const s of [...this.#streams.values()]) s.onClientGone();
     this.tracker?.end(0, false, 0, 0);
