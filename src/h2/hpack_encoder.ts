@@ -48,11 +48,17 @@ export class HpackEncoder {
 
   /** Encodes one header block (a copy the caller keeps). */
   encode(fields: readonly FieldToEncode[]): Uint8Array {
-    return this.encodeView(fields).slice();
+    const n = this.encodeInto(fields); // first: it may replace the buffer
+    return this.#out.slice(0, n);
   }
 
-  /** Encodes one header block into the encoder's own buffer: the view is valid until the next call. */
-  encodeView(fields: readonly FieldToEncode[]): Uint8Array {
+  /** The buffer `encodeInto` wrote to (valid until the next call: it may be replaced when grown). */
+  get output(): Uint8Array {
+    return this.#out;
+  }
+
+  /** Encodes one header block into `output`, from its start; returns the block's length. */
+  encodeInto(fields: readonly FieldToEncode[]): number {
     let pos = 0;
     if (this.#pendingLast >= 0) {
       this.#ensure(0, 12);
@@ -69,7 +75,7 @@ export class HpackEncoder {
       this.#ensure(pos, name.length + value.length + 16);
       pos = this.#field(pos, name, value);
     }
-    return this.#out.subarray(0, pos);
+    return pos;
   }
 
   #field(pos: number, name: string, value: string): number {

@@ -33,11 +33,23 @@ export class Outbox {
     this.#lastData = -1;
   }
 
-  /** Queues one frame from its parts; `payload` is copied. */
-  frame(type: number, flags: number, streamId: number, payload: Uint8Array): void {
-    const o = this.#reserve(FRAME_HEADER_LENGTH + payload.length);
-    writeFrameHeader(this.#buf, o, payload.length, type, flags, streamId);
-    if (payload.length > 0) this.#buf.set(payload, o + FRAME_HEADER_LENGTH);
+  /** Queues one frame from its parts; its payload, `payload[start, end)`, is copied (no view made). */
+  frame(
+    type: number,
+    flags: number,
+    streamId: number,
+    payload: Uint8Array,
+    start = 0,
+    end = payload.length,
+  ): void {
+    const n = end - start;
+    const o = this.#reserve(FRAME_HEADER_LENGTH + n);
+    const buf = this.#buf;
+    writeFrameHeader(buf, o, n, type, flags, streamId);
+    const d = o + FRAME_HEADER_LENGTH;
+    // a short payload is copied byte by byte: cheaper than making a view to `set` from
+    if (n <= 64) { for (let i = 0; i < n; i++) buf[d + i] = payload[start + i]!; }
+    else buf.set(start === 0 && end === payload.length ? payload : payload.subarray(start, end), d);
     if (type === FRAME.DATA && (flags & FLAG.END_STREAM) === 0) {
       this.#lastData = o;
       this.#lastDataStream = streamId;

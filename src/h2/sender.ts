@@ -27,11 +27,12 @@ export class H2Sender {
 
   /** A field section (response head or trailers), split into HEADERS + CONTINUATION as needed. */
   fields(s: H2Stream, fields: readonly FieldToEncode[], endStream: boolean): void {
-    const block = this.encoder.encodeView(fields);
-    if (block.length <= this.peerMaxFrameSize) {
+    const n = this.encoder.encodeInto(fields);
+    if (n <= this.peerMaxFrameSize) {
       const flags = FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0);
-      this.#out.frame(FRAME.HEADERS, flags, s.id, block);
+      this.#out.frame(FRAME.HEADERS, flags, s.id, this.encoder.output, 0, n);
     } else {
+      const block = this.encoder.output.subarray(0, n);
       for (const f of encodeHeaderBlock(s.id, block, endStream, this.peerMaxFrameSize)) {
         this.#out.push(f);
       }
@@ -72,7 +73,7 @@ export class H2Sender {
       if (room <= 0) return o;
       const n = Math.min(room, data.length - o);
       const last = end && o + n === data.length;
-      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, data.subarray(o, o + n));
+      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, data, o, o + n);
       s.sendWindow.size -= n;
       this.window.size -= n;
       o += n;
@@ -93,7 +94,7 @@ export class H2Sender {
       const n = Math.min(room, head.length);
       const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
         !s.pendingTrailers;
-      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head.subarray(0, n));
+      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head, 0, n);
       s.sendWindow.size -= n;
       this.window.size -= n;
       s.pendingBytes -= n;
