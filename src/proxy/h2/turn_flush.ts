@@ -22,12 +22,18 @@ export function flushAtTurnEnd(c: TurnFlushed): void {
   afterIoEvents(run);
 }
 
+/** Flushes every queued connection; one that throws (a bug) does not leave the others unflushed. */
 function run(): void {
-  try {
-    // a flush may queue another connection (a server stream's output wakes a client stream)
-    for (let i = 0; i < queue.length; i++) queue[i]!.flushNow();
-  } finally {
-    queue.length = 0;
-    scheduled = false;
+  let failed = false, error: unknown = null;
+  // a flush may queue another connection (a server stream's output wakes a client stream)
+  for (let i = 0; i < queue.length; i++) {
+    try {
+      queue[i]!.flushNow();
+    } catch (err) {
+      if (!failed) (failed = true, error = err);
+    }
   }
+  queue.length = 0;
+  scheduled = false;
+  if (failed) throw error;
 }

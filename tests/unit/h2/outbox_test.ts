@@ -66,3 +66,16 @@ test("Outbox.endLastData() sets END_STREAM on the stream's last DATA frame only 
     ),
   );
 });
+
+test("Outbox.take(false) lets the buffer go: the next frames start a new one, the view stays intact", () => {
+  const box = new Outbox();
+  box.frame(FRAME.DATA, 0, 1, Uint8Array.of(1));
+  const a = box.take(false)!;
+  box.frame(FRAME.DATA, 0, 3, Uint8Array.of(2));
+  const b = box.take()!;
+  assert.notEqual(a.buffer, b.buffer);
+  assert.deepEqual(a, encodeData(1, Uint8Array.of(1), false));
+  assert.deepEqual(b, encodeData(3, Uint8Array.of(2), false));
+  box.frame(FRAME.DATA, 0, 5, Uint8Array.of(3));
+  assert.equal(box.take()!.buffer, b.buffer, "kept while it has room");
+});
