@@ -12,8 +12,8 @@ const EMPTY = new Uint8Array(0);
  * A queue of frames to write. Frames are written into one buffer (no array of small frames, no
  * join); `take()` hands over a view of what was written since the last take, and the next frames
  * go after it in the same buffer, so what was handed over is never overwritten: a socket may keep
- * that view queued. A buffer with little room left is dropped at `take()`, and any buffer when the
- * caller says so (a connection without open streams), so an idle connection holds none.
+ * that view queued. A buffer with little room left is dropped at `take()`, and a grown one when the
+ * caller says so (a connection without open streams), so an idle connection holds at most 4 KiB.
  */
 export class Outbox {
   #buf: Uint8Array = EMPTY;
@@ -74,14 +74,15 @@ export class Outbox {
 
   /**
    * Everything queued, as one view (null when nothing is); resets the acknowledgement count.
-   * `keep` false lets the buffer go whatever room it has left (the connection has no stream open).
+   * `keep` false lets a buffer grown past the usual size go (the connection has no stream open:
+   * an idle connection holds at most one small buffer, reused by its next response).
    */
   take(keep = true): Uint8Array | null {
     this.acks = 0;
     this.#lastData = -1;
     if (this.#end === this.#start) return null;
     const out = this.#buf.subarray(this.#start, this.#end);
-    if (!keep || this.#buf.length - this.#end < KEEP_MIN) {
+    if (this.#buf.length - this.#end < KEEP_MIN || (!keep && this.#buf.length > CHUNK)) {
       this.#buf = EMPTY;
       this.#start = this.#end = 0;
     } else this.#start = this.#end;

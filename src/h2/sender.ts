@@ -122,9 +122,10 @@ export class H2Sender {
     }
   }
 
-  /** Forgets a stream's queued data (it was reset). */
+  /** Forgets a stream's queued data (it was reset, or it ended having sent everything: nothing to do). */
   drop(s: H2Stream): void {
-    this.#blocked.delete(s);
+    if (this.#blocked.size > 0) this.#blocked.delete(s);
+    if (s.pending.length === 0) return;
     s.pending = [];
     s.pendingBytes = 0;
   }
