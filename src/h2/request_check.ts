@@ -19,6 +19,8 @@ export interface CheckedRequest {
   pseudo: RequestPseudo;
   /** The Content-Length value, or -1 when absent. */
   contentLength: number;
+  /** A host field was sent (the neutral head then needs none made from :authority). */
+  hasHost: boolean;
 }
 
 /** Fields with a meaning only for one HTTP/1.1 connection (§8.2.2). */
@@ -62,6 +64,7 @@ function badName(name: string): string | null {
  * not be forwarded to an HTTP/1 server (RFC 9110 §5.5 field-content).
  */
 function badValue(name: string, value: string): string | null {
+  if (!BAD_VALUE.test(value)) return null; // one scan for the common, valid value
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === 0 || c === 0x0a || c === 0x0d) return `NUL, CR or LF in the value of "${name}"`;
@@ -69,13 +72,12 @@ function badValue(name: string, value: string): string | null {
       return `control character in the value of "${name}"`;
     }
   }
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  if (first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09) {
-    return `leading or trailing whitespace in the value of "${name}"`;
-  }
-  return null;
+  return `leading or trailing whitespace in the value of "${name}"`;
 }
+
+/** What `badValue` refuses: a control other than HTAB (NUL, CR, LF included), DEL, or whitespace at either end. */
+// deno-lint-ignore no-control-regex
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]|^[ \t]|[ \t]$/;
 
 /**
  * Checks a regular field (name, value, connection-specific, te); returns its Content-Length value
@@ -165,7 +167,7 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
   ) {
     throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
   }
-  return { pseudo, contentLength };
+  return { pseudo, contentLength, hasHost: host !== null };
 }
 
 /**

@@ -15,10 +15,14 @@ export function toRequestHead(
   fields: readonly HeaderField[],
 ): RequestHead {
   const p = checked.pseudo;
-  const headers: HeaderField[] = [];
-  let size = 0, host = false;
+  // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2), first
+  const headers: HeaderField[] = checked.hasHost
+    ? []
+    : [{ name: "host", lname: "host", value: p.authority }];
+  let size = 0;
   let cookie: HeaderField | null = null;
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     size += f.name.length + f.value.length + 32;
     if (f.name.charCodeAt(0) === 0x3a) continue;
     if (f.lname === "cookie") {
@@ -29,12 +33,9 @@ export function toRequestHead(
       cookie = { name: f.name, lname: f.lname, value: f.value };
       continue;
     }
-    if (f.lname === "host") host = true;
     headers.push(f);
   }
   if (cookie !== null) headers.push(cookie); // last, as HAProxy places the joined field
-  // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2)
-  if (!host) headers.unshift({ name: "host", lname: "host", value: p.authority });
   return {
     kind: "request",
     method: p.method,
