@@ -75,9 +75,9 @@ export class H2ConnectionBase {
     return this.ended;
   }
 
-  /** Bytes to write to the client, or null. */
+  /** Bytes to write to the peer, or null (the outbox's buffer is let go when no stream is open). */
   takeOutput(): Uint8Array | null {
-    return this.out.take();
+    return this.out.take(this.streams.open.size > 0);
   }
 
   /** Client role: whether another stream may open (ids left, no GOAWAY either way, under the peer's limit). */

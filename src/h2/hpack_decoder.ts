@@ -3,7 +3,7 @@ import type { HeaderField } from "../http1/types.ts";
 import { decodeLatin1 } from "../http1/serialize.ts";
 import { HpackError } from "./errors.ts";
 import { DynamicTable } from "./hpack_dynamic_table.ts";
-import { huffmanDecode } from "./hpack_huffman.ts";
+import { huffmanDecodedMax, huffmanDecodeInto } from "./hpack_huffman.ts";
 import { type Cursor, decodeInteger } from "./hpack_integer.ts";
 import { STATIC_COUNT, STATIC_TABLE } from "./hpack_static.ts";
 
@@ -28,6 +28,8 @@ export class HpackDecoder {
   #settingsSize: number;
   #maxListSize: number;
   #cur: Cursor = { pos: 0 };
+  /** Where Huffman-coded strings are decoded (grown as needed). */
+  #scratch = new Uint8Array(256);
 
   constructor(settingsTableSize = 4096, maxHeaderListSize = 65536) {
     this.#settingsSize = settingsTableSize;
@@ -110,15 +112,20 @@ export class HpackDecoder {
     return index === 0 ? this.#string(block, cur) : this.#name(index);
   }
 
-  /** A string literal (§5.2): H bit, 7-bit-prefixed length, raw or Huffman-coded octets. */
+  /** A string literal (§5.2): H bit, 7-bit-prefixed length, raw or Huffman-coded octets (decoded in place, no view). */
   #string(block: Uint8Array, cur: Cursor): string {
     if (cur.pos >= block.length) throw new HpackError("truncated string");
     const huffman = (block[cur.pos]! & 0x80) !== 0;
     const len = decodeInteger(block, cur, 7);
     if (len > block.length - cur.pos) throw new HpackError("string longer than the block");
-    const raw = block.subarray(cur.pos, cur.pos + len);
+    const start = cur.pos;
     cur.pos += len;
-    return decodeLatin1(huffman ? huffmanDecode(raw) : raw);
+    if (!huffman) return latin1(block, start, start + len);
+    const max = huffmanDecodedMax(len);
+    if (this.#scratch.length < max) {
+      this.#scratch = new Uint8Array(Math.max(max, 2 * this.#scratch.length));
+    }
+    return latin1(this.#scratch, 0, huffmanDecodeInto(block, start, start + len, this.#scratch));
   }
 
   #skipLiteral(block: Uint8Array, cur: Cursor): void {
@@ -133,4 +140,12 @@ export class HpackDecoder {
     if (len > block.length - cur.pos) throw new HpackError("string longer than the block");
     cur.pos += len;
   }
+}
+
+/** Short strings are built char by char (no view, no decoder call); longer ones by `decodeLatin1`. */
+function latin1(b: Uint8Array, start: number, end: number): string {
+  if (end - start > 16) return decodeLatin1(b.subarray(start, end));
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(b[i]!);
+  return s;
 }

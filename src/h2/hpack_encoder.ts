@@ -2,12 +2,16 @@
 import { DynamicTable, entrySize } from "./hpack_dynamic_table.ts";
 import { huffmanEncodeInto, huffmanLength } from "./hpack_huffman.ts";
 import { encodeInteger } from "./hpack_integer.ts";
-import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIR_INDEX } from "./hpack_static.ts";
+import { STATIC_COUNT, STATIC_NAME_INDEX, STATIC_PAIRS } from "./hpack_static.ts";
 
-/** A field to encode: lower-case name, value (latin1). */
+/**
+ * A field to encode: name, value (latin1). `lname`, when given, is the lower-case name sent
+ * instead of `name` (an HTTP/1 HeaderField is encoded as it is, without a new object).
+ */
 export interface FieldToEncode {
   name: string;
   value: string;
+  lname?: string;
 }
 
 export interface HpackEncoderOptions {
@@ -42,8 +46,19 @@ export class HpackEncoder {
     this.#pendingLast = size;
   }
 
-  /** Encodes one header block. */
+  /** Encodes one header block (a copy the caller keeps). */
   encode(fields: readonly FieldToEncode[]): Uint8Array {
+    const n = this.encodeInto(fields); // first: it may replace the buffer
+    return this.#out.slice(0, n);
+  }
+
+  /** The buffer `encodeInto` wrote to (valid until the next call: it may be replaced when grown). */
+  get output(): Uint8Array {
+    return this.#out;
+  }
+
+  /** Encodes one header block into `output`, from its start; returns the block's length. */
+  encodeInto(fields: readonly FieldToEncode[]): number {
     let pos = 0;
     if (this.#pendingLast >= 0) {
       this.#ensure(0, 12);
@@ -54,16 +69,18 @@ export class HpackEncoder {
       this.table.resize(this.#pendingLast);
       this.#pendingMin = this.#pendingLast = -1;
     }
-    for (const { name, value } of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      const name = f.lname ?? f.name, value = f.value;
       this.#ensure(pos, name.length + value.length + 16);
       pos = this.#field(pos, name, value);
     }
-    return this.#out.slice(0, pos);
+    return pos;
   }
 
   #field(pos: number, name: string, value: string): number {
     const out = this.#out;
-    const pair = STATIC_PAIR_INDEX.get(name + "\0" + value) ??
+    const pair = STATIC_PAIRS.get(name)?.get(value) ??
       (this.table.length > 0 ? this.#dynamicIndex(this.table.findPair(name, value)) : 0);
     if (pair > 0) return encodeInteger(out, pos, pair, 7, 0x80);
     const nameIndex = STATIC_NAME_INDEX.get(name) ??

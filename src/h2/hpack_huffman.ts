@@ -82,11 +82,31 @@ export function huffmanEncode(s: Uint8Array): Uint8Array {
  * limit is checked as the string grows).
  */
 export function huffmanDecode(src: Uint8Array, maxOut = Infinity): Uint8Array {
-  const out = new Uint8Array(Math.min(Math.ceil((src.length * 8) / 5), maxOut + 1));
+  const out = new Uint8Array(Math.min(huffmanDecodedMax(src.length), maxOut + 1));
+  return out.subarray(0, huffmanDecodeInto(src, 0, src.length, out, maxOut));
+}
+
+/** The most bytes `n` Huffman-coded bytes decode to (the shortest code is 5 bits). */
+export function huffmanDecodedMax(n: number): number {
+  return Math.ceil((n * 8) / 5);
+}
+
+/**
+ * Decodes src[start, end) into `out` (at least `huffmanDecodedMax(end - start)` long, or `maxOut`
+ * + 1) without a view or a result buffer of its own; returns the decoded length. Errors as
+ * `huffmanDecode`.
+ */
+export function huffmanDecodeInto(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  maxOut = Infinity,
+): number {
   let n = 0;
   let code = 0;
   let len = 0;
-  for (let i = 0; i < src.length; i++) {
+  for (let i = start; i < end; i++) {
     const byte = src[i]!;
     for (let b = 7; b >= 0; b--) {
       code = code * 2 + ((byte >> b) & 1);
@@ -106,5 +126,5 @@ export function huffmanDecode(src: Uint8Array, maxOut = Infinity): Uint8Array {
   }
   if (len > 7) throw new HpackError("Huffman padding longer than 7 bits");
   if (code !== (1 << len) - 1) throw new HpackError("Huffman padding is not the prefix of EOS");
-  return out.subarray(0, n);
+  return n;
 }

@@ -76,12 +76,15 @@ export const STATIC_NAME_INDEX: ReadonlyMap<string, number> = (() => {
   return m;
 })();
 
-/** The static index of each (name, value) pair that has a value, keyed "name\0value". */
-export const STATIC_PAIR_INDEX: ReadonlyMap<string, number> = (() => {
-  const m = new Map<string, number>();
+/** The static index of each (name, value) pair that has a value, by name then value (no key string to build per lookup). */
+export const STATIC_PAIRS: ReadonlyMap<string, ReadonlyMap<string, number>> = (() => {
+  const m = new Map<string, Map<string, number>>();
   for (let i = 1; i <= STATIC_COUNT; i++) {
     const [n, v] = STATIC_TABLE[i]!;
-    if (v !== "") m.set(n + "\0" + v, i);
+    if (v === "") continue;
+    let values = m.get(n);
+    if (values === undefined) m.set(n, values = new Map());
+    values.set(v, i);
   }
   return m;
 })();

@@ -19,6 +19,8 @@ export interface CheckedRequest {
   pseudo: RequestPseudo;
   /** The Content-Length value, or -1 when absent. */
   contentLength: number;
+  /** A host field was sent (the neutral head then needs none made from :authority). */
+  hasHost: boolean;
 }
 
 /** Fields with a meaning only for one HTTP/1.1 connection (§8.2.2). */
@@ -29,6 +31,9 @@ const CONNECTION_SPECIFIC = new Set([
   "transfer-encoding",
   "upgrade",
 ]);
+
+/** The request pseudo-header fields, one bit each (which were seen, without a set per request). */
+const PSEUDO = { ":method": 1, ":scheme": 2, ":authority": 4, ":path": 8 } as const;
 
 function malformedIn(what: string, streamId: number, message: string): H2StreamError {
   return new H2StreamError(streamId, H2_ERROR.PROTOCOL_ERROR, `malformed ${what}: ${message}`);
@@ -59,6 +64,7 @@ function badName(name: string): string | null {
  * not be forwarded to an HTTP/1 server (RFC 9110 §5.5 field-content).
  */
 function badValue(name: string, value: string): string | null {
+  if (!BAD_VALUE.test(value)) return null; // one scan for the common, valid value
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === 0 || c === 0x0a || c === 0x0d) return `NUL, CR or LF in the value of "${name}"`;
@@ -66,13 +72,12 @@ function badValue(name: string, value: string): string | null {
       return `control character in the value of "${name}"`;
     }
   }
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(value.length - 1);
-  if (first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09) {
-    return `leading or trailing whitespace in the value of "${name}"`;
-  }
-  return null;
+  return `leading or trailing whitespace in the value of "${name}"`;
 }
+
+/** What `badValue` refuses: a control other than HTAB (NUL, CR, LF included), DEL, or whitespace at either end. */
+// deno-lint-ignore no-control-regex
+const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]|^[ \t]|[ \t]$/;
 
 /**
  * Checks a regular field (name, value, connection-specific, te); returns its Content-Length value
@@ -101,33 +106,26 @@ export function checkRegular(streamId: number, f: HeaderField, what = "request")
  */
 export function checkRequest(streamId: number, headers: readonly HeaderField[]): CheckedRequest {
   const pseudo: RequestPseudo = { method: "", scheme: "", authority: "", path: "" };
-  const seen = new Set<string>();
+  let seen = 0; // PSEUDO bits
   let regular = false;
   let contentLength = -1;
   let host: string | null = null;
-  for (const f of headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const f = headers[i]!;
     if (f.name.charCodeAt(0) === 0x3a) {
       if (regular) throw malformed(streamId, `pseudo-header "${f.name}" after a regular field`);
-      if (seen.has(f.name)) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
-      seen.add(f.name);
+      const bit: number = (PSEUDO as Record<string, number | undefined>)[f.name] ?? 0;
+      if (bit === 0) {
+        throw malformed(streamId, `pseudo-header "${f.name}" not allowed in a request`);
+      }
+      if ((seen & bit) !== 0) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
+      seen |= bit;
       const problem = badValue(f.name, f.value);
       if (problem !== null && f.value !== "") throw malformed(streamId, problem);
-      switch (f.name) {
-        case ":method":
-          pseudo.method = f.value;
-          break;
-        case ":scheme":
-          pseudo.scheme = f.value;
-          break;
-        case ":authority":
-          pseudo.authority = f.value;
-          break;
-        case ":path":
-          pseudo.path = f.value;
-          break;
-        default:
-          throw malformed(streamId, `pseudo-header "${f.name}" not allowed in a request`);
-      }
+      if (bit === PSEUDO[":method"]) pseudo.method = f.value;
+      else if (bit === PSEUDO[":scheme"]) pseudo.scheme = f.value;
+      else if (bit === PSEUDO[":authority"]) pseudo.authority = f.value;
+      else pseudo.path = f.value;
       continue;
     }
     regular = true;
@@ -143,17 +141,19 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
       host = f.value;
     }
   }
-  if (!seen.has(":method") || pseudo.method === "") throw malformed(streamId, "missing :method");
+  if ((seen & PSEUDO[":method"]) === 0 || pseudo.method === "") {
+    throw malformed(streamId, "missing :method");
+  }
   checkControlData(streamId, pseudo, host);
   if (pseudo.method === "CONNECT") {
-    if (seen.has(":scheme") || seen.has(":path")) {
+    if ((seen & (PSEUDO[":scheme"] | PSEUDO[":path"])) !== 0) {
       throw malformed(streamId, "CONNECT with :scheme or :path");
     }
     if (pseudo.authority === "") throw malformed(streamId, "CONNECT without :authority");
   } else {
     if (pseudo.scheme === "") throw malformed(streamId, "missing :scheme");
     if (pseudo.path === "") {
-      throw malformed(streamId, seen.has(":path") ? "empty :path" : "missing :path");
+      throw malformed(streamId, (seen & PSEUDO[":path"]) !== 0 ? "empty :path" : "missing :path");
     }
     if (
       pseudo.path.charCodeAt(0) !== 0x2f && !(pseudo.path === "*" && pseudo.method === "OPTIONS")
@@ -162,12 +162,12 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
     }
   }
   if (
-    host !== null && pseudo.authority !== "" &&
+    host !== null && pseudo.authority !== "" && host !== pseudo.authority &&
     host.toLowerCase() !== pseudo.authority.toLowerCase()
   ) {
     throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
   }
-  return { pseudo, contentLength };
+  return { pseudo, contentLength, hasHost: host !== null };
 }
 
 /**

@@ -1,12 +1,14 @@
 /** The sending half of an HTTP/2 connection: field sections, DATA within both windows, trailers, RST_STREAM, GOAWAY. */
 import { H2_ERROR, H2ConnectionError } from "./errors.ts";
-import { DEFAULT_WINDOW, MIN_MAX_FRAME_SIZE } from "./frame.ts";
-import { encodeData, encodeGoaway, encodeHeaderBlock, encodeRstStream } from "./frame_writer.ts";
+import { DEFAULT_WINDOW, FLAG, FRAME, MIN_MAX_FRAME_SIZE } from "./frame.ts";
+import { encodeGoaway, encodeHeaderBlock, encodeRstStream } from "./frame_writer.ts";
 import { FlowWindow } from "./flow_window.ts";
 import { type FieldToEncode, HpackEncoder } from "./hpack_encoder.ts";
 import type { Outbox } from "./outbox.ts";
 import type { H2Stream } from "./stream.ts";
 import { nextState } from "./stream_state.ts";
+
+const EMPTY = new Uint8Array(0);
 
 /** Writes frames into the outbox, holding DATA that the windows do not allow yet. */
 export class H2Sender {
@@ -25,22 +27,59 @@ export class H2Sender {
 
   /** A field section (response head or trailers), split into HEADERS + CONTINUATION as needed. */
   fields(s: H2Stream, fields: readonly FieldToEncode[], endStream: boolean): void {
-    const block = this.encoder.encode(fields);
-    for (const f of encodeHeaderBlock(s.id, block, endStream, this.peerMaxFrameSize)) {
-      this.#out.push(f);
+    const n = this.encoder.encodeInto(fields);
+    if (n <= this.peerMaxFrameSize) {
+      const flags = FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0);
+      this.#out.frame(FRAME.HEADERS, flags, s.id, this.encoder.output, 0, n);
+    } else {
+      const block = this.encoder.output.subarray(0, n);
+      for (const f of encodeHeaderBlock(s.id, block, endStream, this.peerMaxFrameSize)) {
+        this.#out.push(f);
+      }
     }
     s.state = nextState(s.state, "send-headers") ?? s.state;
     if (endStream) s.state = nextState(s.state, "send-end-stream") ?? "closed";
   }
 
-  /** Queues body bytes (copied: the caller's buffer may be reused) and sends what the windows allow. */
+  /**
+   * Sends body bytes as far as the windows allow, written into the outbox (the caller's buffer may
+   * be reused: what waits for window is copied). An end with nothing left to send sets END_STREAM
+   * on the stream's DATA frame still queued, else sends an empty DATA frame.
+   */
   data(s: H2Stream, data: Uint8Array, endStream: boolean): void {
-    if (data.length > 0) {
+    if (endStream) s.pendingEnd = true;
+    if (s.pendingBytes === 0 && data.length > 0) {
+      // nothing waits: send what the windows allow straight from the caller's bytes
+      const sent = this.#send(s, data, endStream && !s.pendingTrailers);
+      if (sent < data.length) {
+        s.pending.push(data.slice(sent));
+        s.pendingBytes += data.length - sent;
+        if (this.window.size <= 0) this.#blocked.add(s);
+        return;
+      }
+      if (!s.pendingEnd || s.state === "closed" || s.state === "half-closed-local") return;
+    } else if (data.length > 0) {
       s.pending.push(data.slice());
       s.pendingBytes += data.length;
     }
-    if (endStream) s.pendingEnd = true;
     this.flush(s);
+  }
+
+  /** DATA frames for as much of `data` as the windows allow; returns the bytes sent. */
+  #send(s: H2Stream, data: Uint8Array, end: boolean): number {
+    let o = 0;
+    while (o < data.length) {
+      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+      if (room <= 0) return o;
+      const n = Math.min(room, data.length - o);
+      const last = end && o + n === data.length;
+      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, data, o, o + n);
+      s.sendWindow.size -= n;
+      this.window.size -= n;
+      o += n;
+      if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
+    }
+    return o;
   }
 
   /** Sends as much of a stream's pending data as the windows and the peer's frame size allow. */
@@ -55,7 +94,7 @@ export class H2Sender {
       const n = Math.min(room, head.length);
       const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
         !s.pendingTrailers;
-      this.#out.push(encodeData(s.id, head.subarray(0, n), last));
+      this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head, 0, n);
       s.sendWindow.size -= n;
       this.window.size -= n;
       s.pendingBytes -= n;
@@ -70,7 +109,7 @@ export class H2Sender {
       s.pendingTrailers = null;
       this.fields(s, t, true);
     } else {
-      this.#out.push(encodeData(s.id, new Uint8Array(0), true));
+      if (!this.#out.endLastData(s.id)) this.#out.frame(FRAME.DATA, FLAG.END_STREAM, s.id, EMPTY);
       s.state = nextState(s.state, "send-end-stream") ?? "closed";
     }
   }
@@ -83,9 +122,10 @@ export class H2Sender {
     }
   }
 
-  /** Forgets a stream's queued data (it was reset). */
+  /** Forgets a stream's queued data (it was reset, or it ended having sent everything: nothing to do). */
   drop(s: H2Stream): void {
-    this.#blocked.delete(s);
+    if (this.#blocked.size > 0) this.#blocked.delete(s);
+    if (s.pending.length === 0) return;
     s.pending = [];
     s.pendingBytes = 0;
   }

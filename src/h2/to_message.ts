@@ -15,10 +15,14 @@ export function toRequestHead(
   fields: readonly HeaderField[],
 ): RequestHead {
   const p = checked.pseudo;
-  const headers: HeaderField[] = [];
-  let size = 0, host = false;
+  // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2), first
+  const headers: HeaderField[] = checked.hasHost
+    ? []
+    : [{ name: "host", lname: "host", value: p.authority }];
+  let size = 0;
   let cookie: HeaderField | null = null;
-  for (const f of fields) {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     size += f.name.length + f.value.length + 32;
     if (f.name.charCodeAt(0) === 0x3a) continue;
     if (f.lname === "cookie") {
@@ -29,12 +33,9 @@ export function toRequestHead(
       cookie = { name: f.name, lname: f.lname, value: f.value };
       continue;
     }
-    if (f.lname === "host") host = true;
     headers.push(f);
   }
   if (cookie !== null) headers.push(cookie); // last, as HAProxy places the joined field
-  // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2)
-  if (!host) headers.unshift({ name: "host", lname: "host", value: p.authority });
   return {
     kind: "request",
     method: p.method,
@@ -59,22 +60,39 @@ const CONNECTION_SPECIFIC = new Set([
 ]);
 
 /**
- * A response head as HTTP/2 fields: `:status` first, names lower-cased, connection-specific
- * fields and those the Connection field names dropped.
+ * A response head as HTTP/2 fields: `:status` first, names lower-cased (the head's fields are
+ * passed as they are: the encoder sends `lname`), connection-specific fields and those the
+ * Connection field names dropped.
  */
 export function responseFields(res: ResponseHead): FieldToEncode[] {
-  const out: FieldToEncode[] = [{ name: ":status", value: String(res.status) }];
+  const out: FieldToEncode[] = [{ name: ":status", value: statusText(res.status) }];
+  const headers = res.headers;
   let named: string[] | null = null;
-  for (const f of res.headers) {
-    if (f.lname === "connection") {
+  for (let i = 0; i < headers.length; i++) {
+    const f = headers[i]!;
+    // "keep-alive" names a field dropped anyway: the common value costs no split
+    if (f.lname === "connection" && f.value.toLowerCase() !== "keep-alive") {
       for (const t of f.value.split(",")) (named ??= []).push(t.trim().toLowerCase());
     }
   }
-  for (const f of res.headers) {
+  for (let i = 0; i < headers.length; i++) {
+    const f = headers[i]!;
     if (CONNECTION_SPECIFIC.has(f.lname) || (named !== null && named.includes(f.lname))) continue;
-    out.push({ name: f.lname, value: f.value });
+    out.push(f);
   }
   return out;
+}
+
+const STATUS_TEXT = new Map<number, string>();
+
+/** The status as digits (the common ones built once). */
+function statusText(status: number): string {
+  let s = STATUS_TEXT.get(status);
+  if (s === undefined) {
+    s = String(status);
+    if (STATUS_TEXT.size < 64) STATUS_TEXT.set(status, s);
+  }
+  return s;
 }
 
 /** Trailer fields (of a chunked body) as HTTP/2 fields: names lower-cased, connection-specific ones dropped. */

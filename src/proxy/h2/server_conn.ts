@@ -6,6 +6,7 @@ import type { H2Event } from "../../h2/events.ts";
 import type { H2Limits } from "../../h2/limits.ts";
 import type { Socket } from "../../runtime/types.ts";
 import { H2ServerStream, type StreamLink } from "./server_stream.ts";
+import { flushAtTurnEnd, type TurnFlushed } from "./turn_flush.ts";
 import { unblock } from "./unblock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
@@ -17,7 +18,7 @@ const log = getLogger(["tsproxy", "h2"]);
  * `idleMs` it says GOAWAY and closes; the server's GOAWAY ends the streams it did not take (their
  * transactions see a server that closed before answering) and lets the others finish.
  */
-export class H2ServerConnection implements StreamLink {
+export class H2ServerConnection implements StreamLink, TurnFlushed {
   readonly socket: Socket;
   readonly conn: H2Connection;
   /** Where the log says this connection goes ("backend/server"). */
@@ -95,10 +96,13 @@ export class H2ServerConnection implements StreamLink {
   flushSoon(): void {
     if (this.#flushQueued || this.#closed) return;
     this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      this.#flush();
-    });
+    flushAtTurnEnd(this);
+  }
+
+  /** The turn's write (see `flushSoon`). */
+  flushNow(): void {
+    this.#flushQueued = false;
+    this.#flush();
   }
 
   #flush(): void {

@@ -11,6 +11,7 @@ import type { Tracker } from "../../stick/tracker.ts";
 import type { H2Handle, HttpOwner } from "../http/options.ts";
 import { SessionTimer } from "../session/timer.ts";
 import { H2Stream, type StreamHost } from "./stream.ts";
+import { flushAtTurnEnd, type TurnFlushed } from "./turn_flush.ts";
 import { unblock } from "./unblock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
@@ -22,7 +23,7 @@ const log = getLogger(["tsproxy", "h2"]);
  * connection's timer is `timeout http-keep-alive` while no stream is open, `timeout client`
  * otherwise; each stream's transaction keeps its own timers.
  */
-export class H2Session implements StreamHost, H2Handle {
+export class H2Session implements StreamHost, H2Handle, TurnFlushed {
   readonly owner: HttpOwner;
   readonly socket: Socket;
   readonly conn: H2Connection;
@@ -41,6 +42,10 @@ export class H2Session implements StreamHost, H2Handle {
   #closed = false;
   /** Glitches already added to the frontend's counter. */
   #glitchesCounted = 0;
+  /** The streams' clock: one runtime timer, armed for the earliest deadline asked. */
+  #wakeAt = Infinity;
+  #wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  static readonly #WAKE = (s: H2Session) => s.#wake();
 
   constructor(
     owner: HttpOwner,
@@ -124,10 +129,33 @@ export class H2Session implements StreamHost, H2Handle {
   flushSoon(): void {
     if (this.#flushQueued || this.#closed) return;
     this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      this.#flush();
-    });
+    flushAtTurnEnd(this);
+  }
+
+  /** The turn's write (see `flushSoon`). */
+  flushNow(): void {
+    this.#flushQueued = false;
+    this.#flush();
+  }
+
+  wakeAt(at: number): void {
+    if (at >= this.#wakeAt || this.#closed) return;
+    clearTimeout(this.#wakeTimer);
+    this.#wakeAt = at;
+    this.#wakeTimer = setTimeout(H2Session.#WAKE, Math.max(1, at - Date.now()), this);
+  }
+
+  /** The clock fired: streams past their deadline expire or move it; the clock then waits for the next. */
+  #wake(): void {
+    this.#wakeAt = Infinity;
+    this.#wakeTimer = undefined;
+    const now = Date.now();
+    let next = Infinity;
+    for (const s of this.#streams.values()) {
+      if (s.timer.deadline <= now) s.timer.check(now);
+      if (s.timer.deadline < next) next = s.timer.deadline;
+    }
+    if (next !== Infinity) this.wakeAt(next);
   }
 
   blocked(stream: H2Stream): void {
@@ -206,6 +234,7 @@ export class H2Session implements StreamHost, H2Handle {
     if (this.#closed) return;
     this.#closed = true;
     this.#timer.stop();
+    clearTimeout(this.#wakeTimer);
     this.#countGlitches();
     for (const s of [...this.#streams.values()]) s.onClientGone();
     this.tracker?.end(0, false, 0, 0);

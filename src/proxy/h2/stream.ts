@@ -12,14 +12,15 @@ import type { ClientSide } from "../http/client_side.ts";
 import type { HttpOwner } from "../http/options.ts";
 import type { TransactionSession } from "../http/sockets.ts";
 import { HttpTransaction } from "../http/transaction.ts";
-import { SessionTimer } from "../session/timer.ts";
+import type { TimeoutKind } from "../session/timer.ts";
 import { splitAnswer } from "./answer.ts";
 import { Dechunker } from "./dechunk.ts";
 import { RequestBodyIn } from "./request_body.ts";
 import { StreamClient, type StreamControl } from "./stream_client.ts";
+import { type StreamClock, StreamTimer, type TimerOwner } from "./stream_timer.ts";
 
 /** What a stream asks of its connection's session. */
-export interface StreamHost {
+export interface StreamHost extends StreamClock {
   readonly owner: HttpOwner;
   readonly socket: Socket;
   readonly conn: H2Connection;
@@ -45,11 +46,11 @@ const EMPTY = new Uint8Array(0);
  * (`TransactionSession`) and its client side (`ClientSide`), so the same HttpTransaction runs
  * HTTP/1 and HTTP/2 requests; its request body goes through a `RequestBodyIn`.
  */
-export class H2Stream implements TransactionSession, ClientSide, StreamControl {
+export class H2Stream implements TransactionSession, ClientSide, StreamControl, TimerOwner {
   readonly id: number;
   readonly #host: StreamHost;
   readonly client: StreamClient;
-  readonly timer: SessionTimer;
+  readonly timer: StreamTimer;
   #txn: HttpTransaction | null = null;
   #body: RequestBodyIn | null = null;
   /** The response: HEADERS sent, its body de-chunked, the stream ended on our side. */
@@ -62,11 +63,13 @@ export class H2Stream implements TransactionSession, ClientSide, StreamControl {
     this.#host = host;
     this.id = id;
     this.client = new StreamClient(host.socket, this);
-    this.timer = new SessionTimer((kind) => {
-      if (kind === "client" || kind === "server" || kind === "tarpit" || kind === "tunnel") {
-        this.#txn?.onTimeout(kind);
-      }
-    });
+    this.timer = new StreamTimer(this, host);
+  }
+
+  onTimer(kind: TimeoutKind): void {
+    if (kind === "client" || kind === "server" || kind === "tarpit" || kind === "tunnel") {
+      this.#txn?.onTimeout(kind);
+    }
   }
 
   get owner(): HttpOwner {

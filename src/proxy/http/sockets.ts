@@ -2,7 +2,7 @@
 import type { Socket, SocketHandlers } from "../../runtime/types.ts";
 import type { ClientSide } from "./client_side.ts";
 import type { BodyMeter } from "./body_meter.ts";
-import type { SessionTimer } from "../session/timer.ts";
+import type { Timer } from "../session/timer.ts";
 import type { HttpOwner } from "./options.ts";
 
 /** What a transaction uses of its session (HttpSession): the client, the frontend, the timer, the connection's fate. */
@@ -11,7 +11,7 @@ export interface TransactionSession {
   /** Where the response goes: the connection's bytes (HTTP/1) or the request's stream (HTTP/2). */
   readonly out: ClientSide;
   readonly owner: HttpOwner;
-  readonly timer: SessionTimer;
+  readonly timer: Timer;
   /** Requests completed on this client connection. */
   readonly requests: number;
   /** The proxy is stopping: the current response is the connection's last. */

@@ -15,7 +15,18 @@ const TUNNEL = { client: "tunnel", server: "tunnel" } as const satisfies Record<
   TimeoutKind
 >;
 
-export class SessionTimer {
+/** What a transaction asks of its session's timer (SessionTimer; an HTTP/2 stream's StreamTimer). */
+export interface Timer {
+  /** Expire `ms` from now whatever happens (0 disables). */
+  fixed(kind: TimeoutKind, ms: number): void;
+  /** Expire when the client or the server side has been inactive for its timeout (0 disables a side). */
+  idle(clientMs: number, serverMs: number, tunnel?: boolean): void;
+  touchClient(): void;
+  touchServer(): void;
+  stop(): void;
+}
+
+export class SessionTimer implements Timer {
   /** One callback for every timer: the timer passes its SessionTimer (no closure per arm). */
   static readonly #FIRE = (t: SessionTimer) => t.#fire();
 

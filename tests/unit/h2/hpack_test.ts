@@ -281,3 +281,21 @@ test("HpackDecoder: an HPACK bomb stops at maxHeaderListSize and keeps the table
   // The next block still decodes against the same table.
   assert.deepEqual(pairs(d.decode(hex("be"))), [["x-bomb", big]]);
 });
+
+test("HpackEncoder sends a field's lname when it has one (an HTTP/1 field encoded as it is)", () => {
+  const a = new HpackEncoder().encode([
+    { name: ":status", value: "200" },
+    { name: "Content-Type", lname: "content-type", value: "text/plain" },
+    { name: "X-Custom", lname: "x-custom", value: "v" },
+  ]);
+  const b = new HpackEncoder().encode([
+    { name: ":status", value: "200" },
+    { name: "content-type", value: "text/plain" },
+    { name: "x-custom", value: "v" },
+  ]);
+  assert.deepEqual(a, b);
+  assert.deepEqual(
+    new HpackDecoder().decode(a).headers.map((h) => [h.name, h.value]),
+    [[":status", "200"], ["content-type", "text/plain"], ["x-custom", "v"]],
+  );
+});

@@ -27,6 +27,10 @@ const refused: [string, HeaderField[]][] = [
   ["a control (DEL) in a value", fields("GET", "/", "a", [f("x", "a\x7fb")])],
   ["a control (EOT) in a value", fields("GET", "/", "a", [f("x", "a\x04b")])],
   ["a field name that is not a token", fields("GET", "/", "a", [f("]pper", "v")])],
+  ["a leading space in a value", fields("GET", "/", "a", [f("x", " v")])],
+  ["a trailing tab in a value", fields("GET", "/", "a", [f("x", "v\t")])],
+  ["a LF in a value", fields("GET", "/", "a", [f("x", "a\nb")])],
+  ["a NUL in a value", fields("GET", "/", "a", [f("x", "a\x00b")])],
   ["CONNECT without a port", [f(":method", "CONNECT"), f(":authority", "h")]],
 ];
 
@@ -43,6 +47,23 @@ test("checkRequest() accepts a host field without :authority, and IP literals wi
   assert.doesNotThrow(() => checkRequest(1, fields("GET", "/", null, [f("host", "h:8080")])));
   assert.doesNotThrow(() => checkRequest(1, fields("GET", "/", "[::1]:443")));
   assert.doesNotThrow(() => checkRequest(1, fields("OPTIONS", "*", "a")));
+  // HTAB inside a value, an empty value, latin1 above 0x7f: allowed
+  const ok = [f("x", "a\tb"), f("y", ""), f("z", "caf\u00e9")];
+  assert.doesNotThrow(() => checkRequest(1, fields("GET", "/", "a", ok)));
+});
+
+test("checkRequest() says why a value is refused", () => {
+  const why = (v: string) => {
+    try {
+      checkRequest(1, fields("GET", "/", "a", [f("x", v)]));
+      return "";
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  assert.match(why("a\rb"), /NUL, CR or LF in the value of "x"/);
+  assert.match(why("a\x1fb"), /control character in the value of "x"/);
+  assert.match(why("v "), /leading or trailing whitespace in the value of "x"/);
 });
 
 test("toRequestHead() writes an empty host when a request has no authority (scheme without one)", () => {
