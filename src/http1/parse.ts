@@ -68,9 +68,21 @@ export function parseRequestHead(head: Uint8Array, limits: HeadLimits): HeadResu
       return fail(400, "Host does not match the target's authority");
     }
   }
+  // the line is copied as it came only if writing it again gives the same bytes (not `HTTP/1.2`)
+  const lineStop = s.charCodeAt(eol - 1) === 0x30 + minor ? eol + 2 : 0;
+  const raw = { bytes: head, lineEnd: lineStop, method, target, minor };
   return {
     ok: true,
-    head: { kind: "request", method, target, minor, version: 1, headers, headLength: head.length },
+    head: {
+      kind: "request",
+      method,
+      target,
+      minor,
+      version: 1,
+      headers,
+      headLength: head.length,
+      raw,
+    },
   };
 }
 
@@ -105,9 +117,12 @@ export function parseResponseHead(head: Uint8Array, limits: HeadLimits): HeadRes
   }
   const headers = parseFields(s, eol + 2, limits.maxHeaders, 502, 502);
   if (!Array.isArray(headers)) return headers;
+  // `HTTP/1.1 200` is written again with the SP before its empty reason, `HTTP/1.2` as `HTTP/1.1`
+  const lineStop = eol > 12 && s.charCodeAt(7) === 0x30 + minor ? eol + 2 : 0;
+  const raw = { bytes: head, lineEnd: lineStop, status, reason, minor };
   return {
     ok: true,
-    head: { kind: "response", minor, status, reason, headers, headLength: head.length },
+    head: { kind: "response", minor, status, reason, headers, headLength: head.length, raw },
   };
 }
 
@@ -187,5 +202,8 @@ function parseField(s: string, a: number, e: number): HeaderField | string {
     }
   }
   const name = s.slice(a, i);
-  return { name, lname: name.toLowerCase(), value: s.slice(v0, v1) };
+  const value = s.slice(v0, v1);
+  // the line is copied as it came only if it is `name: value` exactly, as the serializer writes it
+  const at = v0 === i + 2 && v1 === e && s.charCodeAt(i + 1) === SP ? a : -1;
+  return { name, lname: name.toLowerCase(), value, at, end: e + 2, src: value };
 }
