@@ -56,6 +56,12 @@ function closeQuietly(fd: number): void {
 /** A LogTape sink that also takes lines directly (the access log's path, which skips LogTape's records). */
 export type BatchSink = Sink & AsyncDisposable & {
   writeLine(text: string): void;
+  /** Takes a line as bytes (see `WriteInto` in `access_sink.ts`). */
+  writeInto<T>(
+    max: number,
+    value: T,
+    fill: (value: T, buf: Uint8Array, at: number) => number,
+  ): void;
   /** Reopens a file target (SIGUSR1, logrotate); nothing for stdout and stderr. */
   reopen(): void;
 };
@@ -111,7 +117,13 @@ export function batchSink(
 
   /** Encodes `text` after what `buf` holds, growing it when the worst case (3 bytes a char) may not fit. */
   function put(text: string): void {
-    const need = pending + 3 * text.length + 1; // and a newline
+    reserve(3 * text.length + 1); // and a newline
+    pending += encoder.encodeInto(text, buf.subarray(pending)).written;
+  }
+
+  /** Grows `buf` so that `n` more bytes fit. */
+  function reserve(n: number): void {
+    const need = pending + n;
     if (need > buf.length) {
       let size = buf.length * 2;
       while (size < need) size *= 2;
@@ -119,7 +131,6 @@ export function batchSink(
       grown.set(buf.subarray(0, pending));
       buf = grown;
     }
-    pending += encoder.encodeInto(text, buf.subarray(pending)).written;
   }
 
   /** Queues one line (without its newline). */
@@ -133,9 +144,26 @@ export function batchSink(
     buf[pending++] = 0x0a;
     if (!writing) schedule();
   };
+  /** Queues one line written by `fill` into at most `max` bytes (its newline added here). */
+  function writeInto<T>(
+    max: number,
+    value: T,
+    fill: (value: T, buf: Uint8Array, at: number) => number,
+  ): void {
+    if (pending + max + 1 > MAX_PENDING) {
+      dropped++;
+      counters.droppedLogs++;
+      return;
+    }
+    reserve(max + 1);
+    pending = fill(value, buf, pending);
+    buf[pending++] = 0x0a;
+    if (!writing) schedule();
+  }
   const sink = (record: LogRecord) => writeLine(record.message.join(""));
   return Object.assign(sink, {
     writeLine,
+    writeInto,
     reopen: () => out.reopen(),
     [Symbol.asyncDispose]: () =>
       new Promise<void>((resolve) => {
