@@ -1,4 +1,5 @@
 /** Writes request and response heads back to bytes (latin1, one allocation; unchanged lines copied as they came), plus latin1 helpers. */
+import { Buffer } from "node:buffer";
 import { isToken } from "./_chars.ts";
 import type { HeaderField, RequestHead, ResponseHead } from "./types.ts";
 
@@ -12,8 +13,24 @@ const DECODE_SLICE = 8192;
 const WINDOWS_1252 = new TextDecoder("latin1");
 const ABOVE_LATIN1 = /[\u0100-\uffff]/;
 
+/**
+ * Node's Buffer#latin1Slice, which Bun and Deno have too: a true latin1 decoder over any
+ * Uint8Array, 2-8× faster than TextDecoder plus the check above (measured on a 150-byte head:
+ * Bun 88 vs 466 ns, Deno 159 vs 958 ns). Undocumented, so looked up, with the decoder as fallback.
+ */
+const latin1Slice = (Buffer.prototype as { latin1Slice?: unknown }).latin1Slice;
+const nativeLatin1 = typeof latin1Slice === "function"
+  ? latin1Slice as (this: Uint8Array, start: number, end: number) => string
+  : null;
+
 /** Decodes bytes as latin1 (ISO-8859-1: each byte the char of the same code, 0x80-0x9F included). */
 export function decodeLatin1(b: Uint8Array): string {
+  if (nativeLatin1 !== null) return nativeLatin1.call(b, 0, b.length);
+  return decodeLatin1Portable(b);
+}
+
+/** decodeLatin1 without Buffer (exported for tests, which check both give the same). */
+export function decodeLatin1Portable(b: Uint8Array): string {
   if (b.length <= 16) {
     let s = "";
     for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
