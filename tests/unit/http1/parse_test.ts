@@ -208,3 +208,18 @@ test("parseRequestHead() names HTTP/2's connection preface instead of an asteris
     "400 asterisk-form target only with OPTIONS",
   );
 });
+
+test("parseRequestHead() lower-cases common and other names alike, in any case", () => {
+  const r = req(
+    "GET / HTTP/1.1\r\nHOST: a\r\ncontent-TYPE: t\r\nX-Forwarded-For: 1\r\nX-Other-Name: 2\r\nte: trailers\r\nHosz: 3\r\n\r\n",
+  );
+  assert.ok(r.ok);
+  assert.deepEqual(r.head.headers.map((h) => [h.name, h.lname]), [
+    ["HOST", "host"],
+    ["content-TYPE", "content-type"],
+    ["X-Forwarded-For", "x-forwarded-for"],
+    ["X-Other-Name", "x-other-name"],
+    ["te", "te"],
+    ["Hosz", "hosz"],
+  ]);
+});
