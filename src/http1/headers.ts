@@ -45,10 +45,48 @@ function listHas(value: string, want: string): boolean {
     let y = b;
     while (x < y && isOws(value.charCodeAt(x))) x++;
     while (y > x && isOws(value.charCodeAt(y - 1))) y--;
-    if (y - x === want.length && value.slice(x, y).toLowerCase() === want) return true;
+    if (sameToken(value, x, y, want)) return true;
     a = b + 1;
   }
   return false;
+}
+
+/** Whether value[x, y) is `want` (lower-case) in any ASCII case; no string is made (Bun's toLowerCase is slow). */
+function sameToken(value: string, x: number, y: number, want: string): boolean {
+  if (y - x !== want.length) return false;
+  for (let k = 0; k < want.length; k++) {
+    let c = value.charCodeAt(x + k);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (c !== want.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+function knownInConnection(v: string, x: number, y: number): boolean {
+  for (const n of KNOWN_IN_CONNECTION) if (sameToken(v, x, y, n)) return true;
+  return false;
+}
+
+/** The other names the Connection fields list, lower-cased (null when none: the usual case, no allocation). */
+function connectionExtras(h: readonly HeaderField[]): string[] | null {
+  let extra: string[] | null = null;
+  for (const f of h) {
+    if (f.lname !== "connection") continue;
+    const v = f.value;
+    let a = 0;
+    while (a <= v.length) {
+      let b = v.indexOf(",", a);
+      if (b < 0) b = v.length;
+      let x = a, y = b;
+      while (x < y && isOws(v.charCodeAt(x))) x++;
+      while (y > x && isOws(v.charCodeAt(y - 1))) y--;
+      if (y > x && !knownInConnection(v, x, y)) {
+        (extra ??= []).push(v.slice(x, y).toLowerCase());
+      }
+      a = b + 1;
+    }
+  }
+  return extra;
 }
 
 /** The lower-cased elements of every list in the fields named `lname` (empty elements dropped). */
@@ -109,6 +147,9 @@ const HOP_BY_HOP = new Set([
  */
 const NEVER_DROPPED = new Set(["content-length", "transfer-encoding", "host"]);
 
+/** Names Connection may list that need no entry of their own (dropped anyway, or never). */
+const KNOWN_IN_CONNECTION = [...HOP_BY_HOP, ...NEVER_DROPPED];
+
 /**
  * Removes hop-by-hop fields (RFC 9110 §7.6.1) before forwarding: Connection, every field it lists,
  * and Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade. Transfer-Encoding, Content-Length and
@@ -127,16 +168,17 @@ export function removeHopByHop(h: HeaderField[], keep?: ReadonlySet<string>): nu
   }
   if (!any) return 0;
   // Names Connection lists beyond the standard ones (usually none: "keep-alive" or "close").
-  let extra: string[] | null = null;
-  for (const t of listElements(h, "connection")) {
-    if (!HOP_BY_HOP.has(t) && !NEVER_DROPPED.has(t)) (extra ??= []).push(t);
+  const extra = connectionExtras(h);
+  let w = 0;
+  for (let r = 0; r < h.length; r++) {
+    const f = h[r]!;
+    const drop = (HOP_BY_HOP.has(f.lname) || (extra !== null && extra.includes(f.lname))) &&
+      !(keep?.has(f.lname) ?? false);
+    if (!drop) h[w++] = f;
   }
-  return removeWhere(
-    h,
-    (f) =>
-      (HOP_BY_HOP.has(f.lname) || (extra !== null && extra.includes(f.lname))) &&
-      !(keep?.has(f.lname) ?? false),
-  );
+  const removed = h.length - w;
+  h.length = w;
+  return removed;
 }
 
 function removeWhere(h: HeaderField[], pred: (f: HeaderField) => boolean): number {

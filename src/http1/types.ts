@@ -8,6 +8,34 @@ export interface HeaderField {
   lname: string;
   /** The value with leading/trailing spaces and tabs removed. */
   value: string;
+  /**
+   * Parsed fields only: where the line (CRLF included) is in the head's `raw.bytes`, when writing
+   * `name: value` again would give the same bytes (else -1), and the value as parsed; while `value`
+   * is still that string, the serializer copies the line instead of writing it again.
+   */
+  at?: number;
+  end?: number;
+  src?: string;
+}
+
+/** A parsed request head's bytes as received, and its start line's parts as parsed (see `serialize.ts`). */
+export interface RawRequest {
+  readonly bytes: Uint8Array;
+  /** End of the request line with its CRLF when it is written as it came; 0 otherwise (e.g. `HTTP/1.2`). */
+  readonly lineEnd: number;
+  readonly method: string;
+  readonly target: string;
+  readonly minor: 0 | 1;
+}
+
+/** A parsed response head's bytes as received, and its status line's parts as parsed. */
+export interface RawResponse {
+  readonly bytes: Uint8Array;
+  /** End of the status line with its CRLF when it is written as it came; 0 otherwise (e.g. `HTTP/1.1 200`). */
+  readonly lineEnd: number;
+  readonly status: number;
+  readonly reason: string;
+  readonly minor: 0 | 1;
 }
 
 export interface RequestHead {
@@ -24,6 +52,8 @@ export interface RequestHead {
   headLength: number;
   /** HTTP/2's `:scheme`; absent for HTTP/1 (the connection says it). */
   scheme?: string;
+  /** HTTP/1: the bytes it came in, so unchanged parts are forwarded as they are. */
+  raw?: RawRequest;
 }
 
 export interface ResponseHead {
@@ -33,6 +63,8 @@ export interface ResponseHead {
   reason: string;
   headers: HeaderField[];
   headLength: number;
+  /** The bytes it came in, so unchanged parts are forwarded as they are. */
+  raw?: RawResponse;
 }
 
 /** Limits applied while parsing a head (HAProxy's tune.bufsize / tune.http.maxhdr). */

@@ -1,12 +1,31 @@
 /** Access log lines go straight to the access sink set up by configureLogging (one call per line, no LogTape record). */
 import { type AccessFormat, accessFormats, type AccessRecord } from "./access.ts";
+import { httplogBound, httplogInto } from "./access_bytes.ts";
+
+/**
+ * An output that takes a line as bytes: it reserves `max` bytes, `fill(value, buf, at)` writes
+ * the line there (no newline) and returns where it ends.
+ */
+export type WriteInto = <T>(
+  max: number,
+  value: T,
+  fill: (value: T, buf: Uint8Array, at: number) => number,
+) => void;
 
 /** Where lines go; null until logging is configured (and after it is disposed): lines are dropped. */
 let output: ((line: string) => void) | null = null;
+let outputInto: WriteInto | null = null;
 
-/** Sets (or with null, clears) the function access log lines are written with. */
-export function setAccessOutput(write: ((line: string) => void) | null): void {
+/**
+ * Sets (or with null, clears) the function access log lines are written with, and the one taking
+ * them as bytes when the output has it (the batch sink: httplog lines are then never strings).
+ */
+export function setAccessOutput(
+  write: ((line: string) => void) | null,
+  writeInto: WriteInto | null = null,
+): void {
   output = write;
+  outputInto = write === null ? null : writeInto;
 }
 
 /**
@@ -17,6 +36,13 @@ export function setAccessOutput(write: ((line: string) => void) | null): void {
 export function accessLogger(format: AccessFormat): ((record: AccessRecord) => void) | null {
   if (format === "off") return null;
   const render = accessFormats[format];
+  if (format === "httplog") {
+    return (record) => {
+      const into = outputInto;
+      if (into !== null) into(httplogBound(record), record, httplogInto);
+      else if (output !== null) output(render(record));
+    };
+  }
   return (record) => {
     const write = output;
     if (write !== null) write(render(record));

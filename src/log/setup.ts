@@ -87,7 +87,7 @@ export async function configureLogging(
     const sink = batchSink(access, options.counters);
     reopenSink = sink.reopen;
     sinks.access = sink;
-    setAccessOutput(sink.writeLine);
+    setAccessOutput(sink.writeLine, sink.writeInto);
   } else setAccessOutput(null);
   await configure({
     reset: true,

@@ -32,6 +32,15 @@ export interface Outcome {
   messages: Message[];
 }
 
+/** A parsed head without what says where its parts were in the bytes (`raw`, and each field's `at`, `end`, `src`). */
+export function semantic<H extends RequestHead | ResponseHead>(head: H): H {
+  const { raw: _raw, ...rest } = head;
+  return {
+    ...rest,
+    headers: head.headers.map(({ name, lname, value }) => ({ name, lname, value })),
+  } as H;
+}
+
 /** The bytes of a latin1 string. */
 export function bytesOf(raw: string): Uint8Array {
   const b = new Uint8Array(raw.length);
@@ -88,7 +97,7 @@ export function drive(
           : responseFraming(parsed.head, "GET");
         if (!framed.ok) return refuse(framed.rejection);
         current = {
-          head: parsed.head,
+          head: semantic(parsed.head),
           framing: framed.framing,
           bodyBytes: 0,
           dataLength: 0,

@@ -96,3 +96,16 @@ test("removeHopByHop() keeps the names in `keep` (a WebSocket upgrade)", () => {
   assert.equal(removeHopByHop(f, new Set(["connection", "upgrade"])), 1);
   assert.equal(names(f), "Connection=Upgrade Upgrade=websocket");
 });
+
+test("removeHopByHop() reads every Connection field's list, any case, OWS around elements", () => {
+  const f = h(
+    ["Connection", "keep-alive ,\tX-Foo "],
+    ["x-foo", "1"],
+    ["Connection", ", X-BAR,,"],
+    ["X-Bar", "2"],
+    ["X-Kept", "3"],
+    ["Close", "4"],
+  );
+  assert.equal(removeHopByHop(f), 4);
+  assert.equal(names(f), "X-Kept=3 Close=4");
+});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseRequestHead, parseResponseHead } from "../../../src/http1/parse.ts";
 import { DEFAULT_LIMITS, type HeadLimits } from "../../../src/http1/types.ts";
-import { bytesOf } from "./drive.ts";
+import { bytesOf, semantic } from "./drive.ts";
 
 function req(raw: string, limits: HeadLimits = DEFAULT_LIMITS) {
   return parseRequestHead(bytesOf(raw), limits);
@@ -21,7 +21,7 @@ test("parseRequestHead() reads method, target, version and fields (names as sent
   const raw = "POST /p?q=1 HTTP/1.1\r\nHost: a.example:8080\r\nX-Thing:  v \t\r\nx-thing:\r\n\r\n";
   const r = req(raw);
   assert.ok(r.ok);
-  assert.deepEqual(r.head, {
+  assert.deepEqual(semantic(r.head), {
     kind: "request",
     method: "POST",
     target: "/p?q=1",
@@ -153,7 +153,7 @@ test("parseResponseHead() reads status lines, with empty or missing reasons", ()
   const raw = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n";
   const r = res(raw);
   assert.ok(r.ok);
-  assert.deepEqual(r.head, {
+  assert.deepEqual(semantic(r.head), {
     kind: "response",
     minor: 1,
     status: 200,
@@ -207,4 +207,19 @@ test("parseRequestHead() names HTTP/2's connection preface instead of an asteris
     refusal(req("PRI * HTTP/1.1\r\nHost: a\r\n\r\n")),
     "400 asterisk-form target only with OPTIONS",
   );
+});
+
+test("parseRequestHead() lower-cases common and other names alike, in any case", () => {
+  const r = req(
+    "GET / HTTP/1.1\r\nHOST: a\r\ncontent-TYPE: t\r\nX-Forwarded-For: 1\r\nX-Other-Name: 2\r\nte: trailers\r\nHosz: 3\r\n\r\n",
+  );
+  assert.ok(r.ok);
+  assert.deepEqual(r.head.headers.map((h) => [h.name, h.lname]), [
+    ["HOST", "host"],
+    ["content-TYPE", "content-type"],
+    ["X-Forwarded-For", "x-forwarded-for"],
+    ["X-Other-Name", "x-other-name"],
+    ["te", "te"],
+    ["Hosz", "hosz"],
+  ]);
 });

@@ -6,7 +6,7 @@ import { parseRequestHead, parseResponseHead } from "../../../src/http1/parse.ts
 import { serializeRequestHead, serializeResponseHead } from "../../../src/http1/serialize.ts";
 import { DEFAULT_LIMITS } from "../../../src/http1/types.ts";
 import { type Generated, request, response } from "./arbitraries.ts";
-import { drive, type Outcome, splitAt } from "./drive.ts";
+import { drive, type Outcome, semantic, splitAt } from "./drive.ts";
 
 const RUNS = { numRuns: 300 };
 
@@ -52,7 +52,8 @@ test("parseRequestHead(serializeRequestHead(head)) gives the same head", () => {
   fc.assert(
     fc.property(request, (g) => {
       const parsed = parseRequestHead(serializeRequestHead(g.head), DEFAULT_LIMITS);
-      assert.deepEqual(parsed, { ok: true, head: g.head });
+      assert.ok(parsed.ok);
+      assert.deepEqual(semantic(parsed.head), g.head);
     }),
     RUNS,
   );
@@ -62,7 +63,8 @@ test("parseResponseHead(serializeResponseHead(head)) gives the same head", () =>
   fc.assert(
     fc.property(response, (g) => {
       const parsed = parseResponseHead(serializeResponseHead(g.head), DEFAULT_LIMITS);
-      assert.deepEqual(parsed, { ok: true, head: g.head });
+      assert.ok(parsed.ok);
+      assert.deepEqual(semantic(parsed.head), g.head);
     }),
     RUNS,
   );

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   decodeLatin1,
+  decodeLatin1Portable,
   encodeLatin1,
   serializeRequestHead,
   serializeResponseHead,
@@ -68,24 +69,32 @@ test("serialize refuses names and values that would break the framing", () => {
   assert.throws(() => serializeRequestHead({ ...REQ, target: "/\r\n" }), /request line/);
 });
 
-test("decodeLatin1() and encodeLatin1() map every byte to the char of the same code", () => {
-  const all = new Uint8Array(256).map((_, i) => i);
-  const s = decodeLatin1(all);
-  assert.equal(s.length, 256);
-  for (let i = 0; i < 256; i++) assert.equal(s.charCodeAt(i), i);
-  assert.deepEqual(encodeLatin1(s), all);
-  assert.equal(decodeLatin1(new Uint8Array(0)), "");
-  assert.equal(decodeLatin1(new Uint8Array([0x80, 0x9f])), "\x80\x9f", "not windows-1252");
-});
+for (
+  const [name, decode] of [["decodeLatin1", decodeLatin1], [
+    "decodeLatin1Portable",
+    decodeLatin1Portable,
+  ]] as const
+) {
+  test(`${name}() and encodeLatin1() map every byte to the char of the same code`, () => {
+    const all = new Uint8Array(256).map((_, i) => i);
+    const s = decode(all);
+    assert.equal(s.length, 256);
+    for (let i = 0; i < 256; i++) assert.equal(s.charCodeAt(i), i);
+    assert.deepEqual(encodeLatin1(s), all);
+    assert.equal(decode(new Uint8Array(0)), "");
+    assert.equal(decode(new Uint8Array([0x80, 0x9f])), "\x80\x9f", "not windows-1252");
+    assert.equal(decode(all.subarray(100, 130)), s.slice(100, 130), "a view with an offset");
+  });
 
-test("decodeLatin1() handles inputs longer than one 8192-byte slice", () => {
-  const big = new Uint8Array(20000).map((_, i) => 0x41 + (i % 26));
-  const s = decodeLatin1(big);
-  assert.equal(s.length, 20000);
-  for (const i of [0, 8191, 8192, 16383, 16384, 19999]) {
-    assert.equal(s.charCodeAt(i), big[i]);
-  }
-});
+  test(`${name}() handles inputs longer than one 8192-byte slice`, () => {
+    const big = new Uint8Array(20000).map((_, i) => 0x41 + (i % 26));
+    const s = decode(big);
+    assert.equal(s.length, 20000);
+    for (const i of [0, 8191, 8192, 16383, 16384, 19999]) {
+      assert.equal(s.charCodeAt(i), big[i]);
+    }
+  });
+}
 
 test("encodeLatin1() throws RangeError on chars above U+00FF", () => {
   assert.throws(() => encodeLatin1("ok\u0100"), RangeError);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { AccessRecord } from "../../../src/log/access.ts";
+import { type AccessRecord, httplog } from "../../../src/log/access.ts";
 import { accessLogger, setAccessOutput } from "../../../src/log/access_sink.ts";
 import { batchSink } from "../../../src/log/batch_sink.ts";
 import { ProcessCounters } from "../../../src/stats/counters.ts";
@@ -51,6 +51,26 @@ test("accessLogger() drops lines while no output is set, and writes them once on
     "127.0.0.1:40002 [25/Nov/2026:10:00:00.123] web app/s1 0/0/1/2/3 200 122 - - ---- " +
     '1/1/1/1/0 0/0 "GET /2 HTTP/1.1"',
   ]);
+});
+
+test("accessLogger(httplog) writes through the sink's writeInto: the lines httplog() gives, in order", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsproxy-log-"));
+  try {
+    const file = join(dir, "access.log");
+    const sink = batchSink(file);
+    const log = accessLogger("httplog")!;
+    let strings = 0;
+    setAccessOutput(() => strings++, sink.writeInto);
+    for (let i = 0; i < 3000; i++) log(record(i));
+    setAccessOutput(null);
+    await sink[Symbol.asyncDispose]();
+    const lines = readFileSync(file, "utf8").split("\n");
+    assert.equal(lines.pop(), "");
+    assert.equal(strings, 0);
+    assert.deepEqual(lines, Array.from({ length: 3000 }, (_, i) => httplog(record(i))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("batchSink().writeLine: every line reaches the file, in order, once the sink is disposed", async () => {
