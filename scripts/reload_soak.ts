@@ -13,15 +13,13 @@
 // or more is reported as a stall of the load), and under B the added frontend answers. Prints one table row per
 // run; exits 1 when any run saw a non-2xx answer, a socket error, a closed WebSocket or a config
 // that did not take effect. Runs under Bun (the WebSocket origin is a Bun.serve).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { waitForLine } from "../tests/e2e/helpers/http.ts";
-import { blackhole, sleep } from "../tests/e2e/helpers/net.ts";
-import { type ProxyRuntime, startProxy } from "../tests/e2e/helpers/proxy.ts";
-import { config, named, type Ports } from "../tests/e2e/helpers/reload.ts";
-import { WsClient, wsEchoOrigin } from "../tests/e2e/helpers/ws.ts";
+import { sleep } from "../tests/e2e/helpers/net.ts";
+import type { ProxyRuntime } from "../tests/e2e/helpers/proxy.ts";
+import { reloadRig } from "../tests/e2e/helpers/reload.ts";
+import { WsClient } from "../tests/e2e/helpers/ws.ts";
 import { wrk } from "../tests/e2e/helpers/wrk.ts";
 
 interface Options {
@@ -84,22 +82,8 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
 }
 
 async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
-  const [o1, o2, o3] = [await named("o1"), await named("o2"), await named("o3")];
-  const hole = await blackhole();
-  const wsOrigin = wsEchoOrigin();
-  const dir = mkdtempSync(join(tmpdir(), "tsproxy-reload-soak-"));
-  const p: Ports = {
-    ws: wsOrigin.port,
-    o1: o1.port,
-    o2: o2.port,
-    o3: o3.port,
-    hole: hole.port,
-    sock: join(dir, "s"),
-  };
-  const cfgA = config("A", p), cfgB = config("B", p);
-  const proxy = await startProxy(rt, cfgA);
-  const file = /-c (\S+)/.exec(proxy.proc.spawnargs.join(" "))![1]!;
-  const port = proxy.ports[0]!;
+  const rig = await reloadRig(rt, "tsproxy-reload-soak-");
+  const { o1, o2, o3, cfgA, cfgB, proxy, file, port } = rig;
   const row: Row = {
     runtime: rt,
     load: close ? "conn/request" : "keep-alive",
@@ -200,10 +184,7 @@ async function run(rt: ProxyRuntime, close: boolean, o: Options): Promise<Row> {
     if (wsError) console.error(`${rt} ${row.load}: WebSocket: ${wsError}`);
     ws.ws.close();
   } finally {
-    await proxy.stop();
-    await Promise.all([o1.close(), o2.close(), o3.close()]);
-    hole.close();
-    wsOrigin.close();
+    await rig.close();
   }
   return row;
 }

@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { until, waitForLine } from "./helpers/http.ts";
-import { config, named, type Ports } from "./helpers/reload.ts";
-import { blackhole, sleep } from "./helpers/net.ts";
+import { named, reloadRig } from "./helpers/reload.ts";
+import { sleep } from "./helpers/net.ts";
 import { RUNTIMES, startProxy } from "./helpers/proxy.ts";
 import { socat } from "./helpers/socat.ts";
-import { WsClient, wsEchoOrigin } from "./helpers/ws.ts";
+import { WsClient } from "./helpers/ws.ts";
 import { wrk } from "./helpers/wrk.ts";
 
 async function get(port: number, path: string, headers: Record<string, string> = {}) {
@@ -31,22 +31,8 @@ async function status(sock: string, be: string, srv: string): Promise<string> {
 
 for (const rt of RUNTIMES) {
   test(`${rt}: 10 SIGHUP reloads under wrk load and a WebSocket lose nothing; each config takes effect; state survives`, async () => {
-    const [o1, o2, o3] = [await named("o1"), await named("o2"), await named("o3")];
-    const hole = await blackhole();
-    const wsOrigin = wsEchoOrigin();
-    const dir = mkdtempSync(join(tmpdir(), "tsproxy-reload-e2e-"));
-    const p: Ports = {
-      ws: wsOrigin.port,
-      o1: o1.port,
-      o2: o2.port,
-      o3: o3.port,
-      hole: hole.port,
-      sock: join(dir, "s"),
-    };
-    const cfgA = config("A", p), cfgB = config("B", p);
-    const proxy = await startProxy(rt, cfgA);
-    const file = /-c (\S+)/.exec(proxy.proc.spawnargs.join(" "))![1]!;
-    const port = proxy.ports[0]!;
+    const rig = await reloadRig(rt, "tsproxy-reload-e2e-");
+    const { o2, o3, p, cfgA, cfgB, proxy, file, port } = rig;
     try {
       // state to carry: m1 in MAINT, d1 DOWN by its check, a rate of 3 for user "probe"
       assert.equal(await socat(p.sock, "set server aux/m1 state maint"), "\n");
@@ -135,10 +121,7 @@ for (const rt of RUNTIMES) {
           `${exchanged} WebSocket messages, 10 reloads, 0 non-2xx, 0 socket errors`,
       );
     } finally {
-      await proxy.stop();
-      await Promise.all([o1.close(), o2.close(), o3.close()]);
-      hole.close();
-      wsOrigin.close();
+      await rig.close();
     }
   });
 }

@@ -1,5 +1,11 @@
 /** The two configs the reload tests alternate (tests/e2e/reload_test.ts, scripts/reload_soak.ts) and the origins that answer their own name. */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type OriginRequest, type RawHttpOrigin, rawHttpOrigin } from "./http.ts";
+import { blackhole } from "./net.ts";
+import { type ProxyRuntime, type RunningProxy, startProxy } from "./proxy.ts";
+import { wsEchoOrigin } from "./ws.ts";
 
 export function named(name: string): Promise<RawHttpOrigin> {
   return rawHttpOrigin((_req: OriginRequest, sock) => {
@@ -54,4 +60,41 @@ ${app}
       - { name: m1, address: "127.0.0.1:${p.o1}" }
       - { name: d1, address: "127.0.0.1:${p.hole}", check: true, inter: 1500ms, fall: 1, rise: 1 }
 `;
+}
+
+/** The origins, the proxy on config A, and both configs: what every reload run starts from. */
+export async function reloadRig(rt: ProxyRuntime, tmpPrefix: string) {
+  const [o1, o2, o3] = [await named("o1"), await named("o2"), await named("o3")];
+  const hole = await blackhole();
+  const wsOrigin = wsEchoOrigin();
+  const dir = mkdtempSync(join(tmpdir(), tmpPrefix));
+  const p: Ports = {
+    ws: wsOrigin.port,
+    o1: o1.port,
+    o2: o2.port,
+    o3: o3.port,
+    hole: hole.port,
+    sock: join(dir, "s"),
+  };
+  const cfgA = config("A", p), cfgB = config("B", p);
+  const proxy: RunningProxy = await startProxy(rt, cfgA);
+  return {
+    o1,
+    o2,
+    o3,
+    p,
+    cfgA,
+    cfgB,
+    proxy,
+    /** The config file the proxy runs (rewritten to reload). */
+    file: /-c (\S+)/.exec(proxy.proc.spawnargs.join(" "))![1]!,
+    port: proxy.ports[0]!,
+    /** Stops the proxy and every origin. */
+    async close(): Promise<void> {
+      await proxy.stop();
+      await Promise.all([o1.close(), o2.close(), o3.close()]);
+      hole.close();
+      wsOrigin.close();
+    },
+  };
 }
