@@ -1,5 +1,6 @@
 /** Stick table actions: `track-sc0|1|2 KEY [table T]`, `sc-inc-gpc(N,SC)`, `sc-inc-gpc0/1(SC)`, `sc-set-gpt(N,SC) EXPR`, `sc-set-gpt0(SC) EXPR`. */
 import { typeId } from "../../stick/data_types.ts";
+import { KeyMemo } from "../../stick/key_memo.ts";
 import { TRACK_SLOTS, Tracker } from "../../stick/tracker.ts";
 import { fail, RuleFailure } from "../_fail.ts";
 import { intArg } from "../_prepare.ts";
@@ -42,14 +43,15 @@ function track(slot: number): ActionDef {
       const load = scopedLoad();
       const table = checked(kw, () => tableArg(named, 2, load));
       const sample = r.sample;
+      const memo = new KeyMemo();
       return {
         uses: [{ fetch: sample.fetch, needs: sample.needs, column: sample.column }],
         run(t) {
           const st = t.ctx.stick;
           if (!st || st.tracker?.table(slot)) return undefined;
-          const tab = st.tables.get(table);
+          const tab = memo.table(st.tables, table);
           const v = tab ? sample.value(t.ctx) : undefined;
-          const k = v === undefined ? undefined : tab!.key(v);
+          const k = v === undefined ? undefined : memo.key(tab!, v);
           if (k === undefined) return undefined;
           const now = tab!.now(); // read once: the clock is not free
           const e = tab!.get(k, now);

@@ -25,8 +25,14 @@ export function periodStart(now: number, period: number): number {
  * drops both.
  */
 export function bucketAdd(own: Float64Array, at: number, period: number, now: number, inc: number) {
+  const held = own[at]!;
+  // still in the period held (the usual case): no division, the start is already aligned
+  if (now >= held && now - held < period) {
+    own[at + 1] = own[at + 1]! + inc;
+    return;
+  }
   const start = periodStart(now, period);
-  if (own[at] !== start) {
+  if (held !== start) {
     own[at + 2] = own[at] === start - period ? own[at + 1]! : 0;
     own[at + 1] = 0;
     own[at] = start;

@@ -40,6 +40,8 @@ export class SharedStickTable extends StickTable {
   readonly instance: string = randomId();
   readonly columns: Columns;
   readonly #cols: readonly Column[];
+  /** Column of each data type's element 0 (fallbacks resolved), -1 when not stored: one array read per change. */
+  readonly #base0: Int32Array;
   readonly byName: ReadonlyMap<string, number>;
   /** Filled by the syncer; the metrics table reads it. */
   readonly state: SharedState = { up: false, lastSync: 0 };
@@ -59,14 +61,21 @@ export class SharedStickTable extends StickTable {
     this.columns = columnsOf(spec.store);
     this.#cols = this.columns.list;
     this.byName = new Map(this.#cols.map((c, i) => [c.name, i]));
+    this.#base0 = new Int32Array(this.columns.base.length);
+    for (let id = 0; id < this.#base0.length; id++) this.#base0[id] = this.columns.at(id, 0);
   }
 
-  override add(e: number, id: number, n: number, inc: number): boolean {
-    if (!super.add(e, id, n, inc)) return false;
-    const c = this.columns.at(id, n);
-    const s = this.#entry(e), at = c * SLOTS, col = this.#cols[c]!;
+  /** As the local table's, recording this instance's part too; `now` (the caller's date) is used for both, so no second clock read. */
+  override add(e: number, id: number, n: number, inc: number, now?: number): boolean {
+    const c = n === 0 ? this.#base0[id]! : this.columns.at(id, n);
+    if (c < 0) return false;
+    const col = this.#cols[c]!;
+    // rates need the date; the caller's, else one clock read shared by both tables' updates
+    const t = now ?? (col.share === "rate" ? this.now() : 0);
+    super.add(e, id, n, inc, t);
+    const s = this.#entry(e), at = c * SLOTS;
     const own = s.own;
-    if (col.share === "rate") bucketAdd(own, at, col.period, this.now(), inc);
+    if (col.share === "rate") bucketAdd(own, at, col.period, t, inc);
     else if (col.share === "gauge") {
       own[at] = Math.max(0, own[at]! + inc);
       if (!s.gauged) s.gauged = true, this.gauged.add(s);

@@ -110,3 +110,23 @@ test("othersOf() sums the other owners' fields, this period and the previous one
     "r:http_req_rate:999990000:C.1",
   ]);
 });
+
+test("bucketAdd(): the same counts as a period computed each time, across boundaries and a clock going back", () => {
+  const fast = new Float64Array(3), ref = new Float64Array(3);
+  const period = 10_000;
+  const slow = (now: number, inc: number) => {
+    const start = periodStart(now, period);
+    if (ref[0] !== start) {
+      ref[2] = ref[0] === start - period ? ref[1]! : 0;
+      ref[1] = 0;
+      ref[0] = start;
+    }
+    ref[1] = ref[1]! + inc;
+  };
+  const dates = [5_000, 9_999, 10_000, 19_999, 20_000, 1_000_000_003_000, 1_000_000_009_999];
+  for (const d of [...dates, 1_000_000_010_000, 1_000_000_005_000, 1_000_000_031_000]) {
+    bucketAdd(fast, 0, period, d, 1);
+    slow(d, 1);
+    assert.deepEqual([...fast], [...ref], `at ${d}`);
+  }
+});

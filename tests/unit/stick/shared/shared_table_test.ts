@@ -208,3 +208,37 @@ test("cutBatch() pushes at most maxKeys keys per sync, the others wait their tur
     "HGETALL",
   ]);
 });
+
+test("a change given the caller's date reads no clock, and the own part counts in the same period", () => {
+  let reads = 0;
+  const spec = {
+    name: "per_ip",
+    type: "ip" as const,
+    len: 32,
+    size: 10,
+    expire: 30_000,
+    store: ["http_req_cnt", "http_req_rate(10s)", "conn_cur", "gpc(2)"].map(parseStored),
+    shared: true,
+  };
+  const t = new SharedStickTable(spec, () => (reads++, 1_000_000_003_000));
+  const e = t.get(t.key("192.0.2.1")!, 1_000_000_003_000);
+  reads = 0;
+  const at = 1_000_000_009_999; // the clock would say 3 000: the date given wins
+  assert.equal(t.add(e, REQ_RATE, 0, 1, at), true);
+  assert.equal(t.add(e, REQ_CNT, 0, 1, at), true);
+  assert.equal(t.add(e, typeId("gpc0"), 0, 2, at), true, "gpc0 through gpc(2)");
+  assert.equal(t.add(e, typeId("gpc"), 1, 3, at), true);
+  assert.equal(t.add(e, typeId("http_err_rate"), 0, 1, at), false, "not stored");
+  assert.equal(reads, 0);
+  assert.equal(t.read(e, REQ_RATE, 0, at), 1);
+  assert.equal(t.read(e, typeId("gpc"), 1), 3);
+  // the own part was written in the period holding the date given (1 000 000 000 000 + 10 s)
+  const b = cutBatch(t, SETTINGS, at, new Map())!;
+  const hset = b.commands.find((c) => c[0] === "HSET")!.map(String);
+  assert.ok(hset.some((f) => f.startsWith("r:http_req_rate:1000000000000:")), hset.join(" "));
+  assert.ok(hset.includes("c:gpc.0:" + t.syncOf(t.key("192.0.2.1")!)!.owner), hset.join(" "));
+  // without a date: one read for the rate, shared by the local and the own update
+  reads = 0;
+  t.add(e, REQ_RATE, 0, 1);
+  assert.equal(reads, 1);
+});
