@@ -7,6 +7,7 @@ import type { Backend } from "./backend.ts";
 import { redispatches } from "./retry.ts";
 import type { Server } from "./server.ts";
 import { clientTls } from "./server_tls.ts";
+import { now } from "../runtime/clock.ts";
 
 /** What a connect attempt knows of its client connection, besides what the balancer reads. */
 export interface ConnectContext extends Omit<PickContext, "exclude"> {
@@ -73,7 +74,7 @@ export async function connectToBackend(
   retried?: number,
 ): Promise<ConnectOutcome> {
   const tried = new Set<Server>();
-  const started = Date.now();
+  const started = now();
   let last: Server | null = null;
   let timedOut = false;
   let tlsError: string | undefined;
@@ -87,7 +88,7 @@ export async function connectToBackend(
     failure: f,
     queueMs,
     retries: 0,
-    ms: Date.now() - started,
+    ms: now() - started,
     server: null,
     ...o,
   });
@@ -110,9 +111,9 @@ export async function connectToBackend(
         backend.counters.econ++;
         return failed(QUEUE_FULL);
       }
-      const q0 = Date.now();
+      const q0 = now();
       const got = await backend.queue.wait(backend.queueTimeout);
-      queueMs = Date.now() - q0;
+      queueMs = now() - q0;
       if (!got || cancelled()) {
         if (got) backend.queue.wake(); // pass the slot on
         else backend.counters.econ++;
@@ -156,7 +157,7 @@ export async function connectToBackend(
       socket.close();
       break;
     }
-    return { ok: true, server: srv, socket, retries: attempt, ms: Date.now() - started, queueMs };
+    return { ok: true, server: srv, socket, retries: attempt, ms: now() - started, queueMs };
   }
   if (!cancelled()) {
     backend.counters.econ++;

@@ -1,6 +1,7 @@
 /** Idle server connections kept for reuse (http-reuse safe/always): only connections with no request in flight. */
 import type { Socket, SocketHandlers } from "../runtime/types.ts";
 import type { Server } from "./server.ts";
+import { fresh, now } from "../runtime/clock.ts";
 
 /**
  * HAProxy's http-reuse modes we have: safe (a client's first request gets a connection of its own,
@@ -75,7 +76,7 @@ export class ConnectionPool {
     let list = this.#idle.get(server);
     if (!list) this.#idle.set(server, list = []);
     if (list.length >= this.maxPerServer) return false;
-    const entry = new Idle(socket, Date.now(), server, this);
+    const entry = new Idle(socket, now(), server, this);
     list.push(entry);
     this.#count++;
     socket.setHandlers(entry);
@@ -97,7 +98,7 @@ export class ConnectionPool {
   }
 
   #sweep(): void {
-    const limit = Date.now() - this.idleTimeout;
+    const limit = fresh() - this.idleTimeout;
     for (const list of this.#idle.values()) {
       while (list.length > 0 && list[0]!.since <= limit) this.drop(list[0]!);
     }

@@ -30,6 +30,7 @@ import { persistenceFor } from "./stick.ts";
 import { h2Limits, h2Mux, h2Start } from "./h2.ts";
 import { serverH2 } from "../config/server_h2.ts";
 import type { Persistence } from "../stick/persist.ts";
+import { now } from "../runtime/clock.ts";
 import type { SampleContext } from "../rules/mod.ts";
 
 /**
@@ -45,7 +46,7 @@ function stickTables(
   return new Map([...specs].map(([name, spec]) => {
     const old = kept?.get(name);
     const same = old && JSON.stringify(old.spec) === JSON.stringify(spec);
-    return [name, same ? old : new (spec.shared ? SharedStickTable : StickTable)(spec)];
+    return [name, same ? old : new (spec.shared ? SharedStickTable : StickTable)(spec, now)];
   }));
 }
 

@@ -1,4 +1,5 @@
 /** An event rate over a sliding second, HAProxy's freq_ctr: this period's count plus the last one's, prorated. */
+import { now as clock } from "../../runtime/clock.ts";
 
 export class FreqCounter {
   readonly #period: number;
@@ -20,20 +21,20 @@ export class FreqCounter {
   }
 
   /** Counts one event at `now`. */
-  add(now = Date.now()): void {
+  add(now = clock()): void {
     this.#roll(now);
     this.#curr++;
   }
 
   /** Events over the last period: the current count plus the part of the previous one still in the window. */
-  rate(now = Date.now()): number {
+  rate(now = clock()): number {
     this.#roll(now);
     const left = 1 - (now - this.#start) / this.#period;
     return this.#curr + Math.floor(this.#prev * left);
   }
 
   /** Milliseconds until the rate drops below `limit` (0 if it already is), at least 1 otherwise. */
-  msUntilBelow(limit: number, now = Date.now()): number {
+  msUntilBelow(limit: number, now = clock()): number {
     if (this.rate(now) < limit) return 0;
     for (let t = 1; t <= 2 * this.#period; t = Math.ceil(t * 1.5)) {
       if (this.#peek(now + t) < limit) return t;

@@ -13,6 +13,7 @@ import { SessionTimer } from "../session/timer.ts";
 import { H2Stream, type StreamHost } from "./stream.ts";
 import { flushAtTurnEnd, type TurnFlushed } from "./turn_flush.ts";
 import { unblock } from "./unblock.ts";
+import { fresh, now } from "../../runtime/clock.ts";
 
 const log = getLogger(["tsproxy", "h2"]);
 
@@ -95,7 +96,7 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
         const s = new H2Stream(this, e.streamId);
         this.#streams.set(e.streamId, s);
         if (this.#streams.size === 1) this.#timer.stop(); // each stream has its own timers
-        return s.open(e.request, e.headers, e.endStream, Date.now());
+        return s.open(e.request, e.headers, e.endStream, now());
       }
       case "data": {
         const s = this.#streams.get(e.streamId);
@@ -142,14 +143,14 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
     if (at >= this.#wakeAt || this.#closed) return;
     clearTimeout(this.#wakeTimer);
     this.#wakeAt = at;
-    this.#wakeTimer = setTimeout(H2Session.#WAKE, Math.max(1, at - Date.now()), this);
+    this.#wakeTimer = setTimeout(H2Session.#WAKE, Math.max(1, at - now()), this);
   }
 
   /** The clock fired: streams past their deadline expire or move it; the clock then waits for the next. */
   #wake(): void {
     this.#wakeAt = Infinity;
     this.#wakeTimer = undefined;
-    const now = Date.now();
+    const now = fresh();
     let next = Infinity;
     for (const s of this.#streams.values()) {
       if (s.timer.deadline <= now) s.timer.check(now);

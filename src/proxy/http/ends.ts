@@ -21,6 +21,7 @@ import { countFailure } from "../session/failure_counts.ts";
 import { HttpResponse, type ResponseIo } from "./response.ts";
 import type { ResponseFailure } from "./retry.ts";
 import { type TransactionSession, TransactionSockets } from "./sockets.ts";
+import { now } from "../../runtime/clock.ts";
 
 /**
  * The state HttpTransaction's phases share with its endings. Every way a transaction ends goes
@@ -43,7 +44,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
   protected readonly upgrade: boolean;
   // timers and counters for the log
   readonly #start: number;
-  readonly #headDone = Date.now();
+  readonly #headDone = now();
   protected bytesOut = 0;
   /** The tarpit's answer while the request is held (state "tarpit"). */
   protected tarpitted: Failure | null = null;
@@ -236,7 +237,7 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
       start: this.#start,
       headDone: this.#headDone,
       // as HAProxy, a tarpitted request logs the time it was held as Tw
-      tw: this.tarpitted !== null ? Date.now() - this.#headDone : this.link.tw,
+      tw: this.tarpitted !== null ? now() - this.#headDone : this.link.tw,
       tc: this.link.tc,
       tresp: this.res.tresp,
       status: this.status,

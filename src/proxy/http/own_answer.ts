@@ -5,6 +5,7 @@ import { countStatus } from "../../stats/counters.ts";
 import { accessRecord } from "../session/access_record.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import type { HttpOwner } from "./options.ts";
+import { now } from "../../runtime/clock.ts";
 
 /** Counts and logs an answer of `bytes` the proxy wrote for failure `f` (a refused head, a timeout). */
 export function countOwnAnswer(
@@ -22,7 +23,7 @@ export function countOwnAnswer(
   if (!owner.logsAccess) return;
   owner.logAccess(accessRecord(client, owner, null, null, {
     start,
-    headDone: Date.now(),
+    headDone: now(),
     tw: -1,
     tc: -1,
     tresp: -1,

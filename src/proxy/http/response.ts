@@ -20,6 +20,7 @@ import { writePersistCookie } from "./cookie.ts";
 import { serverKeepsAlive } from "./heads.ts";
 import { runResponseRules } from "./rules_context.ts";
 import type { HttpFrontendOptions } from "./options.ts";
+import { now } from "../../runtime/clock.ts";
 
 /** What the response side reads of its session: the frontend's HTTP options and rules, a soft stop. */
 export interface ResponseSession {
@@ -130,7 +131,7 @@ export class HttpResponse implements CompressorIo {
     this.#keepClient = keepClient;
     this.#server = server;
     this.#cookieHad = cookieHad;
-    this.#sentAt = Date.now();
+    this.#sentAt = now();
     this.#reader = new HeadReader(this.#s.owner.http.limits, "response");
   }
 
@@ -173,7 +174,7 @@ export class HttpResponse implements CompressorIo {
       return rest.length > 0 ? this.onResponseHeadBytes(rest, requestDone) : "more";
     }
     if (res.status === 101 && !this.#upgrade) return badFraming(UNASKED_101);
-    this.#tresp = Date.now() - this.#sentAt;
+    this.#tresp = now() - this.#sentAt;
     this.status = res.status;
     const switching = (res.status === 101 && this.#upgrade) ||
       (req.method === "CONNECT" && res.status >= 200 && res.status < 300);

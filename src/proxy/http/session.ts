@@ -17,6 +17,7 @@ import { countFailure } from "../session/failure_counts.ts";
 import { resetOrClose } from "../session/reset.ts";
 import { SessionTimer } from "../session/timer.ts";
 import type { Tracker } from "../../stick/tracker.ts";
+import { now } from "../../runtime/clock.ts";
 
 /** timeout http-request ran out with a request head begun: 408, `cR`. */
 const REQUEST_TIMEOUT = failure("client-timeout", "wait-request", { status: 408 });
@@ -104,7 +105,7 @@ export class HttpSession {
   #onHeadBytes(chunk: Uint8Array): void {
     if (this.#headStart < 0) {
       if (this.owner.successor !== null) this.#moveOn();
-      this.#headStart = Date.now();
+      this.#headStart = now();
       this.timer.fixed("http-request", this.owner.http.httpRequestTimeout);
     }
     const step = this.#reader.push(chunk);
@@ -148,7 +149,7 @@ export class HttpSession {
 
   /** A request the normalizer refused: answer with its status, log it, close. Nothing reaches a server. */
   #reject(rejection: Rejection, raw: Uint8Array): void {
-    const start = this.#headStart >= 0 ? this.#headStart : Date.now();
+    const start = this.#headStart >= 0 ? this.#headStart : now();
     this.#headStart = -1;
     this.owner.http.captures?.record(
       this.client.remoteAddress + ":" + this.client.remotePort,
@@ -213,8 +214,7 @@ export class HttpSession {
   #onEnd(): void {
     if (this.#closing) return this.#finishIfFlushed();
     if (this.#state === "head") {
-      // a client that half-closes between requests is done; mid-head, or before its first
-      // request, it aborted a request: HAProxy counts it (without option http-ignore-probes)
+      // half-closed between requests: done; mid-head or before the first: aborted (ereq, as HAProxy)
       if (this.#headStart >= 0 || this.requests === 0) {
         countFailure(HEAD_ABORTED, this.owner.counters, null, null);
         countStatus(this.owner.counters, HEAD_ABORTED.status);

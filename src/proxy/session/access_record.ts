@@ -3,6 +3,7 @@ import type { Backend } from "../../backend/backend.ts";
 import type { Server } from "../../backend/server.ts";
 import type { AccessRecord } from "../../log/access.ts";
 import type { Socket } from "../../runtime/types.ts";
+import { now as clock } from "../../runtime/clock.ts";
 
 /** What the log reads of the frontend: its name and the connection counts. */
 export interface LoggingFrontend {
@@ -46,7 +47,7 @@ export function accessRecord(
   server: Server | null,
   f: LogFacts,
 ): AccessRecord {
-  const now = Date.now();
+  const now = clock();
   return {
     clientIp: client.remoteAddress,
     clientPort: client.remotePort,

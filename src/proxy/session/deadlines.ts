@@ -1,4 +1,5 @@
 /** The rules every transaction timer keeps (SessionTimer, an HTTP/2 stream's StreamTimer): a fixed deadline, or each side's inactivity; only how a deadline is waited for differs. */
+import { now as clock } from "../../runtime/clock.ts";
 
 export type TimeoutKind =
   | "http-request"
@@ -42,13 +43,13 @@ export abstract class Deadlines implements Timer {
 
   fixed(kind: TimeoutKind, ms: number): void {
     this.#kind = kind;
-    this.#fixedAt = ms > 0 ? Date.now() + ms : Infinity;
+    this.#fixedAt = ms > 0 ? clock() + ms : Infinity;
     this.arm(this.next());
   }
 
   idle(clientMs: number, serverMs: number, tunnel = false): void {
     this.#kind = null;
-    const now = Date.now();
+    const now = clock();
     this.#clientMs = clientMs;
     this.#serverMs = serverMs;
     this.#lastClient = now;
@@ -58,11 +59,11 @@ export abstract class Deadlines implements Timer {
   }
 
   touchClient(): void {
-    this.#lastClient = Date.now();
+    this.#lastClient = clock();
   }
 
   touchServer(): void {
-    this.#lastServer = Date.now();
+    this.#lastServer = clock();
   }
 
   stop(): void {

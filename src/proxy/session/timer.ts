@@ -1,5 +1,6 @@
 /** A session's one timer: a fixed deadline (http-request, keep-alive) or client/server inactivity, lazily re-armed. */
 import { Deadlines, type TimeoutKind } from "./deadlines.ts";
+import { fresh, now } from "../../runtime/clock.ts";
 
 export type { TimeoutKind, Timer } from "./deadlines.ts";
 
@@ -23,7 +24,7 @@ export class SessionTimer extends Deadlines {
     if (this.#timer !== undefined && this.#armedFor <= next) return;
     clearTimeout(this.#timer);
     this.#armedFor = next;
-    this.#timer = setTimeout(SessionTimer.#FIRE, Math.max(1, next - Date.now()), this);
+    this.#timer = setTimeout(SessionTimer.#FIRE, Math.max(1, next - now()), this);
   }
 
   protected disarm(): void {
@@ -35,7 +36,7 @@ export class SessionTimer extends Deadlines {
   #fire(): void {
     this.#timer = undefined;
     this.#armedFor = Infinity;
-    const kind = this.expired(Date.now());
+    const kind = this.expired(fresh());
     if (kind !== null) return this.#onExpire(kind);
     this.arm(this.next());
   }

@@ -1,7 +1,4 @@
-/**
- * One client connection in TCP mode, through its phases: accept → tcp-request content rules
- * (inspection) → choose backend → connect → forward → log.
- */
+/** One client connection in TCP mode, through its phases: accept → tcp-request content rules (inspection) → choose backend → connect → forward → log. */
 import type { Backend } from "../../backend/backend.ts";
 import { connectToBackend } from "../../backend/connect.ts";
 import type { Server } from "../../backend/server.ts";
@@ -19,11 +16,12 @@ import { tcplogRecord } from "./log.ts";
 import { countFailure } from "../session/failure_counts.ts";
 import { resetOrClose } from "../session/reset.ts";
 import type { SessionOwner } from "./owner.ts";
+import { now } from "../../runtime/clock.ts";
 
 export class TcpSession {
   readonly client: Socket;
   backend: Backend; // the owner's default until chosen (after content inspection)
-  readonly acceptedAt = Date.now();
+  readonly acceptedAt = now();
   server: Server | null = null;
   retries = 0; // connect attempts beyond the first
   bytesFromClient = 0;

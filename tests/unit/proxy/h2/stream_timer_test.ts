@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TimeoutKind } from "../../../../src/proxy/session/timer.ts";
 import { StreamTimer } from "../../../../src/proxy/h2/stream_timer.ts";
+import { useClock } from "../../../../src/runtime/clock.ts";
 
 function setup() {
   const wakes: number[] = [];
@@ -29,9 +30,8 @@ test("StreamTimer.idle() asks the clock for the earlier side's deadline and expi
 
 test("StreamTimer: a touched side moves its deadline at check time, without waking the clock on each touch", () => {
   const { wakes, fired, timer } = setup();
-  const realNow = Date.now;
   let now = 1_000_000;
-  Date.now = () => now;
+  useClock(() => now);
   try {
     timer.idle(1_000, 0);
     assert.equal(timer.deadline, 1_001_000);
@@ -45,7 +45,7 @@ test("StreamTimer: a touched side moves its deadline at check time, without waki
     timer.check(1_001_400);
     assert.deepEqual(fired, ["client"]);
   } finally {
-    Date.now = realNow;
+    useClock(null);
   }
 });
 
