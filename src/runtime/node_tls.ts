@@ -84,7 +84,7 @@ export class NodeTlsSocket implements Socket {
   #s: NetSocket;
   #h: SocketHandlers | null = null;
   #hold: boolean;
-  /** Events held while paused in "hold" mode: chunks, then "end" / "close" last. */
+  /** Events held while paused (chunks in "hold" mode only), then "end" / "close" last. */
   #held: (Uint8Array | "end" | "close")[] = [];
   #pending = 0;
   #needDrain = false;
@@ -130,10 +130,15 @@ export class NodeTlsSocket implements Socket {
     if (!this.#paused) this.#release();
   }
 
-  /** A stream event: delivered now, or held while paused in hold mode (or before handlers). */
+  /**
+   * A stream event: delivered now, or held while paused in hold mode (or before handlers). In
+   * stream mode too, an end that comes while paused is held (and what follows it): a paused node
+   * stream whose buffer is empty still emits `end`.
+   */
   #event(e: Uint8Array | "end" | "close"): void {
     if (this.#closed) return;
-    if (this.#h === null || (this.#hold && (this.#paused || this.#held.length > 0))) {
+    const holding = this.#paused && (this.#hold || e === "end");
+    if (this.#h === null || holding || this.#held.length > 0) {
       this.#held.push(e);
       return;
     }
