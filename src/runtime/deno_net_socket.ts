@@ -20,9 +20,16 @@ const SMALL_READ = 8 * 1024;
 const spare: Uint8Array[] = [];
 const MAX_SPARE = 16;
 
-/** The socket's slots of node's `onread: { buffer, callback }` option (net.Socket keeps them under symbols). */
-function slot(s: NetSocket, name: "kBuffer" | "kBufferCb" | "kBufferGen"): symbol | undefined {
-  return Object.getOwnPropertySymbols(s).find((x) => x.description === name);
+/** The socket's slots of node's `onread: { buffer, callback }` option (net.Socket keeps them under symbols), found on the first socket. */
+let slots: { buffer: symbol; callback: symbol; gen: symbol } | null | undefined;
+
+function slotsOf(s: NetSocket): typeof slots {
+  if (slots !== undefined) return slots;
+  const syms = Object.getOwnPropertySymbols(s);
+  const find = (name: string) => syms.find((x) => x.description === name);
+  const buffer = find("kBuffer"), callback = find("kBufferCb"), gen = find("kBufferGen");
+  slots = buffer && callback && gen ? { buffer, callback, gen } : null;
+  return slots;
 }
 
 /**
@@ -42,22 +49,33 @@ export class DenoNetSocket extends NodeTlsSocket {
   #paused = false;
   #small: Uint8Array | null = null;
   #large: Uint8Array | null = null;
+  /** The buffer the handle reads into. */
+  #inUse: Uint8Array | null = null;
   #own = false;
 
   constructor(s: NetSocket) {
     super(s, undefined, "stream");
     this.#s = s;
     const h = this.#handle();
-    const buffer = slot(s, "kBuffer"), callback = slot(s, "kBufferCb"), gen = slot(s, "kBufferGen");
-    if (!h || typeof h.useUserBuffer !== "function" || !buffer || !callback || !gen) return;
+    const k = slotsOf(s);
+    if (!h || typeof h.useUserBuffer !== "function" || !k) return;
     this.#own = true;
     this.#stop(); // nothing is read before the handlers are set
     this.#small = new Uint8Array(IDLE_READ);
-    const slots = s as unknown as Record<symbol, unknown>;
-    slots[buffer] = this.#small;
-    slots[callback] = (n: number, buf: Uint8Array) => this.#read(n, buf);
-    slots[gen] = () => this.#large ?? this.#small;
+    const fields = s as unknown as Record<symbol, unknown>;
+    fields[k.buffer] = this.#small;
+    fields[k.callback] = (n: number, buf: Uint8Array) => this.#read(n, buf);
+    fields[k.gen] = () => this.#next();
     h.useUserBuffer(this.#small);
+    this.#inUse = this.#small;
+  }
+
+  /** The buffer for the next read when it changed (node then hands it to the handle), else null. */
+  #next(): Uint8Array | null {
+    const want = this.#large ?? this.#small;
+    if (want === this.#inUse) return null;
+    this.#inUse = want;
+    return want;
   }
 
   #handle(): ReadHandle | null {
