@@ -34,7 +34,12 @@ const TLS_STACK = (() => {
   }
 })();
 
-/** TSPROXY_NET_STACK=deno: plain listeners accept through Deno.listen instead of node:net (to compare). */
+/**
+ * TSPROXY_NET_STACK=node: plain binds accept through node:net (DenoNetSocket) instead of
+ * Deno.listen. Not the default: on Deno 2.9.6 a node:net socket whose peer half-closed shuts its own
+ * write side soon after (writes then fail with EPIPE: a download after the client's FIN stops at a
+ * few MiB); see docs/architecture.md for what each path is better at.
+ */
 const NET_STACK = (() => {
   try {
     return process.env.TSPROXY_NET_STACK;
@@ -154,10 +159,9 @@ export const denoRuntime: Runtime = {
   version: Deno.version.deno,
 
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
-    // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can. Plain binds accept
-    // through node:net too: see docs/architecture.md (the Deno stall at 256 connections)
+    // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can
     if (options.fd !== undefined) return listenNodeFd(options.host, options.fd, onOpen);
-    if (NET_STACK !== "deno") {
+    if (NET_STACK === "node") {
       return listenNodeAddr(options.host, options.port, !!options.reusePort, onOpen);
     }
     try {
