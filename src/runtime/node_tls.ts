@@ -92,6 +92,8 @@ export class NodeTlsSocket implements Socket {
   #shutdownAsked = false;
   #endSeen = false;
   #closed = false;
+  /** Inside a write's callback (the `drain` it reports). */
+  #inWriteCallback = false;
   #error: Error | undefined;
 
   /** `addresses`: the connection's, when `s` runs over a stream that has none (SocketDuplex). */
@@ -197,7 +199,12 @@ export class NodeTlsSocket implements Socket {
     this.#pending -= n;
     if (this.#pending > 0 || !this.#needDrain) return;
     this.#needDrain = false;
-    this.#h?.drain();
+    this.#inWriteCallback = true;
+    try {
+      this.#h?.drain();
+    } finally {
+      this.#inWriteCallback = false;
+    }
   }
 
   pause(): void {
@@ -225,7 +232,11 @@ export class NodeTlsSocket implements Socket {
     this.#pending = 0;
     this.#held.length = 0;
     this.#h?.close();
-    this.#s.destroy();
+    // destroyed inside its own write callback, node's stream fails the rest of that write's
+    // bookkeeping with an ERR_STREAM_DESTROYED built per connection (12% of the CPU of a
+    // connection per request on Deno): destroy once the callback returned
+    if (this.#inWriteCallback) queueMicrotask(() => this.#s.destroy());
+    else this.#s.destroy();
   }
 
   setNoDelay(on: boolean): void {
