@@ -20,7 +20,7 @@ import { nodeTlsAcceptor } from "./node_tls_accept.ts";
 import { DenoSocket } from "./deno_socket.ts";
 import { denoNativeServes, listenDenoTls } from "./deno_tls.ts";
 import { inheritedFromEnv } from "./inherited.ts";
-import { listenNodeFd } from "./node_net_listen.ts";
+import { listenNodeAddr, listenNodeFd } from "./node_net_listen.ts";
 import { addedSocketFd, listeningFd, socketFds } from "./proc_fd.ts";
 import { type Suspendable, track, untrack } from "./deno_handover.ts";
 import { startDenoSuccessor, tellDenoParentReady } from "./deno_successor.ts";
@@ -29,6 +29,20 @@ import { startDenoSuccessor, tellDenoParentReady } from "./deno_successor.ts";
 const TLS_STACK = (() => {
   try {
     return process.env.TSPROXY_TLS_STACK;
+  } catch {
+    return undefined; // no --allow-env: the default choice
+  }
+})();
+
+/**
+ * TSPROXY_NET_STACK=node: plain binds accept through node:net (DenoNetSocket) instead of
+ * Deno.listen. Not the default: on Deno 2.9.6 a node:net socket whose peer half-closed shuts its own
+ * write side soon after (writes then fail with EPIPE: a download after the client's FIN stops at a
+ * few MiB); see docs/architecture.md for what each path is better at.
+ */
+const NET_STACK = (() => {
+  try {
+    return process.env.TSPROXY_NET_STACK;
   } catch {
     return undefined; // no --allow-env: the default choice
   }
@@ -145,10 +159,11 @@ export const denoRuntime: Runtime = {
   version: Deno.version.deno,
 
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
-    // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can. Plain node:net
-    // sockets keep their end of stream across pause/resume (measured: 8 MiB uploads paused every
-    // 8 chunks), so they pause the stream, unlike node:tls's ("hold")
-    if (options.fd !== undefined) return listenNodeFd(options.host, options.fd, onOpen, "stream");
+    // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can
+    if (options.fd !== undefined) return listenNodeFd(options.host, options.fd, onOpen);
+    if (NET_STACK === "node") {
+      return listenNodeAddr(options.host, options.port, !!options.reusePort, onOpen);
+    }
     try {
       const before = socketFds();
       const l = Deno.listen({

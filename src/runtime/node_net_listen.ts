@@ -1,7 +1,7 @@
-/** A node:net listener over a listening socket handed over by fd (Deno adopts its predecessor's sockets this way at a binary upgrade). */
+/** Deno: a node:net listener, bound here (plain binds) or over a listening socket handed over by fd (a binary upgrade). */
 import net from "node:net";
 import { AcceptGate } from "./accept_gate.ts";
-import { NodeTlsSocket, type PauseMode } from "./node_tls.ts";
+import { DenoNetSocket } from "./deno_net_socket.ts";
 import { type Suspendable, track, untrack } from "./deno_handover.ts";
 import { addedSocketFd, listeningFd, socketFds } from "./proc_fd.ts";
 import type { Listener, Socket } from "./types.ts";
@@ -12,14 +12,12 @@ class NodeNetListener implements Listener, Suspendable {
   #fd: number | undefined;
   #server: net.Server;
   readonly #gate: AcceptGate;
-  readonly #pauseMode: PauseMode;
   #closed = false;
   #suspended = false;
 
-  constructor(host: string, fd: number, onOpen: (s: Socket) => void, pauseMode: PauseMode) {
+  constructor(host: string, fd: number | undefined, onOpen: (s: Socket) => void) {
     this.host = host;
     this.#fd = fd;
-    this.#pauseMode = pauseMode;
     this.#gate = new AcceptGate(onOpen);
     this.#server = this.#create();
     track(this);
@@ -51,13 +49,15 @@ class NodeNetListener implements Listener, Suspendable {
   }
 
   listen(
-    where: { fd: number } | { host: string; port: number } = { fd: this.#fd! },
+    where: { fd: number } | { host: string; port: number; reusePort?: boolean } = {
+      fd: this.#fd!,
+    },
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       const fail = (err: Error & { code?: string }) => {
         const what = "fd" in where
           ? `take over fd ${where.fd} for ${this.host}`
-          : `bind ${this.host}:${this.port}`;
+          : `bind ${where.host}:${where.port}`;
         reject(new Error(`cannot ${what}: ${err.code ?? err}`));
       };
       this.#server.once("error", fail);
@@ -74,7 +74,7 @@ class NodeNetListener implements Listener, Suspendable {
 
   #accept(s: net.Socket): void {
     if (this.#closed) return void s.destroy();
-    this.#gate.admit(new NodeTlsSocket(s, undefined, this.#pauseMode));
+    this.#gate.admit(new DenoNetSocket(s));
   }
 
   pause(): void {
@@ -99,9 +99,25 @@ export async function listenNodeFd(
   host: string,
   fd: number,
   onOpen: (socket: Socket) => void,
-  pauseMode: PauseMode,
 ): Promise<Listener> {
-  const l = new NodeNetListener(host, fd, onOpen, pauseMode);
+  const l = new NodeNetListener(host, fd, onOpen);
   await l.listen();
+  return l;
+}
+
+/** Binds `host:port` and accepts through node:net (Deno's plain listeners: see deno.ts). */
+export async function listenNodeAddr(
+  host: string,
+  port: number,
+  reusePort: boolean,
+  onOpen: (socket: Socket) => void,
+): Promise<Listener> {
+  const l = new NodeNetListener(host, undefined, onOpen);
+  try {
+    await l.listen({ host, port, ...(reusePort ? { reusePort: true } : {}) });
+  } catch (err) {
+    l.close();
+    throw err;
+  }
   return l;
 }
