@@ -92,7 +92,9 @@ export function headersContent(
   const start = padded + prio;
   const end = f.payload.length - (pad > 0 ? pad - 1 : 0);
   const priority = prio ? readPriority(f.payload.subarray(padded, padded + 5)) : null;
-  return { fragment: f.payload.subarray(start, end), priority };
+  // no padding nor priority (the usual HEADERS): the payload is the fragment, no view is made
+  const whole = start === 0 && end === f.payload.length;
+  return { fragment: whole ? f.payload : f.payload.subarray(start, end), priority };
 }
 
 function readPriority(b: Uint8Array): PrioritySpec {

@@ -7,9 +7,19 @@ import { huffmanDecodedMax, huffmanDecodeInto } from "./hpack_huffman.ts";
 import { type Cursor, decodeInteger } from "./hpack_integer.ts";
 import { STATIC_COUNT, STATIC_TABLE } from "./hpack_static.ts";
 
+/** The static table's entries as field objects, handed out for indexed hits (never mutated). */
+const STATIC_FIELDS: readonly HeaderField[] = STATIC_TABLE.map(([name, value]) => ({
+  name,
+  lname: name,
+  value,
+}));
+
 /** A decoded block: its fields in order, its size as §4.1 counts it, and whether it passed the limit. */
 export interface DecodedBlock {
-  /** The fields, names as sent (lower case in valid HTTP/2), `lname` the same string. */
+  /**
+   * The fields, names as sent (lower case in valid HTTP/2), `lname` the same string. Indexed ones
+   * are the tables' own objects (shared by every block that names them): replace, never mutate.
+   */
   headers: HeaderField[];
   /** Sum of name + value + 32 over every field of the block, kept or not. */
   size: number;
@@ -57,17 +67,19 @@ export class HpackDecoder {
     let fieldSeen = false;
     while (cur.pos < block.length) {
       const b = block[cur.pos]!;
+      let field: HeaderField | null = null;
       let name: string;
       let value: string;
       if (b & 0x80) {
         const index = decodeInteger(block, cur, 7);
         if (index === 0) throw new HpackError("indexed field with index 0");
-        name = this.#name(index);
-        value = this.#value(index);
+        field = this.#field(index);
+        name = field.name;
+        value = field.value;
       } else if (b & 0x40) {
         name = this.#literalName(block, cur, 6);
         value = this.#string(block, cur);
-        this.table.add(name, value);
+        field = this.table.add(name, value);
       } else if (b & 0x20) {
         if (fieldSeen) throw new HpackError("dynamic table size update after a field");
         const max = decodeInteger(block, cur, 5);
@@ -90,7 +102,7 @@ export class HpackDecoder {
       fieldSeen = true;
       size += name.length + value.length + 32;
       if (size > this.#maxListSize) tooLarge = true;
-      if (!tooLarge) headers.push({ name, lname: name, value });
+      if (!tooLarge) headers.push(field ?? { name, lname: name, value });
     }
     return { headers, size, tooLarge };
   }
@@ -102,9 +114,12 @@ export class HpackDecoder {
     return this.table.name(d);
   }
 
-  #value(index: number): string {
-    if (index <= STATIC_COUNT) return STATIC_TABLE[index]![1];
-    return this.table.value(index - STATIC_COUNT);
+  /** An indexed entry of either table as its shared field object. */
+  #field(index: number): HeaderField {
+    if (index <= STATIC_COUNT) return STATIC_FIELDS[index]!;
+    const d = index - STATIC_COUNT;
+    if (d > this.table.length) throw new HpackError(`index ${index} beyond the tables`);
+    return this.table.field(d);
   }
 
   #literalName(block: Uint8Array, cur: Cursor, prefix: number): string {

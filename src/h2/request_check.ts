@@ -100,6 +100,13 @@ export function checkRegular(streamId: number, f: HeaderField, what = "request")
 }
 
 /**
+ * Regular request fields found valid, by object: the HPACK decoder hands out its tables' own
+ * objects for indexed fields, so a field a client names again and again is checked once. Host and
+ * content-length are never kept (their values are read each time); fields are never mutated.
+ */
+const VALID = new WeakSet<HeaderField>();
+
+/**
  * Checks a request's field section: pseudo-fields first, each known and once; :method, :scheme
  * and a non-empty :path (CONNECT: :authority only); names and values valid; no connection-specific
  * field; te only "trailers"; Content-Length digits, equal when repeated; Host equal to :authority.
@@ -129,17 +136,17 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
       continue;
     }
     regular = true;
+    if (VALID.has(f)) continue;
     const cl = checkRegular(streamId, f);
     if (cl >= 0) {
       if (contentLength >= 0 && cl !== contentLength) {
         throw malformed(streamId, "differing content-length values");
       }
       contentLength = cl;
-    }
-    if (f.name === "host") {
+    } else if (f.name === "host") {
       if (host !== null) throw malformed(streamId, "duplicate host");
       host = f.value;
-    }
+    } else VALID.add(f);
   }
   if ((seen & PSEUDO[":method"]) === 0 || pseudo.method === "") {
     throw malformed(streamId, "missing :method");

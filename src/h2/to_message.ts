@@ -65,7 +65,7 @@ const CONNECTION_SPECIFIC = new Set([
  * Connection field names dropped.
  */
 export function responseFields(res: ResponseHead): FieldToEncode[] {
-  const out: FieldToEncode[] = [{ name: ":status", value: statusText(res.status) }];
+  const out: FieldToEncode[] = [statusField(res.status)];
   const headers = res.headers;
   let named: string[] | null = null;
   for (let i = 0; i < headers.length; i++) {
@@ -83,16 +83,17 @@ export function responseFields(res: ResponseHead): FieldToEncode[] {
   return out;
 }
 
-const STATUS_TEXT = new Map<number, string>();
+/** `:status` of each status 100-999 as a field, built once (an array read per response, no object). */
+const STATUS_FIELDS: readonly FieldToEncode[] = Array.from(
+  { length: 1000 },
+  (_, i) => ({ name: ":status", value: String(i) }),
+);
 
-/** The status as digits (the common ones built once). */
-function statusText(status: number): string {
-  let s = STATUS_TEXT.get(status);
-  if (s === undefined) {
-    s = String(status);
-    if (STATUS_TEXT.size < 64) STATUS_TEXT.set(status, s);
-  }
-  return s;
+/** The `:status` field (shared for the usual three-digit statuses: never mutated). */
+function statusField(status: number): FieldToEncode {
+  return status >= 100 && status <= 999 && Number.isInteger(status)
+    ? STATUS_FIELDS[status]!
+    : { name: ":status", value: String(status) };
 }
 
 /** Trailer fields (of a chunked body) as HTTP/2 fields: names lower-cased, connection-specific ones dropped. */

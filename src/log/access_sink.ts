@@ -2,6 +2,8 @@
 import { type AccessFormat, accessFormats, type AccessRecord } from "./access.ts";
 import { httplogBound, httplogInto } from "./access_bytes.ts";
 
+export type { AccessRecord };
+
 /**
  * An output that takes a line as bytes: it reserves `max` bytes, `fill(value, buf, at)` writes
  * the line there (no newline) and returns where it ends.
@@ -26,6 +28,11 @@ export function setAccessOutput(
 ): void {
   output = write;
   outputInto = write === null ? null : writeInto;
+}
+
+/** Whether access lines go anywhere now: with `log: none` no request needs to build its record. */
+export function accessOutputOn(): boolean {
+  return output !== null;
 }
 
 /**

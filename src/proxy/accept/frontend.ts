@@ -3,7 +3,7 @@ import type { Backend } from "../../backend/backend.ts";
 import type { Server } from "../../backend/server.ts";
 import type { ServerSession } from "../../backend/server_hooks.ts";
 import type { BackendHttpRules, FrontendRules } from "../../rules/rule_sets.ts";
-import type { AccessRecord } from "../../log/access.ts";
+import { accessOutputOn, type AccessRecord } from "../../log/access_sink.ts";
 import type { BackendSample } from "../../rules/mod.ts";
 import type { Runtime, Socket, TlsAcceptor } from "../../runtime/types.ts";
 import type { AcceptTarget, ListenerGroup } from "./listeners.ts";
@@ -236,7 +236,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   }
 
   get logsAccess(): boolean {
-    return this.#accessLog !== null;
+    return this.#accessLog !== null && accessOutputOn();
   }
 
   logAccess(record: AccessRecord): void {

@@ -6,8 +6,9 @@ import { trailerFields } from "../../h2/to_message.ts";
 import { requestFraming } from "../../http1/framing.ts";
 import { HeadReader } from "../../http1/head_reader.ts";
 import { parseRequestHead } from "../../http1/parse.ts";
-import type { HeaderField } from "../../http1/types.ts";
+import type { HeaderField, RequestHead } from "../../http1/types.ts";
 import type { Socket, SocketHandlers } from "../../runtime/types.ts";
+import type { HeadTaker } from "../http/head_taker.ts";
 import { Dechunker } from "./dechunk.ts";
 import { requestFields } from "./request_out.ts";
 import { ResponseIn } from "./response_in.ts";
@@ -39,11 +40,16 @@ const NOTHING = new Uint8Array(0);
  * trailer HEADERS. The response comes back framed as HTTP/1.1 (response_in.ts) as `data` events;
  * `pause` holds them, and their window credit, so a slow client slows the server's stream only.
  */
-export class H2ServerStream implements Socket {
+export class H2ServerStream implements Socket, HeadTaker {
   readonly #link: StreamLink;
   #handlers: SocketHandlers | null = null;
   #id = 0;
-  #reader: HeadReader | null = new HeadReader(HEAD_LIMITS);
+  /** Parses the head from the bytes written, unless the transaction handed it over (`takeHead`). */
+  #reader: HeadReader | null = null;
+  #given: RequestHead | null = null;
+  /** Bytes of the head still to skip in what is written (its serialized form). */
+  #skip = 0;
+  #headDone = false;
   /** Request body: bytes left of a length body, or -1 (chunked, see #dechunk). */
   #left = -1;
   #dechunk: Dechunker | null = null;
@@ -93,15 +99,34 @@ export class H2ServerStream implements Socket {
     this.#handlers = handlers;
   }
 
+  /** The transaction's head as it is (its bytes, the next `length` written, are skipped). */
+  takeHead(req: RequestHead, length: number): void {
+    if (this.#headDone || this.#reader !== null) return; // a head is under way or went already
+    this.#given = req;
+    this.#skip = length;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.#closed) return false;
-    if (this.#reader !== null) {
-      const step = this.#reader.push(chunk);
-      if (step.state === "more") return true;
-      if (step.state === "error") return this.#broken(step.rejection.reason);
-      this.#reader = null;
-      if (!this.#open(step.head)) return false;
-      chunk = step.rest;
+    if (!this.#headDone) {
+      if (this.#given !== null) {
+        const n = Math.min(this.#skip, chunk.length);
+        this.#skip -= n;
+        chunk = n === chunk.length ? NOTHING : chunk.subarray(n);
+        if (this.#skip > 0) return true;
+        const req = this.#given;
+        this.#given = null;
+        this.#headDone = true;
+        if (!this.#openHead(req)) return false;
+      } else {
+        const step = (this.#reader ??= new HeadReader(HEAD_LIMITS)).push(chunk);
+        if (step.state === "more") return true;
+        this.#headDone = true;
+        this.#reader = null;
+        if (step.state === "error") return this.#broken(step.rejection.reason);
+        if (!this.#open(step.head)) return false;
+        chunk = step.rest;
+      }
     }
     if (chunk.length > 0 && !this.#requestEnded) this.#body(chunk);
     this.#link.flushSoon();
@@ -112,7 +137,11 @@ export class H2ServerStream implements Socket {
   #open(head: Uint8Array): boolean {
     const parsed = parseRequestHead(head, HEAD_LIMITS);
     if (!parsed.ok) return this.#broken(parsed.rejection.reason);
-    const req = parsed.head;
+    return this.#openHead(parsed.head);
+  }
+
+  /** HEADERS for a parsed head: framed as its fields say, as an HTTP/1.1 server would read it. */
+  #openHead(req: RequestHead): boolean {
     const framing = requestFraming(req);
     if (!framing.ok) return this.#broken(framing.rejection.reason);
     const f = framing.framing;

@@ -40,6 +40,9 @@ export interface StreamHost extends StreamClock {
 /** Response bytes a stream may hold for want of window before its server is paused. */
 const STREAM_HIGH_WATER = 65536;
 const EMPTY = new Uint8Array(0);
+/** Framings without per-stream data, shared by every stream (never mutated). */
+const NO_BODY: BodyFraming = { type: "none" };
+const CHUNKED: BodyFraming = { type: "chunked" };
 
 /**
  * The session of one request: it implements what a transaction needs of its session
@@ -95,12 +98,12 @@ export class H2Stream implements TransactionSession, ClientSide, StreamControl, 
   open(checked: CheckedRequest, fields: HeaderField[], endStream: boolean, start: number): void {
     const req = toRequestHead(checked, fields);
     let framing: BodyFraming;
-    if (endStream) framing = { type: "none" };
+    if (endStream) framing = NO_BODY;
     else if (checked.contentLength >= 0) {
       framing = { type: "length", length: checked.contentLength };
     } else {
       // an HTTP/1.1 server needs a delimited body: DATA go out as chunks, END_STREAM as the last
-      framing = { type: "chunked" };
+      framing = CHUNKED;
       req.headers.push({ name: "transfer-encoding", lname: "transfer-encoding", value: "chunked" });
     }
     const o = this.owner;

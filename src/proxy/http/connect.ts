@@ -112,11 +112,6 @@ export class HttpConnect {
     // while requests wait in the backend's queue, a new one goes behind them
     const server = first ?? persisted ?? (be.queue.length > 0 ? null : be.pick(ctx));
     if (server === null && !be.saturated && be.queue.length === 0) return NO_SERVER;
-    const open = {
-      ...ctx,
-      hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, s.client), // a TLS server's, before TLS
-      sample: () => t.sampleContext(),
-    };
     if (server !== null && server.h2 !== "never" && be.mux !== null) {
       // HTTP/2: a stream on a connection that is open, or being opened, before a new one
       const stream = be.mux.take(server);
@@ -124,7 +119,7 @@ export class HttpConnect {
       const wait = be.mux.joinOpening(server);
       if (wait !== null) {
         return wait.then((st) => {
-          if (st === null) return this.#open(be, server, () => t.done, open);
+          if (st === null) return this.#open(be, server, t, ctx);
           if (!t.done) return this.#attach(be, server, st);
           st.close();
           return GONE;
@@ -135,7 +130,7 @@ export class HttpConnect {
       const pooled = be.pool.take(server);
       if (pooled) return this.#attach(be, server, pooled);
     }
-    return this.#open(be, server, () => t.done, open);
+    return this.#open(be, server, t, ctx);
   }
 
   /** A connection already open (pooled), or a stream on one: ready at once. */
@@ -149,23 +144,22 @@ export class HttpConnect {
     return "attached";
   }
 
+  /** A new connection (the options and closures it needs are made here: a pooled one needs none). */
   async #open(
     be: Backend,
     server: Server | null,
-    cancelled: () => boolean,
-    ctx: Parameters<typeof connectToBackend>[4],
+    t: ConnectAsker,
+    ctx: ReturnType<typeof httpPickContext>,
   ): Promise<ConnectStep> {
     // requests for the same HTTP/2 server may wait for this connection instead of opening theirs
     const mux = be.mux;
     const opening = server !== null && server.h2 !== "never" ? mux?.opening(server) : undefined;
-    const r = await connectToBackend(
-      this.#s.owner.runtime,
-      be,
-      cancelled,
-      server,
-      ctx,
-      this.#retries,
-    );
+    const client = this.#s.client;
+    const r = await connectToBackend(this.#s.owner.runtime, be, () => t.done, server, {
+      ...ctx,
+      hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, client), // a TLS server's, before TLS
+      sample: () => t.sampleContext(),
+    }, this.#retries);
     this.#retries += r.retries;
     this.#tw = r.queueMs;
     this.#tc = r.ms - r.queueMs;

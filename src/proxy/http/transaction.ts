@@ -12,6 +12,7 @@ import { backendSample } from "../session/backend_sample.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
 import type { ConnectStep } from "./connect.ts";
 import { TransactionEnds } from "./ends.ts";
+import { takesHead } from "./head_taker.ts";
 import { buildRequestHead, concat } from "./heads.ts";
 import type { ResponseStep } from "./response.ts";
 import { runRequestRules } from "./request_rules.ts";
@@ -183,6 +184,10 @@ export class HttpTransaction extends TransactionEnds {
       : this.sentHead;
     this.pendingBody = [];
     this.res.expect(server, this.link.cookieHad, this.clientKeepAlive);
+    // an HTTP/2 stream takes the head as it is instead of parsing its bytes back (no PROXY header there)
+    if (hello === null && server.h2 !== "never" && takesHead(sock)) {
+      sock.takeHead(this.req, this.sentHead.length);
+    }
     const ok = sock.write(first);
     if (this.reqBody.done) this.awaitResponse();
     else if (ok && !this.clientEnded) this.s.client.resume();

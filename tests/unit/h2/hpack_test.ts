@@ -299,3 +299,21 @@ test("HpackEncoder sends a field's lname when it has one (an HTTP/1 field encode
     [[":status", "200"], ["content-type", "text/plain"], ["x-custom", "v"]],
   );
 });
+
+test("HpackDecoder hands out the tables' own field objects for indexed hits (no object per field)", () => {
+  const d = new HpackDecoder();
+  // :method GET (static 2), then custom-key: custom-header with incremental indexing (C.2.1)
+  const first = d.decode(hex("82 400a637573746f6d2d6b65790d637573746f6d2d686561646572"));
+  // the same two fields again, both indexed: static 2 and dynamic 62
+  const again = d.decode(hex("82 be"));
+  assert.deepEqual(again.headers.map((f) => [f.name, f.lname, f.value]), [
+    [":method", ":method", "GET"],
+    ["custom-key", "custom-key", "custom-header"],
+  ]);
+  assert.equal(again.headers[0], first.headers[0], "static entry: one shared object");
+  assert.equal(again.headers[1], first.headers[1], "dynamic entry: the object added to the table");
+  assert.equal(again.size, first.size);
+  // a literal without indexing is a new object each time
+  const lit = "040c2f73616d706c652f70617468"; // :path /sample/path (C.2.2)
+  assert.notEqual(d.decode(hex(lit)).headers[0], d.decode(hex(lit)).headers[0]);
+});

@@ -71,3 +71,28 @@ test("toRequestHead() writes an empty host when a request has no authority (sche
   const head = toRequestHead(checkRequest(1, section), section);
   assert.deepEqual(head.headers.map((h) => [h.name, h.value]), [["host", ""]]);
 });
+
+test("checkRequest() checks a shared field object once, but host and content-length every time", () => {
+  const ua = f("user-agent", "h2load"),
+    host = f("host", "a.example"),
+    cl = f("content-length", "3");
+  const base = [
+    f(":method", "POST"),
+    f(":scheme", "http"),
+    f(":path", "/"),
+    f(":authority", "a.example"),
+  ];
+  for (let i = 0; i < 2; i++) {
+    const r = checkRequest(1, [...base, ua, host, cl]);
+    assert.equal(r.contentLength, 3);
+    assert.equal(r.hasHost, true);
+  }
+  // the same objects again: a second host and a differing content-length are still refused
+  assert.throws(() => checkRequest(3, [...base, ua, host, host]), /duplicate host/);
+  assert.throws(
+    () => checkRequest(5, [...base, cl, f("content-length", "4")]),
+    /differing content-length/,
+  );
+  // a new object with a bad value is checked, whatever was cached
+  assert.throws(() => checkRequest(7, [...base, f("user-agent", " h2load")]), H2StreamError);
+});

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { type AccessRecord, httplog } from "../../../src/log/access.ts";
-import { accessLogger, setAccessOutput } from "../../../src/log/access_sink.ts";
+import { accessLogger, accessOutputOn, setAccessOutput } from "../../../src/log/access_sink.ts";
 import { batchSink } from "../../../src/log/batch_sink.ts";
 import { ProcessCounters } from "../../../src/stats/counters.ts";
 
@@ -37,6 +37,15 @@ const record = (n: number): AccessRecord => ({
 
 test("accessLogger() is null for format off", () => {
   assert.equal(accessLogger("off"), null);
+});
+
+test("accessOutputOn() says whether lines go anywhere (log: none: no record is built)", () => {
+  setAccessOutput(null);
+  assert.equal(accessOutputOn(), false);
+  setAccessOutput(() => {});
+  assert.equal(accessOutputOn(), true);
+  setAccessOutput(null);
+  assert.equal(accessOutputOn(), false);
 });
 
 test("accessLogger() drops lines while no output is set, and writes them once one is", () => {
