@@ -88,6 +88,14 @@ export interface BunApi {
     tls?: BunTlsOptions;
     socket: BunSocketHandler<T>;
   }): BunTcpListener;
+  /** A child whose output is read through pipes (stdin closed). */
+  spawn(cmd: string[], options: {
+    stdio: ["ignore", "pipe", "pipe"];
+    env: Record<string, string | undefined>;
+  }): BunSubprocess & {
+    readonly stdout: ReadableStream<Uint8Array>;
+    readonly stderr: ReadableStream<Uint8Array>;
+  };
   spawn(cmd: string[], options: {
     stdio: (string | number)[];
     env: Record<string, string | undefined>;
