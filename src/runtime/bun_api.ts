@@ -67,6 +67,8 @@ export interface BunSubprocess {
 
 export interface BunApi {
   readonly version: string;
+  /** Runs the garbage collector; `force`: a full, synchronous collection. */
+  gc(force: boolean): void;
   listen<T>(options: {
     hostname: string;
     port: number;
