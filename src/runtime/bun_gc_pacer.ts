@@ -5,12 +5,12 @@ import type { BunApi } from "./bun_api.ts";
 declare const Bun: BunApi;
 
 /**
- * Bytes read between two collections. JSC collects fully only once its heap has grown a lot: in the
- * bench's 64 KiB × 256 connections row the peak RSS was 118-122 MiB without pacing, 100 MiB with a
- * collection every 128 MiB, 96-98 MiB every 16-64 MiB at a higher CPU cost per request (README,
- * Memory). TSPROXY_GC_PACE=MiB changes it, 0 turns it off.
+ * Bytes read between two collections; off unless TSPROXY_GC_PACE=MiB is set. JSC collects fully only
+ * once its heap has grown a lot: in the bench's 64 KiB × 256 connections row the peak RSS was 110-113
+ * MiB without pacing and 94-102 MiB with a collection every 128 MiB, but each synchronous collection
+ * stalls the loop: about 8% more CPU per request and 15-20% fewer req/s (README, Memory).
  */
-const PACE = Number(process.env.TSPROXY_GC_PACE ?? 128) * 1024 * 1024;
+const PACE = Number(process.env.TSPROXY_GC_PACE ?? 0) * 1024 * 1024;
 let read = 0;
 let scheduled = false;
 
