@@ -2,28 +2,15 @@
 /** The tsproxy command line: the only place that reads argv and exits the process. */
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { getLogger, isLogLevel, type LogLevel } from "@logtape/logtape";
-import {
-  type Config,
-  type ConfigError,
-  configJsonSchema,
-  formatAddress,
-  formatConfigError,
-} from "./src/config/mod.ts";
-import { configureLogging, flushLogging, reopenLogs } from "./src/log/setup.ts";
-import { ProcessCounters } from "./src/stats/counters.ts";
-import { ControlLink, type RunningProxy, startProxy } from "./src/plan/mod.ts";
-import { runOnApi, runOnSocket } from "./src/control/ctl.ts";
-import { getRuntime, permissionMessage, type Runtime } from "./src/runtime/mod.ts";
-import { missingPermissions } from "./src/cli/permissions.ts";
-import { loadAnyConfig } from "./src/cli/load.ts";
-import { runImport } from "./src/cli/import.ts";
-import { EXPLAIN_OPTIONS, EXPLAIN_USAGE, runExplain } from "./src/cli/explain.ts";
+import { isLogLevel, type LogLevel } from "@logtape/logtape";
+// Only what every command needs is imported here: `run` loads the serving path (src/cli/run.ts),
+// the config checker (zod, yaml) loads in `check` and in run's config child (loadConfigApart), and
+// explain, import and ctl where their command runs.
+import { getRuntime, permissionMessage } from "./src/runtime/mod.ts";
+import { LOAD_CONFIG_COMMAND, loadConfigHere } from "./src/cli/config_apart.ts";
+import { EXPLAIN_OPTIONS, EXPLAIN_USAGE } from "./src/cli/explain_usage.ts";
+import { printConfigErrors, refusePermissions, write } from "./src/cli/output.ts";
 import { VERSION, VERSION_STAMP } from "./src/version.ts";
-import { BinaryUpgrade, upgradeOnSignal, upgradeThenDrain } from "./src/master/upgrade.ts";
-import { runMaster, workerCount } from "./src/cli/master_run.ts";
-import { serveMaster, workerIndex } from "./src/cli/worker.ts";
-import { cpus } from "node:os";
 
 const USAGE = `tsproxy ${VERSION}: a TCP/HTTP proxy and load balancer
 
@@ -142,14 +129,6 @@ class UsageError extends Error {
   override name = "UsageError";
 }
 
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  return new Promise((resolve) => stream.write(text, () => resolve()));
-}
-
-async function printConfigErrors(errors: ConfigError[]): Promise<void> {
-  await write(process.stderr, errors.map((e) => formatConfigError(e) + "\n").join(""));
-}
-
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
@@ -165,6 +144,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === "--version") return await version();
+  if (first === LOAD_CONFIG_COMMAND && rest.length === 1) {
+    // run's child: the config checked here, handed over on stdout (src/cli/config_apart.ts)
+    const { loadedConfigBytes } = await import("./src/cli/config_apart.ts");
+    await write(process.stdout, await loadedConfigBytes(rest[0]!));
+    return 0;
+  }
   if (!(first in COMMANDS)) {
     await write(process.stderr, `tsproxy: unknown command "${first}"\n\n${USAGE}`);
     return 2;
@@ -209,31 +194,37 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
-      case "run":
-        return await run(
-          requireConfig(values.config, positionals),
-          logLevel(values["log-level"] ?? "info"),
-        );
+      case "run": {
+        const file = requireConfig(values.config, positionals),
+          level = logLevel(values["log-level"] ?? "info");
+        // the serving path's modules load here: `check`, `ctl` and the config child never load them
+        const { run } = await import("./src/cli/run.ts");
+        return await run(file, level);
+      }
       case "check":
         return await check(requireConfig(values.config, positionals));
       case "ctl":
         return await ctl(values, positionals);
       case "import": {
+        const { runImport } = await import("./src/cli/import.ts");
         const r = await runImport(requireConfig(undefined, positionals), values.output);
         await write(process.stdout, r.stdout);
         await write(process.stderr, r.stderr);
         return r.code;
       }
       case "explain": {
+        const { runExplain } = await import("./src/cli/explain.ts");
         const r = await runExplain(values, positionals);
         if (r.code === 2) throw new UsageError(r.stderr);
         await write(process.stdout, r.stdout);
         await write(process.stderr, r.stderr);
         return r.code;
       }
-      case "schema":
+      case "schema": {
+        const { configJsonSchema } = await import("./src/config/json_schema.ts");
         await write(process.stdout, JSON.stringify(configJsonSchema(), null, 2) + "\n");
         return 0;
+      }
       case "version":
         return await version();
     }
@@ -254,13 +245,6 @@ function requireConfig(option: string | undefined, positionals: string[]): strin
   return file;
 }
 
-/** Deno refusing what the config needs (a log file without --allow-write): one line each. */
-async function refusePermissions(config: Config): Promise<boolean> {
-  const missing = missingPermissions(config);
-  for (const m of missing) await write(process.stderr, `tsproxy: ${m}\n`);
-  return missing.length > 0;
-}
-
 function logLevel(text: string): LogLevel {
   if (!isLogLevel(text)) throw new UsageError(`unknown log level "${text}"`);
   return text;
@@ -275,6 +259,7 @@ async function ctl(
     throw new UsageError("give either -s SOCKET or --url URL");
   }
   const line = words.join(" ");
+  const { runOnApi, runOnSocket } = await import("./src/control/ctl.ts");
   try {
     let answer: string;
     if (o.socket !== undefined) answer = await runOnSocket(o.socket, line);
@@ -299,7 +284,7 @@ async function version(): Promise<number> {
 }
 
 async function check(file: string): Promise<number> {
-  const result = await loadAnyConfig(file);
+  const result = await loadConfigHere(file);
   if (!result.ok) {
     await printConfigErrors(result.errors);
     return 1;
@@ -307,138 +292,6 @@ async function check(file: string): Promise<number> {
   if (await refusePermissions(result.config)) return 1;
   await write(process.stdout, "configuration is valid\n");
   return 0;
-}
-
-async function run(file: string, level: LogLevel): Promise<number> {
-  const result = await loadAnyConfig(file);
-  if (!result.ok) {
-    await printConfigErrors(result.errors);
-    return 1;
-  }
-  if (await refusePermissions(result.config)) return 1;
-  const counters = new ProcessCounters();
-  await configureLogging({
-    level,
-    access: result.config.global.log,
-    syslog: result.config.global.syslog,
-    counters,
-  });
-  const log = getLogger(["tsproxy", "cli"]);
-  const runtime = await getRuntime();
-  const worker = workerIndex();
-  const workers = worker === null ? workerCount(result.config, cpus().length) : 1;
-  if (workers > 1 && runtime.startWorker && runtime.holdListening) {
-    const reread = async () => {
-      const r = await loadAnyConfig(file);
-      return r.ok ? r.config : null;
-    };
-    const code = await runMaster(result.config, runtime, workers, reread);
-    await flushLogging();
-    return code;
-  }
-  if (workers > 1) {
-    log
-      .warn`global.workers ${workers}: ${runtime.name} cannot hand listening sockets to worker processes (denoland/deno#14006); running one process (use Bun or the compiled binary for workers)`;
-  }
-  const link = new ControlLink();
-  let handle: RunningProxy;
-  try {
-    handle = await startProxy(result.config, runtime, counters, link, undefined, file, {
-      statsSocket: worker === null,
-    });
-  } catch (e) {
-    await flushLogging();
-    await write(process.stderr, `tsproxy: ${(e as Error).message}\n`);
-    return 1;
-  }
-  for (const b of handle.binds) {
-    const tls = b.tls ? ` (TLS, ${b.tls.stack})` : "";
-    // a worker's line says "accepting": the master says "listening" once all workers serve
-    if (worker !== null) {
-      log.info`frontend ${b.frontend} accepting on ${formatAddress(b)}${tls} (worker ${worker})`;
-    } else log.info`frontend ${b.frontend} listening on ${formatAddress(b)}${tls}`;
-    for (const w of b.tls?.warnings ?? []) log.warn`frontend ${b.frontend}: ${w}`;
-  }
-  // started by an upgrade: sockets no bind took left the config; the old process may now drain
-  for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
-  runtime.tellParentReady();
-  runtime.onSignal("SIGHUP", () => {
-    log.info("SIGHUP received: reloading the configuration");
-    void handle.reload(); // logs its changes, or its errors
-  });
-  runtime.onSignal("SIGUSR1", () => {
-    log.info("SIGUSR1 received: reopening the log files");
-    reopenLogs();
-  });
-  const stopper = untilStopped(handle, runtime, result.config.global.hardStopAfter);
-  if (worker !== null && runtime.parent) {
-    // the master upgrades (SIGUSR2 to it); one sent here is only logged
-    serveMaster(runtime.parent, handle, link, stopper.stop);
-    runtime.onSignal("SIGUSR2", () => log.warn`worker ${worker}: SIGUSR2 is the master's`);
-  } else {
-    const upgrade = new BinaryUpgrade(runtime, () => handle.listeningSockets());
-    const upgradeNow = () => upgradeThenDrain(upgrade, stopper.stop, stopper.stopping);
-    upgradeOnSignal(runtime, upgradeNow);
-    handle.control.onUpgrade(upgradeNow);
-  }
-  const code = await stopper.done;
-  await flushLogging();
-  return code;
-}
-
-/**
- * Waits for SIGTERM/SIGINT (or `stop`: an upgrade's new process serves), shuts down once; `done`
- * resolves with the exit code.
- */
-function untilStopped(
-  handle: RunningProxy,
-  runtime: Runtime,
-  hardStopAfter: number,
-): { done: Promise<number>; stop(why: string): boolean; stopping(): boolean } {
-  const log = getLogger(["tsproxy", "cli"]);
-  let stop: (why: string) => boolean = () => false;
-  let stopping = false;
-  const done = new Promise<number>((resolve) => {
-    let firstAt = 0;
-    const onSignal = (signal: string, reason = `${signal} received`) => {
-      if (stopping) {
-        // A wrapper (deno task, npm, a shell) often forwards the one Ctrl-C the terminal already
-        // sent to the whole process group: a repeat within 300 ms is that same signal.
-        if (Date.now() - firstAt < 300) return;
-        log.warn`${signal} received again: exiting now`;
-        void flushLogging().finally(() => process.exit(1));
-        return;
-      }
-      stopping = true;
-      firstAt = Date.now();
-      log.info`${reason}: stopping (open connections get up to ${hardStopAfter}ms)`;
-      // A last resort should shutdown itself hang past its own hard stop.
-      const guard = setTimeout(() => {
-        log.error`shutdown still not done ${hardStopAfter + 5000}ms after ${signal}: exiting`;
-        resolve(1);
-      }, hardStopAfter + 5000);
-      handle.shutdown(signal !== "upgrade").then(
-        () => {
-          clearTimeout(guard);
-          log.info("stopped");
-          resolve(0);
-        },
-        (e: unknown) => {
-          clearTimeout(guard);
-          log.error`shutdown failed: ${(e as Error).message}`;
-          resolve(1);
-        },
-      );
-    };
-    runtime.onSignal("SIGTERM", () => onSignal("SIGTERM"));
-    runtime.onSignal("SIGINT", () => onSignal("SIGINT"));
-    stop = (why) => {
-      if (stopping) return false;
-      onSignal("upgrade", why);
-      return true;
-    };
-  });
-  return { done, stop: (why) => stop(why), stopping: () => stopping };
 }
 
 // Deno refusing an operation later (no flag for it) ends the process with one line, not a trace.

@@ -10,8 +10,9 @@
 // RSS from 1 M requests on (half the total when that is less than 2 M) vs at the end, each the median
 // of 30 samples, and the failed requests.
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const ORIGIN_PORT = 21140;
-const PROXY_PORT = 21141;
+/** SOAK_PORT=N: the origin on N, the proxy on N+1 (another range when several people share a machine). */
+const ORIGIN_PORT = Number(Deno.env.get("SOAK_PORT") ?? 21140);
+const PROXY_PORT = ORIGIN_PORT + 1;
 const MiB = 1024 * 1024;
 
 interface Options {

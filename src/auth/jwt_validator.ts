@@ -1,9 +1,8 @@
 /** jwt_valid: a token's signature and claims (alg, exp, nbf, iss, aud) in one verdict, kept per token in a bounded LRU. */
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
 import { type JwsAlg, JWT } from "./jwt_algs.ts";
 import { pickKey } from "./jwt_keys.ts";
 import { verifySignature } from "./jwt_signature.ts";
-import { jwtShape } from "./jwt_token.ts";
+import { jwtPartObject, jwtShape } from "./jwt_token.ts";
 import type { VerifyKey } from "./jwt_verifier.ts";
 import { VERDICT_CACHE_SIZE } from "./jwt_verifier.ts";
 import { Lru } from "./lru.ts";
@@ -18,6 +17,15 @@ export interface TokenRules {
 }
 
 /** What a token is, independent of time: a verdict, and its exp/nbf (seconds) to compare with the clock. */
+/** The registered claims read here (RFC 7519), as a decoded payload may hold them. */
+interface JWTPayload {
+  readonly [claim: string]: unknown;
+  readonly iss?: unknown;
+  readonly aud?: unknown;
+  readonly exp?: unknown;
+  readonly nbf?: unknown;
+}
+
 interface Verdict {
   /** 1, or the first reason it is not valid whatever the time. */
   readonly code: number;
@@ -66,24 +74,20 @@ export class JwtValidator {
   #evaluate(token: string): Verdict {
     const shape = jwtShape(token);
     if (shape === undefined) return MALFORMED;
-    let alg: unknown, kid: string | undefined, p: JWTPayload;
-    try {
-      const h = decodeProtectedHeader(token);
-      alg = h.alg, kid = h.kid;
-      p = decodeJwt(token);
-    } catch {
-      return MALFORMED;
-    }
+    const h = jwtPartObject(token, 0), p: JWTPayload | undefined = jwtPartObject(token, 1);
+    if (h === undefined || p === undefined) return MALFORMED;
+    const alg = h.alg, kid = h.kid as string | undefined;
     const a = this.#rules.alg;
     if (alg !== a.name) return { ...MALFORMED, code: JWT.WRONG_ALG };
-    if (p.exp !== undefined && typeof p.exp !== "number") return MALFORMED;
-    if (p.nbf !== undefined && typeof p.nbf !== "number") return MALFORMED;
+    const exp = p.exp === undefined ? Infinity : p.exp,
+      nbf = p.nbf === undefined ? -Infinity : p.nbf;
+    if (typeof exp !== "number" || typeof nbf !== "number") return MALFORMED;
     const key = a.family === "hmac"
       ? this.#key.secret
       : this.#key.set && pickKey(this.#key.set, a, kid);
     if (key === undefined) return { ...MALFORMED, code: JWT.UNKNOWN_CERT };
     const sig = verifySignature(token, shape, a, key);
     if (sig !== JWT.OK) return { ...MALFORMED, code: sig };
-    return { code: claimsCode(p, this.#rules), exp: p.exp ?? Infinity, nbf: p.nbf ?? -Infinity };
+    return { code: claimsCode(p, this.#rules), exp, nbf };
   }
 }

@@ -2,7 +2,8 @@
 import { getLogger } from "@logtape/logtape";
 import { closeSync } from "node:fs";
 import process from "node:process";
-import { type Config, formatAddress } from "../config/mod.ts";
+import type { Config } from "../config/schema.ts";
+import { formatAddress } from "../config/address.ts";
 import { startControlSocket } from "../control/socket.ts";
 import { flushLogging, reopenLogs } from "../log/setup.ts";
 import { Master } from "../master/master.ts";

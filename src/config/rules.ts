@@ -14,9 +14,9 @@ import {
 import type { BackendHttpRules, FrontendRules } from "../rules/rule_sets.ts";
 import type { CrossIssue } from "./errors.ts";
 import type { Config } from "./schema.ts";
-import { stickTableSpecs } from "./stick_table.ts";
+import { stickTableSpecs } from "./stick_table_specs.ts";
 import { uncheckedBackends } from "./unchecked.ts";
-import { userlists } from "./userlist.ts";
+import { userlists } from "./userlists.ts";
 
 /** The default options object, shared so that the per-config cache (and map files) is reused. */
 const NO_OPTIONS: CompileOptions = {};

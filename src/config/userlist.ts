@@ -1,6 +1,6 @@
 /** Userlists in the config (HAProxy's `userlist` sections): the schema, their checks, and the checked lists rules use. */
 import { z } from "zod";
-import { Userlist, userlistProblems } from "../auth/userlist.ts";
+import { userlistProblems } from "../auth/userlist.ts";
 import type { CrossIssue } from "./errors.ts";
 
 const userName = z.string().regex(/^[^\s:]+$/, "a user name has no space or colon");
@@ -50,9 +50,4 @@ export function userlistIssues(
   return out;
 }
 
-/** The config's userlists, ready for rules (each with its own credential cache). */
-export function userlists(
-  config: { userlists?: Record<string, UserlistConfig> | undefined },
-): Map<string, Userlist> {
-  return new Map(Object.entries(config.userlists ?? {}).map(([n, s]) => [n, new Userlist(n, s)]));
-}
+export { userlists } from "./userlists.ts";

@@ -16,7 +16,7 @@ import {
   startControl,
   type StatsRenderers,
 } from "../control/mod.ts";
-import { Reloader } from "./reload.ts";
+import { type ConfigLoader, Reloader } from "./reload.ts";
 import { sharedPlan } from "./shared.ts";
 import { SharedSync } from "../stick/shared/sync.ts";
 import { ServerStateShare } from "../backend/state_share.ts";
@@ -53,7 +53,7 @@ export async function startProxy(
   renderers?: StatsRenderers,
   file: string | null = null,
   /** statsSocket false: a master serves `global.statsSocket` (this is one of its workers). */
-  options: { statsSocket?: boolean } = {},
+  options: { statsSocket?: boolean; load?: ConfigLoader } = {},
 ): Promise<RunningProxy> {
   const plan = await planFromConfig(config, link);
   const shared = sharedPlan(config);
@@ -65,7 +65,7 @@ export async function startProxy(
   const sync = shared &&
     new SharedSync(runtime, shared, () => handle.tables.values(), Date.now, servers);
   sync?.start();
-  const reloader = new Reloader({ config, plan, handle, link }, file);
+  const reloader = new Reloader({ config, plan, handle, link }, file, options.load);
   const reload = (source?: Config | string) => reloader.reload(source);
   const s = options.statsSocket === false ? undefined : config.global.statsSocket;
   let control: Control;

@@ -2,12 +2,9 @@
 import { ErrorCaptures } from "../stats/error_captures.ts";
 import { readFile } from "node:fs/promises";
 import { checkPlans } from "./checks.ts";
-import {
-  type Config,
-  effective,
-  effectiveCompression,
-  type EffectiveFrontend,
-} from "../config/mod.ts";
+import type { Config } from "../config/schema.ts";
+import { effective, type EffectiveFrontend } from "../config/effective.ts";
+import { effectiveCompression } from "../config/compression_effective.ts";
 import type { EffectiveCompression } from "../compress/policy.ts";
 import { type BackendHttpRules, hasRules } from "../rules/rule_sets.ts";
 import { compileBackendHttpRules, compileFrontendRules } from "../config/rules.ts";
@@ -23,7 +20,7 @@ import { serverTlsPlan } from "./server_tls.ts";
 import { serverSnis } from "../config/server_sni.ts";
 import { ControlLink } from "../control/api/link.ts";
 import { apiFrontend, frontendServices } from "./services.ts";
-import { stickTableSpecs } from "../config/stick_table.ts";
+import { stickTableSpecs } from "../config/stick_table_specs.ts";
 import { StickTable } from "../stick/table.ts";
 import { SharedStickTable } from "../stick/shared/shared_table.ts";
 import { persistenceFor } from "./stick.ts";

@@ -1,6 +1,7 @@
 /** Reloading a running proxy: the new config checked first, run only when valid (as a new generation), each change logged. */
 import { getLogger } from "@logtape/logtape";
-import { type Config, formatConfigError, loadConfigFile } from "../config/mod.ts";
+import { formatConfigError, type LoadResult } from "../config/errors.ts";
+import type { Config } from "../config/schema.ts";
 import type { ControlLink } from "../control/api/link.ts";
 import type { ReloadReport } from "../control/mod.ts";
 import type { ProxyHandle, ProxyPlan } from "../proxy/proxy.ts";
@@ -8,6 +9,15 @@ import { describeChanges, fieldChanges } from "./diff.ts";
 import { planFromConfig } from "./plan.ts";
 
 const log = getLogger(["tsproxy", "reload"]);
+
+/** Reads and checks a config file; the CLI gives one that loads it in a child process. */
+export type ConfigLoader = (file: string) => Promise<LoadResult<Config>>;
+
+/** The checker loaded on first use: a proxy started without a loader pays for zod at its first reload. */
+async function loadHere(file: string): Promise<LoadResult<Config>> {
+  const { loadConfigFile } = await import("../config/load.ts");
+  return await loadConfigFile(file);
+}
 
 /** Global settings a running process cannot change: a reload says so and keeps the old ones. */
 const NEEDS_RESTART = ["statsSocket", "log", "syslog", "workers"] as const;
@@ -23,12 +33,15 @@ export class Reloader {
   readonly #link: ControlLink;
   /** Where `reload()` reads the config from when given none; null: a config must be given. */
   readonly #file: string | null;
+  readonly #load: ConfigLoader;
   #last: Promise<unknown> = Promise.resolve();
 
   constructor(
     running: { config: Config; plan: ProxyPlan; handle: ProxyHandle; link: ControlLink },
     file: string | null,
+    load: ConfigLoader = loadHere,
   ) {
+    this.#load = load;
     this.#config = running.config;
     this.#plan = running.plan;
     this.#handle = running.handle;
@@ -54,7 +67,7 @@ export class Reloader {
     let config: Config;
     if (typeof source === "object") config = source;
     else {
-      const loaded = await loadConfigFile(from);
+      const loaded = await this.#load(from);
       if (!loaded.ok) return failed(loaded.errors.map(formatConfigError));
       config = loaded.config;
     }

@@ -1,11 +1,9 @@
 /** The local services of the plan: each HTTP frontend's stats page and use-service names, the API listener (`global.api`). */
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Config } from "../config/mod.ts";
+import type { Config } from "../config/schema.ts";
 import { compileStatsAdmin, statsOf } from "../config/stats_admin.ts";
-import { apiApp } from "../control/api/app.ts";
 import type { ApiAccounts } from "../control/api/api_auth.ts";
-import { FetchService } from "../control/api/hono_service.ts";
 import type { ControlLink } from "../control/api/link.ts";
 import { Services } from "../control/api/services.ts";
 import { StatsPage } from "../control/api/stats_page.ts";
@@ -72,6 +70,11 @@ export async function apiFrontend(
       level: u.level,
     })),
   };
+  // Hono and the API's routes load only when the config has an API
+  const [{ apiApp }, { FetchService }] = await Promise.all([
+    import("../control/api/app.ts"),
+    import("../control/api/hono_service.ts"),
+  ]);
   const app = apiApp(accounts, link);
   const service = new FetchService("api", app, (req) => ({ client: req.ctx.src }));
   const balance = parseBalance("roundrobin");

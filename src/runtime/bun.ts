@@ -6,6 +6,7 @@ import { boundPort } from "./bun_port.ts";
 import { inheritedFromEnv } from "./inherited.ts";
 import { startBunSuccessor, tellBunParentReady } from "./bun_successor.ts";
 import { holdBunListening, startBunWorker } from "./bun_workers.ts";
+import { runBunSelf } from "./bun_self.ts";
 import { parentChannel } from "./parent_channel.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
@@ -120,5 +121,6 @@ export const bunRuntime: Runtime = {
   tellParentReady: tellBunParentReady,
   holdListening: (host, port) => holdBunListening(host, port, bunRuntime.inherited),
   startWorker: startBunWorker,
+  runSelf: runBunSelf,
   parent: parentChannel(),
 };

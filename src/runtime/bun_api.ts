@@ -67,6 +67,8 @@ export interface BunSubprocess {
 
 export interface BunApi {
   readonly version: string;
+  /** Runs the garbage collector; `force`: a full, synchronous collection. */
+  gc(force: boolean): void;
   listen<T>(options: {
     hostname: string;
     port: number;
@@ -88,6 +90,14 @@ export interface BunApi {
     tls?: BunTlsOptions;
     socket: BunSocketHandler<T>;
   }): BunTcpListener;
+  /** A child whose output is read through pipes (stdin closed). */
+  spawn(cmd: string[], options: {
+    stdio: ["ignore", "pipe", "pipe"];
+    env: Record<string, string | undefined>;
+  }): BunSubprocess & {
+    readonly stdout: ReadableStream<Uint8Array>;
+    readonly stderr: ReadableStream<Uint8Array>;
+  };
   spawn(cmd: string[], options: {
     stdio: (string | number)[];
     env: Record<string, string | undefined>;

@@ -1,6 +1,7 @@
 /** Bun's socket and listener in the runtime's model: Bun.listen/Bun.connect callbacks, write queue, parking. */
 import { AcceptGate } from "./accept_gate.ts";
 import type { BunSocket, BunSocketHandler } from "./bun_api.ts";
+import { countRead } from "./bun_gc_pacer.ts";
 import {
   HIGH_WATER_MARK,
   type Listener,
@@ -62,6 +63,7 @@ export class BunSock implements Socket {
   }
 
   onData(chunk: Uint8Array): void {
+    countRead(chunk.length);
     if (this.#h) this.#h.data(chunk);
     else {
       (this.#early ??= []).push(chunk);

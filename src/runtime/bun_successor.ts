@@ -15,12 +15,15 @@ const READY = "tsproxy-ready";
  * script (none for a compiled binary, whose script lives in Bun's embedded "/$bunfs/"), the arguments.
  */
 export function commandLine(): string[] {
+  return [...selfCommand(), ...process.argv.slice(2)];
+}
+
+/** The executable with its runtime flags and script: what runs this program again, arguments apart. */
+export function selfCommand(): string[] {
   const exe = process.execPath.replace(/ \(deleted\)$/, "");
   const script = process.argv[1] ?? "";
-  if (script.startsWith("/$bunfs/") || script.startsWith("B:/~BUN/")) {
-    return [exe, ...process.argv.slice(2)];
-  }
-  return [exe, ...process.execArgv, ...process.argv.slice(1)];
+  if (script.startsWith("/$bunfs/") || script.startsWith("B:/~BUN/")) return [exe];
+  return [exe, ...process.execArgv, script];
 }
 
 /** Spawns the successor; throws (naming the command) when it cannot be started at all. */

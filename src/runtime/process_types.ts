@@ -21,6 +21,13 @@ export interface InheritedSockets {
   closeRest(): string[];
 }
 
+/** What a run of this program with other arguments wrote, and how it ended (`Runtime.runSelf`). */
+export interface SelfRun {
+  readonly code: number;
+  readonly stdout: Uint8Array;
+  readonly stderr: string;
+}
+
 /** The new process of a binary upgrade, started with this process's listening sockets. */
 export interface Successor {
   readonly pid: number;

@@ -11,6 +11,7 @@ import type {
   HeldSocket,
   InheritedSockets,
   ParentChannel,
+  SelfRun,
   Successor,
   WorkerProcess,
 } from "./process_types.ts";
@@ -190,6 +191,13 @@ export interface Runtime {
     env: Readonly<Record<string, string>>,
     onMessage: (message: unknown) => void,
   ): WorkerProcess;
+  /**
+   * Runs this program again (the same executable, runtime flags and script) with `args` and
+   * collects its output: the serving process loads its config in such a child, so the config
+   * checker's code (zod, yaml) never occupies its memory. Absent where the runtime cannot (Deno
+   * would need --allow-run).
+   */
+  runSelf?(args: readonly string[]): Promise<SelfRun>;
   /** The IPC channel to a master that started this process; null otherwise. */
   readonly parent: ParentChannel | null;
 }
