@@ -52,7 +52,7 @@ export class H2Connection extends H2ConnectionBase {
     try {
       this.#reader.push(chunk, (f) => this.#frame(f));
     } catch (err) {
-      if (err instanceof H2ConnectionError) this.fail(err.code, err.message);
+      if (err instanceof H2ConnectionError) this.fail(err.code, err.reason);
       else if (err instanceof HpackError) this.fail(H2_ERROR.COMPRESSION_ERROR, err.message);
       else throw err;
     }

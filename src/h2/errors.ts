@@ -31,10 +31,13 @@ export function errorName(code: number): string {
 /** A connection error (§5.4.1): the connection sends GOAWAY with `code` and closes. */
 export class H2ConnectionError extends Error {
   readonly code: H2ErrorCode;
-  constructor(code: H2ErrorCode, message: string) {
-    super(`HTTP/2 connection error ${errorName(code)}: ${message}`);
+  /** What went wrong, without the code (the GOAWAY's debug data and the log line add it once). */
+  readonly reason: string;
+  constructor(code: H2ErrorCode, reason: string) {
+    super(`HTTP/2 connection error ${errorName(code)}: ${reason}`);
     this.name = "H2ConnectionError";
     this.code = code;
+    this.reason = reason;
   }
 }
 

@@ -120,6 +120,8 @@ test("client role: PUSH_PROMISE is a connection error (push is disabled in our S
     err && err.type === "error" && err.code === H2_ERROR.PROTOCOL_ERROR,
     JSON.stringify(err),
   );
+  // the reason alone: the log line adds "HTTP/2 connection error PROTOCOL_ERROR:" once
+  assert.ok(!/connection error/i.test(err.reason), `reason without the prefix: ${err.reason}`);
   assert.ok(s.frames().some((f) => f.type === FRAME.GOAWAY));
 });
 
