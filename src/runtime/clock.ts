@@ -1,14 +1,7 @@
 /** The data path's clock: one `Date.now()` per event-loop turn (HAProxy's `now_ms`), never going backwards. */
-
-/**
- * Bun runs the microtasks after each socket callback, so a microtask would end the cached time
- * after every event: `setImmediate` comes after the poll's whole batch. Deno runs the microtasks
- * after a batch of completed reads, and after each timer callback, so a microtask is the turn's end
- * there (as in `turn_end.ts`).
- */
-const atTurnEnd: (fn: () => void) => void = "Bun" in globalThis
-  ? (fn) => void setImmediate(fn)
-  : queueMicrotask;
+// a turn ends where turn_end.ts says: Bun after the poll's whole batch, Deno after a batch of
+// completed reads or a timer callback (its microtasks)
+import { afterIoEvents as atTurnEnd } from "./turn_end.ts";
 
 /** The time of this turn (ms since the epoch); 0: not read yet in this turn. */
 let cached = 0;

@@ -1,6 +1,7 @@
 /** Deno: a plain node:net connection behind the Socket interface, reading into its own buffers, whose pause stops reading from the kernel at once. */
 import type { Socket as NetSocket } from "node:net";
 import { NodeTlsSocket } from "./node_tls.ts";
+import { ReadBuffers } from "./read_buffers.ts";
 import type { SocketHandlers } from "./types.ts";
 
 /** The part of Deno's native libuv-style TCP handle (`socket._handle`) this adapter drives. */
@@ -10,15 +11,6 @@ interface ReadHandle {
   readStop(): number;
   useUserBuffer(buf: Uint8Array): void;
 }
-
-/** Reads go into a small buffer while idle or trickling, a large one while data streams (as deno_socket.ts). */
-const IDLE_READ = 2 * 1024;
-const READ_SIZE = 64 * 1024;
-/** A large read of at least this many bytes is handed over with its buffer; less is copied out. */
-const SMALL_READ = 8 * 1024;
-/** Large buffers given back when their connection went quiet, reused by the next that streams. */
-const spare: Uint8Array[] = [];
-const MAX_SPARE = 16;
 
 /** The socket's slots of node's `onread: { buffer, callback }` option (net.Socket keeps them under symbols), found on the first socket. */
 let slots: { buffer: symbol; callback: symbol; gen: symbol } | null | undefined;
@@ -47,8 +39,7 @@ export class DenoNetSocket extends NodeTlsSocket {
   readonly #s: NetSocket;
   #h: SocketHandlers | null = null;
   #paused = false;
-  #small: Uint8Array | null = null;
-  #large: Uint8Array | null = null;
+  #bufs: ReadBuffers | null = null;
   /** The buffer the handle reads into. */
   #inUse: Uint8Array | null = null;
   #own = false;
@@ -61,18 +52,18 @@ export class DenoNetSocket extends NodeTlsSocket {
     if (!h || typeof h.useUserBuffer !== "function" || !k) return;
     this.#own = true;
     this.#stop(); // nothing is read before the handlers are set
-    this.#small = new Uint8Array(IDLE_READ);
+    const bufs = this.#bufs = new ReadBuffers();
     const fields = s as unknown as Record<symbol, unknown>;
-    fields[k.buffer] = this.#small;
+    fields[k.buffer] = bufs.small;
     fields[k.callback] = (n: number, buf: Uint8Array) => this.#read(n, buf);
     fields[k.gen] = () => this.#next();
-    h.useUserBuffer(this.#small);
-    this.#inUse = this.#small;
+    h.useUserBuffer(bufs.small);
+    this.#inUse = bufs.small;
   }
 
   /** The buffer for the next read when it changed (node then hands it to the handle), else null. */
   #next(): Uint8Array | null {
-    const want = this.#large ?? this.#small;
+    const want = this.#bufs!.next;
     if (want === this.#inUse) return null;
     this.#inUse = want;
     return want;
@@ -85,19 +76,7 @@ export class DenoNetSocket extends NodeTlsSocket {
   /** `n` bytes read into `buf`; returns false to stop reading (paused or closed meanwhile). */
   #read(n: number, buf: Uint8Array): boolean {
     if (this.closed || this.#h === null) return false;
-    let chunk: Uint8Array;
-    if (buf !== this.#large) {
-      chunk = buf.slice(0, n);
-      if (n === buf.length) this.#large = spare.pop() ?? new Uint8Array(READ_SIZE);
-    } else if (n >= SMALL_READ) {
-      chunk = buf.subarray(0, n); // the receiver owns it now
-      this.#large = spare.pop() ?? new Uint8Array(READ_SIZE);
-    } else {
-      chunk = buf.slice(0, n);
-      if (spare.length < MAX_SPARE) spare.push(buf);
-      this.#large = null;
-    }
-    this.#h.data(chunk);
+    this.#h.data(this.#bufs!.take(buf, n));
     return !this.#paused && !this.closed;
   }
 

@@ -1,18 +1,7 @@
 /** Deno's socket: one read loop and a write queue over a Deno.Conn (TCP or TLS), in the Socket model. */
+import { ReadBuffers } from "./read_buffers.ts";
 import { HIGH_WATER_MARK, type Socket, type SocketHandlers, type TlsInfo } from "./types.ts";
 
-/**
- * Reads go into a small buffer while a connection is idle or trickles (an idle connection holds only
- * that: a pending read keeps its buffer), and into a large one while data streams: a read that fills
- * the small buffer switches to large, a read under SMALL_READ switches back.
- */
-const IDLE_READ = 2 * 1024;
-const READ_SIZE = 64 * 1024;
-/** In large mode, a read of at least this many bytes is handed over and a new buffer taken; less is copied out. */
-const SMALL_READ = 8 * 1024;
-/** Large buffers given back when their connection went quiet, reused by the next that streams. */
-const spare: Uint8Array[] = [];
-const MAX_SPARE = 16;
 /** Queued chunks are merged into one write up to this size. */
 const COALESCE_LIMIT = 64 * 1024;
 
@@ -60,39 +49,27 @@ export class DenoSocket implements Socket {
   }
 
   async #readLoop(): Promise<void> {
-    const small = new Uint8Array(IDLE_READ);
-    let large: Uint8Array | null = null;
+    const bufs = new ReadBuffers();
     try {
       while (!this.#closed) {
         if (this.#paused) {
           await new Promise<void>((resolve) => (this.#wake = resolve));
           continue;
         }
-        const n = await this.#conn.read(large ?? small);
+        const buf = bufs.next;
+        const n = await this.#conn.read(buf);
         if (this.#closed) break;
         if (n === null) {
           this.#h!.end();
           break;
         }
-        let chunk: Uint8Array;
-        if (large === null) {
-          chunk = small.slice(0, n);
-          if (n === IDLE_READ) large = spare.pop() ?? new Uint8Array(READ_SIZE);
-        } else if (n >= SMALL_READ) {
-          chunk = large.subarray(0, n); // the receiver owns it now
-          large = spare.pop() ?? new Uint8Array(READ_SIZE);
-        } else {
-          chunk = large.slice(0, n);
-          if (spare.length < MAX_SPARE) spare.push(large);
-          large = null;
-        }
-        this.#h!.data(chunk);
+        this.#h!.data(bufs.take(buf, n));
       }
     } catch (err) {
       this.#fail(err);
     }
     // the read that used it has settled: nobody else holds it
-    if (large !== null && spare.length < MAX_SPARE) spare.push(large);
+    bufs.release();
   }
 
   write(chunk: Uint8Array): boolean {
