@@ -1,6 +1,6 @@
 // Idle keep-alive connections side by side (issue 12): RSS per held connection and wrk beside them.
 //
-//   deno run -A scripts/idle_conns.ts [--conns N] [--paths haproxy,bun,deno] [--per-holder 5000]
+//   deno run -A scripts/idle_conns.ts [--conns N] [--paths haproxy,bun,binary,deno] [--per-holder 5000] [--port P]
 //
 // Started by hand, not in CI. For each proxy (HAProxy 2.6 `mode http` nbthread 1, tsproxy on Bun
 // and on Deno with the bench's config, access log on) in front of one nginx origin: RSS after start;
@@ -11,8 +11,9 @@
 import net from "node:net";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const ORIGIN_PORT = 21120;
-const PROXY_PORT = 21121;
+/** The origin's port (`--port`); the proxy listens on the next one. */
+let ORIGIN_PORT = 21120;
+let PROXY_PORT = 21121;
 const PROXY_CPU = "0";
 const GEN_CPU = "1";
 const REQUEST = "GET /small HTTP/1.1\r\nHost: idle\r\n\r\n";
@@ -37,9 +38,10 @@ function parse(args: string[]): Options {
     else if (a === "--per-holder") o.perHolder = Number(v), i++;
     else if (a === "--paths") o.paths = String(v).split(","), i++;
     else if (a === "--wrk-secs") o.wrkSecs = Number(v), i++;
+    else if (a === "--port") ORIGIN_PORT = Number(v), PROXY_PORT = ORIGIN_PORT + 1, i++;
     else {
       console.error(`idle_conns: unknown option ${a}
-usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths haproxy,bun,deno] [--wrk-secs S]`);
+usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths haproxy,bun,binary,deno] [--wrk-secs S] [--port P]`);
       Deno.exit(2);
     }
   }
@@ -274,7 +276,7 @@ async function measure(path: string, o: Options, tmp: string): Promise<Row> {
   const proxy = await startProxy(path, tmp, o.conns);
   const pid = proxy.child.pid;
   try {
-    await sleep(1000);
+    await sleep(3000); // tsproxy gives back its start-up pages a second after it serves
     const start = rssKiB(pid);
     await warm(200);
     await sleep(1000);

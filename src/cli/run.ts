@@ -68,9 +68,10 @@ export async function run(file: string, level: LogLevel): Promise<number> {
   // started by an upgrade: sockets no bind took left the config; the old process may now drain
   for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
   runtime.tellParentReady();
+  trimSoon(runtime);
   runtime.onSignal("SIGHUP", () => {
     log.info("SIGHUP received: reloading the configuration");
-    void handle.reload(); // logs its changes, or its errors
+    void handle.reload().then(() => trimSoon(runtime)); // logs its changes, or its errors
   });
   runtime.onSignal("SIGUSR1", () => {
     log.info("SIGUSR1 received: reopening the log files");
@@ -145,4 +146,16 @@ function untilStopped(
     };
   });
   return { done, stop: (why) => stop(why), stopping: () => stopping };
+}
+
+/** Start-up's (or a reload's) memory given back a second later, once the first turns have run. */
+function trimSoon(runtime: Runtime): void {
+  if (!runtime.trimStartup) return;
+  const trim = runtime.trimStartup;
+  const timer = setTimeout(() => {
+    void trim().then((kib) => {
+      if (kib > 0) getLogger(["tsproxy", "cli"]).debug`start-up pages given back: ${kib} KiB`;
+    });
+  }, 1000);
+  (timer as { unref?: () => void }).unref?.();
 }
