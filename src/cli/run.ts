@@ -12,6 +12,7 @@ import { loadConfigApart } from "./config_apart.ts";
 import { runMaster, workerCount } from "./master_run.ts";
 import { printConfigErrors, refusePermissions, write } from "./output.ts";
 import { serveMaster, workerIndex } from "./worker.ts";
+import { trimSoon } from "./trim_soon.ts";
 
 /** Runs the proxy from `file` until it is stopped; resolves with the exit code. */
 export async function run(file: string, level: LogLevel): Promise<number> {
@@ -147,23 +148,3 @@ function untilStopped(
   });
   return { done, stop: (why) => stop(why), stopping: () => stopping };
 }
-
-/**
- * Start-up's (or a reload's) memory given back a second later, once the first turns have run, and
- * again 15 s later: the JIT's background compiles and the first full collection touch code of
- * their own (5 MiB on Bun) that the idle proxy does not run again.
- */
-function trimSoon(runtime: Runtime): void {
-  if (!runtime.trimStartup) return;
-  const trim = runtime.trimStartup;
-  for (const delay of TRIM_AFTER_MS) {
-    const timer = setTimeout(() => {
-      void trim().then((kib) => {
-        if (kib > 0) getLogger(["tsproxy", "cli"]).debug`start-up pages given back: ${kib} KiB`;
-      });
-    }, delay);
-    (timer as { unref?: () => void }).unref?.();
-  }
-}
-
-const TRIM_AFTER_MS = [1000, 15_000];
