@@ -50,10 +50,12 @@ usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths h
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** VmRSS of a process in KiB (0 once it is gone). */
-function rssKiB(pid: number): number {
+/** VmRSS (or another field: RssAnon) of a process in KiB (0 once it is gone). */
+function rssKiB(pid: number, field = "VmRSS"): number {
   try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
+      Deno.readTextFileSync(`/proc/${pid}/status`),
+    );
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
@@ -228,6 +230,8 @@ interface Row {
   before: number;
   with: number;
   perConn: number;
+  /** The same from RssAnon: the connections' data without code pages faulted in or given back. */
+  perConnAnon: number;
   fds: number;
   rpsAlone: number;
   rpsBeside: number;
@@ -250,21 +254,21 @@ async function main(args: string[]): Promise<void> {
   console.log(
     `| ${
       pad("proxy", 14)
-    } | after start | before | with conns | KiB/conn |   fds | wrk alone req/s | wrk beside req/s | ratio |`,
+    } | after start | before | with conns | KiB/conn | anon KiB/conn |   fds | wrk alone req/s | wrk beside req/s | ratio |`,
   );
   console.log(
     `| ${
       "-".repeat(14)
-    } | ----------- | ------ | ---------- | -------- | ----- | --------------- | ---------------- | ----- |`,
+    } | ----------- | ------ | ---------- | -------- | ------------- | ----- | --------------- | ---------------- | ----- |`,
   );
   for (const r of rows) {
     const mib = (k: number) => (k / 1024).toFixed(1);
     console.log(
       `| ${pad(r.path, 14)} | ${mib(r.start).padStart(11)} | ${mib(r.before).padStart(6)} | ${
         mib(r.with).padStart(10)
-      } | ${r.perConn.toFixed(2).padStart(8)} | ${String(r.fds).padStart(5)} | ${
-        r.rpsAlone.toFixed(0).padStart(15)
-      } | ${r.rpsBeside.toFixed(0).padStart(16)} | ${
+      } | ${r.perConn.toFixed(2).padStart(8)} | ${r.perConnAnon.toFixed(2).padStart(13)} | ${
+        String(r.fds).padStart(5)
+      } | ${r.rpsAlone.toFixed(0).padStart(15)} | ${r.rpsBeside.toFixed(0).padStart(16)} | ${
         (r.rpsBeside / r.rpsAlone).toFixed(2).padStart(5)
       } |`,
     );
@@ -281,11 +285,13 @@ async function measure(path: string, o: Options, tmp: string): Promise<Row> {
     await warm(200);
     await sleep(1000);
     const before = rssKiB(pid);
+    const anonBefore = rssKiB(pid, "RssAnon");
     const holders = await openHeld(o.conns, o.perHolder);
-    let withConns: number, fds: number, rpsBeside: number;
+    let withConns: number, anonWith: number, fds: number, rpsBeside: number;
     try {
       await sleep(2000);
       withConns = rssKiB(pid);
+      anonWith = rssKiB(pid, "RssAnon");
       fds = fdCount(pid);
       rpsBeside = await wrk(o.wrkSecs);
     } finally {
@@ -295,7 +301,8 @@ async function measure(path: string, o: Options, tmp: string): Promise<Row> {
     const rpsAlone = await wrk(o.wrkSecs);
     console.error(`${path}: start ${start} KiB, before ${before}, with ${withConns}, ${fds} fds`);
     const perConn = (withConns - before) / o.conns;
-    return { path, start, before, with: withConns, perConn, fds, rpsAlone, rpsBeside };
+    const perConnAnon = (anonWith - anonBefore) / o.conns;
+    return { path, start, before, with: withConns, perConn, perConnAnon, fds, rpsAlone, rpsBeside };
   } finally {
     await stopProc(proxy);
   }
