@@ -42,6 +42,18 @@ interface Madvise {
   symbols: { madvise(addr: bigint, len: bigint, advice: number): number };
 }
 
+let loaded: Madvise | undefined;
+
+/** libc's madvise(2) through bun:ffi, loaded once (each dlopen compiles a trampoline). */
+async function loadMadvise(): Promise<Madvise> {
+  const ffi = await import("bun:ffi" as string) as {
+    dlopen(lib: string, symbols: Record<string, unknown>): Madvise;
+    FFIType: { u64: unknown; i32: unknown };
+  };
+  const { u64, i32 } = ffi.FFIType;
+  return ffi.dlopen("libc.so.6", { madvise: { args: [u64, u64, i32], returns: i32 } });
+}
+
 /**
  * Drops the resident pages of the executable's read-only mappings; returns the KiB they held
  * (0 where it cannot: not Linux, no libc.so.6, or TSPROXY_TRIM=0). The code the proxy runs comes
@@ -53,12 +65,7 @@ export async function trimStartupPages(): Promise<number> {
   let libc: Madvise;
   let maps: Mapping[];
   try {
-    const ffi = await import("bun:ffi" as string) as {
-      dlopen(lib: string, symbols: Record<string, unknown>): Madvise;
-      FFIType: { u64: unknown; i32: unknown };
-    };
-    const { u64, i32 } = ffi.FFIType;
-    libc = ffi.dlopen("libc.so.6", { madvise: { args: [u64, u64, i32], returns: i32 } });
+    libc = loaded ??= await loadMadvise();
     maps = cleanMappings(readFileSync("/proc/self/smaps", "utf8"), realpathSync(process.execPath));
   } catch {
     return 0; // no libc.so.6 (musl) or no /proc: nothing to give back
