@@ -197,6 +197,8 @@ async function main(argv: string[]): Promise<number> {
       case "run": {
         const file = requireConfig(values.config, positionals),
           level = logLevel(values["log-level"] ?? "info");
+        // on Bun the process starts again in place with JSC's RAM size set (returns if it does not)
+        await (await getRuntime()).restartTuned?.();
         // the serving path's modules load here: `check`, `ctl` and the config child never load them
         const { run } = await import("./src/cli/run.ts");
         return await run(file, level);

@@ -8,6 +8,7 @@ import { startBunSuccessor, tellBunParentReady } from "./bun_successor.ts";
 import { holdBunListening, startBunWorker } from "./bun_workers.ts";
 import { runBunSelf } from "./bun_self.ts";
 import { trimStartupPages } from "./bun_trim.ts";
+import { restartWithJscRam } from "./bun_jsc_ram.ts";
 import { parentChannel } from "./parent_channel.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
@@ -121,6 +122,7 @@ export const bunRuntime: Runtime = {
   startSuccessor: startBunSuccessor,
   tellParentReady: tellBunParentReady,
   trimStartup: trimStartupPages,
+  restartTuned: restartWithJscRam,
   holdListening: (host, port) => holdBunListening(host, port, bunRuntime.inherited),
   startWorker: startBunWorker,
   runSelf: runBunSelf,

@@ -183,6 +183,11 @@ export interface Runtime {
    */
   trimStartup?(): Promise<number>;
   /**
+   * Before `run` loads anything: starts this process again in place (same pid) with the runtime's
+   * memory settings (Bun: JSC's RAM size), or returns when it does not. Absent where there are none.
+   */
+  restartTuned?(): Promise<void>;
+  /**
    * Binds `host:port` (or takes the socket handed over for it at an upgrade) and holds it without
    * accepting, so worker processes accept on it; absent where sockets cannot be handed over.
    */
