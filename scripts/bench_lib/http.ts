@@ -405,8 +405,8 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     async warmup(port) {
       await wrk(wrkArgs(spec, port), warmupSecs);
     },
-    async measure(port) {
-      const out = await wrk(wrkArgs(spec, port), duration, true);
+    async measure(port, secs = duration) {
+      const out = await wrk(wrkArgs(spec, port), secs, true);
       const r = parseWrk(out);
       if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
       const warnings: string[] = [];
