@@ -15,7 +15,7 @@ const HELP =
   --only    run one mode (default: tcp, then http)
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
-              tcp only:   bun-workers (global.workers: 2, unpinned)
+              tcp and http: bun-workers (global.workers: 2, unpinned)
               http only:  bun-rules, bun-stick, bun-shared (the stick table shared
                 through a redis-server the bench starts), bun-nolog, nginx, bun-naive
               http, tsproxy at --base REV: bun-base, deno-base
