@@ -142,7 +142,7 @@ export class H2Connection extends H2ConnectionBase {
         `DATA on a stream the ${this.#peer} ended`,
       );
     }
-    if (!s.recvWindow.consume(len)) {
+    if (len > s.recvWindow) {
       this.releaseConnection(len);
       throw new H2StreamError(
         s.id,
@@ -150,6 +150,7 @@ export class H2Connection extends H2ConnectionBase {
         `DATA of ${len} bytes over the stream window`,
       );
     }
+    s.recvWindow -= len;
     if (len > data.length) this.releaseConnection(len - data.length);
     const endStream = (f.flags & FLAG.END_STREAM) !== 0;
     s.received += data.length;
@@ -249,7 +250,7 @@ export class H2Connection extends H2ConnectionBase {
   #onSettingsAck(): void {
     const delta = this.limits.initialWindowSize - this.localInitialWindow;
     this.localInitialWindow = this.limits.initialWindowSize;
-    for (const s of this.streams.open.values()) s.recvWindow.size += delta;
+    for (const s of this.streams.open.values()) s.recvWindow += delta;
     this.decoder.settingsTableSize = this.limits.headerTableSize;
   }
 
@@ -290,10 +291,7 @@ export class H2Connection extends H2ConnectionBase {
       return this.send.flushBlocked();
     }
     if (!s) return;
-    if (!s.sendWindow.grow(inc)) {
-      throw new H2StreamError(s.id, H2_ERROR.FLOW_CONTROL_ERROR, "stream send window over 2^31-1");
-    }
-    this.send.flush(s);
+    this.send.windowUpdate(s, inc);
     this.settle(s);
   }
 }

@@ -1,8 +1,8 @@
 /** The sending half of an HTTP/2 connection: field sections, DATA within both windows, trailers, RST_STREAM, GOAWAY. */
-import { H2_ERROR, H2ConnectionError } from "./errors.ts";
+import { H2_ERROR, H2ConnectionError, H2StreamError } from "./errors.ts";
 import { DEFAULT_WINDOW, FLAG, FRAME, MIN_MAX_FRAME_SIZE } from "./frame.ts";
 import { encodeGoaway, encodeHeaderBlock, encodeRstStream } from "./frame_writer.ts";
-import { FlowWindow } from "./flow_window.ts";
+import { FlowWindow, mayGrow } from "./flow_window.ts";
 import { type FieldToEncode, HpackEncoder } from "./hpack_encoder.ts";
 import type { Outbox } from "./outbox.ts";
 import type { H2Stream } from "./stream.ts";
@@ -69,12 +69,12 @@ export class H2Sender {
   #send(s: H2Stream, data: Uint8Array, end: boolean): number {
     let o = 0;
     while (o < data.length) {
-      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+      const room = Math.min(s.sendWindow, this.window.size, this.peerMaxFrameSize);
       if (room <= 0) return o;
       const n = Math.min(room, data.length - o);
       const last = end && o + n === data.length;
       this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, data, o, o + n);
-      s.sendWindow.size -= n;
+      s.sendWindow -= n;
       this.window.size -= n;
       o += n;
       if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
@@ -85,7 +85,7 @@ export class H2Sender {
   /** Sends as much of a stream's pending data as the windows and the peer's frame size allow. */
   flush(s: H2Stream): void {
     while (s.pendingBytes > 0) {
-      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+      const room = Math.min(s.sendWindow, this.window.size, this.peerMaxFrameSize);
       if (room <= 0) {
         if (this.window.size <= 0) this.#blocked.add(s);
         return;
@@ -95,7 +95,7 @@ export class H2Sender {
       const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
         !s.pendingTrailers;
       this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head, 0, n);
-      s.sendWindow.size -= n;
+      s.sendWindow -= n;
       this.window.size -= n;
       s.pendingBytes -= n;
       if (n === head.length) s.pending.shift();
@@ -112,6 +112,15 @@ export class H2Sender {
       if (!this.#out.endLastData(s.id)) this.#out.frame(FRAME.DATA, FLAG.END_STREAM, s.id, EMPTY);
       s.state = nextState(s.state, "send-end-stream") ?? "closed";
     }
+  }
+
+  /** The peer's WINDOW_UPDATE for a stream: its window grows (a stream error past 2^31-1), held data goes. */
+  windowUpdate(s: H2Stream, inc: number): void {
+    if (!mayGrow(s.sendWindow, inc)) {
+      throw new H2StreamError(s.id, H2_ERROR.FLOW_CONTROL_ERROR, "stream send window over 2^31-1");
+    }
+    s.sendWindow += inc;
+    this.flush(s);
   }
 
   /** After the connection window grew: flushes the streams that were waiting for it. */
@@ -135,12 +144,13 @@ export class H2Sender {
     const delta = value - this.peerInitialWindow;
     this.peerInitialWindow = value;
     for (const s of streams) {
-      if (!s.sendWindow.grow(delta)) {
+      if (!mayGrow(s.sendWindow, delta)) {
         throw new H2ConnectionError(
           H2_ERROR.FLOW_CONTROL_ERROR,
           `SETTINGS_INITIAL_WINDOW_SIZE ${value} overflows the window of stream ${s.id}`,
         );
       }
+      s.sendWindow += delta;
     }
     if (delta > 0) { for (const s of streams) this.flush(s); }
   }

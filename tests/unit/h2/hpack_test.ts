@@ -313,7 +313,27 @@ test("HpackDecoder hands out the tables' own field objects for indexed hits (no 
   assert.equal(again.headers[0], first.headers[0], "static entry: one shared object");
   assert.equal(again.headers[1], first.headers[1], "dynamic entry: the object added to the table");
   assert.equal(again.size, first.size);
-  // a literal without indexing is a new object each time
+});
+
+test("HpackDecoder hands out one object for a literal without indexing sent again (nghttp2's :path)", () => {
+  const d = new HpackDecoder();
   const lit = "040c2f73616d706c652f70617468"; // :path /sample/path (C.2.2)
-  assert.notEqual(d.decode(hex(lit)).headers[0], d.decode(hex(lit)).headers[0]);
+  const first = d.decode(hex(lit)).headers[0]!;
+  assert.deepEqual([first.name, first.value], [":path", "/sample/path"]);
+  assert.equal(d.decode(hex(lit)).headers[0], first, "the same bytes: the same object");
+  // another value, or another (indexed) name with the same value bytes: another object
+  const other = d.decode(hex("040c2f73616d706c652f70617469")).headers[0]!;
+  assert.deepEqual([other.name, other.value], [":path", "/sample/pati"]);
+  const named = d.decode(hex("010c2f73616d706c652f70617468")).headers[0]!;
+  assert.deepEqual([named.name, named.value], [":authority", "/sample/path"]);
+  // four more values push the first out of the ring: decoded again, equal but a new object
+  for (const c of ["61", "62", "63", "64"]) d.decode(hex(`040c2f73616d706c652f706174${c}`));
+  const again = d.decode(hex(lit)).headers[0]!;
+  assert.notEqual(again, first);
+  assert.equal(again.value, "/sample/path");
+  // never indexed (0001) is not shared; a truncated literal is still refused
+  const never = "140c2f73616d706c652f70617468";
+  assert.notEqual(d.decode(hex(never)).headers[0], d.decode(hex(never)).headers[0]);
+  assert.throws(() => d.decode(hex("04")), /truncated string/);
+  assert.throws(() => d.decode(hex("040d2f73616d706c652f70617468")), /longer than the block/);
 });
