@@ -36,7 +36,7 @@ export class HpackEncoder {
   #scratch = new Uint8Array(256);
 
   constructor(peerTableSize = 4096, options: HpackEncoderOptions = {}) {
-    this.table = new DynamicTable(peerTableSize);
+    this.table = new DynamicTable(peerTableSize, true);
     this.#huffman = options.huffman !== "never";
   }
 

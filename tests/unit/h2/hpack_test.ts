@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HpackError } from "../../../src/h2/errors.ts";
 import { HpackDecoder } from "../../../src/h2/hpack_decoder.ts";
+import { DynamicTable } from "../../../src/h2/hpack_dynamic_table.ts";
 import { HpackEncoder } from "../../../src/h2/hpack_encoder.ts";
 import { huffmanDecode, huffmanEncode } from "../../../src/h2/hpack_huffman.ts";
 import { decodeInteger, encodeInteger } from "../../../src/h2/hpack_integer.ts";
@@ -336,4 +337,28 @@ test("HpackDecoder hands out one object for a literal without indexing sent agai
   assert.notEqual(d.decode(hex(never)).headers[0], d.decode(hex(never)).headers[0]);
   assert.throws(() => d.decode(hex("04")), /truncated string/);
   assert.throws(() => d.decode(hex("040d2f73616d706c652f70617468")), /longer than the block/);
+});
+
+test("DynamicTable: an encoder's indexed lookups find what a scan finds, through evictions and resizes", () => {
+  const scan = new DynamicTable(200), indexed = new DynamicTable(200, true);
+  const names = ["date", "server", "x"], values = ["a", "bb", "Mon, 07 Dec 2026 18:40:00 GMT"];
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let step = 0; step < 2000; step++) {
+    if (next(50) === 0) {
+      const size = next(4) * 100;
+      scan.resize(size);
+      indexed.resize(size);
+    } else {
+      const [name, value] = [names[next(3)]!, values[next(3)]!];
+      scan.add(name, value);
+      indexed.add(name, value);
+    }
+    for (const name of [...names, "none"]) {
+      assert.equal(indexed.findName(name), scan.findName(name), `findName ${name} at ${step}`);
+      for (const value of values) {
+        assert.equal(indexed.findPair(name, value), scan.findPair(name, value), `at ${step}`);
+      }
+    }
+  }
 });
