@@ -61,8 +61,15 @@ export class DynamicTable {
     return this.#fields[this.#fields.length - i]!;
   }
 
+  /** Changes with every add and resize: equal versions, equal tables (an encoder's block may be reused). */
+  get version(): number {
+    return this.#changes;
+  }
+  #changes = 0;
+
   /** Sets the maximum size and evicts the oldest entries until the table fits (§4.3). */
   resize(maxSize: number): void {
+    this.#changes++;
     this.#maxSize = maxSize;
     this.#evict(0);
   }
@@ -73,6 +80,7 @@ export class DynamicTable {
    * kept, when it was too large).
    */
   add(name: string, value: string): HeaderField {
+    this.#changes++;
     const size = entrySize(name, value);
     const field: HeaderField = { name, lname: name, value };
     if (size > this.#maxSize) {

@@ -362,3 +362,31 @@ test("DynamicTable: an encoder's indexed lookups find what a scan finds, through
     }
   }
 });
+
+test("HpackEncoder: the same fields again are the same bytes only while the table is unchanged", () => {
+  const enc = new HpackEncoder(), dec = new HpackDecoder();
+  const fields = [
+    { name: ":status", value: "200" },
+    { name: "Server", lname: "server", value: "nginx" },
+    { name: "date", value: "Mon, 07 Dec 2026 18:40:00 GMT" },
+  ];
+  const blocks: string[] = [];
+  const round = (fs: typeof fields) => {
+    const block = enc.encode(fs);
+    blocks.push(toHex(block));
+    return dec.decode(block).headers.map((h) => [h.name, h.value]);
+  };
+  const want = fields.map((f) => [f.lname ?? f.name, f.value]);
+  assert.deepEqual(round(fields), want); // adds server and date to the table
+  assert.deepEqual(round(fields), want); // all indexed now
+  assert.deepEqual(round(fields.map((f) => ({ ...f }))), want); // equal fields, other objects
+  assert.notEqual(blocks[1], blocks[0]);
+  assert.equal(blocks[2], blocks[1]);
+  const later = [...fields.slice(0, 2), { name: "date", value: "Mon, 07 Dec 2026 18:40:01 GMT" }];
+  assert.deepEqual(round(later), later.map((f) => [f.lname ?? f.name, f.value]));
+  assert.deepEqual(round(fields), want); // the table changed: encoded again, still decodes right
+  enc.setPeerTableSize(0);
+  dec.settingsTableSize = 0;
+  assert.deepEqual(round(fields), want); // a size update first: not the last block's bytes
+  assert.equal(blocks[5]!.replace(/ /g, "").slice(0, 2), "20");
+});
