@@ -52,14 +52,14 @@ export class H2Sender {
       // nothing waits: send what the windows allow straight from the caller's bytes
       const sent = this.#send(s, data, endStream && !s.pendingTrailers);
       if (sent < data.length) {
-        s.pending.push(data.slice(sent));
+        (s.pending ??= []).push(data.slice(sent));
         s.pendingBytes += data.length - sent;
         if (this.window.size <= 0) this.#blocked.add(s);
         return;
       }
       if (!s.pendingEnd || s.state === "closed" || s.state === "half-closed-local") return;
     } else if (data.length > 0) {
-      s.pending.push(data.slice());
+      (s.pending ??= []).push(data.slice());
       s.pendingBytes += data.length;
     }
     this.flush(s);
@@ -84,22 +84,23 @@ export class H2Sender {
 
   /** Sends as much of a stream's pending data as the windows and the peer's frame size allow. */
   flush(s: H2Stream): void {
-    while (s.pendingBytes > 0) {
+    const pending = s.pending;
+    while (pending !== null && s.pendingBytes > 0) {
       const room = Math.min(s.sendWindow, this.window.size, this.peerMaxFrameSize);
       if (room <= 0) {
         if (this.window.size <= 0) this.#blocked.add(s);
         return;
       }
-      const head = s.pending[0]!;
+      const head = pending[0]!;
       const n = Math.min(room, head.length);
-      const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
+      const last = n === head.length && pending.length === 1 && s.pendingEnd &&
         !s.pendingTrailers;
       this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head, 0, n);
       s.sendWindow -= n;
       this.window.size -= n;
       s.pendingBytes -= n;
-      if (n === head.length) s.pending.shift();
-      else s.pending[0] = head.subarray(n);
+      if (n === head.length) pending.shift();
+      else pending[0] = head.subarray(n);
       if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
     }
     this.#blocked.delete(s);
@@ -134,8 +135,8 @@ export class H2Sender {
   /** Forgets a stream's queued data (it was reset, or it ended having sent everything: nothing to do). */
   drop(s: H2Stream): void {
     if (this.#blocked.size > 0) this.#blocked.delete(s);
-    if (s.pending.length === 0) return;
-    s.pending = [];
+    if (s.pending === null) return;
+    s.pending = null;
     s.pendingBytes = 0;
   }
 

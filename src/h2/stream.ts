@@ -26,8 +26,8 @@ export class H2Stream {
   responded = false;
   /** Client role: the request was HEAD, so a response's content-length does not count DATA. */
   headRequest = false;
-  /** Body bytes waiting for window, then END_STREAM and trailers if asked. */
-  pending: Uint8Array[] = [];
+  /** Body bytes waiting for window (null until some wait), then END_STREAM and trailers if asked. */
+  pending: Uint8Array[] | null = null;
   pendingBytes = 0;
   pendingEnd = false;
   pendingTrailers: readonly FieldToEncode[] | null = null;
