@@ -1,15 +1,32 @@
 /** Deno: a plain node:net connection behind the Socket interface, reading into its own buffers, whose pause stops reading from the kernel at once. */
 import type { Socket as NetSocket } from "node:net";
+import { canTakeStreams, type TakeableHandle, takeConn } from "./deno_rid_conn.ts";
+import { DenoSocket } from "./deno_socket.ts";
 import { NodeTlsSocket } from "./node_tls.ts";
 import { ReadBuffers } from "./read_buffers.ts";
 import type { SocketHandlers } from "./types.ts";
 
+/** The handle's slot naming the adapter that reads it (for the shared `onread`). */
+const OWNER = Symbol("DenoNetSocket");
+
+type OnRead = (this: ReadHandle, ab?: ArrayBuffer) => unknown;
+
 /** The part of Deno's native libuv-style TCP handle (`socket._handle`) this adapter drives. */
-interface ReadHandle {
+interface ReadHandle extends TakeableHandle {
   reading: boolean;
   readStart(): number;
   readStop(): number;
   useUserBuffer(buf: Uint8Array): void;
+  /** Read when reading starts: called with the bytes' buffer, or nothing at end of stream or an error. */
+  onread: OnRead;
+  [OWNER]?: DenoNetSocket;
+}
+
+/** The parts of node's stream state the FIN hand-over looks at. */
+interface StreamState {
+  destroyed: boolean;
+  _readableState: { ended: boolean };
+  _writableState: { writing: boolean; ending: boolean };
 }
 
 /** The socket's slots of node's `onread: { buffer, callback }` option (net.Socket keeps them under symbols), found on the first socket. */
@@ -34,6 +51,12 @@ function slotsOf(s: NetSocket): typeof slots {
  * handle's reading in the same call (not one more byte leaves the kernel's buffer; TCP's window
  * pushes back on the peer) and resume starts it again. End of stream and errors keep node's path.
  * Where the slots are missing (another runtime version), `data` events are used instead.
+ *
+ * After the peer's FIN, the handle cannot write: Deno 2.9's uv_compat poll, finding the socket
+ * readable while writes wait and the handle not reading, peeks, takes the FIN for a close and fails
+ * the waiting writes with EPIPE. So when the FIN is read with no write waiting in the handle, the
+ * stream is taken out of it (`takeStream`, in the same poll, before its write step) and the rest of
+ * the connection is written by a DenoSocket over that stream (Deno.Conn's own write path).
  */
 export class DenoNetSocket extends NodeTlsSocket {
   readonly #s: NetSocket;
@@ -43,11 +66,20 @@ export class DenoNetSocket extends NodeTlsSocket {
   /** The buffer the handle reads into. */
   #inUse: Uint8Array | null = null;
   #own = false;
+  /** node's `onread` of the handle, which the shared one calls first. */
+  #nodeOnread: OnRead | null = null;
+  /** The writer of the connection once its stream left the handle after the peer's FIN. */
+  #after: DenoSocket | null = null;
 
   constructor(s: NetSocket) {
     super(s, undefined, "stream");
     this.#s = s;
     const h = this.#handle();
+    if (h && canTakeStreams(h) && typeof h.onread === "function") {
+      this.#nodeOnread = h.onread;
+      h[OWNER] = this;
+      h.onread = DenoNetSocket.#onread; // taken at the next readStart (#stop below, then #restart)
+    }
     const k = slotsOf(s);
     if (!h || typeof h.useUserBuffer !== "function" || !k) return;
     this.#own = true;
@@ -99,6 +131,51 @@ export class DenoNetSocket extends NodeTlsSocket {
     this.#paused = false;
     super.resume();
     if (this.#h !== null && !this.#paused) this.#restart(); // not paused again by a handler
+  }
+
+  /** The handle's `onread`: node's, then the hand-over when it was the peer's FIN. */
+  static #onread(this: ReadHandle, ab?: ArrayBuffer): unknown {
+    const me = this[OWNER]!;
+    const out = me.#nodeOnread!.call(this, ab);
+    if (ab === undefined) me.#readEnded(this);
+    return out;
+  }
+
+  /** End of stream or a read error was just handled by node: after a FIN, hand the stream over. */
+  #readEnded(h: ReadHandle): void {
+    const st = this.#s as unknown as StreamState;
+    if (this.#after || this.closed || st.destroyed || !st._readableState.ended) return;
+    // a write waiting in the handle would be lost with the stream; our shutdown needs no more writes
+    if (st._writableState.writing || st._writableState.ending) return;
+    const after = this.#after = new DenoSocket(takeConn(h, this), undefined, true);
+    after.setHandlers({
+      data() {},
+      end() {},
+      drain: () => this.#h?.drain(),
+      close: (err) => {
+        if (this.closed) return;
+        if (err) this.#s.destroy(err); // reported through node's error and close events
+        else this.close();
+      },
+    });
+  }
+
+  override get pending(): number {
+    return super.pending + (this.#after?.pending ?? 0);
+  }
+
+  override write(chunk: Uint8Array): boolean {
+    return this.#after ? this.#after.write(chunk) : super.write(chunk);
+  }
+
+  override shutdown(): void {
+    if (this.#after) this.#after.shutdown();
+    else super.shutdown();
+  }
+
+  override close(): void {
+    super.close();
+    this.#after?.close();
   }
 
   #stop(): void {
