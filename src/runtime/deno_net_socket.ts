@@ -54,9 +54,12 @@ function slotsOf(s: NetSocket): typeof slots {
  *
  * After the peer's FIN, the handle cannot write: Deno 2.9's uv_compat poll, finding the socket
  * readable while writes wait and the handle not reading, peeks, takes the FIN for a close and fails
- * the waiting writes with EPIPE. So when the FIN is read with no write waiting in the handle, the
- * stream is taken out of it (`takeStream`, in the same poll, before its write step) and the rest of
- * the connection is written by a DenoSocket over that stream (Deno.Conn's own write path).
+ * the waiting writes with EPIPE. So the stream is taken out of the handle (`takeStream`) and the
+ * rest of the connection runs on a DenoSocket over it (Deno.Conn's own ops) when the FIN is read
+ * with no write waiting in the handle (in the same poll, before its write step), and once the
+ * handle had to queue a write (the kernel's buffer was full: a download, a slow reader) when that
+ * write is done, before a FIN can come while one waits. What stays exposed: a FIN that arrives
+ * while the first write the handle ever queued still waits (that write fails with EPIPE).
  */
 export class DenoNetSocket extends NodeTlsSocket {
   readonly #s: NetSocket;
@@ -68,8 +71,10 @@ export class DenoNetSocket extends NodeTlsSocket {
   #own = false;
   /** node's `onread` of the handle, which the shared one calls first. */
   #nodeOnread: OnRead | null = null;
-  /** The writer of the connection once its stream left the handle after the peer's FIN. */
+  /** The connection once its stream left the handle (see the class comment). */
   #after: DenoSocket | null = null;
+  /** The handle once had to queue a write. */
+  #queued = false;
 
   constructor(s: NetSocket) {
     super(s, undefined, "stream");
@@ -121,6 +126,7 @@ export class DenoNetSocket extends NodeTlsSocket {
 
   override pause(): void {
     this.#paused = true;
+    if (this.#after) return this.#after.pause();
     super.pause();
     // before the handlers too: a `data` listener added to a stream not paused would resume it
     this.#s.pause();
@@ -129,6 +135,7 @@ export class DenoNetSocket extends NodeTlsSocket {
 
   override resume(): void {
     this.#paused = false;
+    if (this.#after) return this.#after.resume();
     super.resume();
     if (this.#h !== null && !this.#paused) this.#restart(); // not paused again by a handler
   }
@@ -137,20 +144,37 @@ export class DenoNetSocket extends NodeTlsSocket {
   static #onread(this: ReadHandle, ab?: ArrayBuffer): unknown {
     const me = this[OWNER]!;
     const out = me.#nodeOnread!.call(this, ab);
-    if (ab === undefined) me.#readEnded(this);
+    if (ab === undefined) me.#readEnded();
     return out;
   }
 
   /** End of stream or a read error was just handled by node: after a FIN, hand the stream over. */
-  #readEnded(h: ReadHandle): void {
+  #readEnded(): void {
     const st = this.#s as unknown as StreamState;
     if (this.#after || this.closed || st.destroyed || !st._readableState.ended) return;
     // a write waiting in the handle would be lost with the stream; our shutdown needs no more writes
     if (st._writableState.writing || st._writableState.ending) return;
-    const after = this.#after = new DenoSocket(takeConn(h, this), undefined, true);
+    this.#handOver(true);
+  }
+
+  /** A write's callback: once the handle had to queue bytes, hand the stream over when none wait. */
+  protected override afterWrite(): void {
+    if (!this.#queued || this.#after || this.closed) return;
+    const st = this.#s as unknown as StreamState;
+    if (st.destroyed || st._writableState.writing || st._writableState.ending) return;
+    this.#handOver(false);
+  }
+
+  /** Moves the connection onto a DenoSocket over the handle's stream (`ended`: the peer's FIN was read). */
+  #handOver(ended: boolean): void {
+    const h = this.#handle()!;
+    this.#stop();
+    const after = this.#after = new DenoSocket(takeConn(h, this), undefined, ended);
+    this.#bufs?.release(); // the handle reads no more
+    if (this.#paused) after.pause();
     after.setHandlers({
-      data() {},
-      end() {},
+      data: (chunk) => this.#h?.data(chunk),
+      end: () => this.#h?.end(),
       drain: () => this.#h?.drain(),
       close: (err) => {
         if (this.closed) return;
@@ -165,7 +189,13 @@ export class DenoNetSocket extends NodeTlsSocket {
   }
 
   override write(chunk: Uint8Array): boolean {
-    return this.#after ? this.#after.write(chunk) : super.write(chunk);
+    if (this.#after) return this.#after.write(chunk);
+    const ok = super.write(chunk);
+    // the kernel did not take it all: the handle queued the rest (see afterWrite)
+    if (!this.#queued && this.#nodeOnread !== null) {
+      this.#queued = (this.#s as unknown as StreamState)._writableState.writing;
+    }
+    return ok;
   }
 
   override shutdown(): void {
@@ -176,6 +206,10 @@ export class DenoNetSocket extends NodeTlsSocket {
   override close(): void {
     super.close();
     this.#after?.close();
+  }
+
+  override setNoDelay(on: boolean): void {
+    if (!this.#after) super.setNoDelay(on); // the taken stream keeps the socket's option
   }
 
   #stop(): void {

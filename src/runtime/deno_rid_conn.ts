@@ -3,6 +3,7 @@ import type { DenoConn } from "./deno_socket.ts";
 
 /** The resource operations of Deno's core that Deno.Conn itself runs on. */
 interface Core {
+  read(rid: number, buf: Uint8Array): Promise<number>;
   write(rid: number, buf: Uint8Array): Promise<number>;
   shutdown(rid: number): Promise<void>;
   close(rid: number): void;
@@ -22,8 +23,8 @@ function coreOps(): Core | null {
     const c = internal
       ? (Deno as unknown as Record<symbol, { core?: Partial<Core> }>)[internal]?.core
       : undefined;
-    core = c && typeof c.write === "function" && typeof c.shutdown === "function" &&
-        typeof c.close === "function"
+    core = c && typeof c.read === "function" && typeof c.write === "function" &&
+        typeof c.shutdown === "function" && typeof c.close === "function"
       ? c as Core
       : null;
   } catch {
@@ -39,7 +40,8 @@ export function canTakeStreams(h: TakeableHandle | null): boolean {
 
 /**
  * Takes the stream out of `h` (the handle no longer reads, writes or polls it) and returns it as a
- * connection for writing only: its peer already sent FIN, so reads end at once.
+ * connection (Deno.Conn's read and write ops on its resource). Call it only when no write waits in
+ * the handle: one that does is left there, unsent.
  */
 export function takeConn(
   h: TakeableHandle,
@@ -51,7 +53,10 @@ export function takeConn(
   return {
     remoteAddr: { transport: "tcp", hostname: addr.remoteAddress, port: addr.remotePort },
     localAddr: { transport: "tcp", hostname: addr.localAddress, port: addr.localPort },
-    read: () => Promise.resolve(null),
+    read: async (buf) => {
+      const n = await c.read(rid, buf);
+      return n === 0 ? null : n;
+    },
     write: (buf) => c.write(rid, buf),
     closeWrite: () => c.shutdown(rid),
     close() {
