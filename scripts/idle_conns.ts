@@ -1,6 +1,6 @@
 // Idle keep-alive connections side by side (issue 12): RSS per held connection and wrk beside them.
 //
-//   deno run -A scripts/idle_conns.ts [--conns N] [--paths haproxy,bun,deno] [--per-holder 5000]
+//   deno run -A scripts/idle_conns.ts [--conns N] [--paths haproxy,bun,binary,deno] [--per-holder 5000] [--port P]
 //
 // Started by hand, not in CI. For each proxy (HAProxy 2.6 `mode http` nbthread 1, tsproxy on Bun
 // and on Deno with the bench's config, access log on) in front of one nginx origin: RSS after start;
@@ -11,8 +11,9 @@
 import net from "node:net";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-const ORIGIN_PORT = 21120;
-const PROXY_PORT = 21121;
+/** The origin's port (`--port`); the proxy listens on the next one. */
+let ORIGIN_PORT = 21120;
+let PROXY_PORT = 21121;
 const PROXY_CPU = "0";
 const GEN_CPU = "1";
 const REQUEST = "GET /small HTTP/1.1\r\nHost: idle\r\n\r\n";
@@ -37,9 +38,10 @@ function parse(args: string[]): Options {
     else if (a === "--per-holder") o.perHolder = Number(v), i++;
     else if (a === "--paths") o.paths = String(v).split(","), i++;
     else if (a === "--wrk-secs") o.wrkSecs = Number(v), i++;
+    else if (a === "--port") ORIGIN_PORT = Number(v), PROXY_PORT = ORIGIN_PORT + 1, i++;
     else {
       console.error(`idle_conns: unknown option ${a}
-usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths haproxy,bun,deno] [--wrk-secs S]`);
+usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths haproxy,bun,binary,deno] [--wrk-secs S] [--port P]`);
       Deno.exit(2);
     }
   }
@@ -48,10 +50,12 @@ usage: deno run -A scripts/idle_conns.ts [--conns N] [--per-holder N] [--paths h
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** VmRSS of a process in KiB (0 once it is gone). */
-function rssKiB(pid: number): number {
+/** VmRSS (or another field: RssAnon) of a process in KiB (0 once it is gone). */
+function rssKiB(pid: number, field = "VmRSS"): number {
   try {
-    const m = /^VmRSS:\s+(\d+) kB/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(
+      Deno.readTextFileSync(`/proc/${pid}/status`),
+    );
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;
@@ -226,6 +230,8 @@ interface Row {
   before: number;
   with: number;
   perConn: number;
+  /** The same from RssAnon: the connections' data without code pages faulted in or given back. */
+  perConnAnon: number;
   fds: number;
   rpsAlone: number;
   rpsBeside: number;
@@ -248,21 +254,21 @@ async function main(args: string[]): Promise<void> {
   console.log(
     `| ${
       pad("proxy", 14)
-    } | after start | before | with conns | KiB/conn |   fds | wrk alone req/s | wrk beside req/s | ratio |`,
+    } | after start | before | with conns | KiB/conn | anon KiB/conn |   fds | wrk alone req/s | wrk beside req/s | ratio |`,
   );
   console.log(
     `| ${
       "-".repeat(14)
-    } | ----------- | ------ | ---------- | -------- | ----- | --------------- | ---------------- | ----- |`,
+    } | ----------- | ------ | ---------- | -------- | ------------- | ----- | --------------- | ---------------- | ----- |`,
   );
   for (const r of rows) {
     const mib = (k: number) => (k / 1024).toFixed(1);
     console.log(
       `| ${pad(r.path, 14)} | ${mib(r.start).padStart(11)} | ${mib(r.before).padStart(6)} | ${
         mib(r.with).padStart(10)
-      } | ${r.perConn.toFixed(2).padStart(8)} | ${String(r.fds).padStart(5)} | ${
-        r.rpsAlone.toFixed(0).padStart(15)
-      } | ${r.rpsBeside.toFixed(0).padStart(16)} | ${
+      } | ${r.perConn.toFixed(2).padStart(8)} | ${r.perConnAnon.toFixed(2).padStart(13)} | ${
+        String(r.fds).padStart(5)
+      } | ${r.rpsAlone.toFixed(0).padStart(15)} | ${r.rpsBeside.toFixed(0).padStart(16)} | ${
         (r.rpsBeside / r.rpsAlone).toFixed(2).padStart(5)
       } |`,
     );
@@ -274,16 +280,18 @@ async function measure(path: string, o: Options, tmp: string): Promise<Row> {
   const proxy = await startProxy(path, tmp, o.conns);
   const pid = proxy.child.pid;
   try {
-    await sleep(1000);
+    await sleep(3000); // tsproxy gives back its start-up pages a second after it serves
     const start = rssKiB(pid);
     await warm(200);
     await sleep(1000);
     const before = rssKiB(pid);
+    const anonBefore = rssKiB(pid, "RssAnon");
     const holders = await openHeld(o.conns, o.perHolder);
-    let withConns: number, fds: number, rpsBeside: number;
+    let withConns: number, anonWith: number, fds: number, rpsBeside: number;
     try {
       await sleep(2000);
       withConns = rssKiB(pid);
+      anonWith = rssKiB(pid, "RssAnon");
       fds = fdCount(pid);
       rpsBeside = await wrk(o.wrkSecs);
     } finally {
@@ -293,7 +301,8 @@ async function measure(path: string, o: Options, tmp: string): Promise<Row> {
     const rpsAlone = await wrk(o.wrkSecs);
     console.error(`${path}: start ${start} KiB, before ${before}, with ${withConns}, ${fds} fds`);
     const perConn = (withConns - before) / o.conns;
-    return { path, start, before, with: withConns, perConn, fds, rpsAlone, rpsBeside };
+    const perConnAnon = (anonWith - anonBefore) / o.conns;
+    return { path, start, before, with: withConns, perConn, perConnAnon, fds, rpsAlone, rpsBeside };
   } finally {
     await stopProc(proxy);
   }

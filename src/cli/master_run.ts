@@ -10,6 +10,7 @@ import { Master } from "../master/master.ts";
 import { BinaryUpgrade, upgradeOnSignal, upgradeThenDrain } from "../master/upgrade.ts";
 import type { HeldSocket, Runtime } from "../runtime/types.ts";
 import { MasterRunner } from "./master_runner.ts";
+import { trimSoon } from "./trim_soon.ts";
 
 const log = getLogger(["tsproxy", "master"]);
 
@@ -89,6 +90,7 @@ export async function runMaster(
   });
   for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
   runtime.tellParentReady();
+  trimSoon(runtime);
 
   let stopping = false;
   let exit: (code: number) => void = () => {};

@@ -12,6 +12,7 @@ import { loadConfigApart } from "./config_apart.ts";
 import { runMaster, workerCount } from "./master_run.ts";
 import { printConfigErrors, refusePermissions, write } from "./output.ts";
 import { serveMaster, workerIndex } from "./worker.ts";
+import { trimSoon } from "./trim_soon.ts";
 
 /** Runs the proxy from `file` until it is stopped; resolves with the exit code. */
 export async function run(file: string, level: LogLevel): Promise<number> {
@@ -68,9 +69,10 @@ export async function run(file: string, level: LogLevel): Promise<number> {
   // started by an upgrade: sockets no bind took left the config; the old process may now drain
   for (const a of runtime.inherited.closeRest()) log.info`inherited socket ${a} closed (not bound)`;
   runtime.tellParentReady();
+  trimSoon(runtime);
   runtime.onSignal("SIGHUP", () => {
     log.info("SIGHUP received: reloading the configuration");
-    void handle.reload(); // logs its changes, or its errors
+    void handle.reload().then(() => trimSoon(runtime)); // logs its changes, or its errors
   });
   runtime.onSignal("SIGUSR1", () => {
     log.info("SIGUSR1 received: reopening the log files");

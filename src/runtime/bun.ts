@@ -7,6 +7,7 @@ import { inheritedFromEnv } from "./inherited.ts";
 import { startBunSuccessor, tellBunParentReady } from "./bun_successor.ts";
 import { holdBunListening, startBunWorker } from "./bun_workers.ts";
 import { runBunSelf } from "./bun_self.ts";
+import { trimStartupPages } from "./bun_trim.ts";
 import { parentChannel } from "./parent_channel.ts";
 import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
 import {
@@ -119,6 +120,7 @@ export const bunRuntime: Runtime = {
   inherited: inheritedFromEnv(),
   startSuccessor: startBunSuccessor,
   tellParentReady: tellBunParentReady,
+  trimStartup: trimStartupPages,
   holdListening: (host, port) => holdBunListening(host, port, bunRuntime.inherited),
   startWorker: startBunWorker,
   runSelf: runBunSelf,

@@ -178,6 +178,11 @@ export interface Runtime {
   /** Tells the process that started this one as its successor that it serves (no-op otherwise). */
   tellParentReady(): void;
   /**
+   * Once serving: gives back the memory only start-up used (on Bun, the executable's code pages
+   * that loading touched); resolves with the KiB given back. Absent where there is nothing to do.
+   */
+  trimStartup?(): Promise<number>;
+  /**
    * Binds `host:port` (or takes the socket handed over for it at an upgrade) and holds it without
    * accepting, so worker processes accept on it; absent where sockets cannot be handed over.
    */
