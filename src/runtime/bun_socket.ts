@@ -49,19 +49,26 @@ export class BunSock implements Socket {
     }
   }
 
+  // before `attach` (a connection not open yet) nothing is known, and nothing is kept
   get remoteAddress(): string {
-    return this.#remoteAddress ??= this.#s?.remoteAddress ?? "";
+    const s = this.#s;
+    if (this.#remoteAddress === null && s !== null) this.#remoteAddress = s.remoteAddress ?? "";
+    return this.#remoteAddress ?? "";
   }
   get remotePort(): number {
-    if (this.#remotePort < 0) this.#remotePort = this.#s?.remotePort ?? 0;
-    return this.#remotePort;
+    const s = this.#s;
+    if (this.#remotePort < 0 && s !== null) this.#remotePort = s.remotePort ?? 0;
+    return Math.max(0, this.#remotePort);
   }
   get localAddress(): string {
-    return this.#localAddress ??= this.#s?.localAddress ?? "";
+    const s = this.#s;
+    if (this.#localAddress === null && s !== null) this.#localAddress = s.localAddress ?? "";
+    return this.#localAddress ?? "";
   }
   get localPort(): number {
-    if (this.#localPort < 0) this.#localPort = this.#s?.localPort ?? 0;
-    return this.#localPort;
+    const s = this.#s;
+    if (this.#localPort < 0 && s !== null) this.#localPort = s.localPort ?? 0;
+    return Math.max(0, this.#localPort);
   }
 
   get pending(): number {
