@@ -254,6 +254,37 @@ for (const rt of transports) {
     }
   });
 
+  test(`${rt.name}: both ends name each other, the accepted one still once its peer has left`, async () => {
+    let accepted!: (s: Socket) => void;
+    const got = new Promise<Socket>((resolve) => (accepted = resolve));
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => accepted(s));
+    try {
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const server = await got;
+      const ended = new Promise<void>((resolve) =>
+        server.setHandlers({
+          data: () => {},
+          drain: () => {},
+          end: () => resolve(),
+          close: () => resolve(),
+        })
+      );
+      assert.equal(sock.remoteAddress, "127.0.0.1");
+      assert.equal(sock.remotePort, listener.port);
+      assert.equal(sock.localAddress, "127.0.0.1");
+      const port = sock.localPort;
+      assert.ok(port > 0, `local port ${port}`);
+      sock.close();
+      await ended;
+      server.close();
+      // a log line written after the client left still names it
+      assert.equal(server.remoteAddress, "127.0.0.1");
+      assert.equal(server.remotePort, port);
+    } finally {
+      listener.close();
+    }
+  });
+
   test(`${rt.name}: connect to a closed port fails with ConnectError "refused"`, async () => {
     const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, () => {});
     const port = listener.port;

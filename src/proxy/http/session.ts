@@ -239,11 +239,11 @@ export class HttpSession {
     this.#txn?.onTimeout(kind as "client" | "server" | "tarpit");
   }
 
-  /** Close after everything queued to the client is written. */
+  /** Close after everything queued is written (no shutdown call when close alone sends the FIN: no queue, no TLS). */
   closeGracefully(): void {
     if (this.#state === "closed") return;
     this.#closing = true;
-    this.client.shutdown();
+    if (this.client.pending > 0 || this.client.tls !== undefined) this.client.shutdown();
     this.#finishIfFlushed();
   }
 
