@@ -1,6 +1,7 @@
 // Benchmark harness (run via scripts/bench): TCP and HTTP mode, HAProxy vs tsproxy vs others, docs/bench.md.
 import { BASE_PATH_IDS, HTTP_PATH_IDS, httpSuite } from "./bench_lib/http.ts";
 import { die, OUT, parseArgs, snapshot, snapshotBase } from "./bench_lib/options.ts";
+import { runPaired } from "./bench_lib/paired.ts";
 import { runSuite, type Suite } from "./bench_lib/suite.ts";
 import { TCP_PATH_IDS, tcpSuite } from "./bench_lib/tcp.ts";
 
@@ -24,5 +25,10 @@ for (const mode of opts.modes) {
 if (!suites.length) die("nothing to run");
 
 let failures = 0;
+if (opts.paired) {
+  const http = suites.find((s) => s.mode === "http") ?? die("--paired needs --only http");
+  const { paired: pairs, slices, sliceSecs } = opts;
+  Deno.exit(await runPaired(http, opts, { pairs, slices, sliceSecs }) ? 1 : 0);
+}
 for (const suite of suites) failures += await runSuite(suite, opts);
 Deno.exit(failures ? 1 : 0);

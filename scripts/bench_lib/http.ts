@@ -1,5 +1,15 @@
 // HTTP-mode suite: wrk against an nginx origin through HAProxy, tsproxy, nginx, a naive Bun proxy, direct.
-import { BASE_TREE, baseRev, exists, type Options, ROOT, TMP, TREE } from "./options.ts";
+import {
+  BASE_TREE,
+  baseRev,
+  exists,
+  GEN_CPU,
+  type Options,
+  PROXY_CPU,
+  ROOT,
+  TMP,
+  TREE,
+} from "./options.ts";
 import { wrk } from "./proc.ts";
 import { fmt, type Path, type Suite, type Workload } from "./suite.ts";
 import { COMPRESSION_PATH_IDS, compressionRows, pageLocation } from "./http_compression.ts";
@@ -25,6 +35,7 @@ export const HTTP_PATH_IDS = [
   "bun-stick",
   "bun-shared",
   "bun-nolog",
+  "bun-workers",
   "deno",
   "binary",
   "nginx",
@@ -169,6 +180,11 @@ ${RULE_LINES.map((r) => `      - ${JSON.stringify(r)}`).join("\n")}
       ),
   );
   const tsproxyNoLogCfg = cfg("http-tsproxy-nolog.yaml", tsproxyYaml("none"));
+  // global.workers: 2 (issue 15), the master and its workers left on both cores
+  const tsproxyWorkersCfg = cfg(
+    "http-tsproxy-workers.yaml",
+    tsproxyYaml(log.tsproxy).replace(/^global: \{ /, "global: { workers: 2, "),
+  );
   const tsproxyBaseCfg = cfg(
     "http-tsproxy-base.yaml",
     tsproxyYaml(log.tsproxyBase, TSPROXY_BASE_PORT),
@@ -330,6 +346,19 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
       ...noCli,
     },
     {
+      // the workers share both cores with wrk and the origin (pinned to GEN_CPU): how the cores
+      // are shared is the kernel's choice; compare with "bun", one process pinned to PROXY_CPU
+      id: "bun-workers",
+      label: "tsproxy (Bun, 2 workers, unpinned)",
+      port: TSPROXY_PORT,
+      argv: ["bun", "cli.ts", "run", "-c", tsproxyWorkersCfg],
+      cwd: TREE,
+      cpus: `${PROXY_CPU},${GEN_CPU}`,
+      ready: /listening on .*2 workers/,
+      accessLog: log.tsproxy,
+      ...noCli,
+    },
+    {
       id: "deno",
       label: "tsproxy (Deno)",
       port: TSPROXY_PORT,
@@ -405,8 +434,8 @@ console.log("listening on 127.0.0.1:${NAIVE_PORT}");
     async warmup(port) {
       await wrk(wrkArgs(spec, port), warmupSecs);
     },
-    async measure(port) {
-      const out = await wrk(wrkArgs(spec, port), duration, true);
+    async measure(port, secs = duration) {
+      const out = await wrk(wrkArgs(spec, port), secs, true);
       const r = parseWrk(out);
       if (r.requests === 0) throw new Error(`wrk: no request completed:\n${out.trim()}`);
       const warnings: string[] = [];

@@ -15,7 +15,7 @@ const HELP =
   --only    run one mode (default: tcp, then http)
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
-              tcp only:   bun-workers (global.workers: 2, unpinned)
+              tcp and http: bun-workers (global.workers: 2, unpinned)
               http only:  bun-rules, bun-stick, bun-shared (the stick table shared
                 through a redis-server the bench starts), bun-nolog, nginx, bun-naive
               http, tsproxy at --base REV: bun-base, deno-base
@@ -24,6 +24,13 @@ const HELP =
               http, TLS (keep-alive; a handshake per request): haproxy-tls,
                 nginx-tls, bun-tls, bun-tls-node, deno-tls
   --runs    repeat every measurement N times and report the best (default 3, 1 with --quick)
+  --paired  A:B[,A:B...] (http): each pair's two tsproxy paths side by side, measured in
+            alternating slices (A B, B A, ...) on every keep-alive and close workload; reports the
+            median over pairs of B's req/s over A's against the path's cost aim (bun-stats 0.98,
+            bun-stick and bun-shared 0.95, bun-rules 0.9), in .bench/paired.md. Example:
+              scripts/bench --only http --paired bun:bun-stats,bun:bun-stick,bun-stick:bun-shared
+  --slices  pairs of slices per workload with --paired (default 8)
+  --slice-secs  seconds per slice with --paired (default 3)
   --base    git revision (HEAD~5, a commit hash, a branch) to compare the working tree with:
             its cli.ts, mod.ts, src/ and package files run as the bun-base and deno-base paths
             (same config as bun and deno, own port); with bun and bun-base (or deno and
@@ -44,6 +51,10 @@ export interface Options {
   paths: string[] | undefined;
   /** Git revision for the bun-base and deno-base paths (--base); undefined: those paths are off. */
   base: string | undefined;
+  /** --paired A:B pairs (path ids); undefined: the usual best-of-N table. */
+  paired: [string, string][] | undefined;
+  slices: number;
+  sliceSecs: number;
 }
 
 export function parseArgs(args: string[]): Options {
@@ -52,6 +63,8 @@ export function parseArgs(args: string[]): Options {
   let modes: Mode[] = [...MODES];
   let paths: string[] | undefined;
   let base: string | undefined;
+  let paired: [string, string][] | undefined;
+  let slices = 8, sliceSecs = 3;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const next = () => args[++i] ?? die(`${a} needs a value`);
@@ -63,6 +76,13 @@ export function parseArgs(args: string[]): Options {
     } else if (a === "--paths") paths = next().split(",");
     else if (a === "--runs") runs = Number(next());
     else if (a === "--base") base = next();
+    else if (a === "--paired") {
+      paired = next().split(",").map((x) => {
+        const [l, r] = x.split(":");
+        return l && r ? [l, r] as [string, string] : die(`--paired ${x}: expected A:B`);
+      });
+    } else if (a === "--slices") slices = Number(next());
+    else if (a === "--slice-secs") sliceSecs = Number(next());
     else if (a === "-h" || a === "--help") {
       console.log(HELP);
       Deno.exit(0);
@@ -70,7 +90,9 @@ export function parseArgs(args: string[]): Options {
   }
   if (runs === 0) runs = quick ? 1 : 3;
   if (!(runs >= 1)) die("--runs must be a positive number");
-  return { quick, runs, modes, paths, base };
+  if (!(slices >= 1 && sliceSecs >= 1)) die("--slices and --slice-secs must be at least 1");
+  if (paired) paths = [...new Set(paired.flat())];
+  return { quick, runs, modes, paths, base, paired, slices, sliceSecs };
 }
 
 export const exists = (p: string) => {

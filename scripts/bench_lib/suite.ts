@@ -73,7 +73,8 @@ export interface Workload {
   origin: string[];
   /** Set when the origin's stdout must not go to its log. */
   originStdout?: string;
-  measure(port: number): Promise<Result>;
+  /** One measured run against `port`; `seconds` overrides its usual length (paired slices). */
+  measure(port: number, seconds?: number): Promise<Result>;
   /**
    * Load run before each measurement and outside it (its CPU time and requests are not counted),
    * so that every path is measured in its steady state: JIT-compiled code on Deno and Bun.

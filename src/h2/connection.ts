@@ -35,6 +35,7 @@ export class H2Connection extends H2ConnectionBase {
   #reader: FrameReader;
   #block: FieldBlock;
   #settingsSeen = false;
+  readonly #onFrame = (f: RawFrame): void => this.#frame(f);
 
   constructor(
     limits: Readonly<H2Limits>,
@@ -50,7 +51,7 @@ export class H2Connection extends H2ConnectionBase {
   receive(chunk: Uint8Array): void {
     if (this.ended) return;
     try {
-      this.#reader.push(chunk, (f) => this.#frame(f));
+      this.#reader.push(chunk, this.#onFrame);
     } catch (err) {
       if (err instanceof H2ConnectionError) this.fail(err.code, err.reason);
       else if (err instanceof HpackError) this.fail(H2_ERROR.COMPRESSION_ERROR, err.message);
@@ -116,10 +117,8 @@ export class H2Connection extends H2ConnectionBase {
   }
 
   #idle(f: RawFrame): H2ConnectionError {
-    return new H2ConnectionError(
-      H2_ERROR.PROTOCOL_ERROR,
-      `${frameName(f.type)} on idle stream ${f.streamId}`,
-    );
+    const what = `${frameName(f.type)} on idle stream ${f.streamId}`;
+    return new H2ConnectionError(H2_ERROR.PROTOCOL_ERROR, what);
   }
 
   #onData(f: RawFrame): void {
@@ -142,7 +141,7 @@ export class H2Connection extends H2ConnectionBase {
         `DATA on a stream the ${this.#peer} ended`,
       );
     }
-    if (!s.recvWindow.consume(len)) {
+    if (len > s.recvWindow) {
       this.releaseConnection(len);
       throw new H2StreamError(
         s.id,
@@ -150,6 +149,7 @@ export class H2Connection extends H2ConnectionBase {
         `DATA of ${len} bytes over the stream window`,
       );
     }
+    s.recvWindow -= len;
     if (len > data.length) this.releaseConnection(len - data.length);
     const endStream = (f.flags & FLAG.END_STREAM) !== 0;
     s.received += data.length;
@@ -168,12 +168,15 @@ export class H2Connection extends H2ConnectionBase {
   }
 
   #onHeaders(f: RawFrame): void {
-    const { fragment, priority } = headersContent(f);
-    const selfDependent = priority !== null && priority.dependsOn === f.streamId;
+    let fragment = f.payload, selfDependent = false; // the usual HEADERS: no padding nor priority
+    if ((f.flags & (FLAG.PADDED | FLAG.PRIORITY)) !== 0) {
+      const { fragment: part, priority } = headersContent(f);
+      fragment = part;
+      selfDependent = priority !== null && priority.dependsOn === f.streamId;
+    }
     const endStream = (f.flags & FLAG.END_STREAM) !== 0;
     if ((f.flags & FLAG.END_HEADERS) === 0) {
-      this.#block.start(f.streamId, fragment, endStream, selfDependent);
-      return;
+      return this.#block.start(f.streamId, fragment, endStream, selfDependent);
     }
     this.#fieldBlock(f.streamId, fragment, endStream, selfDependent);
   }
@@ -249,7 +252,7 @@ export class H2Connection extends H2ConnectionBase {
   #onSettingsAck(): void {
     const delta = this.limits.initialWindowSize - this.localInitialWindow;
     this.localInitialWindow = this.limits.initialWindowSize;
-    for (const s of this.streams.open.values()) s.recvWindow.size += delta;
+    for (const s of this.streams.open.values()) s.recvWindow += delta;
     this.decoder.settingsTableSize = this.limits.headerTableSize;
   }
 
@@ -290,10 +293,7 @@ export class H2Connection extends H2ConnectionBase {
       return this.send.flushBlocked();
     }
     if (!s) return;
-    if (!s.sendWindow.grow(inc)) {
-      throw new H2StreamError(s.id, H2_ERROR.FLOW_CONTROL_ERROR, "stream send window over 2^31-1");
-    }
-    this.send.flush(s);
+    this.send.windowUpdate(s, inc);
     this.settle(s);
   }
 }

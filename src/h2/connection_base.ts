@@ -3,6 +3,7 @@ import { H2_ERROR, H2ConnectionError, type H2StreamError } from "./errors.ts";
 import type { H2Event } from "./events.ts";
 import { CLIENT_PREFACE, DEFAULT_WINDOW, SETTING, type Setting } from "./frame.ts";
 import { encodeSettings, encodeWindowUpdate } from "./frame_writer.ts";
+import { mayGrow } from "./flow_window.ts";
 import { type GlitchKind, H2Glitches } from "./glitches.ts";
 import { HpackDecoder } from "./hpack_decoder.ts";
 import type { FieldToEncode } from "./hpack_encoder.ts";
@@ -158,7 +159,7 @@ export class H2ConnectionBase {
     if (!s || !peerMaySend(s.state)) return;
     s.released += n;
     if (s.released >= this.localInitialWindow / 2) {
-      s.recvWindow.grow(s.released);
+      if (mayGrow(s.recvWindow, s.released)) s.recvWindow += s.released;
       this.out.push(encodeWindowUpdate(s.id, s.released));
       s.released = 0;
     }

@@ -23,3 +23,8 @@ export class FlowWindow {
     return true;
   }
 }
+
+/** True when a window of `size` may grow by `n` (a stream's window is a plain number on its stream: no object per stream). */
+export function mayGrow(size: number, n: number): boolean {
+  return size + n <= MAX_WINDOW;
+}

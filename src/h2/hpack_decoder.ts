@@ -38,6 +38,9 @@ export class HpackDecoder {
   #settingsSize: number;
   #maxListSize: number;
   #cur: Cursor = { pos: 0 };
+  /** The last literal values without indexing (see `#literal`), and where the next one goes. */
+  #recent: { bytes: Uint8Array; field: HeaderField }[] = [];
+  #recentAt = 0;
   /** Where Huffman-coded strings are decoded (grown as needed). */
   #scratch = new Uint8Array(256);
 
@@ -96,8 +99,15 @@ export class HpackDecoder {
           fieldSeen = true;
           continue;
         }
-        name = this.#literalName(block, cur, 4);
-        value = this.#string(block, cur);
+        const index = decodeInteger(block, cur, 4);
+        if (index === 0 || (b & 0x10) !== 0) {
+          name = index === 0 ? this.#string(block, cur) : this.#name(index);
+          value = this.#string(block, cur);
+        } else {
+          field = this.#literal(block, cur, this.#name(index));
+          name = field.name;
+          value = field.value;
+        }
       }
       fieldSeen = true;
       size += name.length + value.length + 32;
@@ -120,6 +130,32 @@ export class HpackDecoder {
     const d = index - STATIC_COUNT;
     if (d > this.table.length) throw new HpackError(`index ${index} beyond the tables`);
     return this.table.field(d);
+  }
+
+  /**
+   * The value of a literal without indexing whose name is indexed (§6.2.2; nghttp2 sends :path so):
+   * the field object of an earlier block when its encoded value was the same bytes (a short ring
+   * of the last few), so a path sent again and again is decoded, and checked, once.
+   */
+  #literal(block: Uint8Array, cur: Cursor, name: string): HeaderField {
+    const start = cur.pos;
+    this.#skipString(block, cur);
+    const end = cur.pos;
+    const recent = this.#recent;
+    if (end - start <= RECENT_MAX_BYTES) {
+      for (let k = 0; k < recent.length; k++) {
+        const e = recent[k]!;
+        if (e.field.name === name && sameBytes(e.bytes, block, start, end)) return e.field;
+      }
+    }
+    cur.pos = start;
+    const field: HeaderField = { name, lname: name, value: this.#string(block, cur) };
+    if (end - start > RECENT_MAX_BYTES) return field;
+    const entry = { bytes: block.slice(start, end), field };
+    if (recent.length < RECENT_COUNT) recent.push(entry);
+    else recent[this.#recentAt] = entry;
+    this.#recentAt = (this.#recentAt + 1) % RECENT_COUNT;
+    return field;
   }
 
   #literalName(block: Uint8Array, cur: Cursor, prefix: number): string {
@@ -151,10 +187,21 @@ export class HpackDecoder {
   }
 
   #skipString(block: Uint8Array, cur: Cursor): void {
+    if (cur.pos >= block.length) throw new HpackError("truncated string");
     const len = decodeInteger(block, cur, 7);
     if (len > block.length - cur.pos) throw new HpackError("string longer than the block");
     cur.pos += len;
   }
+}
+
+/** How many literal values `#literal` remembers, and the longest encoding it keeps. */
+const RECENT_COUNT = 4;
+const RECENT_MAX_BYTES = 64;
+
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
 }
 
 /** Short strings are built char by char (no view, no decoder call); longer ones by `decodeLatin1`. */

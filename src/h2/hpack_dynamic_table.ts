@@ -16,9 +16,19 @@ export class DynamicTable {
   #fields: HeaderField[] = [];
   #size = 0;
   #maxSize: number;
+  /** Entries ever added: the newest has sequence number `#added`, index i has `#added - i + 1`. */
+  #added = 0;
+  /**
+   * An encoder's lookups (`indexed`): the newest entry's sequence number by name, and by name and
+   * value, so `findPair`/`findName` scan nothing (a table full of past Date values is long).
+   */
+  readonly #byName: Map<string, number> | null;
+  readonly #byPair: Map<string, Map<string, number>> | null;
 
-  constructor(maxSize: number) {
+  constructor(maxSize: number, indexed = false) {
     this.#maxSize = maxSize;
+    this.#byName = indexed ? new Map() : null;
+    this.#byPair = indexed ? new Map() : null;
   }
 
   /** Number of entries. */
@@ -51,8 +61,15 @@ export class DynamicTable {
     return this.#fields[this.#fields.length - i]!;
   }
 
+  /** Changes with every add and resize: equal versions, equal tables (an encoder's block may be reused). */
+  get version(): number {
+    return this.#changes;
+  }
+  #changes = 0;
+
   /** Sets the maximum size and evicts the oldest entries until the table fits (§4.3). */
   resize(maxSize: number): void {
+    this.#changes++;
     this.#maxSize = maxSize;
     this.#evict(0);
   }
@@ -63,6 +80,7 @@ export class DynamicTable {
    * kept, when it was too large).
    */
   add(name: string, value: string): HeaderField {
+    this.#changes++;
     const size = entrySize(name, value);
     const field: HeaderField = { name, lname: name, value };
     if (size > this.#maxSize) {
@@ -72,11 +90,22 @@ export class DynamicTable {
     this.#evict(size);
     this.#fields.push(field);
     this.#size += size;
+    const seq = ++this.#added;
+    if (this.#byName !== null) {
+      this.#byName.set(name, seq);
+      const values = this.#byPair!.get(name);
+      if (values === undefined) this.#byPair!.set(name, new Map([[value, seq]]));
+      else values.set(value, seq);
+    }
     return field;
   }
 
   /** Newest-first index (1-based) of an entry with this name and value, or 0. */
   findPair(name: string, value: string): number {
+    if (this.#byPair !== null) {
+      const seq = this.#byPair.get(name)?.get(value);
+      return seq === undefined ? 0 : this.#added - seq + 1;
+    }
     const f = this.#fields;
     for (let i = f.length - 1; i >= 0; i--) {
       if (f[i]!.name === name && f[i]!.value === value) return f.length - i;
@@ -86,6 +115,10 @@ export class DynamicTable {
 
   /** Newest-first index (1-based) of an entry with this name, or 0. */
   findName(name: string): number {
+    if (this.#byName !== null) {
+      const seq = this.#byName.get(name);
+      return seq === undefined ? 0 : this.#added - seq + 1;
+    }
     const f = this.#fields;
     for (let i = f.length - 1; i >= 0; i--) {
       if (f[i]!.name === name) return f.length - i;
@@ -100,12 +133,23 @@ export class DynamicTable {
     return out;
   }
 
+  /** An evicted entry (sequence `seq`) leaves the lookups unless a newer entry holds its key. */
+  #forget(e: HeaderField, seq: number): void {
+    if (this.#byName!.get(e.name) === seq) this.#byName!.delete(e.name);
+    const values = this.#byPair!.get(e.name)!;
+    if (values.get(e.value) !== seq) return;
+    values.delete(e.value);
+    if (values.size === 0) this.#byPair!.delete(e.name);
+  }
+
   /** Drops the oldest entries until `room` more octets fit. */
   #evict(room: number): void {
     let k = 0;
     const f = this.#fields;
     while (this.#size + room > this.#maxSize && k < f.length) {
-      this.#size -= entrySize(f[k]!.name, f[k]!.value);
+      const e = f[k]!;
+      this.#size -= entrySize(e.name, e.value);
+      if (this.#byName !== null) this.#forget(e, this.#added - f.length + 1 + k);
       k++;
     }
     if (k > 0) f.splice(0, k);

@@ -33,10 +33,15 @@ export class HpackEncoder {
   #pendingMin = -1;
   #pendingLast = -1;
   #out = new Uint8Array(256);
+  /** The last block that changed no table: the table's version then (-1: none), its fields, its length. */
+  #lastVersion = -1;
+  #lastNames: string[] = [];
+  #lastValues: string[] = [];
+  #lastLength = 0;
   #scratch = new Uint8Array(256);
 
   constructor(peerTableSize = 4096, options: HpackEncoderOptions = {}) {
-    this.table = new DynamicTable(peerTableSize);
+    this.table = new DynamicTable(peerTableSize, true);
     this.#huffman = options.huffman !== "never";
   }
 
@@ -57,8 +62,41 @@ export class HpackEncoder {
     return this.#out;
   }
 
-  /** Encodes one header block into `output`, from its start; returns the block's length. */
+  /**
+   * Encodes one header block into `output`, from its start; returns the block's length. The same
+   * fields as the last block, which added nothing to a table unchanged since, are the same bytes:
+   * `output` still holds them (a server's usual response, its Date aside).
+   */
   encodeInto(fields: readonly FieldToEncode[]): number {
+    const version = this.table.version;
+    if (this.#pendingLast < 0 && version === this.#lastVersion && this.#sameAsLast(fields)) {
+      return this.#lastLength;
+    }
+    this.#lastVersion = -1;
+    const n = this.#encode(fields);
+    if (this.table.version !== version) return n;
+    this.#lastVersion = version;
+    this.#lastLength = n;
+    const names = this.#lastNames, values = this.#lastValues;
+    names.length = values.length = fields.length;
+    for (let i = 0; i < fields.length; i++) {
+      names[i] = fields[i]!.lname ?? fields[i]!.name;
+      values[i] = fields[i]!.value;
+    }
+    return n;
+  }
+
+  #sameAsLast(fields: readonly FieldToEncode[]): boolean {
+    const names = this.#lastNames, values = this.#lastValues;
+    if (fields.length !== names.length) return false;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      if (f.value !== values[i] || (f.lname ?? f.name) !== names[i]) return false;
+    }
+    return true;
+  }
+
+  #encode(fields: readonly FieldToEncode[]): number {
     let pos = 0;
     if (this.#pendingLast >= 0) {
       this.#ensure(0, 12);

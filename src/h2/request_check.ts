@@ -114,6 +114,9 @@ const VALID = new WeakSet<HeaderField>();
 export function checkRequest(streamId: number, headers: readonly HeaderField[]): CheckedRequest {
   const pseudo: RequestPseudo = { method: "", scheme: "", authority: "", path: "" };
   let seen = 0; // PSEUDO bits
+  let known = 0; // PSEUDO bits of fields found valid by an earlier request (PSEUDO_VALID)
+  let methodField: HeaderField | null = null, schemeField: HeaderField | null = null;
+  let authorityField: HeaderField | null = null, pathField: HeaderField | null = null;
   let regular = false;
   let contentLength = -1;
   let host: string | null = null;
@@ -127,12 +130,15 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
       }
       if ((seen & bit) !== 0) throw malformed(streamId, `duplicate pseudo-header "${f.name}"`);
       seen |= bit;
-      const problem = badValue(f.name, f.value);
-      if (problem !== null && f.value !== "") throw malformed(streamId, problem);
-      if (bit === PSEUDO[":method"]) pseudo.method = f.value;
-      else if (bit === PSEUDO[":scheme"]) pseudo.scheme = f.value;
-      else if (bit === PSEUDO[":authority"]) pseudo.authority = f.value;
-      else pseudo.path = f.value;
+      if (PSEUDO_VALID.has(f)) known |= bit;
+      else {
+        const problem = badValue(f.name, f.value);
+        if (problem !== null && f.value !== "") throw malformed(streamId, problem);
+      }
+      if (bit === PSEUDO[":method"]) pseudo.method = (methodField = f).value;
+      else if (bit === PSEUDO[":scheme"]) pseudo.scheme = (schemeField = f).value;
+      else if (bit === PSEUDO[":authority"]) pseudo.authority = (authorityField = f).value;
+      else pseudo.path = (pathField = f).value;
       continue;
     }
     regular = true;
@@ -151,7 +157,7 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
   if ((seen & PSEUDO[":method"]) === 0 || pseudo.method === "") {
     throw malformed(streamId, "missing :method");
   }
-  checkControlData(streamId, pseudo, host);
+  checkControlData(streamId, pseudo, host, known);
   if (pseudo.method === "CONNECT") {
     if ((seen & (PSEUDO[":scheme"] | PSEUDO[":path"])) !== 0) {
       throw malformed(streamId, "CONNECT with :scheme or :path");
@@ -174,7 +180,30 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
   ) {
     throw malformed(streamId, `host "${host}" differs from :authority "${pseudo.authority}"`);
   }
+  if (known !== seen) rememberPseudo(pseudo, methodField, schemeField, authorityField, pathField);
   return { pseudo, contentLength, hasHost: host !== null };
+}
+
+/**
+ * Pseudo-fields found valid, by object, as VALID does for regular ones: a value that passed
+ * `badValue` and the check of `checkControlData` that does not depend on the other fields
+ * (:method a token; outside CONNECT, :authority a host[:port] and an origin-form :path).
+ */
+const PSEUDO_VALID = new WeakSet<HeaderField>();
+
+/** Keeps the pseudo-fields of a request that passed every check (CONNECT's :authority and :path aside). */
+function rememberPseudo(
+  p: RequestPseudo,
+  method: HeaderField | null,
+  scheme: HeaderField | null,
+  authority: HeaderField | null,
+  path: HeaderField | null,
+): void {
+  if (method !== null) PSEUDO_VALID.add(method);
+  if (scheme !== null) PSEUDO_VALID.add(scheme);
+  if (p.method === "CONNECT") return;
+  if (authority !== null && p.authority !== "") PSEUDO_VALID.add(authority);
+  if (path !== null && p.path.charCodeAt(0) === 0x2f) PSEUDO_VALID.add(path);
 }
 
 /**
@@ -182,13 +211,24 @@ export function checkRequest(streamId: number, headers: readonly HeaderField[]):
  * control in a method or path splits the line there): :method a token, :path a valid target,
  * :authority and host valid host[:port] (no userinfo, §8.3.1), and one of them for "http"/"https".
  */
-function checkControlData(streamId: number, p: RequestPseudo, host: string | null): void {
-  if (!isToken(p.method)) throw malformed(streamId, `invalid :method "${p.method}"`);
-  if (p.method !== "CONNECT" && p.path !== "") {
+function checkControlData(
+  streamId: number,
+  p: RequestPseudo,
+  host: string | null,
+  known: number,
+): void {
+  if ((known & PSEUDO[":method"]) === 0 && !isToken(p.method)) {
+    throw malformed(streamId, `invalid :method "${p.method}"`);
+  }
+  const connect = p.method === "CONNECT";
+  if (!connect && p.path !== "" && ((known & PSEUDO[":path"]) === 0)) {
     const problem = targetProblem(p.method, p.path);
     if (problem !== null) throw malformed(streamId, `:path "${p.path}": ${problem}`);
   }
-  if (p.authority !== "" && !isHostPort(p.authority, p.method === "CONNECT")) {
+  if (
+    p.authority !== "" && (connect || (known & PSEUDO[":authority"]) === 0) &&
+    !isHostPort(p.authority, connect)
+  ) {
     throw malformed(streamId, `invalid :authority "${p.authority}"`);
   }
   if (host !== null && !isHostValue(host)) throw malformed(streamId, `invalid host "${host}"`);

@@ -1,8 +1,8 @@
 /** The sending half of an HTTP/2 connection: field sections, DATA within both windows, trailers, RST_STREAM, GOAWAY. */
-import { H2_ERROR, H2ConnectionError } from "./errors.ts";
+import { H2_ERROR, H2ConnectionError, H2StreamError } from "./errors.ts";
 import { DEFAULT_WINDOW, FLAG, FRAME, MIN_MAX_FRAME_SIZE } from "./frame.ts";
 import { encodeGoaway, encodeHeaderBlock, encodeRstStream } from "./frame_writer.ts";
-import { FlowWindow } from "./flow_window.ts";
+import { FlowWindow, mayGrow } from "./flow_window.ts";
 import { type FieldToEncode, HpackEncoder } from "./hpack_encoder.ts";
 import type { Outbox } from "./outbox.ts";
 import type { H2Stream } from "./stream.ts";
@@ -52,14 +52,14 @@ export class H2Sender {
       // nothing waits: send what the windows allow straight from the caller's bytes
       const sent = this.#send(s, data, endStream && !s.pendingTrailers);
       if (sent < data.length) {
-        s.pending.push(data.slice(sent));
+        (s.pending ??= []).push(data.slice(sent));
         s.pendingBytes += data.length - sent;
         if (this.window.size <= 0) this.#blocked.add(s);
         return;
       }
       if (!s.pendingEnd || s.state === "closed" || s.state === "half-closed-local") return;
     } else if (data.length > 0) {
-      s.pending.push(data.slice());
+      (s.pending ??= []).push(data.slice());
       s.pendingBytes += data.length;
     }
     this.flush(s);
@@ -69,12 +69,12 @@ export class H2Sender {
   #send(s: H2Stream, data: Uint8Array, end: boolean): number {
     let o = 0;
     while (o < data.length) {
-      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+      const room = Math.min(s.sendWindow, this.window.size, this.peerMaxFrameSize);
       if (room <= 0) return o;
       const n = Math.min(room, data.length - o);
       const last = end && o + n === data.length;
       this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, data, o, o + n);
-      s.sendWindow.size -= n;
+      s.sendWindow -= n;
       this.window.size -= n;
       o += n;
       if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
@@ -84,22 +84,23 @@ export class H2Sender {
 
   /** Sends as much of a stream's pending data as the windows and the peer's frame size allow. */
   flush(s: H2Stream): void {
-    while (s.pendingBytes > 0) {
-      const room = Math.min(s.sendWindow.size, this.window.size, this.peerMaxFrameSize);
+    const pending = s.pending;
+    while (pending !== null && s.pendingBytes > 0) {
+      const room = Math.min(s.sendWindow, this.window.size, this.peerMaxFrameSize);
       if (room <= 0) {
         if (this.window.size <= 0) this.#blocked.add(s);
         return;
       }
-      const head = s.pending[0]!;
+      const head = pending[0]!;
       const n = Math.min(room, head.length);
-      const last = n === head.length && s.pending.length === 1 && s.pendingEnd &&
+      const last = n === head.length && pending.length === 1 && s.pendingEnd &&
         !s.pendingTrailers;
       this.#out.frame(FRAME.DATA, last ? FLAG.END_STREAM : 0, s.id, head, 0, n);
-      s.sendWindow.size -= n;
+      s.sendWindow -= n;
       this.window.size -= n;
       s.pendingBytes -= n;
-      if (n === head.length) s.pending.shift();
-      else s.pending[0] = head.subarray(n);
+      if (n === head.length) pending.shift();
+      else pending[0] = head.subarray(n);
       if (last) s.state = nextState(s.state, "send-end-stream") ?? "closed";
     }
     this.#blocked.delete(s);
@@ -114,6 +115,15 @@ export class H2Sender {
     }
   }
 
+  /** The peer's WINDOW_UPDATE for a stream: its window grows (a stream error past 2^31-1), held data goes. */
+  windowUpdate(s: H2Stream, inc: number): void {
+    if (!mayGrow(s.sendWindow, inc)) {
+      throw new H2StreamError(s.id, H2_ERROR.FLOW_CONTROL_ERROR, "stream send window over 2^31-1");
+    }
+    s.sendWindow += inc;
+    this.flush(s);
+  }
+
   /** After the connection window grew: flushes the streams that were waiting for it. */
   flushBlocked(): void {
     for (const s of [...this.#blocked]) {
@@ -125,8 +135,8 @@ export class H2Sender {
   /** Forgets a stream's queued data (it was reset, or it ended having sent everything: nothing to do). */
   drop(s: H2Stream): void {
     if (this.#blocked.size > 0) this.#blocked.delete(s);
-    if (s.pending.length === 0) return;
-    s.pending = [];
+    if (s.pending === null) return;
+    s.pending = null;
     s.pendingBytes = 0;
   }
 
@@ -135,12 +145,13 @@ export class H2Sender {
     const delta = value - this.peerInitialWindow;
     this.peerInitialWindow = value;
     for (const s of streams) {
-      if (!s.sendWindow.grow(delta)) {
+      if (!mayGrow(s.sendWindow, delta)) {
         throw new H2ConnectionError(
           H2_ERROR.FLOW_CONTROL_ERROR,
           `SETTINGS_INITIAL_WINDOW_SIZE ${value} overflows the window of stream ${s.id}`,
         );
       }
+      s.sendWindow += delta;
     }
     if (delta > 0) { for (const s of streams) this.flush(s); }
   }

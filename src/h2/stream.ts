@@ -1,5 +1,4 @@
 /** One HTTP/2 stream's state (RFC 9113 §5): state machine position, both windows, body accounting, data waiting for window. */
-import { FlowWindow } from "./flow_window.ts";
 import type { FieldToEncode } from "./hpack_encoder.ts";
 import type { StreamState } from "./stream_state.ts";
 
@@ -7,10 +6,13 @@ import type { StreamState } from "./stream_state.ts";
 export class H2Stream {
   readonly id: number;
   state: StreamState = "idle";
-  /** What we may still send (peer's SETTINGS_INITIAL_WINDOW_SIZE, its WINDOW_UPDATEs). */
-  readonly sendWindow: FlowWindow;
-  /** What the peer may still send us. */
-  readonly recvWindow: FlowWindow;
+  /**
+   * What we may still send, in octets (peer's SETTINGS_INITIAL_WINDOW_SIZE, its WINDOW_UPDATEs);
+   * negative after a settings decrease (§6.9.2). Grown only within 2^31-1 (flow_window.ts mayGrow).
+   */
+  sendWindow: number;
+  /** What the peer may still send us, in octets. */
+  recvWindow: number;
   /** Declared Content-Length of the request (client role: of the response), or -1. */
   contentLength = -1;
   /** DATA bytes received (padding excluded). */
@@ -24,16 +26,16 @@ export class H2Stream {
   responded = false;
   /** Client role: the request was HEAD, so a response's content-length does not count DATA. */
   headRequest = false;
-  /** Body bytes waiting for window, then END_STREAM and trailers if asked. */
-  pending: Uint8Array[] = [];
+  /** Body bytes waiting for window (null until some wait), then END_STREAM and trailers if asked. */
+  pending: Uint8Array[] | null = null;
   pendingBytes = 0;
   pendingEnd = false;
   pendingTrailers: readonly FieldToEncode[] | null = null;
 
   constructor(id: number, sendWindow: number, recvWindow: number) {
     this.id = id;
-    this.sendWindow = new FlowWindow(sendWindow);
-    this.recvWindow = new FlowWindow(recvWindow);
+    this.sendWindow = sendWindow;
+    this.recvWindow = recvWindow;
   }
 }
 

@@ -16,9 +16,7 @@ export function toRequestHead(
 ): RequestHead {
   const p = checked.pseudo;
   // HTTP/1.1 needs a Host: the authority, or empty when there is none (RFC 9112 §3.2), first
-  const headers: HeaderField[] = checked.hasHost
-    ? []
-    : [{ name: "host", lname: "host", value: p.authority }];
+  const headers: HeaderField[] = checked.hasHost ? [] : [hostField(p.authority)];
   let size = 0;
   let cookie: HeaderField | null = null;
   for (let i = 0; i < fields.length; i++) {
@@ -46,6 +44,14 @@ export function toRequestHead(
     headLength: size,
     scheme: p.scheme,
   };
+}
+
+/** The host field made from the last :authority (fields are never mutated: shared while it repeats). */
+let lastHost: HeaderField = { name: "host", lname: "host", value: "" };
+
+function hostField(authority: string): HeaderField {
+  if (lastHost.value !== authority) lastHost = { name: "host", lname: "host", value: authority };
+  return lastHost;
 }
 
 /** Fields with a meaning only for one HTTP/1.1 connection, never sent in HTTP/2 (§8.2.2). */

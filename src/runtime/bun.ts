@@ -88,7 +88,7 @@ export const bunRuntime: Runtime = {
       }).then((s) => {
         clearTimeout(timer);
         if (sock.abandoned) return s.terminate();
-        if (options.noDelay !== false) s.setNoDelay(true);
+        if (options.noDelay === false) sock.setNoDelay(false); // Bun sets TCP_NODELAY itself
         resolve(sock);
       }, (err: unknown) => {
         clearTimeout(timer);

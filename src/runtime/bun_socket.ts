@@ -12,10 +12,13 @@ import {
 
 /** One Bun socket (TCP or TLS) in the Socket model: what the kernel did not take is queued here. */
 export class BunSock implements Socket {
-  remoteAddress = "";
-  remotePort = 0;
-  localAddress = "";
-  localPort = 0;
+  /** Read from the kernel when first asked (each is a getpeername/getsockname; see `attach`). */
+  #remoteAddress: string | null = null;
+  #remotePort = -1;
+  #localAddress: string | null = null;
+  #localPort = -1;
+  /** TCP_NODELAY as set: Bun sets it on every socket it accepts or connects. */
+  #noDelay = true;
   /** The handshake's facts, on a TLS connection. */
   tls?: TlsInfo;
   #s: BunSocket<BunSock> | null = null;
@@ -33,12 +36,39 @@ export class BunSock implements Socket {
   /** Set when the connect attempt was abandoned (timeout): the socket is closed as soon as it opens. */
   abandoned = false;
 
-  attach(s: BunSocket<BunSock>): void {
+  /**
+   * `peer`: read the peer's address now (an accepted socket: every log line names it, and Bun can
+   * no longer tell it once the socket is closed). The rest is read when first asked: a server
+   * connection's addresses are rarely read, and each read is a system call.
+   */
+  attach(s: BunSocket<BunSock>, peer = false): void {
     this.#s = s;
-    this.remoteAddress = s.remoteAddress ?? "";
-    this.remotePort = s.remotePort ?? 0;
-    this.localAddress = s.localAddress ?? "";
-    this.localPort = s.localPort ?? 0;
+    if (peer) {
+      this.#remoteAddress = s.remoteAddress ?? "";
+      this.#remotePort = s.remotePort ?? 0;
+    }
+  }
+
+  // before `attach` (a connection not open yet) nothing is known, and nothing is kept
+  get remoteAddress(): string {
+    const s = this.#s;
+    if (this.#remoteAddress === null && s !== null) this.#remoteAddress = s.remoteAddress ?? "";
+    return this.#remoteAddress ?? "";
+  }
+  get remotePort(): number {
+    const s = this.#s;
+    if (this.#remotePort < 0 && s !== null) this.#remotePort = s.remotePort ?? 0;
+    return Math.max(0, this.#remotePort);
+  }
+  get localAddress(): string {
+    const s = this.#s;
+    if (this.#localAddress === null && s !== null) this.#localAddress = s.localAddress ?? "";
+    return this.#localAddress ?? "";
+  }
+  get localPort(): number {
+    const s = this.#s;
+    if (this.#localPort < 0 && s !== null) this.#localPort = s.localPort ?? 0;
+    return Math.max(0, this.#localPort);
   }
 
   get pending(): number {
@@ -170,6 +200,8 @@ export class BunSock implements Socket {
   }
 
   setNoDelay(on: boolean): void {
+    if (on === this.#noDelay) return; // one setsockopt less per connection
+    this.#noDelay = on;
     this.#s?.setNoDelay(on);
   }
 }
@@ -204,7 +236,7 @@ export class BunListener implements Listener {
   accept(s: BunSocket<BunSock>): void {
     const sock = new BunSock();
     s.data = sock;
-    sock.attach(s);
+    sock.attach(s, true);
     this.admit(sock);
   }
 

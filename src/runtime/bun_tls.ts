@@ -82,7 +82,7 @@ class BunTlsListener implements TlsListener {
       open: (s) => {
         const sock = new BunSock();
         s.data = sock;
-        sock.attach(s);
+        sock.attach(s, true);
         timers.set(sock, setTimeout(() => s.terminate(), limit));
       },
       handshake: (s, ok) => {

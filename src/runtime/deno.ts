@@ -35,10 +35,9 @@ const TLS_STACK = (() => {
 })();
 
 /**
- * TSPROXY_NET_STACK=node: plain binds accept through node:net (DenoNetSocket) instead of
- * Deno.listen. Not the default: on Deno 2.9.6 a node:net socket whose peer half-closed shuts its own
- * write side soon after (writes then fail with EPIPE: a download after the client's FIN stops at a
- * few MiB); see docs/architecture.md for what each path is better at.
+ * Plain binds accept through node:net (DenoNetSocket): pending Deno.Conn reads resolve late under
+ * many connections (the 256-connection stall). TSPROXY_NET_STACK=deno accepts through Deno.listen
+ * instead; see docs/architecture.md for what each path is better at.
  */
 const NET_STACK = (() => {
   try {
@@ -161,7 +160,7 @@ export const denoRuntime: Runtime = {
   listen(options: ListenOptions, onOpen: (socket: Socket) => void): Promise<Listener> {
     // Deno.listen cannot adopt a socket (denoland/deno#14006); node:net can
     if (options.fd !== undefined) return listenNodeFd(options.host, options.fd, onOpen);
-    if (NET_STACK === "node") {
+    if (NET_STACK !== "deno") {
       return listenNodeAddr(options.host, options.port, !!options.reusePort, onOpen);
     }
     try {

@@ -5,6 +5,14 @@ import { HIGH_WATER_MARK, type Socket, type SocketHandlers, type TlsInfo } from 
 /** Queued chunks are merged into one write up to this size. */
 const COALESCE_LIMIT = 64 * 1024;
 
+/** What DenoSocket uses of a connection: a Deno.TcpConn, a Deno.TlsConn, or a resource taken from node:net (deno_rid_conn.ts). */
+export type DenoConn =
+  & Pick<
+    Deno.TcpConn,
+    "read" | "write" | "closeWrite" | "close" | "remoteAddr" | "localAddr"
+  >
+  & { setNoDelay?: (on: boolean) => void };
+
 /** One connection (TCP, or TLS from Deno.listenTls/connectTls) driven by a read loop and a write queue. */
 export class DenoSocket implements Socket {
   readonly remoteAddress: string;
@@ -13,7 +21,7 @@ export class DenoSocket implements Socket {
   readonly localPort: number;
   /** The handshake's facts on a TLS connection. */
   readonly tls?: TlsInfo;
-  #conn: Deno.TcpConn | Deno.TlsConn;
+  #conn: DenoConn;
   #h: SocketHandlers | null = null;
   #queue: Uint8Array[] = [];
   #pending = 0;
@@ -24,9 +32,12 @@ export class DenoSocket implements Socket {
   #shutdownAsked = false;
   #writeClosed = false;
   #closed = false;
+  /** The peer's end of stream was already seen (a connection handed over after its FIN): no read loop. */
+  readonly #readEnded: boolean;
 
-  constructor(conn: Deno.TcpConn | Deno.TlsConn, tls?: TlsInfo) {
+  constructor(conn: DenoConn, tls?: TlsInfo, readEnded = false) {
     this.#conn = conn;
+    this.#readEnded = readEnded;
     if (tls) this.tls = tls;
     const r = conn.remoteAddr, l = conn.localAddr;
     this.remoteAddress = r.hostname;
@@ -45,7 +56,7 @@ export class DenoSocket implements Socket {
   setHandlers(handlers: SocketHandlers): void {
     const first = this.#h === null;
     this.#h = handlers;
-    if (first) this.#readLoop();
+    if (first && !this.#readEnded) this.#readLoop();
   }
 
   async #readLoop(): Promise<void> {
@@ -181,7 +192,7 @@ export class DenoSocket implements Socket {
   setNoDelay(on: boolean): void {
     try {
       // a TlsConn has no setNoDelay (Deno sets TCP_NODELAY on its TLS streams itself)
-      (this.#conn as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(on);
+      this.#conn.setNoDelay?.(on);
     } catch { /* the socket may already be gone */ }
   }
 }

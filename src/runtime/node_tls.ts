@@ -197,6 +197,7 @@ export class NodeTlsSocket implements Socket {
   #written(n: number): void {
     if (this.#closed) return;
     this.#pending -= n;
+    this.afterWrite();
     if (this.#pending > 0 || !this.#needDrain) return;
     this.#needDrain = false;
     this.#inWriteCallback = true;
@@ -206,6 +207,9 @@ export class NodeTlsSocket implements Socket {
       this.#inWriteCallback = false;
     }
   }
+
+  /** A write's callback ran (before any drain it reports): for subclasses that watch the stream's writes. */
+  protected afterWrite(): void {}
 
   pause(): void {
     this.#paused = true;

@@ -128,10 +128,15 @@ for (const rt of RUNTIMES) {
       assert.equal(c.closed, false);
       await waitForLine(proxy, /LR.* "GET \/ping HTTP\/1\.1"/);
 
-      // deny: 403 (and deny_status), then the connection closes; a 500 from the origin is refused
+      // deny: 403 (and deny_status); as HAProxy's, a keep-alive client keeps its connection and
+      // one that said `Connection: close` is closed; a 500 from the origin is refused
       assert.equal((await get("/slow")).status, 429);
       const c2 = await RawClient.open(proxy.ports[0]!);
       c2.write("GET / HTTP/1.1\r\nHost: h\r\nX-Block: 1\r\n\r\n");
+      const denied = await c2.response();
+      assert.equal(denied.status, 403);
+      assert.equal(header(denied, "connection"), undefined);
+      c2.write("GET / HTTP/1.1\r\nHost: h\r\nX-Block: 1\r\nConnection: close\r\n\r\n");
       assert.equal((await c2.response()).status, 403);
       assert.equal(await c2.waitClosed(), true);
       await waitForLine(proxy, /PR.* "GET \/ HTTP\/1\.1"/);

@@ -162,6 +162,81 @@ for (const rt of transports) {
     }
   });
 
+  test(`${rt.name}: 32 MiB written after the client's FIN to a slow reader arrive whole`, async () => {
+    // the server's writes wait for the kernel while its peer has half-closed (Deno's node:net
+    // handle failed such writes with EPIPE: deno_net_socket.ts)
+    const payload = randomBytes(32 * 1024 * 1024);
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      let off = 0;
+      const pump = () => {
+        while (off < payload.length) {
+          const ok = s.write(payload.subarray(off, off + 64 * 1024));
+          off += 64 * 1024;
+          if (!ok) return;
+        }
+        s.shutdown();
+      };
+      s.setHandlers({ data: () => {}, drain: pump, end: pump, close: () => {} });
+    });
+    try {
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const reply = collect(sock);
+      sock.pause();
+      sock.shutdown();
+      await new Promise((r) => setTimeout(r, 300));
+      sock.resume();
+      const parts = await reply;
+      sock.close();
+      assert.equal(sha(parts), sha([payload]));
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`${rt.name}: a 32 MiB download whose slow client half-closes midway arrives whole`, async () => {
+    const payload = randomBytes(32 * 1024 * 1024);
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
+      let off = 0;
+      const pump = () => {
+        while (off < payload.length) {
+          const ok = s.write(payload.subarray(off, off + 64 * 1024));
+          off += 64 * 1024;
+          if (!ok) return;
+        }
+        s.shutdown();
+      };
+      s.setHandlers({ data: () => {}, drain: pump, end: () => {}, close: () => {} });
+      pump();
+    });
+    try {
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const parts: Uint8Array[] = [];
+      let got = 0, halfClosed = false;
+      const done = new Promise<void>((resolve, reject) => {
+        sock.setHandlers({
+          data: (c) => {
+            parts.push(c);
+            got += c.length;
+            if (halfClosed || got < 1024 * 1024) return;
+            halfClosed = true; // while the server's writes wait for the kernel
+            sock.pause();
+            sock.shutdown();
+            setTimeout(() => sock.resume(), 200);
+          },
+          drain: () => {},
+          end: () => resolve(),
+          close: (err) => (err ? reject(err) : resolve()),
+        });
+      });
+      await done;
+      sock.close();
+      assert.equal(got, payload.length);
+      assert.equal(sha(parts), sha([payload]));
+    } finally {
+      listener.close();
+    }
+  });
+
   test(`${rt.name}: payload sent by the client arrives intact at the server (8 MiB)`, async () => {
     let received: Promise<Uint8Array[]> | undefined;
     const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => {
@@ -174,6 +249,37 @@ for (const rt of transports) {
       for (let i = 0; i < 100 && !received; i++) await new Promise((r) => setTimeout(r, 10));
       assert.equal(sha(await received!), sha([payload]));
       sock.close();
+    } finally {
+      listener.close();
+    }
+  });
+
+  test(`${rt.name}: both ends name each other, the accepted one still once its peer has left`, async () => {
+    let accepted!: (s: Socket) => void;
+    const got = new Promise<Socket>((resolve) => (accepted = resolve));
+    const listener = await rt.listen({ host: "127.0.0.1", port: 0 }, (s) => accepted(s));
+    try {
+      const sock = await rt.connect({ host: "127.0.0.1", port: listener.port });
+      const server = await got;
+      const ended = new Promise<void>((resolve) =>
+        server.setHandlers({
+          data: () => {},
+          drain: () => {},
+          end: () => resolve(),
+          close: () => resolve(),
+        })
+      );
+      assert.equal(sock.remoteAddress, "127.0.0.1");
+      assert.equal(sock.remotePort, listener.port);
+      assert.equal(sock.localAddress, "127.0.0.1");
+      const port = sock.localPort;
+      assert.ok(port > 0, `local port ${port}`);
+      sock.close();
+      await ended;
+      server.close();
+      // a log line written after the client left still names it
+      assert.equal(server.remoteAddress, "127.0.0.1");
+      assert.equal(server.remotePort, port);
     } finally {
       listener.close();
     }

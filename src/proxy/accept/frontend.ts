@@ -118,7 +118,6 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   get processCur(): number {
     return this.#admission.cur;
   }
-
   get waiting(): number {
     return this.#waiting.length;
   }
@@ -246,8 +245,8 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
   /**
    * A reload replaced this frontend by `next` (null: the frontend is gone). Its listeners now feed
    * `next` or are closed (see SpareListeners); connections waiting for a slot go to `next`. Sessions
-   * under way finish here; an HTTP session moves to `next` at its next request (`handOver`). With no
-   * successor the frontend stops as on shutdown, idle keep-alive connections closed at once.
+   * under way finish here; an HTTP session moves to `next` at its next request (`handOver`), HTTP/2
+   * gets GOAWAY. With no successor the frontend stops as on shutdown, idle connections closed at once.
    */
   retire(next: Frontend | null, hardStopMs: number): Promise<void> {
     this.successor = next;
@@ -260,6 +259,7 @@ export class Frontend implements SessionOwner, HttpOwner, AcceptTarget {
     }
     clearTimeout(this.#rateTimer);
     for (const sock of waiting) next.accept(sock);
+    for (const s of [...this.#sessions]) s.retired?.();
     return Promise.resolve();
   }
 

@@ -43,6 +43,8 @@ export interface Session {
    * or with `closeIdle` false answers their next request (with connection: close) first.
    */
   stopSoftly?(closeIdle: boolean): void;
+  /** A reload replaced its frontend: an HTTP/2 connection is asked to go (GOAWAY), see `retire`. */
+  retired?(): void;
   /** What of it uses a connection to `server` now (itself, its transaction), else null. */
   onServer?(server: Server): ServerSession | ServerSession[] | null;
 }

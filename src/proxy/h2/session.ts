@@ -21,8 +21,8 @@ const log = getLogger(["tsproxy", "h2"]);
  * Reads the socket into the codec, routes its events to streams, and writes what the codec
  * produced once per turn (one `write` for everything the streams sent meanwhile). A socket whose
  * queue is over its mark holds the streams' servers (`congested`) until it drains. The
- * connection's timer is `timeout http-keep-alive` while no stream is open, `timeout client`
- * otherwise; each stream's transaction keeps its own timers.
+ * connection's timer is `timeout http-keep-alive` while no stream is open (left armed while some
+ * are: it re-arms lazily); each stream's transaction keeps its own timers.
  */
 export class H2Session implements StreamHost, H2Handle, TurnFlushed {
   readonly owner: HttpOwner;
@@ -94,8 +94,9 @@ export class H2Session implements StreamHost, H2Handle, TurnFlushed {
     switch (e.type) {
       case "headers": {
         const s = new H2Stream(this, e.streamId);
+        // each stream has its own timers; the keep-alive timer stays armed (no runtime timer
+        // cleared and set again per turn): firing while streams are open, it does nothing
         this.#streams.set(e.streamId, s);
-        if (this.#streams.size === 1) this.#timer.stop(); // each stream has its own timers
         return s.open(e.request, e.headers, e.endStream, now());
       }
       case "data": {

@@ -59,7 +59,7 @@ export class HttpConnect {
   #stores: StickStores | null = null;
   #cookieHad: Server | null = null;
   /** Servers that failed this request (a redispatched retry avoids them). */
-  readonly #tried = new Set<Server>();
+  #tried: Set<Server> | null = null;
   /** Time spent in the backend's queue (Tw), and connecting (Tc). */
   #tw = 0;
   #tc = -1;
@@ -202,6 +202,6 @@ export class HttpConnect {
     if (failed === null || this.#s.stopping || !mayRetry(be, on, state)) return null;
     this.#retries++;
     const ctx = httpPickContext(this.#req, this.#s.client.remoteAddress);
-    return retryServer(be, failed, this.#retries, this.#tried, ctx);
+    return retryServer(be, failed, this.#retries, this.#tried ??= new Set(), ctx);
   }
 }

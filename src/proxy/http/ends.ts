@@ -167,13 +167,14 @@ export abstract class TransactionEnds extends TransactionSockets implements Resp
     else this.cut(f);
   }
 
-  /** Answer with the proxy's own response (nothing was sent to the client yet); `count`: false when counted already. */
-  fail(f: Failure, count = true): void {
+  /** Answer with the proxy's own response (nothing was sent to the client yet); `count`: false when counted already; `kept`: a page that keeps the connection. */
+  fail(f: Failure, count = true, kept: Uint8Array | null = null): void {
     if (this.state === "done" && this.status !== 0) return;
     this.status = f.status;
     this.#reason = f.reason;
     this.state = "done";
-    this.bytesOut += this.s.sendErrorAndClose(f.status);
+    if (kept !== null) this.s.out.answer(kept);
+    this.bytesOut += kept?.length ?? this.s.sendErrorAndClose(f.status);
     this.log(f.termination, f.phase);
     if (count) countFailure(f, this.s.owner.counters, this.be, this.server);
     this.releaseServer(false);

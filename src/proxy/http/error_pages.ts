@@ -30,14 +30,14 @@ export function reasonPhrase(status: number): string {
 }
 
 /** The default page for `status`: a complete HTTP/1.1 response that closes the connection. */
-export function defaultErrorResponse(status: number): Uint8Array {
+export function defaultErrorResponse(status: number, keepAlive = false): Uint8Array {
   const reason = reasonPhrase(status);
   const body = `<html><body><h1>${status} ${reason}</h1>\n${
     MESSAGES[status] ?? reason
   }\n</body></html>\n`;
   return encodeLatin1(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${body.length}\r\ncache-control: no-cache\r\n` +
-      `content-type: text/html\r\nconnection: close\r\n\r\n${body}`,
+      `content-type: text/html\r\n${keepAlive ? "" : "connection: close\r\n"}\r\n${body}`,
   );
 }
 
@@ -47,14 +47,29 @@ export function defaultErrorResponse(status: number): Uint8Array {
  */
 export class ErrorPages {
   #pages = new Map<number, Uint8Array>();
+  #kept = new Map<number, Uint8Array>();
+  #files: ReadonlySet<number>;
 
   constructor(files: ReadonlyMap<number, Uint8Array> = new Map()) {
     for (const [status, bytes] of files) this.#pages.set(status, bytes);
+    this.#files = new Set(files.keys());
   }
 
   get(status: number): Uint8Array {
     let page = this.#pages.get(status);
     if (!page) this.#pages.set(status, page = defaultErrorResponse(status));
+    return page;
+  }
+
+  /**
+   * The page for a denial that keeps the connection (HAProxy keeps a keep-alive client's connection
+   * after `deny`): the default page without `connection: close`; null for an errorfile, whose
+   * bytes are written as they are and close.
+   */
+  kept(status: number): Uint8Array | null {
+    if (this.#files.has(status)) return null;
+    let page = this.#kept.get(status);
+    if (!page) this.#kept.set(status, page = defaultErrorResponse(status, true));
     return page;
   }
 }

@@ -150,16 +150,10 @@ export class HttpSession {
   /** A request the normalizer refused: answer with its status, log it, close. Nothing reaches a server. */
   #reject(rejection: Rejection, raw: Uint8Array): void {
     const start = this.#headStart >= 0 ? this.#headStart : now();
+    const { status, reason } = rejection, c = this.client;
     this.#headStart = -1;
-    this.owner.http.captures?.record(
-      this.client.remoteAddress + ":" + this.client.remotePort,
-      raw,
-      rejection.reason,
-    );
-    const f = failure("proxy", "wait-request", {
-      status: rejection.status,
-      reason: rejection.reason,
-    });
+    this.owner.http.captures?.record(`${c.remoteAddress}:${c.remotePort}`, raw, reason);
+    const f = failure("proxy", "wait-request", { status, reason });
     this.#respondAndClose(f, start, firstLine(raw));
   }
 
@@ -245,11 +239,11 @@ export class HttpSession {
     this.#txn?.onTimeout(kind as "client" | "server" | "tarpit");
   }
 
-  /** Close after everything queued to the client is written. */
+  /** Close after everything queued is written (no shutdown call when close alone sends the FIN: no queue, no TLS). */
   closeGracefully(): void {
     if (this.#state === "closed") return;
     this.#closing = true;
-    this.client.shutdown();
+    if (this.client.pending > 0 || this.client.tls !== undefined) this.client.shutdown();
     this.#finishIfFlushed();
   }
 
@@ -283,6 +277,11 @@ export class HttpSession {
     this.stopping = true;
     if (this.#h2 !== null) return this.#h2.stopSoftly();
     if (closeIdle && this.#state === "head" && this.#headStart < 0) this.close();
+  }
+
+  /** Its frontend was replaced by a reload: HTTP/2 says GOAWAY; HTTP/1 moves on at its next request. */
+  retired(): void {
+    this.#h2?.stopSoftly();
   }
 
   /** Its transaction while that uses a connection to `server` (shutdown sessions, on-marked cuts). */

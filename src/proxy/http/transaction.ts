@@ -68,7 +68,14 @@ export class HttpTransaction extends TransactionEnds {
         if (a.failure) {
           if ("tarpit" in a) return this.#tarpit(a.failure, a.tarpit);
           if ("reset" in a) return this.drop(a.failure);
-          return this.failOrCut(a.failure);
+          const page = keep && a.failure.status > 0
+            ? s.owner.http.errors.kept(a.failure.status)
+            : null;
+          if (page === null) return this.failOrCut(a.failure);
+          // deny on a whole request of a keep-alive client: as HAProxy, the connection goes on
+          this.fail(a.failure, true, page);
+          if (rest.length > 0) s.transactionStash(rest);
+          return s.transactionDone(true);
         }
         if ("service" in a) {
           const svc = s.owner.services?.named(a.service);

@@ -1,8 +1,9 @@
 /**
  * A flood of HTTP GETs from one source address, run as its own process so its load does not slow
  * the test's measuring clients: `bun flood_client.ts PORT SRC MS CONNS RATE`. Each of CONNS loops
- * sends a request, reads the answer, and goes on on the same connection while it stays open (a
- * 429 closes it: a new one is made); all loops together stay under RATE requests per second.
+ * sends a request, reads the answer, and goes on on the same connection while it stays open (an
+ * answer with `connection: close` ends it: a new one is made); all loops together stay under RATE
+ * requests per second.
  * Prints one JSON line: { sent, ok, denied, other, errors, ms }.
  */
 import net from "node:net";
@@ -23,9 +24,10 @@ async function pace(): Promise<void> {
   }
 }
 
-/** The status of each complete response in `buf`, and the bytes they used. */
-function responses(buf: Buffer): { statuses: number[]; used: number } {
+/** The status of each complete response in `buf`, the bytes they used, and whether the last closes. */
+function responses(buf: Buffer): { statuses: number[]; used: number; closes: boolean } {
   const statuses: number[] = [];
+  let closes = false;
   let at = 0;
   for (;;) {
     const headEnd = buf.indexOf("\r\n\r\n", at);
@@ -34,9 +36,10 @@ function responses(buf: Buffer): { statuses: number[]; used: number } {
     const len = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
     if (buf.length < headEnd + 4 + len) break;
     statuses.push(Number(head.slice(9, 12)));
+    closes = /\r\nconnection:\s*close/i.test(head);
     at = headEnd + 4 + len;
   }
-  return { statuses, used: at };
+  return { statuses, used: at, closes };
 }
 
 /** One loop: a connection that carries requests one at a time until it closes; then a new one. */
@@ -62,8 +65,8 @@ async function loop(): Promise<void> {
           else counts.other++;
         }
         if (r.statuses.length === 0) return;
-        // a 429 comes with connection: close: the next request goes on a new connection
-        if (r.statuses.at(-1) === 429) sock.end();
+        // an answer with connection: close: the next request goes on a new connection
+        if (r.closes) sock.end();
         else void next();
       });
       sock.on("error", () => counts.errors++);

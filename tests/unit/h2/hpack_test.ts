@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { HpackError } from "../../../src/h2/errors.ts";
 import { HpackDecoder } from "../../../src/h2/hpack_decoder.ts";
+import { DynamicTable } from "../../../src/h2/hpack_dynamic_table.ts";
 import { HpackEncoder } from "../../../src/h2/hpack_encoder.ts";
 import { huffmanDecode, huffmanEncode } from "../../../src/h2/hpack_huffman.ts";
 import { decodeInteger, encodeInteger } from "../../../src/h2/hpack_integer.ts";
@@ -313,7 +314,79 @@ test("HpackDecoder hands out the tables' own field objects for indexed hits (no 
   assert.equal(again.headers[0], first.headers[0], "static entry: one shared object");
   assert.equal(again.headers[1], first.headers[1], "dynamic entry: the object added to the table");
   assert.equal(again.size, first.size);
-  // a literal without indexing is a new object each time
+});
+
+test("HpackDecoder hands out one object for a literal without indexing sent again (nghttp2's :path)", () => {
+  const d = new HpackDecoder();
   const lit = "040c2f73616d706c652f70617468"; // :path /sample/path (C.2.2)
-  assert.notEqual(d.decode(hex(lit)).headers[0], d.decode(hex(lit)).headers[0]);
+  const first = d.decode(hex(lit)).headers[0]!;
+  assert.deepEqual([first.name, first.value], [":path", "/sample/path"]);
+  assert.equal(d.decode(hex(lit)).headers[0], first, "the same bytes: the same object");
+  // another value, or another (indexed) name with the same value bytes: another object
+  const other = d.decode(hex("040c2f73616d706c652f70617469")).headers[0]!;
+  assert.deepEqual([other.name, other.value], [":path", "/sample/pati"]);
+  const named = d.decode(hex("010c2f73616d706c652f70617468")).headers[0]!;
+  assert.deepEqual([named.name, named.value], [":authority", "/sample/path"]);
+  // four more values push the first out of the ring: decoded again, equal but a new object
+  for (const c of ["61", "62", "63", "64"]) d.decode(hex(`040c2f73616d706c652f706174${c}`));
+  const again = d.decode(hex(lit)).headers[0]!;
+  assert.notEqual(again, first);
+  assert.equal(again.value, "/sample/path");
+  // never indexed (0001) is not shared; a truncated literal is still refused
+  const never = "140c2f73616d706c652f70617468";
+  assert.notEqual(d.decode(hex(never)).headers[0], d.decode(hex(never)).headers[0]);
+  assert.throws(() => d.decode(hex("04")), /truncated string/);
+  assert.throws(() => d.decode(hex("040d2f73616d706c652f70617468")), /longer than the block/);
+});
+
+test("DynamicTable: an encoder's indexed lookups find what a scan finds, through evictions and resizes", () => {
+  const scan = new DynamicTable(200), indexed = new DynamicTable(200, true);
+  const names = ["date", "server", "x"], values = ["a", "bb", "Mon, 07 Dec 2026 18:40:00 GMT"];
+  let seed = 7;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let step = 0; step < 2000; step++) {
+    if (next(50) === 0) {
+      const size = next(4) * 100;
+      scan.resize(size);
+      indexed.resize(size);
+    } else {
+      const [name, value] = [names[next(3)]!, values[next(3)]!];
+      scan.add(name, value);
+      indexed.add(name, value);
+    }
+    for (const name of [...names, "none"]) {
+      assert.equal(indexed.findName(name), scan.findName(name), `findName ${name} at ${step}`);
+      for (const value of values) {
+        assert.equal(indexed.findPair(name, value), scan.findPair(name, value), `at ${step}`);
+      }
+    }
+  }
+});
+
+test("HpackEncoder: the same fields again are the same bytes only while the table is unchanged", () => {
+  const enc = new HpackEncoder(), dec = new HpackDecoder();
+  const fields = [
+    { name: ":status", value: "200" },
+    { name: "Server", lname: "server", value: "nginx" },
+    { name: "date", value: "Mon, 07 Dec 2026 18:40:00 GMT" },
+  ];
+  const blocks: string[] = [];
+  const round = (fs: typeof fields) => {
+    const block = enc.encode(fs);
+    blocks.push(toHex(block));
+    return dec.decode(block).headers.map((h) => [h.name, h.value]);
+  };
+  const want = fields.map((f) => [f.lname ?? f.name, f.value]);
+  assert.deepEqual(round(fields), want); // adds server and date to the table
+  assert.deepEqual(round(fields), want); // all indexed now
+  assert.deepEqual(round(fields.map((f) => ({ ...f }))), want); // equal fields, other objects
+  assert.notEqual(blocks[1], blocks[0]);
+  assert.equal(blocks[2], blocks[1]);
+  const later = [...fields.slice(0, 2), { name: "date", value: "Mon, 07 Dec 2026 18:40:01 GMT" }];
+  assert.deepEqual(round(later), later.map((f) => [f.lname ?? f.name, f.value]));
+  assert.deepEqual(round(fields), want); // the table changed: encoded again, still decodes right
+  enc.setPeerTableSize(0);
+  dec.settingsTableSize = 0;
+  assert.deepEqual(round(fields), want); // a size update first: not the last block's bytes
+  assert.equal(blocks[5]!.replace(/ /g, "").slice(0, 2), "20");
 });

@@ -96,3 +96,27 @@ test("checkRequest() checks a shared field object once, but host and content-len
   // a new object with a bad value is checked, whatever was cached
   assert.throws(() => checkRequest(7, [...base, f("user-agent", " h2load")]), H2StreamError);
 });
+
+test("checkRequest() checks a shared pseudo-field once, but what depends on the method every time", () => {
+  const get = f(":method", "GET"), scheme = f(":scheme", "http");
+  const path = f(":path", "/a"), authority = f(":authority", "h");
+  for (let i = 0; i < 2; i++) {
+    const r = checkRequest(1, [get, scheme, path, authority]);
+    assert.deepEqual(r.pseudo, { method: "GET", scheme: "http", authority: "h", path: "/a" });
+  }
+  // the authority found valid for GET (no port) is checked again for CONNECT, which needs one
+  assert.throws(
+    () => checkRequest(3, [f(":method", "CONNECT"), authority]),
+    /invalid :authority "h"/,
+  );
+  // the path found valid is still refused with CONNECT, and "*" only goes with OPTIONS each time
+  assert.throws(() => checkRequest(5, [f(":method", "CONNECT"), path, f(":authority", "h:1")]));
+  const star = f(":path", "*"), options = f(":method", "OPTIONS");
+  assert.equal(checkRequest(7, [options, scheme, star, authority]).pseudo.path, "*");
+  assert.throws(() => checkRequest(9, [get, scheme, star, authority]), /asterisk-form/);
+  // new objects with bad values are checked, whatever was cached
+  assert.throws(() => checkRequest(11, [get, scheme, f(":path", "/a b"), authority]));
+  assert.throws(() => checkRequest(13, [f(":method", "G T"), scheme, path, authority]));
+  assert.throws(() => checkRequest(15, [get, scheme, path, f(":authority", "u@h")]));
+  assert.throws(() => checkRequest(17, [get, f(":scheme", "ht\x00tp"), path, authority]));
+});

@@ -63,3 +63,24 @@ test("responseFields() puts :status first, lower-cases names, drops connection-s
     { name: "x-sum", value: "1" },
   ]);
 });
+
+test("toRequestHead() makes one host field while :authority repeats, another when it changes", () => {
+  const req = (authority: string) => {
+    const fields = [
+      f(":method", "GET"),
+      f(":scheme", "http"),
+      f(":path", "/"),
+      f(":authority", authority),
+    ];
+    return toRequestHead(checkRequest(1, fields), fields).headers[0]!;
+  };
+  const a = req("a.example"), again = req("a.example"), b = req("b.example");
+  assert.equal(again, a);
+  assert.deepEqual([a.lname, a.value, b.lname, b.value], [
+    "host",
+    "a.example",
+    "host",
+    "b.example",
+  ]);
+  assert.equal(req("a.example").value, "a.example");
+});
