@@ -167,9 +167,16 @@ export class DenoNetSocket extends NodeTlsSocket {
 
   /** Moves the connection onto a DenoSocket over the handle's stream (`ended`: the peer's FIN was read). */
   #handOver(ended: boolean): void {
-    const h = this.#handle()!;
+    const h = this.#handle();
+    if (h === null) return;
+    let conn;
+    try {
+      conn = takeConn(h, this);
+    } catch {
+      return; // the handle has no stream left (closing): node's path ends the connection
+    }
     this.#stop();
-    const after = this.#after = new DenoSocket(takeConn(h, this), undefined, ended);
+    const after = this.#after = new DenoSocket(conn, undefined, ended);
     this.#bufs?.release(); // the handle reads no more
     if (this.#paused) after.pause();
     after.setHandlers({

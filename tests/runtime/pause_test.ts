@@ -11,7 +11,7 @@ import {
 
 const runtime = await getRuntime();
 
-/** The runtime's listen, and on Deno node:net's too (TSPROXY_NET_STACK=node, upgrades). */
+/** The runtime's listen, and on Deno node:net's too (the default for plain binds, and upgrades; the runtime's is Deno.listen with TSPROXY_NET_STACK=deno). */
 const listens: [string, (o: ListenOptions, onOpen: (s: Socket) => void) => Promise<Listener>][] = [
   [runtime.name, (o, onOpen) => runtime.listen(o, onOpen)],
 ];
