@@ -16,7 +16,7 @@ const HELP =
   --paths   subset of paths, by id (default: all that exist):
               both modes: direct, haproxy, bun, deno, binary
               tcp and http: bun-workers (global.workers: 2, unpinned)
-              http only:  bun-rules, bun-stick, bun-shared (the stick table shared
+              http only:  deno-listen (Deno's plain binds on Deno.listen, not node:net), bun-rules, bun-stick, bun-shared (the stick table shared
                 through a redis-server the bench starts), bun-nolog, nginx, bun-naive
               http, tsproxy at --base REV: bun-base, deno-base
               http, 1 MiB HTML compressed (gzip, br): haproxy-comp, nginx-comp,
