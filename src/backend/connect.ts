@@ -59,12 +59,15 @@ function attemptFailed(timedOut: boolean, tlsError: string | undefined): Failure
   });
 }
 
+/** How a connect phase ends (called once). */
+export type ConnectCallback = (outcome: ConnectOutcome) => void;
+
 /**
  * Connects to a server of `backend`. Each attempt picks a server not tried yet when one is usable.
  * The returned server's `cur` already counts this connection; the caller decrements it when done.
- * `cancelled()` is asked after each await: when true, a socket that opened is closed and counted back.
+ * `cancelled()` is asked after each wait: when true, a socket that opened is closed and counted back.
  */
-export async function connectToBackend(
+export function connectToBackend(
   runtime: Runtime,
   backend: Backend,
   cancelled: () => boolean,
@@ -73,97 +76,195 @@ export async function connectToBackend(
   /** Retries the request already used (an HTTP retry-on), counted against `retries`. */
   retried?: number,
 ): Promise<ConnectOutcome> {
-  const tried = new Set<Server>();
-  const started = now();
-  let last: Server | null = null;
-  let timedOut = false;
-  let tlsError: string | undefined;
-  let queueMs = 0;
-  /** A failed outcome: nothing picked or queued yet unless `o` says otherwise. */
-  const failed = (
-    f: Failure,
-    o: Partial<Extract<ConnectOutcome, { ok: false }>> = {},
-  ): ConnectOutcome => ({
-    ok: false,
-    failure: f,
-    queueMs,
-    retries: 0,
-    ms: now() - started,
-    server: null,
-    ...o,
-  });
-  const retries = backend.retryOn.connFailure ? Math.max(0, backend.retries - (retried ?? 0)) : 0;
-  for (let attempt = 0; attempt <= retries; attempt++) {
-    let srv = attempt === 0 && first ? first : null;
+  return new Promise((resolve) =>
+    connectBackend(runtime, backend, cancelled, first ?? null, ctx, retried ?? 0, resolve)
+  );
+}
+
+/** {@link connectToBackend} with a callback: no promise where the runtime connects with one. */
+export function connectBackend(
+  runtime: Runtime,
+  backend: Backend,
+  cancelled: () => boolean,
+  first: Server | null,
+  ctx: ConnectContext | undefined,
+  retried: number,
+  done: ConnectCallback,
+): void {
+  new Attempts(runtime, backend, cancelled, first, ctx, retried, done).next();
+}
+
+/** The attempts of one connect phase, a queue wait first when every server is full. */
+class Attempts {
+  readonly #runtime: Runtime;
+  readonly #backend: Backend;
+  readonly #cancelled: () => boolean;
+  readonly #first: Server | null;
+  readonly #ctx: ConnectContext | undefined;
+  readonly #retried: number;
+  readonly #done: ConnectCallback;
+  readonly #retries: number;
+  readonly #started = now();
+  #attempt = 0;
+  /** The servers tried: the first alone, a set once a pick must skip them or a second is tried. */
+  #one: Server | null = null;
+  #tried: Set<Server> | null = null;
+  /** The server of the attempt in flight (the last one tried). */
+  #last: Server | null = null;
+  #timedOut = false;
+  #tlsError: string | undefined;
+  #queueMs = 0;
+  /** The runtime's callback for this phase's connects (one closure for all its attempts). */
+  readonly #connected = (err: Error | null, socket: Socket | null): void =>
+    err !== null ? this.#refused(err) : this.#opened(socket!);
+
+  constructor(
+    runtime: Runtime,
+    backend: Backend,
+    cancelled: () => boolean,
+    first: Server | null,
+    ctx: ConnectContext | undefined,
+    retried: number,
+    done: ConnectCallback,
+  ) {
+    this.#runtime = runtime;
+    this.#backend = backend;
+    this.#cancelled = cancelled;
+    this.#first = first;
+    this.#ctx = ctx;
+    this.#retried = retried;
+    this.#done = done;
+    this.#retries = backend.retryOn.connFailure ? Math.max(0, backend.retries - retried) : 0;
+  }
+
+  /** Attempt number `#attempt`: the server it goes to, or the queue first. */
+  next(): void {
+    const backend = this.#backend;
+    const attempt = this.#attempt;
+    if (attempt > this.#retries) return this.#exhausted();
+    const last = this.#last;
+    let srv = attempt === 0 ? this.#first : null;
     if (
       attempt > 0 && last &&
-      !redispatches(attempt + (retried ?? 0), backend.retries, backend.redispatch)
+      !redispatches(attempt + this.#retried, backend.retries, backend.redispatch)
     ) {
       srv = last; // option redispatch says this retry stays on the same server
     }
     // a request arriving while others wait joins the line behind them (HAProxy's pendconn order)
     if (!srv && (attempt > 0 || backend.queue.length === 0)) {
-      srv = backend.pick({ ...ctx, exclude: tried });
+      srv = backend.pick(this.#pickContext());
     }
     if (!srv && attempt === 0 && backend.saturated) {
       const max = backend.maxQueue;
       if (max > 0 && backend.queue.length >= max) {
         backend.counters.econ++;
-        return failed(QUEUE_FULL);
+        return this.#failed(QUEUE_FULL, 0, null);
       }
       const q0 = now();
-      const got = await backend.queue.wait(backend.queueTimeout);
-      queueMs = now() - q0;
-      if (!got || cancelled()) {
-        if (got) backend.queue.wake(); // pass the slot on
-        else backend.counters.econ++;
-        return failed(got ? attemptFailed(false, undefined) : QUEUE_TIMEOUT);
-      }
-      srv = backend.pick({ ...ctx, exclude: tried });
+      void backend.queue.wait(backend.queueTimeout).then((got) => this.#dequeued(got, q0));
+      return;
     }
+    this.#try(srv);
+  }
+
+  /** The queue gave a slot (`got`) or timed out. */
+  #dequeued(got: boolean, q0: number): void {
+    const backend = this.#backend;
+    this.#queueMs = now() - q0;
+    if (!got || this.#cancelled()) {
+      if (got) backend.queue.wake(); // pass the slot on
+      else backend.counters.econ++;
+      return this.#failed(got ? attemptFailed(false, undefined) : QUEUE_TIMEOUT, 0, null);
+    }
+    this.#try(backend.pick(this.#pickContext()));
+  }
+
+  /** Opens a connection to `srv` (null: the same server again, else no server at all). */
+  #try(srv: Server | null): void {
+    const backend = this.#backend;
+    const attempt = this.#attempt;
+    const last = this.#last;
     if (!srv && attempt > 0 && last) srv = last; // nowhere else to go: the same server again
     if (!srv) {
       backend.counters.econ++;
-      return failed(attempt === 0 ? NO_SERVER : attemptFailed(timedOut, tlsError), {
-        retries: Math.max(0, attempt - 1),
-        server: last,
-      });
+      const f = attempt === 0 ? NO_SERVER : attemptFailed(this.#timedOut, this.#tlsError);
+      return this.#failed(f, Math.max(0, attempt - 1), last);
     }
     if (attempt > 0 && last) countRetry(backend, last, srv);
-    tried.add(srv);
-    last = srv;
+    if (this.#tried !== null) this.#tried.add(srv);
+    else if (this.#one === null) this.#one = srv;
+    else if (this.#one !== srv) this.#tried = new Set([this.#one, srv]);
+    this.#last = srv;
     srv.cur++;
-    let socket: Socket;
+    const runtime = this.#runtime;
     try {
       const target = { host: srv.host, port: srv.port, timeoutMs: backend.connectTimeout };
-      socket = await (srv.tls
-        ? runtime.connectTls({
+      if (srv.tls) {
+        const ctx = this.#ctx;
+        runtime.connectTls({
           ...target,
-          tls: clientTls(srv.tls, srv.tlsSessions, ctx?.sample),
+          tls: clientTls(srv.tls, srv.tlsSessions, ctx?.sample && (() => ctx.sample!())),
           preamble: ctx?.hello?.(srv) ?? undefined,
-        })
-        : runtime.connect(target));
+        }).then((s) => this.#opened(s), (err) => this.#refused(err));
+      } else if (runtime.connectWith) runtime.connectWith(target, this.#connected);
+      else runtime.connect(target).then((s) => this.#opened(s), (err) => this.#refused(err));
     } catch (err) {
-      backend.release(srv);
-      srv.observer?.connected(false); // observe: HAProxy's "L4 unsuccessful connection"
-      timedOut = err instanceof ConnectError && err.kind === "timeout";
-      tlsError = err instanceof ConnectError && err.kind === "tls" ? err.message : undefined;
-      if (cancelled()) break;
-      continue;
+      this.#refused(err);
     }
+  }
+
+  #opened(socket: Socket): void {
+    const srv = this.#last!;
     srv.observer?.connected(true);
-    if (cancelled()) {
-      backend.release(srv);
+    if (this.#cancelled()) {
+      this.#backend.release(srv);
       socket.close();
-      break;
+      return this.#exhausted();
     }
-    return { ok: true, server: srv, socket, retries: attempt, ms: now() - started, queueMs };
+    this.#done({
+      ok: true,
+      server: srv,
+      socket,
+      retries: this.#attempt,
+      ms: now() - this.#started,
+      queueMs: this.#queueMs,
+    });
   }
-  if (!cancelled()) {
-    backend.counters.econ++;
-    if (last) last.counters.econ++;
+
+  #refused(err: unknown): void {
+    const srv = this.#last!;
+    this.#backend.release(srv);
+    srv.observer?.connected(false); // observe: HAProxy's "L4 unsuccessful connection"
+    this.#timedOut = err instanceof ConnectError && err.kind === "timeout";
+    this.#tlsError = err instanceof ConnectError && err.kind === "tls" ? err.message : undefined;
+    if (this.#cancelled()) return this.#exhausted();
+    this.#attempt++;
+    this.next();
   }
-  return failed(attemptFailed(timedOut, tlsError), { retries, server: last });
+
+  /** No attempt left (or the caller went away): the last attempt's failure. */
+  #exhausted(): void {
+    if (!this.#cancelled()) {
+      this.#backend.counters.econ++;
+      if (this.#last) this.#last.counters.econ++;
+    }
+    this.#failed(attemptFailed(this.#timedOut, this.#tlsError), this.#retries, this.#last);
+  }
+
+  #failed(failure: Failure, retries: number, server: Server | null): void {
+    const ms = now() - this.#started;
+    this.#done({ ok: false, failure, queueMs: this.#queueMs, retries, ms, server });
+  }
+
+  /** What the balancer reads, with the servers tried so far to skip. */
+  #pickContext(): PickContext {
+    const c = this.#ctx;
+    if (this.#tried === null) {
+      this.#tried = new Set();
+      if (this.#one !== null) this.#tried.add(this.#one);
+    }
+    return { src: c?.src, http: c?.http, key: c?.key, exclude: this.#tried };
+  }
 }
 
 /**

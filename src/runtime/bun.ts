@@ -10,9 +10,9 @@ import { runBunSelf } from "./bun_self.ts";
 import { trimStartupPages } from "./bun_trim.ts";
 import { restartWithJscRam } from "./bun_jsc_ram.ts";
 import { parentChannel } from "./parent_channel.ts";
-import { BunListener, BunSock, clientHandler } from "./bun_socket.ts";
+import { BunListener, type BunSock, clientHandler } from "./bun_socket.ts";
+import { bunConnectWith } from "./bun_connect.ts";
 import {
-  ConnectError,
   type ConnectOptions,
   type Listener,
   type ListenOptions,
@@ -64,39 +64,12 @@ export const bunRuntime: Runtime = {
   },
 
   connect(options: ConnectOptions): Promise<Socket> {
-    const sock = new BunSock();
-    const where = `${options.host}:${options.port}`;
     return new Promise<Socket>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (options.timeoutMs) {
-        timer = setTimeout(() => {
-          sock.abandoned = true;
-          reject(
-            new ConnectError(
-              "timeout",
-              `connect to ${where} timed out after ${options.timeoutMs}ms`,
-            ),
-          );
-        }, options.timeoutMs);
-      }
-      Bun.connect<BunSock>({
-        hostname: options.host,
-        port: options.port,
-        allowHalfOpen: true,
-        data: sock,
-        socket: clientHandler,
-      }).then((s) => {
-        clearTimeout(timer);
-        if (sock.abandoned) return s.terminate();
-        if (options.noDelay === false) sock.setNoDelay(false); // Bun sets TCP_NODELAY itself
-        resolve(sock);
-      }, (err: unknown) => {
-        clearTimeout(timer);
-        const why = (err as { code?: string }).code ?? String(err);
-        reject(new ConnectError("refused", `connect to ${where} failed: ${why}`, { cause: err }));
-      });
+      bunConnectWith(options, (err, socket) => err ? reject(err) : resolve(socket!));
     });
   },
+
+  connectWith: bunConnectWith,
 
   listenUnix: listenBunUnix,
 

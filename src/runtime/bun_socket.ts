@@ -10,6 +10,12 @@ import {
   type TlsInfo,
 } from "./types.ts";
 
+/** A connect attempt's end as the socket's handler sees it (implemented in bun_connect.ts). */
+export interface ConnectWaiter {
+  opened(): void;
+  failed(err: Error): void;
+}
+
 /** One Bun socket (TCP or TLS) in the Socket model: what the kernel did not take is queued here. */
 export class BunSock implements Socket {
   /** Read from the kernel when first asked (each is a getpeername/getsockname; see `attach`). */
@@ -35,6 +41,8 @@ export class BunSock implements Socket {
   #closed = false;
   /** Set when the connect attempt was abandoned (timeout): the socket is closed as soon as it opens. */
   abandoned = false;
+  /** The connect attempt waiting for this socket to open (bun_connect.ts); null once settled. */
+  connecting: ConnectWaiter | null = null;
 
   /**
    * `peer`: read the peer's address now (an accepted socket: every log line names it, and Bun can
@@ -209,9 +217,11 @@ export class BunSock implements Socket {
 /** The event handlers of every Bun socket; a listener replaces `open`. */
 export const clientHandler: BunSocketHandler<BunSock> = {
   open(s) {
-    if (s.data.abandoned) s.terminate();
-    else s.data.attach(s);
+    if (s.data.abandoned) return s.terminate();
+    s.data.attach(s);
+    s.data.connecting?.opened();
   },
+  connectError: (s, err) => s.data.connecting?.failed(err),
   data: (s, chunk) => s.data.onData(chunk),
   drain: (s) => s.data.onWritable(),
   end: (s) => s.data.onEnd(),

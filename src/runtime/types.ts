@@ -143,6 +143,9 @@ export class ConnectError extends Error {
   }
 }
 
+/** How a callback connect ends: the socket, or why not (a ConnectError). */
+export type ConnectDone = (err: ConnectError | null, socket: Socket | null) => void;
+
 export type SignalName = "SIGTERM" | "SIGINT" | "SIGHUP" | "SIGUSR1" | "SIGUSR2";
 
 export interface Runtime {
@@ -157,6 +160,11 @@ export interface Runtime {
   listenUnix(options: UnixListenOptions, onOpen: (socket: Socket) => void): Promise<Listener>;
   /** Open a client connection; the handlers must be set before any data is delivered. */
   connect(options: ConnectOptions): Promise<Socket>;
+  /**
+   * `connect` with a callback, where the runtime has one: no promise per connection (a connection
+   * per request opens one each). `done` is called once: the socket, or the ConnectError.
+   */
+  readonly connectWith?: (options: ConnectOptions, done: ConnectDone) => void;
   /** Bind a TLS listener; `onOpen` gets sockets whose handshake succeeded (`socket.tls` set). */
   listenTls(options: TlsListenOptions, onOpen: (socket: Socket) => void): Promise<TlsListener>;
   /**

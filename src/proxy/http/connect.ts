@@ -1,9 +1,15 @@
 /** Phase "connect" of one transaction: cookie persistence, a pooled or new connection (queue, retries), the server for a retry. */
 import type { Backend } from "../../backend/backend.ts";
-import { connectToBackend, countRetry } from "../../backend/connect.ts";
+import {
+  connectBackend,
+  type ConnectContext,
+  type ConnectOutcome,
+  countRetry,
+} from "../../backend/connect.ts";
 import type { Server } from "../../backend/server.ts";
 import { type Failure, failure } from "../../failure/failure.ts";
 import type { RequestHead } from "../../http1/types.ts";
+import type { PickContext } from "../../lb/types.ts";
 import type { SampleContext } from "../../rules/types.ts";
 import type { Runtime, Socket } from "../../runtime/types.ts";
 import { proxyHeaderFor } from "../session/proxy_out.ts";
@@ -26,6 +32,32 @@ export interface ConnectAsker {
   readonly done: boolean;
   /** The rules' view of the transaction (a server's sni expression reads it). */
   sampleContext(): SampleContext;
+  /** Where a connect that did not answer at once (`connect` returned null) ends. */
+  connected(step: ConnectStep): void;
+}
+
+/** What a new connection's attempts read of the transaction: one object, no closure each. */
+class OpenContext implements ConnectContext {
+  readonly src: string | undefined;
+  readonly http: PickContext["http"];
+  readonly #client: Socket;
+  readonly #t: ConnectAsker;
+
+  constructor(pick: PickContext, client: Socket, t: ConnectAsker) {
+    this.src = pick.src;
+    this.http = pick.http;
+    this.#client = client;
+    this.#t = t;
+  }
+
+  /** A TLS server's PROXY header, sent before TLS. */
+  hello(srv: Server): Uint8Array | null {
+    return proxyHeaderFor(srv.proxyProtocol, this.#client);
+  }
+
+  sample(): SampleContext {
+    return this.#t.sampleContext();
+  }
 }
 
 /** The outcome of the phase: connected (`server` and `socket` are set), or why not. */
@@ -63,6 +95,13 @@ export class HttpConnect {
   /** Time spent in the backend's queue (Tw), and connecting (Tc). */
   #tw = 0;
   #tc = -1;
+  /** A new connection's attempt in flight: the server asked for, the HTTP/2 slot, who hears of it. */
+  #be: Backend | null = null;
+  #want: Server | null = null;
+  #opening: ((socket: Socket | null) => Socket | null) | undefined;
+  #asker: ConnectAsker | null = null;
+  #sync = false;
+  #outcome: ((r: ConnectOutcome) => void) | null = null;
 
   constructor(session: ConnectSession, req: RequestHead) {
     this.#s = session;
@@ -90,7 +129,7 @@ export class HttpConnect {
    * Phase "connect": an idle pooled connection when this client already made a request, or for any
    * request under http-reuse always (answered at once), else a new one; `t.done` is asked after each wait.
    */
-  connect(be: Backend, first: Server | null, t: ConnectAsker): ConnectStep | Promise<ConnectStep> {
+  connect(be: Backend, first: Server | null, t: ConnectAsker): ConnectStep | null {
     const s = this.#s;
     const ctx = httpPickContext(this.#req, s.client.remoteAddress);
     let persisted: Server | null = null;
@@ -118,12 +157,13 @@ export class HttpConnect {
       if (stream !== null) return this.#attach(be, server, stream);
       const wait = be.mux.joinOpening(server);
       if (wait !== null) {
-        return wait.then((st) => {
+        void wait.then((st) => {
           if (st === null) return this.#open(be, server, t, ctx);
-          if (!t.done) return this.#attach(be, server, st);
+          if (!t.done) return t.connected(this.#attach(be, server, st));
           st.close();
-          return GONE;
+          t.connected(GONE);
         });
+        return null;
       }
     }
     if (server !== null && (s.requests > 0 || be.reuseFirst) && !first) {
@@ -144,28 +184,39 @@ export class HttpConnect {
     return "attached";
   }
 
-  /** A new connection (the options and closures it needs are made here: a pooled one needs none). */
-  async #open(
-    be: Backend,
-    server: Server | null,
-    t: ConnectAsker,
-    ctx: ReturnType<typeof httpPickContext>,
-  ): Promise<ConnectStep> {
+  /**
+   * A new connection (the objects it needs are made here: a pooled one needs none); the outcome
+   * goes to `t.connected`, never before this returns.
+   */
+  #open(be: Backend, server: Server | null, t: ConnectAsker, ctx: PickContext): null {
     // requests for the same HTTP/2 server may wait for this connection instead of opening theirs
-    const mux = be.mux;
-    const opening = server !== null && server.h2 !== "never" ? mux?.opening(server) : undefined;
+    const opening = server !== null && server.h2 !== "never" ? be.mux?.opening(server) : undefined;
+    this.#want = server;
+    this.#opening = opening;
+    this.#asker = t;
+    this.#sync = true;
     const client = this.#s.client;
-    const r = await connectToBackend(this.#s.owner.runtime, be, () => t.done, server, {
-      ...ctx,
-      hello: (srv: Server) => proxyHeaderFor(srv.proxyProtocol, client), // a TLS server's, before TLS
-      sample: () => t.sampleContext(),
-    }, this.#retries);
+    const open = new OpenContext(ctx, client, t);
+    this.#be = be;
+    const done = this.#outcome ??= (r) => this.#opened(r);
+    connectBackend(this.#s.owner.runtime, be, () => t.done, server, open, this.#retries, done);
+    this.#sync = false;
+    return null;
+  }
+
+  /** The new connection's outcome (a failure known at once is told a turn later, as a wait is). */
+  #opened(r: ConnectOutcome): void {
+    if (this.#sync) return queueMicrotask(() => this.#opened(r));
+    const be = this.#be!;
+    const server = this.#want;
+    const opening = this.#opening;
+    const mux = be.mux;
     this.#retries += r.retries;
     this.#tw = r.queueMs;
     this.#tc = r.ms - r.queueMs;
     if (!r.ok) {
       opening?.(null);
-      return r.failure;
+      return this.#asker!.connected(r.failure);
     }
     this.#reused = false;
     this.server = r.server;
@@ -177,7 +228,7 @@ export class HttpConnect {
     if (opening !== undefined && r.server !== server) opening(null);
     // store-request: the server that took the request (after retries and redispatch)
     if (this.#stores !== null) be.stick!.store(this.#stores, r.server.id);
-    return "attached";
+    this.#asker!.connected("attached");
   }
 
   /** The classic keep-alive race: the server closed an idle connection as we reused it; send again. */

@@ -165,8 +165,12 @@ export class HttpTransaction extends TransactionEnds {
   /** Phase "connect": a pooled connection answers at once, a new one later. */
   protected override connect(first: Server | null): void {
     const step = this.link.connect(this.be, first, this);
-    if (typeof step === "string" || !("then" in step)) return this.#connected(step);
-    void step.then((st) => this.state !== "done" && this.#connected(st));
+    if (step !== null) this.#connected(step);
+  }
+
+  /** A connect that did not answer at once ends (ignored when the transaction already ended). */
+  connected(step: ConnectStep): void {
+    if (this.state !== "done") this.#connected(step);
   }
 
   #connected(step: ConnectStep): void {
