@@ -68,6 +68,7 @@ async function slice(side: Side, w: Workload, secs: number, notes: string[]) {
   } finally {
     const d = await during?.stop(r);
     if (d?.warnings.length) notes.push(...d.warnings);
+    if (d?.note) notes.push(d.note);
   }
   const cpu = (cpuSeconds(side.proxy!)! - before) * 1e6 / r.work;
   const rps = r.samples.find((x) => x.unit === "req/s")!.value;
@@ -124,7 +125,9 @@ export async function runPaired(s: Suite, opts: Options, p: PairedOptions): Prom
             median(aCpu).toFixed(1)
           } µs | ${verdict} |`,
         );
-        if (notes.length) lines.push(`| ${w.id}: ${[...new Set(notes)].join("; ")} | | | | | |`);
+        // what the side activity said (scrapes, Redis commands): its first and last slices
+        const said = notes.length > 2 ? [notes[0], notes.at(-1)] : notes;
+        if (said.length) lines.push(`| ${w.id}: ${[...new Set(said)].join("; ")} | | | | | |`);
       } catch (e) {
         errors++;
         lines.push(`| ${w.id} | error: ${(e as Error).message.split("\n")[0]} | | | | |`);
