@@ -58,8 +58,14 @@ async function startSide(s: Suite, side: Side, w: Workload): Promise<void> {
   }
 }
 
+/** What a workload's slices reported: warnings (all shown) and side-activity notes. */
+interface Said {
+  warnings: string[];
+  notes: string[];
+}
+
 /** One slice through `side`: req/s and CPU µs per request, and anything suspect. */
-async function slice(side: Side, w: Workload, secs: number, notes: string[]) {
+async function slice(side: Side, w: Workload, secs: number, out: Said) {
   const during = side.path.during?.(side.port);
   const before = cpuSeconds(side.proxy!)!;
   let r;
@@ -67,12 +73,12 @@ async function slice(side: Side, w: Workload, secs: number, notes: string[]) {
     r = await w.measure(side.port, secs);
   } finally {
     const d = await during?.stop(r);
-    if (d?.warnings.length) notes.push(...d.warnings);
-    if (d?.note) notes.push(d.note);
+    if (d?.warnings.length) out.warnings.push(...d.warnings);
+    if (d?.note) out.notes.push(d.note);
   }
   const cpu = (cpuSeconds(side.proxy!)! - before) * 1e6 / r.work;
   const rps = r.samples.find((x) => x.unit === "req/s")!.value;
-  notes.push(...r.warnings);
+  out.warnings.push(...r.warnings);
   return { rps, cpu };
 }
 
@@ -102,7 +108,7 @@ export async function runPaired(s: Suite, opts: Options, p: PairedOptions): Prom
       console.error(`bench: paired ${a}:${b}, ${w.id}, ${p.slices} pairs of ${p.sliceSecs} s ...`);
       const sides: Side[] = [{ path: pa, port: pa.port + 200 }, { path: pb, port: pb.port + 201 }];
       let origin: Proc | undefined;
-      const notes: string[] = [];
+      const said: Said = { warnings: [], notes: [] };
       try {
         origin = await startServer(`paired-origin-${w.id}`, w.origin, GEN_CPU, s.originPort);
         for (const side of sides) await startSide(s, side, w);
@@ -111,7 +117,7 @@ export async function runPaired(s: Suite, opts: Options, p: PairedOptions): Prom
         for (let i = 0; i < p.slices; i++) {
           const order = i % 2 ? [1, 0] : [0, 1];
           const got: { rps: number; cpu: number }[] = [];
-          for (const k of order) got[k] = await slice(sides[k]!, w, p.sliceSecs, notes);
+          for (const k of order) got[k] = await slice(sides[k]!, w, p.sliceSecs, said);
           rps.push(got[1]!.rps / got[0]!.rps);
           cpu.push(got[0]!.cpu / got[1]!.cpu);
           aRps.push(got[0]!.rps), aCpu.push(got[0]!.cpu);
@@ -125,9 +131,10 @@ export async function runPaired(s: Suite, opts: Options, p: PairedOptions): Prom
             median(aCpu).toFixed(1)
           } µs | ${verdict} |`,
         );
-        // what the side activity said (scrapes, Redis commands): its first and last slices
-        const said = notes.length > 2 ? [notes[0], notes.at(-1)] : notes;
-        if (said.length) lines.push(`| ${w.id}: ${[...new Set(said)].join("; ")} | | | | | |`);
+        // every warning; of the side activity's notes (scrapes, Redis commands), the first and last
+        const { warnings, notes } = said;
+        const shown = [...warnings, ...(notes.length > 2 ? [notes[0]!, notes.at(-1)!] : notes)];
+        if (shown.length) lines.push(`| ${w.id}: ${[...new Set(shown)].join("; ")} | | | | | |`);
       } catch (e) {
         errors++;
         lines.push(`| ${w.id} | error: ${(e as Error).message.split("\n")[0]} | | | | |`);
